@@ -19,9 +19,11 @@ escapes controls. Pure functions, no textual or rich.
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
-__all__ = ["clean", "clean_line", "truncate", "DEFAULT_MAX_CHARS", "REPLACEMENT"]
+__all__ = ["clean", "clean_line", "dumps_json", "truncate", "DEFAULT_MAX_CHARS", "REPLACEMENT"]
 
 DEFAULT_MAX_CHARS = 20_000
 """Longest text :func:`clean` returns by default: a screenful many times over, yet far
@@ -41,6 +43,9 @@ _UNSAFE = re.compile(
     + _ZERO_WIDTH
     + "\u2028\u2029\ud800-\udfff]"
 )
+# Characters JSON may legally carry raw but a terminal would act on; written as \uXXXX
+# escapes instead, which decode to the very same string.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f" + _BIDI_CONTROLS + _ZERO_WIDTH + "\u2028\u2029\ud800-\udfff]")
 _LINE_BREAKS = re.compile("\r\n|[\r\n\u2028\u2029\x0b\x0c\x85]")
 _RUNS_OF_SPACE = re.compile(r"[ \t]{2,}")
 
@@ -91,3 +96,11 @@ def clean(text: str, *, multiline: bool = False, max_chars: int | None = DEFAULT
 def clean_line(text: str, max_chars: int | None = 500) -> str:
     """One line of display text: :func:`clean`, runs of spaces squeezed, ends trimmed."""
     return _RUNS_OF_SPACE.sub(" ", clean(text, max_chars=max_chars)).strip()
+
+
+def dumps_json(value: Any) -> str:
+    """``json.dumps`` on one line, readable (non-ASCII letters kept) yet exact and safe to
+    print: controls, bidi and zero-width characters and lone surrogates are ``\\u``-escaped,
+    so a JSON reader gets every character back and the terminal obeys none of them."""
+    text = json.dumps(value, ensure_ascii=False)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

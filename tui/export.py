@@ -1,0 +1,319 @@
+"""Writers that turn papers (and a person's annotations) into BibTeX, Markdown, CSV or JSON.
+
+The CLI's ``export`` command, the TUI's export view and its "copy citation" key all use
+these, so a paper reads the same wherever it goes. BibTeX is written so that bibtexparser 2
+(and BibTeX itself) read back the same keys and titles; Markdown is a reading-group
+handout with each person's notes; CSV opens in a spreadsheet; JSON is exact.
+Text bound for humans (BibTeX, Markdown, CSV) is cleaned of terminal controls; JSON keeps
+every character, escaped. No textual or rich here.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import os
+import re
+import string
+import tempfile
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any, TextIO
+
+from tui.model import Annotation, Paper
+from tui.sanitize import clean, dumps_json
+
+__all__ = [
+    "FORMATS",
+    "write_papers",
+    "bibtex_entry",
+    "citekey_for",
+    "CitekeyAllocator",
+    "paper_record",
+    "annotation_fields",
+    "atomic_output",
+]
+
+FORMATS = ("bibtex", "markdown", "csv", "json")
+"""Export formats, in the order the CLI and the export view offer them."""
+
+_VALID_CITEKEY = re.compile(r"^[^\s,{}()=#%\"'\\~]+$")
+_ENTRY_TYPE = re.compile(r"^[a-z]+$")
+_STOPWORDS = frozenset(
+    "a an the on of for in to and with from by at as is are via towards toward do does "
+    "can what how why when we our your".split()
+)
+# LaTeX specials, each replaced by a command that keeps braces balanced and that
+# bibtexparser's LaTeX decoding turns back into the same character.
+_BIBTEX_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "%": r"\%",
+    "&": r"\&",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\string^",  # \textasciicircum decodes to a look-alike (U+02C6), not "^"
+}
+_BIBTEX_SPECIAL_RE = re.compile("[" + re.escape("".join(_BIBTEX_SPECIALS)) + "]")
+_MARKDOWN_SPECIAL_RE = re.compile(r"([\\`*_\[\]<>|~])")
+_SPREADSHEET_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_CSV_COLUMNS = ("key", "citekey", "title", "authors", "year", "venue", "doi", "arxiv", "url",
+                "categories", "starred", "tags", "state", "note", "abstract")
+
+
+# ---------------------------------------------------------------------------- records
+
+def annotation_fields(annotation: Annotation | None) -> dict[str, Any]:
+    """The person's annotation as plain JSON values (defaults when there is none)."""
+    ann = annotation or Annotation(key="")
+    return {"starred": ann.starred, "tags": list(ann.tags), "state": ann.state, "note": ann.note}
+
+
+def paper_record(paper: Paper, annotation: Annotation | None = None) -> dict[str, Any]:
+    """Every field of a paper and its annotation as a JSON-ready dict, text kept exact."""
+    return {
+        "key": paper.key,
+        "title": paper.title,
+        "authors": list(paper.authors),
+        "year": paper.year,
+        "venue": paper.venue,
+        "abstract": paper.abstract,
+        "doi": paper.doi,
+        "arxiv": paper.arxiv,
+        "url": paper.url,
+        "categories": list(paper.categories),
+        "date": paper.date,
+        "citekey": paper.citekey,
+        "entry_type": paper.entry_type,
+        **annotation_fields(annotation),
+    }
+
+
+# ---------------------------------------------------------------------------- citekeys
+
+def _ascii_word(text: str) -> str:
+    """Lowercase ASCII letters and digits of ``text`` (accents folded: Müller -> muller)."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", folded.lower())
+
+
+def citekey_for(paper: Paper) -> str:
+    """The paper's own BibTeX key when it has a usable one, else author + year + title word
+    (``tsukagoshi2023japanese``), the convention most reference managers follow."""
+    if paper.citekey and _VALID_CITEKEY.match(paper.citekey):
+        return paper.citekey
+    family = _ascii_word(paper.first_author.split()[-1]) if paper.first_author.split() else ""
+    words = (_ascii_word(word) for word in paper.title.split())
+    title_word = next((w for w in words if w and w not in _STOPWORDS), "")
+    year = str(paper.year) if paper.year else ""
+    return f"{family or 'anon'}{year}{title_word}" if (family or year or title_word) else "paper"
+
+
+class CitekeyAllocator:
+    """Hands out citekeys unique within one export (BibTeX keys are case-insensitive):
+    a second ``smith2020deep`` becomes ``smith2020deepa``, then ``...b`` and so on."""
+
+    def __init__(self) -> None:
+        self._used: set[str] = set()
+
+    def take(self, paper: Paper) -> str:
+        """A key for ``paper`` that no earlier call returned."""
+        base = citekey_for(paper)
+        suffixes = itertools.chain([""], string.ascii_lowercase, map(str, itertools.count(2)))
+        for suffix in suffixes:
+            candidate = base + suffix
+            if candidate.casefold() not in self._used:
+                self._used.add(candidate.casefold())
+                return candidate
+        raise AssertionError("unreachable: the suffixes never run out")
+
+
+# ---------------------------------------------------------------------------- BibTeX
+
+def _bibtex_escape(text: str, *, multiline: bool = False) -> str:
+    """Plain text as a BibTeX value body: controls shown, LaTeX specials escaped."""
+    safe = clean(text, multiline=multiline, max_chars=None)
+    return _BIBTEX_SPECIAL_RE.sub(lambda m: _BIBTEX_SPECIALS[m.group()], safe)
+
+
+def _bibtex_title(title: str) -> str:
+    """Escape a title and brace words with inner capitals (``{SimCSE}``, ``{BERT}``) so
+    bibliography styles that lowercase titles keep them as written."""
+    words = []
+    for word in clean(title, max_chars=None).split(" "):
+        escaped = _bibtex_escape(word)
+        needs_protection = any(ch.isupper() for ch in word[1:])
+        words.append(f"{{{escaped}}}" if needs_protection else escaped)
+    return " ".join(words)
+
+
+def _bibtex_author(name: str) -> str:
+    """One author; a name that itself contains " and " is braced so it stays one name."""
+    escaped = _bibtex_escape(name)
+    return f"{{{escaped}}}" if re.search(r"\sand\s", name) else escaped
+
+
+def _entry_type(paper: Paper) -> str:
+    kind = paper.entry_type.lower()
+    if _ENTRY_TYPE.match(kind):
+        return kind
+    return "article" if paper.venue and not paper.arxiv else "misc"
+
+
+def bibtex_entry(paper: Paper, annotation: Annotation | None = None, *,
+                 citekey: str | None = None) -> str:
+    """One BibTeX entry for ``paper``; the annotation adds ``keywords`` (tags) and
+    ``annote`` (the note). ``citekey`` overrides the paper's own (used to keep keys unique)."""
+    kind = _entry_type(paper)
+    fields: list[tuple[str, str]] = []
+    if paper.authors:
+        fields.append(("author", " and ".join(_bibtex_author(a) for a in paper.authors)))
+    fields.append(("title", _bibtex_title(paper.title)))
+    if paper.venue:
+        venue_field = {"article": "journal", "inproceedings": "booktitle",
+                       "incollection": "booktitle", "conference": "booktitle"}.get(kind, "howpublished")
+        fields.append((venue_field, _bibtex_escape(paper.venue)))
+    if paper.year:
+        fields.append(("year", str(paper.year)))
+    if paper.doi:
+        fields.append(("doi", _bibtex_escape(paper.doi)))
+    if paper.arxiv:
+        fields += [("eprint", _bibtex_escape(paper.arxiv)), ("archiveprefix", "arXiv")]
+        if paper.categories and "." in paper.categories[0]:
+            fields.append(("primaryclass", _bibtex_escape(paper.categories[0])))
+    if paper.url:
+        fields.append(("url", _bibtex_escape(paper.url)))
+    if paper.abstract:
+        fields.append(("abstract", _bibtex_escape(paper.abstract)))
+    keywords = list(dict.fromkeys([*paper.categories, *(annotation.tags if annotation else ())]))
+    if keywords:
+        fields.append(("keywords", _bibtex_escape(", ".join(keywords))))
+    if annotation and annotation.note:
+        fields.append(("annote", _bibtex_escape(annotation.note, multiline=True)))
+    key = citekey or citekey_for(paper)
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@{kind}{{{key},\n{body}\n}}\n"
+
+
+# ---------------------------------------------------------------------------- Markdown
+
+def _md(text: str) -> str:
+    """Inline Markdown text: one line, controls shown, characters that would turn a
+    title into a link, emphasis or HTML escaped."""
+    return _MARKDOWN_SPECIAL_RE.sub(r"\\\1", clean(text, max_chars=None))
+
+
+def _markdown_paper(rank: int, paper: Paper, ann: Annotation | None) -> str:
+    lines = [f"## {rank}. {_md(paper.title) or '(untitled)'}", ""]
+    facts = [f"**{_md(paper.authors_text)}**"] if paper.authors else []
+    facts += [_md(str(v)) for v in (paper.venue, paper.year) if v]
+    link = clean(paper.link, max_chars=None)
+    if link:
+        facts.append(f"<{link}>" if re.fullmatch(r"https?://[^\s<>]+", link) else _md(link))
+    facts.append(f"`{_md(paper.key)}`")
+    lines += [" · ".join(facts), ""]
+    if ann and not ann.is_blank:
+        marks = (["★ starred"] if ann.starred else []) + [ann.state]
+        if ann.tags:
+            marks.append("tags: " + ", ".join(f"`{_md(t)}`" for t in ann.tags))
+        lines += [" · ".join(marks), ""]
+        if ann.note.strip():
+            note = clean(ann.note.strip(), multiline=True, max_chars=None)
+            lines += ["> **Note.** " + note.replace("\n", "\n> "), ""]
+    if paper.abstract:
+        lines += [_md(paper.abstract), ""]
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------- CSV
+
+def _csv_cell(value: Any) -> str:
+    """A cell a spreadsheet shows as text: controls shown, and a leading ``=``/``+``/``-``/
+    ``@`` defused with a quote so a hostile title cannot run as a formula."""
+    text = clean(str(value), multiline=True, max_chars=None)
+    return "'" + text if text.startswith(_SPREADSHEET_FORMULA) else text
+
+
+def _csv_row(paper: Paper, ann: Annotation | None) -> list[str]:
+    record = paper_record(paper, ann)
+    record["citekey"] = citekey_for(paper)
+    record["year"] = paper.year or ""
+    record["starred"] = "yes" if record["starred"] else ""
+    for joined in ("authors", "categories", "tags"):
+        record[joined] = "; ".join(record[joined])
+    return [_csv_cell(record[column]) for column in _CSV_COLUMNS]
+
+
+# ---------------------------------------------------------------------------- entry point
+
+def write_papers(papers: Iterable[Paper], fmt: str, out: TextIO,
+                 annotations: Mapping[str, Annotation] | None = None) -> int:
+    """Write ``papers`` to ``out`` in ``fmt`` (one of :data:`FORMATS`); return how many."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    notes = annotations or {}
+    count = 0
+    if fmt == "bibtex":
+        keys = CitekeyAllocator()
+        for count, paper in enumerate(papers, 1):
+            ann = notes.get(paper.key)
+            out.write(("\n" if count > 1 else "") + bibtex_entry(paper, ann, citekey=keys.take(paper)))
+    elif fmt == "markdown":
+        listed = list(papers)
+        out.write(f"# Reading list\n\n{len(listed)} paper{'s' if len(listed) != 1 else ''}\n\n")
+        for count, paper in enumerate(listed, 1):
+            out.write(_markdown_paper(count, paper, notes.get(paper.key)))
+    elif fmt == "csv":
+        writer = csv.writer(out)
+        writer.writerow(_CSV_COLUMNS)
+        for count, paper in enumerate(papers, 1):
+            writer.writerow(_csv_row(paper, notes.get(paper.key)))
+    else:
+        # One paper per line inside the array: valid JSON that still diffs line by line.
+        out.write("[")
+        for count, paper in enumerate(papers, 1):
+            out.write(("," if count > 1 else "") + "\n  " + dumps_json(paper_record(paper, notes.get(paper.key))))
+        out.write("\n]\n" if count else "]\n")
+    return count
+
+
+def _default_mode() -> int:
+    """Permissions a newly created file would get under the current umask."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+@contextmanager
+def atomic_output(path: str | os.PathLike[str], *, newline: str | None = None) -> Iterator[TextIO]:
+    """Open ``path`` for writing text so that it appears complete or not at all: a temp file
+    in the same folder, flushed and fsynced, then ``os.replace``-d over the target. On any
+    error the target is untouched and the temp file removed. Raises OSError as usual."""
+    target = Path(path)
+    try:
+        mode = target.stat().st_mode & 0o777
+    except OSError:
+        mode = _default_mode()
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with suppress(OSError):  # make the rename itself durable where the platform allows
+        dir_fd = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
