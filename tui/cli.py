@@ -1,0 +1,215 @@
+"""papertray's command line: the TUI on a store, and the non-interactive subcommands.
+
+``run(argv)`` is the whole program without the process around it (tests call it directly);
+``build_app(args)`` is the one factory that makes the Textual app, shared with the tests.
+Only ``build_app`` imports the UI, and only when it is called, so ``papertray search``
+starts without loading textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import TYPE_CHECKING, Sequence
+
+from tui import __version__
+from tui.cli_session import CliError, Session
+from tui.export import FORMATS
+from tui.model import STATES
+
+if TYPE_CHECKING:
+    from tui.app import PaperTrayApp
+
+__all__ = ["run", "parse_args", "build_app", "COMMANDS"]
+
+COMMANDS = ("search", "import", "annotate", "export", "annotations", "stats")
+"""Subcommands; any other first argument is a PATH to open in the TUI."""
+
+_EPILOG = """\
+commands:
+  search QUERY [PATH ...]   print ranked matches (--json: one object per line)
+  import FILE ...           add papers to your personal library
+  annotate QUERY [PATH ...] star, tag, note or triage every paper QUERY matches
+                            (key:<stable key> targets one)
+  export [PATH ...]         write papers as BibTeX, Markdown, CSV or JSON
+  annotations export FILE   back up this profile's annotations
+  annotations import FILE   merge annotations from a backup or another machine
+  stats [PATH ...]          counts: papers, sources, bad records, annotations
+
+With no PATH, papertray opens the store named in the config file, else your personal
+library, else the bundled sample. 'papertray COMMAND --help' explains each command.
+A query that starts with '-' goes after '--':  papertray search -- '-is:read retrieval'
+
+environment: PAPERTRAY_USER, PAPERTRAY_DATA_DIR, PAPERTRAY_CONFIG_DIR, PAPERTRAY_CACHE_DIR
+"""
+
+
+def _global_options(parser: argparse.ArgumentParser, *, in_command: bool) -> None:
+    # Inside a subcommand the default is SUPPRESS, so `papertray --user a search x` is not
+    # undone by the subcommand's own default.
+    default = argparse.SUPPRESS if in_command else None
+    parser.add_argument("--user", metavar="NAME", default=default,
+                        help="the profile whose annotations to use (default: $PAPERTRAY_USER, "
+                             "the config file's user, else your login name)")
+
+
+def _path_args(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("paths", nargs="*", default=[], metavar="PATH",
+                        help=f"files or folders to {what} (default: the configured store, "
+                             "else your library, else the bundled sample)")
+
+
+def _command_parsers() -> dict[str, argparse.ArgumentParser]:
+    """One parser per subcommand. Kept separate (not argparse subparsers) so that options
+    and PATHs may come in any order (``annotate QUERY --star PATH``): argparse only allows
+    that, through ``parse_intermixed_args``, on a parser without subparsers."""
+    def command(name: str, summary: str) -> argparse.ArgumentParser:
+        parser = argparse.ArgumentParser(prog=f"papertray {name}", description=summary)
+        _global_options(parser, in_command=True)
+        return parser
+
+    search = command("search", "Print the papers QUERY matches, best first.")
+    search.add_argument("query", metavar="QUERY", help="words and qualifiers, as in the TUI")
+    _path_args(search, "search")
+    search.add_argument("--json", action="store_true",
+                        help="one JSON object per line: key, title, authors, year, score, "
+                             "starred, tags, state, note")
+    search.add_argument("--limit", type=int, default=20, metavar="N",
+                        help="at most N matches (default 20; 0 for all)")
+
+    imp = command("import", "Add the papers of each FILE to your personal library "
+                            "(deduplicated; importing twice changes nothing).")
+    imp.add_argument("files", nargs="+", metavar="FILE")
+
+    annotate = command("annotate", "Change the annotations of every paper QUERY matches, as "
+                                   "one change. 'key:<stable key>' targets one paper.")
+    annotate.add_argument("query", metavar="QUERY", help="the papers to change, as in search")
+    _path_args(annotate, "search")
+    star = annotate.add_mutually_exclusive_group()
+    star.add_argument("--star", dest="starred", action="store_const", const=True, default=None,
+                      help="star the papers")
+    star.add_argument("--unstar", dest="starred", action="store_const", const=False,
+                      help="remove their star")
+    annotate.add_argument("--tag", action="append", default=[], metavar="T", help="add tag T")
+    annotate.add_argument("--untag", action="append", default=[], metavar="T", help="remove tag T")
+    annotate.add_argument("--state", choices=STATES, help="set the triage state")
+    annotate.add_argument("--note", metavar="TEXT", help="replace the note ('' clears it)")
+
+    export = command("export", "Write the store's papers, or those --query matches, to "
+                               "standard output or FILE.")
+    _path_args(export, "export")
+    export.add_argument("--query", metavar="Q", help="only the papers Q matches, best first")
+    export.add_argument("--format", choices=FORMATS, help="default: from FILE's extension, else bibtex")
+    export.add_argument("-o", "--output", metavar="FILE", help="write here (replaced whole)")
+
+    annotations = command("annotations", "Back up (export) or merge (import) this profile's "
+                                         "annotations; merging keeps the newest change per paper.")
+    annotations.add_argument("action", choices=("export", "import"))
+    annotations.add_argument("file", metavar="FILE", help="the backup to write or read")
+
+    stats = command("stats", "Count papers, sources, bad records and annotations.")
+    _path_args(stats, "count")
+    stats.add_argument("--json", action="store_true", help="one JSON object")
+    return {"search": search, "import": imp, "annotate": annotate, "export": export,
+            "annotations": annotations, "stats": stats}
+
+
+def _tui_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="papertray", usage="papertray [--user NAME] [PATH ...] | papertray COMMAND ...",
+        description="A keyboard-driven terminal reader for research papers.",
+        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"papertray {__version__}")
+    _global_options(parser, in_command=False)
+    _path_args(parser, "open")
+    return parser
+
+
+def _command_at(argv: Sequence[str]) -> int | None:
+    """Where the subcommand stands in ``argv``, if there is one (global options and their
+    values skipped); any other first word is a PATH for the TUI."""
+    skip_next = False
+    for index, arg in enumerate(argv):
+        if skip_next:
+            skip_next = False
+        elif arg == "--user":
+            skip_next = True
+        elif arg == "--":
+            return None
+        elif not arg.startswith("-"):
+            return index if arg in COMMANDS else None
+    return None
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """Parse a command line; ``command`` is None for the TUI. Exits (SystemExit) on bad usage."""
+    at = _command_at(argv)
+    head = _tui_parser().parse_args(argv[:at] if at is not None else argv)
+    if at is None:
+        head.command = None
+        return head
+    args = _command_parsers()[argv[at]].parse_intermixed_args(argv[at + 1:])
+    args.command = argv[at]
+    if getattr(args, "user", None) is None:  # --user after the command wins over one before
+        args.user = head.user
+    return args
+
+
+def build_app(args: argparse.Namespace) -> PaperTrayApp:
+    """The Textual app for ``args``: its store, the person's annotations and settings.
+
+    The one place the UI is imported, so nothing else pays for loading textual.
+    """
+    from tui.app import PaperTrayApp
+
+    session = Session(args)
+    store = session.open_store()
+    return PaperTrayApp(store=store, userdata=session.open_userdata(), settings=session.settings)
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    from tui import cli_commands
+
+    session = Session(args)
+    handler = {
+        "search": cli_commands.search, "import": cli_commands.import_papers,
+        "annotate": cli_commands.annotate, "export": cli_commands.export,
+        "annotations": cli_commands.annotations, "stats": cli_commands.stats,
+    }[args.command]
+    return handler(session)
+
+
+def _quiet_stdout() -> None:
+    """After the reader of a pipe has gone (``papertray search x | head``), send what is
+    left to /dev/null so Python's exit does not complain about the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def run(argv: Sequence[str]) -> int:
+    """Run papertray with ``argv`` (without the program name); return the exit status.
+
+    A person's mistake (missing file, bad query, unwritable output, bad usage) ends with one
+    sentence on stderr and a non-zero status, never a traceback.
+    """
+    try:
+        args = parse_args(list(argv))
+        if args.command is None:
+            app = build_app(args)
+            app.run()
+            return app.return_code or 0
+        return _run_command(args)
+    except SystemExit as stop:  # argparse: --help, --version or a usage error
+        return stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 2)
+    except CliError as error:
+        Session.error(str(error))
+        return error.status
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        _quiet_stdout()
+        return 141

@@ -1,0 +1,259 @@
+"""The non-interactive commands: search, stats, export, import, annotate, annotations.
+
+Each takes the :class:`~tui.cli_session.Session` and returns an exit status. Results go to
+stdout (plain text cleaned for the terminal, or exact JSON); problems to stderr.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tui.cli_session import CliError, Session
+from tui.export import annotation_fields, atomic_output, write_papers
+from tui.model import STATES, Annotation, Hit, Paper
+from tui.sanitize import clean_line, dumps_json
+
+if TYPE_CHECKING:
+    from tui.query import Query
+    from tui.search import SearchEngine
+    from tui.store import Store
+
+__all__ = ["search", "stats", "export", "import_papers", "annotate", "annotations"]
+
+_FORMAT_BY_SUFFIX = {".bib": "bibtex", ".bibtex": "bibtex", ".md": "markdown",
+                     ".markdown": "markdown", ".csv": "csv", ".json": "json"}
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def _parse(session: Session, text: str) -> Query:
+    """The parsed query; what the parser did not understand is said on stderr."""
+    from tui.query import parse_query
+
+    query = parse_query(text)
+    for warning in getattr(query, "warnings", ()):
+        session.warn(f"papertray: {warning}")
+    return query
+
+
+def _engine(store: Store) -> SearchEngine:
+    from tui.search import SearchEngine
+
+    return SearchEngine(store)
+
+
+# ---------------------------------------------------------------------------- search
+
+def _hit_lines(rank: int, hit: Hit, ann: Annotation | None) -> list[str]:
+    """Two or three readable lines for one match, every piece of data cleaned."""
+    paper = hit.paper
+    star = "★ " if ann and ann.starred else ""
+    lines = [f"{rank:>3}. {star}{clean_line(paper.title, 300) or '(untitled)'}"]
+    authors = ", ".join(clean_line(a, 80) for a in paper.authors[:3])
+    if len(paper.authors) > 3:
+        authors += " et al."
+    facts = [authors, str(paper.year or ""), clean_line(paper.venue, 80), clean_line(paper.key, 120)]
+    if ann and ann.state != "inbox":
+        facts.append(ann.state)
+    if ann and ann.tags:
+        facts.append(" ".join("#" + clean_line(tag, 40) for tag in ann.tags))
+    lines.append("     " + " · ".join(f for f in facts if f))
+    if ann and ann.note.strip():
+        lines.append("     note: " + clean_line(ann.note, 200))
+    return lines
+
+
+def _hit_json(hit: Hit, ann: Annotation | None) -> str:
+    paper = hit.paper
+    return dumps_json({"key": paper.key, "title": paper.title, "authors": list(paper.authors),
+                       "year": paper.year, "score": round(float(hit.score), 4),
+                       **annotation_fields(ann)})
+
+
+def search(session: Session) -> int:
+    """``papertray search QUERY [PATH ...] [--json] [--limit N]``: 1 when nothing matches."""
+    args = session.args
+    if args.limit < 0:
+        raise CliError("--limit must be 0 (no limit) or more.", status=2)
+    store = session.open_store()
+    session.report_problems(store)
+    notes = session.open_userdata().annotations()
+    hits = _engine(store).search(_parse(session, args.query), annotations=notes,
+                                 limit=args.limit or None)
+    if not hits:
+        if not args.json:
+            session.warn(f"No paper in {store.label} matches {args.query!r}.")
+        return 1
+    for rank, hit in enumerate(hits, 1):
+        ann = notes.get(hit.paper.key)
+        if args.json:
+            session.say(_hit_json(hit, ann))
+        else:
+            session.say("\n".join(_hit_lines(rank, hit, ann)))
+    return 0
+
+
+# ---------------------------------------------------------------------------- stats
+
+def _triage_counts(store: Store, notes: dict[str, Annotation] | Any) -> dict[str, int]:
+    """Papers of this store in each triage state, and how many are starred."""
+    counts = dict.fromkeys(STATES, 0) | {"starred": 0}
+    for key, ann in notes.items():
+        if store.index_of(key) is None:
+            continue
+        counts[ann.state] += 1
+        counts["starred"] += bool(ann.starred)
+    counts["inbox"] = len(store) - sum(counts[s] for s in STATES if s != "inbox")
+    return counts
+
+
+def stats(session: Session) -> int:
+    """``papertray stats [PATH ...] [--json]``: papers, sources, bad records, annotations."""
+    store = session.open_store()
+    userdata = session.open_userdata()
+    notes = userdata.annotations()
+    triage = _triage_counts(store, notes)
+    problems = [str(p) for p in store.problems]
+    if session.args.json:
+        session.say(dumps_json({
+            "store": store.label, "papers": len(store),
+            "sources": {str(k): v for k, v in store.source_counts.items()},
+            "problems": problems, "profile": userdata.profile, "annotations": len(notes),
+            "triage": triage,
+        }))
+        return 0
+    session.say(f"{clean_line(store.label)}: {_plural(len(store), 'paper')}")
+    for source, count in store.source_counts.items():
+        session.say(f"  {clean_line(str(source), 400)}  {_plural(count, 'paper')}")
+    session.say(f"profile {clean_line(userdata.profile)}: {_plural(len(notes), 'annotation')}; "
+                + " · ".join(f"{name} {count:,}" for name, count in triage.items()))
+    session.say(f"problems: {len(problems) or 'none'}")
+    for problem in problems:
+        session.say(f"  {clean_line(problem, 1000)}")
+    return 0
+
+
+# ---------------------------------------------------------------------------- export
+
+def export(session: Session) -> int:
+    """``papertray export [PATH ...] [--query Q] [--format F] [-o FILE]``."""
+    args = session.args
+    output = Path(args.output) if args.output else None
+    fmt = args.format or (_FORMAT_BY_SUFFIX.get(output.suffix.lower()) if output else None) or "bibtex"
+    store = session.open_store()
+    session.report_problems(store)
+    notes = session.open_userdata().annotations()
+    if args.query is not None and args.query.strip():
+        hits = _engine(store).search(_parse(session, args.query), annotations=notes, limit=None)
+        papers: list[Paper] = [hit.paper for hit in hits]
+    else:
+        papers = list(store.papers)
+    if output is None:
+        write_papers(papers, fmt, sys.stdout, notes)
+        return 0
+    if output.is_dir():
+        raise CliError(f"Cannot write {output}: it is a folder.")
+    try:
+        with atomic_output(output, newline="" if fmt == "csv" else None) as out:
+            count = write_papers(papers, fmt, out, notes)
+    except OSError as error:
+        raise CliError(f"Cannot write {output}: {error.strerror or error}.") from error
+    session.warn(f"Exported {_plural(count, 'paper')} as {fmt} to {output}.")
+    return 0
+
+
+# ---------------------------------------------------------------------------- import
+
+def import_papers(session: Session) -> int:
+    """``papertray import FILE ...``: add papers to the personal library."""
+    files = [Path(name) for name in session.args.files]
+    for file in files:
+        if not file.exists():
+            raise CliError(f"Cannot import {file}: no such file or folder.")
+    from tui.cli_library import merge_into_library
+    from tui.store import open_store
+
+    store = open_store(files)
+    session.report_problems(store, in_full=True)
+    if not len(store):
+        raise CliError(f"No papers could be read from {', '.join(map(str, files))}.")
+    result = merge_into_library(store.papers)
+    already = result.completed + result.unchanged
+    session.say(f"Imported {_plural(len(store), 'paper')}: {result.added:,} added, {already:,} "
+                f"already in the library ({result.completed:,} of them completed). "
+                f"The library holds {_plural(result.total, 'paper')}: {clean_line(str(result.path))}")
+    return 0
+
+
+# ---------------------------------------------------------------------------- annotate
+
+def _split_tags(values: list[str]) -> tuple[str, ...]:
+    """Tags from repeated options, each of which may hold several (``--tag a,b``)."""
+    return tuple(tag for value in values for tag in re.split(r"[,\s]+", value) if tag)
+
+
+def _essence(ann: Annotation | None) -> tuple[Any, ...]:
+    ann = ann or Annotation(key="")
+    return ann.starred, ann.tags, ann.note, ann.state
+
+
+def annotate(session: Session) -> int:
+    """``papertray annotate QUERY ...``: one bulk change to every paper QUERY matches."""
+    from tui.userdata import SaveError
+
+    args = session.args
+    changes = {"starred": args.starred, "add_tags": _split_tags(args.tag),
+               "remove_tags": _split_tags(args.untag), "state": args.state, "note": args.note}
+    if not any(value not in (None, ()) for value in changes.values()):
+        raise CliError("Nothing to change: give --star, --unstar, --tag, --untag, --state or --note.",
+                       status=2)
+    store = session.open_store()
+    session.report_problems(store)
+    userdata = session.open_userdata()
+    hits = _engine(store).search(_parse(session, args.query), annotations=userdata.annotations(),
+                                 limit=None)
+    if not hits:
+        raise CliError(f"No paper in {store.label} matches {args.query!r}; nothing changed.")
+    before = {hit.paper.key: _essence(userdata.get(hit.paper.key)) for hit in hits}
+    try:
+        after = userdata.update_many(((hit.paper.key, hit.paper.title) for hit in hits), **changes)
+    except SaveError as error:
+        raise CliError(str(error)) from error
+    changed = sum(1 for ann in after if _essence(ann) != before.get(ann.key))
+    session.say(f"Changed {changed:,} of {_plural(len(hits), 'matching paper')}"
+                f" (profile {clean_line(userdata.profile)}).")
+    return 0
+
+
+# ---------------------------------------------------------------------------- annotations
+
+def annotations(session: Session) -> int:
+    """``papertray annotations export|import FILE``: back up, or merge (newest wins)."""
+    args = session.args
+    path = Path(args.file)
+    userdata = session.open_userdata()
+    if args.action == "export":
+        if path.is_dir():
+            raise CliError(f"Cannot write {path}: it is a folder.")
+        try:
+            userdata.export(path)
+        except OSError as error:
+            raise CliError(f"Cannot write {path}: {error.strerror or error}.") from error
+        session.say(f"Saved {_plural(len(userdata.annotations()), 'annotation')} of profile "
+                    f"{clean_line(userdata.profile)} to {clean_line(str(path))}.")
+        return 0
+    if not path.is_file():
+        raise CliError(f"Cannot import {path}: no such file.")
+    report = userdata.import_file(path)
+    for problem in report.problems:
+        session.warn(str(problem))
+    session.say(f"Merged {clean_line(str(path))} into profile {clean_line(userdata.profile)}: "
+                f"{report.added:,} added, {report.updated:,} updated, {report.kept:,} kept "
+                "(newer here).")
+    nothing_read = not (report.added or report.updated or report.kept)
+    return 1 if nothing_read and report.problems else 0

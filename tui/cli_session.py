@@ -1,0 +1,135 @@
+"""What every command shares: settings, which store and profile to use, and how to talk to
+the person (results on stdout, one-sentence errors and warnings on stderr, all cleaned of
+terminal controls). Heavy modules (store, search, user data) load only when first needed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tui import paths
+from tui.sanitize import clean, clean_line
+from tui.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from tui.store import Store
+    from tui.userdata import UserData
+
+__all__ = ["CliError", "Session", "LIBRARY_FILE_NAME", "library_file"]
+
+LIBRARY_FILE_NAME = "library.jsonl"
+
+
+def library_file() -> Path:
+    """The JSON Lines file ``papertray import`` keeps the personal library in."""
+    return paths.library_dir() / LIBRARY_FILE_NAME
+
+
+class CliError(Exception):
+    """A mistake the person can fix: reported as one sentence on stderr, no traceback."""
+
+    def __init__(self, message: str, status: int = 1) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class Session:
+    """One run of a command: its arguments, the settings, and the store and profile they pick."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.settings: Settings
+        self.settings, problems = load_settings()
+        self.settings_problems = problems
+        """Sentences about the config file (also printed on stderr)."""
+        for problem in problems:
+            self.warn(problem)
+
+    # ------------------------------------------------------------------ talking
+
+    @staticmethod
+    def say(text: str = "") -> None:
+        """One line of results on stdout (callers clean data they put in it)."""
+        print(text, file=sys.stdout)
+
+    @staticmethod
+    def warn(text: str) -> None:
+        """A warning on stderr, cleaned: it may quote a file name or a bad record."""
+        print(clean(text, multiline=True, max_chars=2000), file=sys.stderr)
+
+    @staticmethod
+    def error(text: str) -> None:
+        """The one sentence that ends a failed command."""
+        print(f"papertray: {clean_line(text, max_chars=2000)}", file=sys.stderr)
+
+    # ------------------------------------------------------------------ store
+
+    @property
+    def profile(self) -> str | None:
+        """The profile named by --user, $PAPERTRAY_USER or the config file (None: login name)."""
+        return (getattr(self.args, "user", None) or os.environ.get("PAPERTRAY_USER")
+                or self.settings.profile or None)
+
+    def store_paths(self) -> list[Path] | None:
+        """The paths to open: those given, else the configured store, else the personal
+        library if it holds papers, else None (the bundled sample)."""
+        given = [Path(p) for p in getattr(self.args, "paths", None) or ()]
+        if given:
+            for path in given:
+                if not path.exists():
+                    raise CliError(f"Cannot open {path}: no such file or folder.")
+            return given
+        configured = self.settings.store_paths()
+        if configured:
+            for path in configured:
+                if not path.exists():
+                    raise CliError(f"Cannot open {path} (the store named in {self.settings.path}): "
+                                   "no such file or folder.")
+            return configured
+        library = library_file()
+        if library.is_file() and library.stat().st_size > 0:
+            return [paths.library_dir()]
+        return None
+
+    def open_store(self) -> Store:
+        """Open the store this run is about; bad records are kept as ``store.problems``."""
+        chosen = self.store_paths()
+        from tui.store import open_store
+
+        try:
+            return open_store(chosen)
+        except OSError as error:
+            where = error.filename or (chosen[0] if chosen else "the sample store")
+            raise CliError(f"Cannot open {where}: {error.strerror or error}.") from error
+
+    def report_problems(self, store: Store, *, in_full: bool = False) -> None:
+        """Tell the person about bad records: each as ``file:line: message`` when ``in_full``,
+        else one line pointing at ``papertray stats``, which lists them."""
+        if not store.problems:
+            return
+        if in_full:
+            for problem in store.problems:
+                self.warn(str(problem))
+            return
+        count = len(store.problems)
+        self.warn(f"papertray: {count} bad record{'s' if count != 1 else ''} skipped in "
+                  f"{store.label}; run 'papertray stats' on the same store to list them.")
+
+    # ------------------------------------------------------------------ user data
+
+    def open_userdata(self) -> UserData:
+        """The profile's annotations; its warnings (a file moved aside...) go to stderr."""
+        from tui.userdata import UserData
+
+        try:
+            userdata = UserData.open(self.profile)
+        except OSError as error:
+            raise CliError(f"Cannot open the annotations of profile {self.profile or 'default'} "
+                           f"in {error.filename or paths.data_dir()}: {error.strerror or error}.") from error
+        for warning in userdata.warnings:
+            self.warn(f"papertray: {warning}")
+        return userdata
