@@ -177,7 +177,10 @@ def _run_command(args: argparse.Namespace) -> int:
         "annotate": cli_commands.annotate, "export": cli_commands.export,
         "annotations": cli_commands.annotations, "stats": cli_commands.stats,
     }[args.command]
-    return handler(session)
+    try:
+        return handler(session)
+    finally:
+        session.close()
 
 
 def _quiet_stdout() -> None:

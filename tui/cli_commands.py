@@ -122,6 +122,8 @@ def stats(session: Session) -> int:
     if session.args.json:
         session.say(dumps_json({
             "store": store.label, "papers": len(store),
+            "first": store[0].title if len(store) else None,
+            "last": store[len(store) - 1].title if len(store) else None,
             "sources": {str(k): v for k, v in store.source_counts.items()},
             "problems": problems, "profile": userdata.profile, "annotations": len(notes),
             "triage": triage,
@@ -241,19 +243,26 @@ def annotations(session: Session) -> int:
         if path.is_dir():
             raise CliError(f"Cannot write {path}: it is a folder.")
         try:
-            userdata.export(path)
+            count = userdata.export(path)
         except OSError as error:
             raise CliError(f"Cannot write {path}: {error.strerror or error}.") from error
-        session.say(f"Saved {_plural(len(userdata.annotations()), 'annotation')} of profile "
+        session.say(f"Saved {_plural(count, 'annotation')} of profile "
                     f"{clean_line(userdata.profile)} to {clean_line(str(path))}.")
         return 0
     if not path.is_file():
         raise CliError(f"Cannot import {path}: no such file.")
-    report = userdata.import_file(path)
+    from tui.userdata import SaveError
+
+    try:
+        report = userdata.import_file(path)
+    except SaveError as error:
+        raise CliError(str(error)) from error
     for problem in report.problems:
         session.warn(str(problem))
+    read = report.added + report.updated + report.kept + report.unchanged
+    if not read and report.problems:
+        raise CliError(f"No annotations could be read from {path}; nothing changed.")
     session.say(f"Merged {clean_line(str(path))} into profile {clean_line(userdata.profile)}: "
-                f"{report.added:,} added, {report.updated:,} updated, {report.kept:,} kept "
-                "(newer here).")
-    nothing_read = not (report.added or report.updated or report.kept)
-    return 1 if nothing_read and report.problems else 0
+                f"{report.added:,} added, {report.updated:,} updated, {report.kept:,} kept because "
+                f"they are newer here, {report.unchanged:,} already the same.")
+    return 0

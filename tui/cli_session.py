@@ -46,6 +46,7 @@ class Session:
         self.settings, problems = load_settings()
         self.settings_problems = problems
         """Sentences about the config file (also printed on stderr)."""
+        self._userdata: UserData | None = None
         for problem in problems:
             self.warn(problem)
 
@@ -132,4 +133,11 @@ class Session:
                            f"in {error.filename or paths.data_dir()}: {error.strerror or error}.") from error
         for warning in userdata.warnings:
             self.warn(f"papertray: {warning}")
+        self._userdata = userdata
         return userdata
+
+    def close(self) -> None:
+        """Release what the run opened (the profile's lock file)."""
+        if self._userdata is not None:
+            self._userdata.close()
+            self._userdata = None

@@ -59,6 +59,9 @@ class Settings:
     """Name to query, in the order the file lists them."""
     path: Path | None = None
     """The file these settings were read from, or None when there was none."""
+    warnings: list[str] = field(default_factory=list, compare=False)
+    """What was wrong with the file (the same sentences :func:`load_settings` returns), so
+    the app can show them once its screen is up."""
 
     def store_paths(self) -> list[Path]:
         """The configured store as paths, ``~`` and ``$VARS`` expanded; relative paths are
@@ -151,14 +154,16 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> tuple[Settings,
     except OSError as error:
         problems.append(f"{file}: cannot be read ({error.strerror or error}); papertray uses its "
                         "default settings.")
-        return Settings(), problems
+        return Settings(warnings=problems), problems
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         problems.append(f"{file}:{line}: this is not UTF-8 text; papertray uses its default settings.")
-        return Settings(path=file), problems
-    return _parse(text, file, problems), problems
+        return Settings(path=file, warnings=problems), problems
+    settings = _parse(text, file, problems)
+    settings.warnings = problems
+    return settings, problems
 
 
 def save_theme(name: str, path: str | os.PathLike[str] | None = None) -> None:

@@ -68,6 +68,7 @@ def test_wrong_types_are_reported_with_their_line_and_the_rest_kept() -> None:
                         '[keys]\nstar = 5\nlater = "l"\n')
     settings, problems = load_settings()
     assert settings.theme == "nord" and settings.keys == {"later": "l"}
+    assert settings.warnings == problems
     assert problems == [
         f"{file}:3: 'store' should be a path or a list of paths; it is ignored.",
         f"{file}:2: 'user' should be a string; it is ignored.",
