@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from tui.cli_session import CliError, Session
@@ -45,6 +46,14 @@ def _engine(store: Store) -> SearchEngine:
     from tui.search import SearchEngine
 
     return SearchEngine(store)
+
+
+def _every_match(session: Session, store: Store, text: str,
+                 notes: Mapping[str, Annotation]) -> list[Paper]:
+    """The papers that match every word of the query, best first: what a bulk change or an
+    export is about. (``search`` also lists papers that match only some words, below.)"""
+    result = _engine(store).run(_parse(session, text), notes)
+    return [store[int(index)] for index in result.top(result.matched_all)]
 
 
 # ---------------------------------------------------------------------------- search
@@ -151,8 +160,7 @@ def export(session: Session) -> int:
     session.report_problems(store)
     notes = session.open_userdata().annotations()
     if args.query is not None and args.query.strip():
-        hits = _engine(store).search(_parse(session, args.query), annotations=notes, limit=None)
-        papers: list[Paper] = [hit.paper for hit in hits]
+        papers = _every_match(session, store, args.query, notes)
     else:
         papers = list(store.papers)
     if output is None:
@@ -217,17 +225,16 @@ def annotate(session: Session) -> int:
     store = session.open_store()
     session.report_problems(store)
     userdata = session.open_userdata()
-    hits = _engine(store).search(_parse(session, args.query), annotations=userdata.annotations(),
-                                 limit=None)
-    if not hits:
+    papers = _every_match(session, store, args.query, userdata.annotations())
+    if not papers:
         raise CliError(f"No paper in {store.label} matches {args.query!r}; nothing changed.")
-    before = {hit.paper.key: _essence(userdata.get(hit.paper.key)) for hit in hits}
+    before = {paper.key: _essence(userdata.get(paper.key)) for paper in papers}
     try:
-        after = userdata.update_many(((hit.paper.key, hit.paper.title) for hit in hits), **changes)
+        after = userdata.update_many(((paper.key, paper.title) for paper in papers), **changes)
     except SaveError as error:
         raise CliError(str(error)) from error
     changed = sum(1 for ann in after if _essence(ann) != before.get(ann.key))
-    session.say(f"Changed {changed:,} of {_plural(len(hits), 'matching paper')}"
+    session.say(f"Changed {changed:,} of {_plural(len(papers), 'matching paper')}"
                 f" (profile {clean_line(userdata.profile)}).")
     return 0
 
