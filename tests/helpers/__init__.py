@@ -1,0 +1,1 @@
+"""Child-process programs the durability tests start, kill and inspect."""

@@ -1,0 +1,145 @@
+"""How long a change takes to persist in a heavy user's profile: ``python -m tui.userbench``.
+
+Fills a throwaway profile with 100,000 varied annotations (a year of triage at 200 papers
+a day... and then some), reopens it, and times what a person does: single triage changes
+(each persisted before returning: the target is <= 20 ms), a 200-paper bulk change, an
+undo, a reload with nothing new, and the snapshot search reads. Reports median and p95.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+from tui.model import STATES
+from tui.userdata import UserData
+from tui.userdata_transfer import export_payload
+from tui.model import Annotation
+from tui.userdata_format import now_stamp
+
+TAGS = ("thesis", "to-cite", "retrieval", "reading-group", "contrastive", "survey", "baseline")
+
+
+def fake_annotations(count: int, rng: random.Random) -> list[Annotation]:
+    """Varied annotations like a year of triage: mostly read/skipped, some notes and tags."""
+    stamp = now_stamp()
+    result = []
+    for number in range(count):
+        note = "" if rng.random() < 0.8 else "Read this for the method section. " * rng.randint(1, 6)
+        result.append(Annotation(
+            key=f"arxiv:{2100 + number // 100000}.{number % 100000:05d}",
+            starred=rng.random() < 0.1,
+            tags=tuple(sorted(rng.sample(TAGS, rng.randint(0, 2)))),
+            note=note,
+            state=rng.choice(STATES),
+            title=f"A study of contrastive sentence embeddings, part {number}",
+            created=stamp,
+            updated=stamp,
+        ))
+    return result
+
+
+def timed(action: Callable[[], object], repeat: int) -> list[float]:
+    """Milliseconds each of ``repeat`` calls took."""
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def summary(samples: list[float]) -> dict[str, float]:
+    """Median and 95th percentile, in milliseconds."""
+    ordered = sorted(samples)
+    return {"median_ms": round(statistics.median(ordered), 2),
+            "p95_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))], 2),
+            "n": len(ordered)}
+
+
+def run(count: int, changes: int, bulk_repeat: int, folder: Path, seed: int = 1) -> dict[str, object]:
+    """Fill a profile in ``folder`` and measure; returns the report as a dict."""
+    rng = random.Random(seed)
+    seed_file = folder / "seed-annotations.json"
+    seed_file.write_bytes(export_payload("bench", fake_annotations(count, rng)))
+    profile = folder / "profile"
+    start = time.perf_counter()
+    report = UserData(profile).import_file(seed_file)
+    fill_s = time.perf_counter() - start
+    assert report.added == count and not report.problems, report
+
+    start = time.perf_counter()
+    data = UserData(profile)
+    open_s = time.perf_counter() - start
+    keys = list(data.annotations())
+
+    def star_toggle() -> None:
+        key = rng.choice(keys)
+        current = data.get(key)
+        data.update(key, starred=not (current and current.starred))
+
+    def triage() -> None:
+        data.update(rng.choice(keys), state=rng.choice(STATES))
+
+    def tag() -> None:
+        data.update(rng.choice(keys), add_tags=[rng.choice(TAGS)], remove_tags=[rng.choice(TAGS)])
+
+    def bulk() -> None:
+        data.update_many([(k, "") for k in rng.sample(keys, 200)], state=rng.choice(STATES))
+
+    def undo() -> None:
+        key = rng.choice(keys)
+        before = data.get(key)
+        data.update(key, note=f"note {rng.random()}")
+        start_undo = time.perf_counter()
+        data.restore({key: before})
+        undo_samples.append((time.perf_counter() - start_undo) * 1000)
+
+    undo_samples: list[float] = []
+    single = timed(star_toggle, changes // 3) + timed(triage, changes // 3) + timed(tag, changes // 3)
+    results: dict[str, object] = {
+        "annotations": count,
+        "fill_by_import_s": round(fill_s, 2),
+        "open_s": round(open_s, 3),
+        "single_change": summary(single),
+        "bulk_200_papers": summary(timed(bulk, bulk_repeat)),
+    }
+    timed(undo, max(10, changes // 10))
+    results["undo"] = summary(undo_samples)
+    results["reload_nothing_new"] = summary(timed(data.reload, 20))
+    results["annotations_snapshot_after_change"] = summary(timed(lambda: (triage(), data.annotations()), 20))
+    results["shard_files"] = len(list((profile / "annotations").glob("*.json")))
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line entry point."""
+    parser = argparse.ArgumentParser(prog="python -m tui.userbench", description=__doc__)
+    parser.add_argument("--annotations", type=int, default=100_000, help="profile size (100000)")
+    parser.add_argument("--changes", type=int, default=300, help="single changes to time (300)")
+    parser.add_argument("--bulk", type=int, default=20, help="200-paper bulk changes to time (20)")
+    parser.add_argument("--dir", type=Path, help="where to build the profile (default: a temp folder)")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="papertray-bench-", dir=args.dir) as temp:
+        results = run(args.annotations, args.changes, args.bulk, Path(temp))
+    if args.json:
+        print(json.dumps(results, indent=2))
+    else:
+        for name, value in results.items():
+            print(f"{name:36} {value}")
+        single = results["single_change"]
+        verdict = "meets" if single["median_ms"] <= 20 else "MISSES"  # type: ignore[index]
+        print(f"single change median {single['median_ms']} ms {verdict} the 20 ms target")  # type: ignore[index]
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,249 @@
+"""A profile's folder of shard files, and the merge with what other instances wrote.
+
+Each paper's annotation lives in shard ``sha1(key)[:2]`` (256 TinyDB files), so a change
+rewrites one small file. For every shard we remember its content as last read or written
+(the merge base) and the changes not yet saved. Before writing, under the profile lock,
+the shard is read again; if someone else changed it, their papers are taken in and ours
+merged per paper: a paper only we changed keeps our change, a paper both changed keeps
+the newer ``updated``. Damaged files are moved aside and never written over.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+from typing import Callable, TypeVar
+
+from tui.model import Annotation
+from tui.userdata_format import TABLE, encode_shard, is_newer
+from tui.userdata_storage import (
+    Backups, DamagedFile, DurableJSONStorage, ProfileLock, Signature, decode_annotations,
+    digest, file_signature, fsync_dir, leftover_temp_files, move_aside, read_file,
+)
+
+__all__ = ["SaveError", "ShardedFiles", "shard_of"]
+
+log = logging.getLogger(__name__)
+
+Result = TypeVar("Result")
+
+
+class SaveError(Exception):
+    """A change could not be written; it is kept in memory and saved again later."""
+
+
+def shard_of(key: str) -> str:
+    """The shard (two hex digits) holding a paper's annotation."""
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:2]
+
+
+class ShardedFiles:
+    """Reads, merges and writes one profile's shard files (not thread-safe: lock outside).
+
+    ``put(key, value)`` is called whenever what the person should see for a paper
+    changes (None: no annotation), and returns whether it differed.
+    """
+
+    def __init__(self, profile_dir: Path, put: Callable[[str, Annotation | None], bool], *,
+                 backups_kept: int = 5, backup_every: float = 900.0,
+                 lock_timeout: float = 5.0) -> None:
+        self.folder = profile_dir / TABLE
+        self.backups = Backups(profile_dir / "backups", keep=backups_kept, every=backup_every)
+        self.lock = ProfileLock(profile_dir / ".lock", lock_timeout)
+        self.warnings: list[str] = []
+        self.damaged: list[tuple[Path, Path, Path | None]] = []
+        self._put = put
+        self._disk: dict[str, dict[str, Annotation]] = {}  # shard -> its file as last read/written
+        self._digest: dict[str, bytes] = {}  # shard -> hash of those bytes
+        self._signature: dict[str, Signature | None] = {}  # shard -> stat, for cheap reload()
+        self._pending: dict[str, dict[str, Annotation | None]] = {}  # unsaved; None = remove
+
+    @property
+    def unsaved(self) -> int:
+        """How many changes wait to be written."""
+        return sum(len(changes) for changes in self._pending.values())
+
+    def path(self, stem: str) -> Path:
+        """The file of one shard."""
+        return self.folder / f"{stem}.json"
+
+    def load(self) -> None:
+        """Read every shard; clean what a killed writer left; set damaged files aside."""
+        if leftover_temp_files(self.folder):
+            try:  # under the lock, so a live writer's temp file is never taken for a leftover
+                with self.lock:
+                    for temp in leftover_temp_files(self.folder):
+                        temp.unlink()
+            except OSError as error:
+                self._warn(f"Could not remove unfinished temporary files in {self.folder} ({error}).")
+        for stem in sorted(self._stems_on_disk()):
+            try:
+                data, signature = read_file(self.path(stem))
+                self._absorb(stem, data, signature)
+            except OSError as error:
+                self._warn(f"Could not read the annotation file {self.path(stem)} ({error}).")
+
+    def stage(self, key: str, value: Annotation | None) -> None:
+        """Record a change to save (call inside :meth:`transaction`)."""
+        self._pending.setdefault(shard_of(key), {})[key] = value
+        self._put(key, value)
+
+    def transaction(self, stems: set[str], apply: Callable[[], Result]) -> Result:
+        """Under the profile lock: re-read ``stems``, ``apply()``, write every pending shard.
+
+        Without the lock (a read-only folder) the change is still applied in memory and
+        kept pending. Raises SaveError naming the first file that could not be written.
+        """
+        try:
+            self.lock.__enter__()
+        except OSError as error:
+            apply()
+            raise self._save_error(self.lock.path, error) from error
+        try:
+            fresh = {}  # shard -> its good bytes, read under this lock
+            for stem in sorted(stems):
+                try:
+                    fresh[stem] = self._refresh(stem)
+                except OSError:
+                    pass  # reported below, when writing the shard fails the same way
+            result = apply()
+            failures = self._write_pending(fresh)
+        finally:
+            self.lock.__exit__()
+        if failures:
+            path, error = failures[0]
+            raise self._save_error(path, error) from error
+        return result
+
+    def reload(self) -> bool:
+        """Take in shards other instances changed since; True when an annotation changed."""
+        changed = False
+        for stem in sorted(self._stems_on_disk() | set(self._signature)):
+            path = self.path(stem)
+            if file_signature(path) == self._signature.get(stem):
+                continue
+            try:
+                data, signature = read_file(path)
+                changed |= self._absorb(stem, data, signature)
+            except OSError as error:
+                log.warning("could not reload %s: %s", path, error)
+        return changed
+
+    def _stems_on_disk(self) -> set[str]:
+        try:
+            names = [p.name for p in self.folder.iterdir()]
+        except OSError:
+            return set()
+        return {n[:2] for n in names if len(n) == 7 and n.endswith(".json") and
+                all(c in "0123456789abcdef" for c in n[:2])}
+
+    def _absorb(self, stem: str, data: bytes | None, signature: Signature | None) -> bool:
+        """Take in a shard's file as just read, merging our unsaved changes; True if changed."""
+        if data is not None and digest(data) == self._digest.get(stem):
+            self._signature[stem] = signature
+            return False
+        theirs = None
+        if data is not None:
+            try:
+                theirs = decode_annotations(data)
+            except DamagedFile as damage:
+                self._set_aside(stem, data, str(damage))
+        if theirs is None:
+            # Gone or set aside: everything we knew of it is written again with the next save.
+            pending = self._pending.setdefault(stem, {})
+            for key, value in self._disk.pop(stem, {}).items():
+                pending.setdefault(key, value)
+            if not pending:
+                del self._pending[stem]
+            self._digest.pop(stem, None)
+            self._signature[stem] = file_signature(self.path(stem))
+            return False
+        base = self._disk.get(stem, {})
+        pending = self._pending.get(stem, {})
+        for key, ours in list(pending.items()):
+            other = theirs.get(key)
+            if other == base.get(key):
+                continue  # nobody else touched this paper: our change stands
+            if ours is None or (other is not None and is_newer(other, ours)):
+                del pending[key]  # their newer edit wins (and a removal never drops an edit)
+        changed = False
+        for key in set(base) | set(theirs):
+            if key not in pending:
+                changed |= self._put(key, theirs.get(key))
+        if stem in self._pending and not pending:
+            del self._pending[stem]
+        self._disk[stem] = theirs
+        self._digest[stem] = digest(data)  # type: ignore[arg-type]  # not None here
+        self._signature[stem] = signature
+        return changed
+
+    def _set_aside(self, stem: str, data: bytes, reason: str) -> None:
+        """Move a damaged shard aside (never overwrite it) and tell the person."""
+        path = self.path(stem)
+        with self.lock:
+            current, _ = read_file(path)
+            if current != data:
+                return  # replaced meanwhile; the next read judges the new file
+            moved = move_aside(path)
+        backup = self.backups.latest_good(stem)
+        self.damaged.append((path, moved, backup))
+        offer = (f"its last good backup is {backup} (`papertray annotations import {backup}` "
+                 "brings it back)" if backup else "there is no backup of it yet")
+        self._warn(f"The annotation file {path} could not be read because {reason}, so it was "
+                   f"moved to {moved} untouched and {offer}.")
+
+    def _warn(self, sentence: str) -> None:
+        log.warning("%s", sentence)
+        if sentence not in self.warnings:
+            self.warnings.append(sentence)
+
+    def _refresh(self, stem: str) -> bytes | None:
+        """Re-read a shard if it changed on disk; return its bytes when they are good."""
+        data, signature = read_file(self.path(stem))
+        self._absorb(stem, data, signature)
+        # _absorb keeps a digest only for a file it could read (else it moved it aside).
+        return data if data is not None and stem in self._digest else None
+
+    def _write_pending(self, fresh: dict[str, bytes | None]) -> list[tuple[Path, OSError]]:
+        failures = []
+        written = []
+        for stem in sorted(self._pending):
+            try:
+                good = fresh[stem] if stem in fresh else self._refresh(stem)
+                if stem in self._pending:
+                    self._write(stem, good)
+                    written.append(stem)
+            except OSError as error:
+                failures.append((self.path(stem), error))
+        if written:
+            try:  # one folder sync makes every rename above durable
+                fsync_dir(self.folder)
+            except OSError as error:
+                for stem in written:  # not known to be durable: keep them to write again
+                    self._pending[stem] = dict(self._disk[stem])
+                failures.append((self.folder, error))
+        return failures
+
+    def _write(self, stem: str, good: bytes | None) -> None:
+        contents = dict(self._disk.get(stem, {}))
+        for key, value in self._pending[stem].items():
+            if value is None:
+                contents.pop(key, None)
+            else:
+                contents[key] = value
+        payload = encode_shard(contents)
+        if good is not None:
+            self.backups.maybe_copy(stem, good)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        signature = DurableJSONStorage(self.path(stem)).write_bytes(payload, sync_dir=False)
+        self._disk[stem] = contents
+        self._digest[stem] = digest(payload)
+        self._signature[stem] = signature
+        del self._pending[stem]
+
+    @staticmethod
+    def _save_error(path: Path, error: OSError) -> SaveError:
+        reason = error.strerror or str(error)
+        return SaveError(f"Could not save annotations to {path} ({reason}); the change is kept "
+                         "and will be saved again with the next change.")
