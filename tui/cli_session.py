@@ -117,8 +117,8 @@ class Session:
                 self.warn(str(problem))
             return
         count = len(store.problems)
-        self.warn(f"papertray: {count} bad record{'s' if count != 1 else ''} skipped in "
-                  f"{store.label}; run 'papertray stats' on the same store to list them.")
+        self.warn(f"papertray: {count} problem{'s' if count != 1 else ''} reading {store.label} "
+                  "(bad records are skipped); 'papertray stats' on the same store lists them.")
 
     # ------------------------------------------------------------------ user data
 

@@ -60,6 +60,9 @@ _BIBTEX_SPECIALS = {
     "^": r"\string^",  # \textasciicircum decodes to a look-alike (U+02C6), not "^"
 }
 _BIBTEX_SPECIAL_RE = re.compile("[" + re.escape("".join(_BIBTEX_SPECIALS)) + "]")
+# TeX joins "--" into a dash and "``" / "''" into curly quotes; an empty group between
+# the characters keeps what the title really says.
+_TEX_LIGATURE = re.compile(r"(-(?=-)|`(?=`)|'(?=')|[?!](?=`))")
 _MARKDOWN_SPECIAL_RE = re.compile(r"([\\`*_\[\]<>|~])")
 _SPREADSHEET_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 _CSV_COLUMNS = ("key", "citekey", "title", "authors", "year", "venue", "doi", "arxiv", "url",
@@ -136,9 +139,17 @@ class CitekeyAllocator:
 # ---------------------------------------------------------------------------- BibTeX
 
 def _bibtex_escape(text: str, *, multiline: bool = False) -> str:
-    """Plain text as a BibTeX value body: controls shown, LaTeX specials escaped."""
+    """Plain text as a BibTeX value body: controls shown, LaTeX specials escaped,
+    ligatures broken."""
     safe = clean(text, multiline=multiline, max_chars=None)
-    return _BIBTEX_SPECIAL_RE.sub(lambda m: _BIBTEX_SPECIALS[m.group()], safe)
+    escaped = _BIBTEX_SPECIAL_RE.sub(lambda m: _BIBTEX_SPECIALS[m.group()], safe)
+    return _TEX_LIGATURE.sub(r"\1{}", escaped)
+
+
+def _bibtex_verbatim(text: str) -> str:
+    """A DOI, URL or eprint as written: (bib)LaTeX reads these fields verbatim, so escaping
+    would change them; only braces, which would end the value, are left out."""
+    return clean(text, max_chars=None).replace("{", "").replace("}", "")
 
 
 def _bibtex_title(title: str) -> str:
@@ -181,13 +192,13 @@ def bibtex_entry(paper: Paper, annotation: Annotation | None = None, *,
     if paper.year:
         fields.append(("year", str(paper.year)))
     if paper.doi:
-        fields.append(("doi", _bibtex_escape(paper.doi)))
+        fields.append(("doi", _bibtex_verbatim(paper.doi)))
     if paper.arxiv:
-        fields += [("eprint", _bibtex_escape(paper.arxiv)), ("archiveprefix", "arXiv")]
+        fields += [("eprint", _bibtex_verbatim(paper.arxiv)), ("archiveprefix", "arXiv")]
         if paper.categories and "." in paper.categories[0]:
             fields.append(("primaryclass", _bibtex_escape(paper.categories[0])))
     if paper.url:
-        fields.append(("url", _bibtex_escape(paper.url)))
+        fields.append(("url", _bibtex_verbatim(paper.url)))
     if paper.abstract:
         fields.append(("abstract", _bibtex_escape(paper.abstract)))
     keywords = list(dict.fromkeys([*paper.categories, *(annotation.tags if annotation else ())]))

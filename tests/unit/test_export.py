@@ -41,6 +41,8 @@ PAPERS = [
     make_paper("Deep Learning Again", ("Ada Lovelace",), 2020),
     make_paper("Untitled authorless", (), None),
     make_paper("Procter and Gamble study", ("{Procter and Gamble}", "Alan Turing"), 2001),
+    make_paper("Expectations vs Reality -- a ``quoted'' word --- why?`", doi="10.1007/978-3_7",
+               url="https://example.org/a_b%20c"),
 ]
 
 
@@ -73,6 +75,13 @@ def test_bibtex_keys_are_the_papers_own_or_author_year_word() -> None:
     assert keys[3] == "lovelace2020deep"          # the paper's own key, kept
     assert keys[4] == "lovelace2020deepa"         # generated, then made unique
     assert keys[5] == "anonuntitled"
+
+
+def test_bibtex_keeps_doi_and_url_verbatim() -> None:
+    # Raw parse: (bib)LaTeX reads these fields verbatim, so no LaTeX decoding applies.
+    entry = bibtexparser.parse_string(bibtex_entry(PAPERS[7])).entries[0]
+    assert (entry["doi"], entry["url"]) == ("10.1007/978-3_7", "https://example.org/a_b%20c")
+    assert "-{}-" in bibtex_entry(PAPERS[7])
 
 
 def test_bibtex_fields_carry_identifiers_and_annotation() -> None:
