@@ -1,0 +1,216 @@
+"""The read-only paper store: one or more files or folders of papers, merged into one
+list in reading order, with everything wrong in them reported rather than raised.
+
+    >>> store = open_store("library.bib")
+    >>> len(store), store.problems[:1], store[0].title
+
+Each format is a module with ``parse(path) -> Iterator[Paper | Problem]``; this module
+only finds the files, picks a reader for each, and merges what they yield. Papers with
+the same stable key are one paper: the first file to give a field wins, later files
+fill the gaps.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from importlib import resources
+from os import PathLike
+from pathlib import Path
+
+from tui.model import Paper, Problem
+from tui.store import atom, bibtex, json_array, jsonl, listing, ris
+from tui.store.detect import detect_format, iter_store_files
+from tui.store.reading import UnreadableFile
+
+__all__ = ["Store", "open_store", "sample_path", "merge_papers", "READERS", "MAX_PROBLEMS_PER_FILE"]
+
+logger = logging.getLogger(__name__)
+
+READERS: dict[str, Callable[..., Iterator[Paper | Problem]]] = {
+    "jsonl": jsonl.parse,
+    "json": json_array.parse,
+    "bibtex": bibtex.parse,
+    "ris": ris.parse,
+    "atom": atom.parse,
+    "listing": listing.parse,
+}
+"""Format name to reader."""
+
+MAX_PROBLEMS_PER_FILE = 200
+"""A damaged million-line file would otherwise make a million problems; past this
+many, one line says how many more there were."""
+
+ProgressCallback = Callable[[int, int], None]
+"""Called with (bytes read so far, total bytes of all files)."""
+
+
+def sample_path() -> Path:
+    """The bundled sample store: the 119 papers of a copied web listing."""
+    return Path(str(resources.files("tui") / "data" / "sample.txt"))
+
+
+class Store:
+    """Papers read from one or more files, merged, in reading order.
+
+    A plain list inside; a later compact variant may implement the same interface."""
+
+    def __init__(self, papers: list[Paper], *, paths: tuple[Path, ...] = (), label: str = "",
+                 problems: list[Problem] | None = None,
+                 source_counts: dict[str, int] | None = None) -> None:
+        self.paths = paths
+        """What was opened: the files and folders as given."""
+        self.label = label
+        """A short human name: "sample", a file or folder name."""
+        self.problems: list[Problem] = problems if problems is not None else []
+        """Everything wrong in the input, each with file and line."""
+        self.source_counts: dict[str, int] = source_counts if source_counts is not None else {}
+        """File to the number of papers read from it, before merging."""
+        self._papers = papers
+        self._index = {paper.key: i for i, paper in enumerate(papers)}
+
+    @property
+    def papers(self) -> Sequence[Paper]:
+        """All papers, merged, in reading order."""
+        return self._papers
+
+    def __len__(self) -> int:
+        return len(self._papers)
+
+    def __iter__(self) -> Iterator[Paper]:
+        return iter(self._papers)
+
+    def __getitem__(self, index: int) -> Paper:
+        return self._papers[index]
+
+    def get(self, key: str) -> Paper | None:
+        """The paper with this stable key, or None."""
+        index = self._index.get(key)
+        return None if index is None else self._papers[index]
+
+    def index_of(self, key: str) -> int | None:
+        """The position of the paper with this stable key, or None."""
+        return self._index.get(key)
+
+    def __repr__(self) -> str:
+        return f"Store({self.label!r}, {len(self)} papers, {len(self.problems)} problems)"
+
+
+_FIELDS = [f.name for f in dataclasses.fields(Paper) if f.name not in ("key", "source")]
+
+
+def merge_papers(first: Paper, later: Paper) -> Paper:
+    """``first`` with its empty fields filled from ``later`` (same key)."""
+    gaps = {name: getattr(later, name) for name in _FIELDS
+            if not getattr(first, name) and getattr(later, name)}
+    return dataclasses.replace(first, **gaps) if gaps else first
+
+
+def _as_paths(paths: str | PathLike[str] | Iterable[str | PathLike[str]] | None) -> list[Path]:
+    if paths is None:
+        return [sample_path()]
+    if isinstance(paths, (str, PathLike)):
+        return [Path(paths)]
+    return [Path(p) for p in paths]
+
+
+def _label(given: list[Path], is_sample: bool) -> str:
+    if is_sample:
+        return "sample"
+    if not given:
+        return "empty"
+    name = given[0].name or str(given[0])
+    return name if len(given) == 1 else f"{name} +{len(given) - 1}"
+
+
+def _expand(given: list[Path], problems: list[Problem]) -> list[Path]:
+    """Files to read: each file as given, each folder's paper files; duplicates once."""
+    files: dict[Path, None] = {}
+    for path in given:
+        try:
+            if path.is_dir():
+                files.update(dict.fromkeys(iter_store_files(path)))
+            elif path.exists():
+                files[path] = None
+            else:
+                problems.append(Problem(str(path), None, "no such file or folder"))
+        except OSError as error:
+            problems.append(Problem(str(path), None, f"cannot be read ({error.strerror or error})"))
+    return list(files)
+
+
+def open_store(paths: str | PathLike[str] | Iterable[str | PathLike[str]] | None = None, *,
+               progress: ProgressCallback | None = None) -> Store:
+    """Open files and folders of papers (None: the bundled sample). Never raises for bad
+    input: whatever cannot be read is in ``store.problems``."""
+    given = _as_paths(paths)
+    problems: list[Problem] = []
+    files = _expand(given, problems)
+    sizes = {}
+    for file in files:
+        try:
+            sizes[file] = file.stat().st_size
+        except OSError:
+            sizes[file] = 0
+    total = sum(sizes.values())
+    papers: list[Paper] = []
+    index: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    done = 0
+    if progress is not None:
+        progress(0, total)
+    for file in files:
+        base = done
+
+        def file_progress(read: int, base: int = base) -> None:
+            if progress is not None:
+                progress(min(base + read, total), total)
+
+        counts[str(file)] = _read_file(file, papers, index, problems, file_progress)
+        done = base + sizes[file]
+        if progress is not None:
+            progress(done, total)
+    return Store(papers, paths=tuple(given), label=_label(given, paths is None),
+                 problems=problems, source_counts=counts)
+
+
+def _read_file(path: Path, papers: list[Paper], index: dict[str, int],
+               problems: list[Problem], progress: Callable[[int], None]) -> int:
+    """Read one file into ``papers`` (merging by key); return how many papers it gave."""
+    name = str(path)
+    count = 0
+    file_problems = 0
+    try:
+        if path.stat().st_size == 0:
+            problems.append(Problem(name, None, "the file is empty"))
+            return 0
+        fmt = detect_format(path)
+        if fmt is None:
+            problems.append(Problem(name, None, "not a paper file (binary data or other XML)"))
+            return 0
+        items = jsonl.parse(path, progress) if fmt == "jsonl" else READERS[fmt](path)
+        for item in items:
+            if isinstance(item, Problem):
+                file_problems += 1
+                if file_problems <= MAX_PROBLEMS_PER_FILE:
+                    problems.append(item)
+                continue
+            count += 1
+            position = index.get(item.key)
+            if position is None:
+                index[item.key] = len(papers)
+                papers.append(item)
+            else:
+                papers[position] = merge_papers(papers[position], item)
+    except UnreadableFile as error:
+        problems.append(Problem(name, None, str(error)))
+    except OSError as error:
+        problems.append(Problem(name, None, f"cannot be read ({error.strerror or error})"))
+    except Exception as error:  # a reader bug must not stop the rest of the store opening
+        logger.debug("reading %s failed", name, exc_info=True)
+        problems.append(Problem(name, None, f"reading stopped early: {type(error).__name__}: {error}"))
+    if file_problems > MAX_PROBLEMS_PER_FILE:
+        problems.append(Problem(name, None,
+                                f"{file_problems - MAX_PROBLEMS_PER_FILE} more problems not listed"))
+    return count

@@ -1,0 +1,284 @@
+"""BibTeX and BibLaTeX files, read with bibtexparser 2.
+
+bibtexparser splits the file into blocks and keeps going past broken ones; we take the
+raw field values from it and do the rest here, because its middlewares fall short on
+real files: ``@string`` concatenation (``ieee # " and " # acm``) stays unresolved, and
+its LaTeX decoding would also rewrite URLs and split no names. Each problem (a broken
+entry, a duplicate key, an undefined macro) is reported on the line its entry starts.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import bibtexparser
+from bibtexparser import model
+from bibtexparser.exceptions import BlockAbortedException
+from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
+
+from tui.model import Paper, Problem, normalise_arxiv_id, stable_key
+from tui.store.clean import (
+    arxiv_from_doi,
+    arxiv_from_url,
+    first_doi,
+    iso_date,
+    month_number,
+    parse_date,
+    parse_year,
+    split_keywords,
+)
+from tui.store.latex import latex_to_text
+from tui.store.reading import read_text
+
+__all__ = ["parse", "parse_text"]
+
+# bibtexparser logs every broken block at ERROR; those are reported as Problems instead,
+# so keep them off the terminal unless the application configures logging itself.
+logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
+
+MONTH_MACROS = {
+    "jan": "January", "feb": "February", "mar": "March", "apr": "April", "may": "May",
+    "jun": "June", "jul": "July", "aug": "August", "sep": "September", "oct": "October",
+    "nov": "November", "dec": "December",
+}
+"""The month macros every BibTeX style predefines."""
+
+VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "eventtitle", "publisher",
+                "institution", "school", "organization", "howpublished")
+_ARXIV_IN_TEXT = re.compile(r"arxiv[:\s]\s*([a-z\-]+(?:\.[a-z]{2})?/\d{7}|\d{4}\.\d{4,5})(v\d+)?",
+                            re.IGNORECASE)
+_MISSING_KEY = re.compile(r"^(\s*@\s*\w+\s*[{(])(?=\s*[\w-]+\s*=)")
+
+
+def parse(path: Path) -> Iterator[Paper | Problem]:
+    """Read a BibTeX file."""
+    text, problems = read_text(path)
+    yield from problems
+    yield from parse_text(text, str(path))
+
+
+def parse_text(text: str, name: str) -> Iterator[Paper | Problem]:
+    """Read papers from BibTeX text; ``name`` is used in sources and problems."""
+    items = list(_read_blocks(text, name))
+    if not items and text.strip():
+        yield Problem(name, None, "no BibTeX entries (@article{...} and the like) found")
+    by_key = {item.key.lower(): item for item in items if isinstance(item, _Raw) and item.key}
+    for item in items:
+        if isinstance(item, _Raw):
+            _inherit(item, by_key)
+            yield _paper(item, name)
+        else:
+            yield item
+
+
+@dataclass
+class _Raw:
+    """One entry's fields as text, macros expanded, LaTeX not yet decoded."""
+
+    key: str
+    entry_type: str
+    line: int
+    fields: dict[str, str]
+
+
+def _inherit(item: _Raw, by_key: dict[str, _Raw]) -> None:
+    """Fill fields from the entry named by ``crossref`` (one level, as BibTeX does);
+    the parent's title becomes the child's booktitle."""
+    parent_key = item.fields.get("crossref", "").strip().lower()
+    parent = by_key.get(parent_key)
+    if parent is None or parent is item:
+        return
+    for field, value in parent.fields.items():
+        if field not in ("crossref", "title", "key") and value.strip():
+            item.fields.setdefault(field, value)
+    if parent.fields.get("title") and not item.fields.get("booktitle"):
+        item.fields["booktitle"] = parent.fields["title"]
+
+
+def _read_blocks(text: str, name: str) -> Iterator[_Raw | Problem]:
+    library = bibtexparser.parse_string(text, parse_stack=[])
+    macros = dict(MONTH_MACROS)
+    first_line: dict[str, int] = {}
+    blocks = library.blocks
+    text_lines = text.split("\n")
+    for position, block in enumerate(blocks):
+        line = (block.start_line or 0) + 1
+        if isinstance(block, model.String):
+            macros[block.key.lower()] = _evaluate(block.value, macros, [])
+        elif isinstance(block, model.Entry):
+            first_line.setdefault(block.key, line)
+            yield from _read_entry(block, line, macros, name)
+        elif isinstance(block, model.DuplicateBlockKeyBlock):
+            duplicate = block.ignore_error_block
+            if isinstance(duplicate, model.String):
+                macros[duplicate.key.lower()] = _evaluate(duplicate.value, macros, [])
+            elif isinstance(duplicate, model.Entry):
+                if duplicate.key:
+                    first = first_line.get(duplicate.key)
+                    where = f" (first at line {first})" if first else ""
+                    yield Problem(name, line, f"duplicate key '{duplicate.key}'{where}; both kept")
+                yield from _read_entry(duplicate, line, macros, name)
+        elif isinstance(block, model.DuplicateFieldKeyBlock):
+            fields = str(block.error).split("'")[1] if "'" in str(block.error) else "a field"
+            yield Problem(name, line, f"{fields} given twice in one entry; the first is used")
+            if isinstance(block.ignore_error_block, model.Entry):
+                yield from _read_entry(block.ignore_error_block, line, macros, name)
+        elif isinstance(block, model.ParsingFailedBlock):
+            # The block's raw text stops where parsing stopped; a retry needs all of it.
+            end = next((b.start_line for b in blocks[position + 1:]
+                        if not isinstance(b, model.ImplicitComment)), None)
+            whole = "\n".join(text_lines[line - 1:end])
+            yield from _failed(block, whole, line, macros, name)
+
+
+def _failed(block: model.ParsingFailedBlock, raw: str, line: int, macros: dict[str, str],
+            name: str) -> Iterator[_Raw | Problem]:
+    """A block the splitter gave up on: an entry without a key (EndNote writes those)
+    is read anyway; anything else is reported with bibtexparser's reason."""
+    if _MISSING_KEY.match(raw):
+        retry = bibtexparser.parse_string(_MISSING_KEY.sub(r"\1 papertray-no-key,", raw, count=1),
+                                          parse_stack=[])
+        if len(retry.entries) == 1 and not retry.failed_blocks:
+            entry = retry.entries[0]
+            entry.key = ""
+            yield from _read_entry(entry, line, macros, name)
+            return
+    error = block.error
+    if isinstance(error, BlockAbortedException):
+        reason = error.abort_reason.strip().rstrip(".")
+        if "end of file" in reason.lower():
+            reason = "unbalanced braces or quotes: the entry never closes"
+        elif "Unexpected block start" in reason:
+            reason = "unbalanced braces or quotes: the next entry starts inside this one"
+    else:
+        reason = str(error) or type(error).__name__
+    reason = reason.splitlines()[0] if reason else "unreadable entry"
+    yield Problem(name, line, f"entry skipped: {reason[:1].lower()}{reason[1:]}")
+
+
+def _evaluate(raw: str, macros: dict[str, str], undefined: list[str]) -> str:
+    """The text of a raw field value: ``{...}`` and ``"..."`` pieces, numbers and
+    ``@string`` names, joined by ``#``. Undefined names are kept as text and noted."""
+    pieces, depth, quoted, start = [], 0, False, 0
+    for index, char in enumerate(raw):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == '"' and depth == 0:
+            quoted = not quoted
+        elif char == "#" and depth == 0 and not quoted:
+            pieces.append(raw[start:index])
+            start = index + 1
+    pieces.append(raw[start:])
+    parts = []
+    for piece in pieces:
+        piece = piece.strip()
+        if piece[:1] == "{":
+            parts.append(piece[1:-1] if piece.endswith("}") else piece[1:])
+        elif piece[:1] == '"':
+            parts.append(piece[1:-1] if piece.endswith('"') and len(piece) > 1 else piece[1:])
+        elif piece.isdigit() or not piece:
+            parts.append(piece)
+        elif piece.lower() in macros:
+            parts.append(macros[piece.lower()])
+        else:
+            undefined.append(piece)
+            parts.append(piece)
+    return "".join(parts)
+
+
+def _names(value: str) -> tuple[str, ...]:
+    """BibTeX names ("Family, Given and ...", braces protecting corporate names) as
+    display names."""
+    names = []
+    for person in split_multiple_persons_names(value):
+        if person.strip().lower() == "others":
+            names.append("et al.")
+            continue
+        try:
+            parts = parse_single_name_into_parts(person, strict=False)
+        except Exception:  # a name bibtexparser cannot split is still a name
+            names.append(latex_to_text(person))
+            continue
+        display = latex_to_text(" ".join(parts.first + parts.von + parts.last))
+        if parts.jr:
+            display = f"{display}, {latex_to_text(' '.join(parts.jr))}"
+        if display:
+            names.append(display)
+    return tuple(names)
+
+
+def _abstract(value: str) -> str:
+    paragraphs = re.split(r"\n[ \t]*\n|\\par\b", value)
+    return "\n\n".join(t for t in (latex_to_text(p) for p in paragraphs) if t)
+
+
+def _url(value: str) -> str:
+    value = value.strip().removeprefix("\\url{").replace("{", "").replace("}", "")
+    for escaped in ("\\_", "\\%", "\\&", "\\#", "\\~"):
+        value = value.replace(escaped, escaped[1])
+    return value.split()[0] if value.split() else ""
+
+
+def _read_entry(entry: model.Entry, line: int, macros: dict[str, str],
+                name: str) -> Iterator[_Raw | Problem]:
+    undefined: list[str] = []
+    fields: dict[str, str] = {}
+    for field in entry.fields:
+        key = field.key.lower()
+        if key not in fields and isinstance(field.value, str):
+            fields[key] = _evaluate(field.value, macros, undefined)
+    for macro in dict.fromkeys(undefined):
+        yield Problem(name, line, f"undefined macro '{macro}' kept as text")
+    yield _Raw(entry.key, entry.entry_type.lower(), line, fields)
+
+
+def _paper(raw: _Raw, name: str) -> Paper | Problem:
+    """A paper from one entry's fields, or the reason there is none."""
+    fields, line = raw.fields, raw.line
+    title = latex_to_text(fields.get("title", ""))
+    if not title:
+        label = f"entry '{raw.key}'" if raw.key else "entry"
+        return Problem(name, line, f"{label} has no title; skipped")
+    doi = first_doi(fields.get("doi", ""))
+    url = _url(fields.get("url", ""))
+    eprint = fields.get("eprint", "").strip()
+    eprint_type = (fields.get("eprinttype") or fields.get("archiveprefix") or "").strip().lower()
+    arxiv_id = ""
+    if eprint and eprint_type in ("", "arxiv"):
+        arxiv_id = normalise_arxiv_id(eprint)
+    if not arxiv_id:
+        arxiv_id = normalise_arxiv_id(fields.get("arxivid", "")) or normalise_arxiv_id(
+            arxiv_from_doi(doi)) or normalise_arxiv_id(arxiv_from_url(url))
+    if not arxiv_id:
+        for field in ("journal", "note", "howpublished"):
+            if match := _ARXIV_IN_TEXT.search(fields.get(field, "")):
+                arxiv_id = normalise_arxiv_id(match.group(1))
+                break
+    date = parse_date(fields.get("date", ""))
+    year = parse_year(fields.get("year", "")) or (int(date[:4]) if date else None)
+    if not date and year:
+        date = iso_date(year, month_number(fields.get("month", "")))
+    authors = _names(fields.get("author", "")) or _names(fields.get("editor", ""))
+    venue = next((latex_to_text(fields[f]) for f in VENUE_FIELDS if fields.get(f, "").strip()), "")
+    return Paper(
+        key=stable_key(title=title, doi=doi, arxiv=arxiv_id),
+        title=title,
+        authors=authors,
+        year=year,
+        venue=venue,
+        abstract=_abstract(fields.get("abstract", "")),
+        doi=doi,
+        arxiv=arxiv_id,
+        url=url,
+        categories=split_keywords(latex_to_text(fields.get("keywords", ""))),
+        date=date,
+        citekey=raw.key,
+        entry_type=raw.entry_type,
+        source=f"{name}:{line}",
+    )

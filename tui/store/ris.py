@@ -1,0 +1,199 @@
+"""RIS files (Zotero, EndNote, Mendeley, PubMed via citation managers, Scopus, Web of
+Science, Ovid) and the Web of Science tagged format, read with rispy.
+
+rispy parses a whole file at once and knows no line numbers, so the file is first cut
+into records here (``TY`` to ``ER``, or ``PT`` to ``ER``), each record remembering its
+first line, and rispy reads one record at a time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import rispy
+
+from tui.model import Paper, Problem, normalise_arxiv_id, stable_key
+from tui.store.clean import (
+    arxiv_from_doi,
+    arxiv_from_url,
+    clean_block,
+    clean_line,
+    first_doi,
+    name_from_text,
+    parse_date,
+    parse_year,
+    split_keywords,
+)
+from tui.store.reading import read_text
+
+__all__ = ["parse", "parse_text", "is_wok", "RIS_TYPES"]
+
+RIS_TYPES = {
+    "JOUR": "article", "JFULL": "article", "EJOUR": "article", "MGZN": "article",
+    "NEWS": "article", "ABST": "article", "INPR": "article", "CONF": "inproceedings",
+    "CPAPER": "inproceedings", "BOOK": "book", "EBOOK": "book", "EDBOOK": "book",
+    "CHAP": "incollection", "ECHAP": "incollection", "THES": "phdthesis",
+    "RPRT": "techreport", "ELEC": "online", "BLOG": "online", "WEB": "online",
+    "UNPB": "unpublished", "MANSCPT": "unpublished", "PAT": "patent", "DATA": "dataset",
+    "COMP": "software", "STAND": "standard",
+}
+"""RIS reference types in BibTeX terms; anything else is ``misc``."""
+
+_WOK_START = re.compile(r"^(FN |PT [A-Z])", re.MULTILINE)
+_ARXIV_IN_TEXT = re.compile(r"arxiv[:\s]\s*(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})",
+                            re.IGNORECASE)
+
+
+def is_wok(text: str) -> bool:
+    """True for Web of Science's own tagged format (``PT J`` ... ``ER``), not RIS."""
+    return bool(_WOK_START.search(text[:4096])) and "TY  -" not in text[:4096]
+
+
+def parse(path: Path) -> Iterator[Paper | Problem]:
+    """Read a RIS or Web of Science file."""
+    text, problems = read_text(path)
+    yield from problems
+    yield from parse_text(text, str(path))
+
+
+def _ris_tag(line: str) -> str:
+    """The tag of a RIS line ("TY  - JOUR" -> "TY"), or "" for a continuation."""
+    if line[2:5] == "  -" and line[:1].isalpha() and line[:2].isupper():
+        return line[:2]
+    return ""
+
+
+def _wok_tag(line: str) -> str:
+    if len(line) >= 2 and line[:2].isalnum() and line[:2].isupper() and line[2:3] in (" ", ""):
+        return line[:2]
+    return ""
+
+
+def _records(lines: list[str], wok: bool) -> Iterator[tuple[int, list[str], bool]]:
+    """Cut lines into records: (first line number, lines, closed by ER)."""
+    start_tag, tag_of = ("PT", _wok_tag) if wok else ("TY", _ris_tag)
+    current: list[str] | None = None
+    first = 0
+    for number, line in enumerate(lines, start=1):
+        tag = tag_of(line)
+        if current is None:
+            if tag == start_tag:
+                current, first = [line], number
+            continue
+        current.append(line)
+        if tag == "ER":
+            yield first, current, True
+            current = None
+    if current is not None:
+        yield first, current, False
+
+
+def parse_text(text: str, name: str) -> Iterator[Paper | Problem]:
+    """Read papers from RIS (or Web of Science) text; ``name`` is used in sources."""
+    wok = is_wok(text)
+    implementation = rispy.WokParser if wok else rispy.RisParser
+    found = False
+    for line, lines, closed in _records(text.split("\n"), wok):
+        found = True
+        if not closed:
+            yield Problem(name, line, "the last record has no ER line; the file may be cut short")
+            lines = [*lines, "ER  - " if not wok else "ER"]
+        try:
+            entries = implementation().parse_lines(iter(lines))
+        except Exception as error:  # rispy has no error type of its own
+            yield Problem(name, line, f"record skipped: {error}")
+            continue
+        for entry in entries:
+            paper = _paper(entry, f"{name}:{line}", wok)
+            if isinstance(paper, str):
+                yield Problem(name, line, paper)
+            else:
+                yield paper
+    if not found and text.strip():
+        yield Problem(name, None, "no RIS records (TY  - ... ER  - ) found")
+
+
+def _first(entry: dict, *keys: str) -> str:
+    """The first non-empty value among ``keys``, a list giving its first item."""
+    for key in keys:
+        value = entry.get(key)
+        if isinstance(value, list):
+            value = next((v for v in value if isinstance(v, str) and v.strip()), "")
+        if isinstance(value, str) and value.strip():
+            return value
+    return ""
+
+
+def _list(entry: dict, *keys: str) -> list[str]:
+    for key in keys:
+        value = entry.get(key)
+        if isinstance(value, str) and value.strip():
+            return [value]
+        if isinstance(value, list) and any(isinstance(v, str) and v.strip() for v in value):
+            return [v for v in value if isinstance(v, str) and v.strip()]
+    return []
+
+
+def _ris_date(year_field: str, date_field: str) -> str:
+    """PY holds "2018" or "2018/07/01/"; DA holds a full date, or only "SEP" or "Mar 1"
+    (Web of Science, PubMed). The most precise reading wins."""
+    from_date = parse_date(date_field)
+    from_year = parse_date(year_field, month=date_field if not from_date else "")
+    return max(from_date, from_year, key=len)
+
+
+def _paper(entry: dict, source: str, wok: bool) -> Paper | str:
+    """A paper from one rispy record, or the reason it cannot be one."""
+    unknown = entry.get("unknown_tag") or {}
+    if wok:
+        title = _first(entry, "document_title")
+        names = _list(entry, "author_full_name", "authors", "group_authors", "book_authors")
+        venue = _first(entry, "publication_name", "conference_title", "publisher")
+        keywords = _first(entry, "author_keywords", "keywords_plus")
+        categories = split_keywords(keywords) if keywords else ()
+        date = parse_date(_first(entry, "publication_year"), _first(entry, "publication_date"))
+        kind = _first(entry, "publication_type")
+        entry_type = {"J": "article", "B": "book", "S": "incollection", "P": "patent"}.get(
+            kind.strip(), "misc")
+        urls: list[str] = []
+    else:
+        title = (_first(entry, "title", "primary_title", "translated_title")
+                 or _first(unknown, "BT") or _first(entry, "short_title"))
+        names = _list(entry, "authors", "first_authors") or _list(entry, "secondary_authors")
+        venue = _first(entry, "secondary_title", "alternate_title3", "journal_name",
+                       "alternate_title1", "alternate_title2", "publisher")
+        categories = tuple(dict.fromkeys(
+            clean_line(k).lstrip("*") for k in _list(entry, "keywords") if clean_line(k).lstrip("*")
+        ))
+        date = _ris_date(_first(entry, "year", "publication_year"), _first(entry, "date"))
+        entry_type = RIS_TYPES.get(_first(entry, "type_of_reference").strip().upper(), "misc")
+        urls = _list(entry, "urls")
+    title = clean_line(title)
+    if not title:
+        return "record has no title; skipped"
+    doi = first_doi(_first(entry, "doi"))
+    url = clean_line(urls[0]) if urls else ""
+    arxiv_id = normalise_arxiv_id(arxiv_from_doi(doi)) or next(
+        (normalise_arxiv_id(arxiv_from_url(u)) for u in urls if arxiv_from_url(u)), "")
+    if not arxiv_id:
+        notes = " ".join(_list(entry, "notes")) + " " + _first(entry, "note")
+        if match := _ARXIV_IN_TEXT.search(notes):
+            arxiv_id = normalise_arxiv_id(match.group(1))
+    year = parse_year(date) if date else None
+    return Paper(
+        key=stable_key(title=title, doi=doi, arxiv=arxiv_id),
+        title=title,
+        authors=tuple(n for n in (name_from_text(n) for n in names) if n),
+        year=year,
+        venue=clean_line(venue),
+        abstract=clean_block(_first(entry, "abstract", "notes_abstract")),
+        doi=doi,
+        arxiv=arxiv_id,
+        url=url,
+        categories=categories,
+        date=date,
+        entry_type=entry_type,
+        source=source,
+    )
