@@ -1,0 +1,51 @@
+"""Messages that travel between several parts of the reader.
+
+A message that only one widget emits lives on that widget (``PaperList.Highlighted``,
+``SearchBar.Changed``); the ones here cross from workers or screens to the main screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual.message import Message
+
+__all__ = ["SearchFinished", "SearchFailed", "AnnotationsChanged", "EngineReady"]
+
+
+@dataclass
+class SearchFinished(Message):
+    """A search worker finished; the screen shows ``result`` if it is still the latest."""
+
+    generation: int
+    """Which search this answers; older generations are dropped as stale."""
+    query: str
+    """The full query that ran (filters and typed text together)."""
+    result: Any
+    """The engine's ResultSet."""
+    seconds: float
+    """How long the engine took, shown in the log for people chasing slowness."""
+
+
+@dataclass
+class SearchFailed(Message):
+    """The query could not be run; ``reason`` is one sentence for the person."""
+
+    generation: int
+    reason: str
+
+
+@dataclass
+class EngineReady(Message):
+    """The search engine finished building its index in a worker."""
+
+    engine: Any
+
+
+@dataclass
+class AnnotationsChanged(Message):
+    """Stars, tags, notes or states of these papers changed (here or in another instance)."""
+
+    keys: tuple[str, ...]
+    """Stable keys of the papers that changed; empty means "anything may have changed"."""

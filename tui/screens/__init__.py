@@ -1,0 +1,1 @@
+"""The reader's screens and modals, one per module."""

@@ -1,0 +1,270 @@
+"""The main screen: search bar, filter pane, paper list and detail, and the triage keys.
+
+Data flows one way (STYLE.md §3): the search bar and the filter pane post what changed,
+the screen runs the search in a thread worker and hands the ResultSet to the list; the
+list posts which paper is highlighted and the screen fills the detail. Triage keys change
+annotations through ``Triage`` (UserData plus undo) on the UI thread and refresh rows.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
+
+from tui.messages import AnnotationsChanged, EngineReady, SearchFailed, SearchFinished
+from tui.model import Paper
+from tui.screens.main_actions import PaperActions
+from tui.triage import Triage
+from tui.widgets.filter_pane import FilterPane
+from tui.widgets.paper_detail import PaperDetail
+from tui.widgets.paper_list import PaperList
+from tui.widgets.search_bar import SearchBar
+from tui.widgets.text import one_line
+
+__all__ = ["MainScreen", "SORTS"]
+
+SORTS = ("relevance", "date", "title", "annotated")
+"""Sort orders the engine knows, in the order ``O`` cycles through them."""
+
+
+class MainScreen(PaperActions, Screen):
+    """Where a person spends the morning: find papers, read them, triage them."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+
+    BINDINGS = [
+        Binding("slash", "focus_search", "Search", id="search", tooltip="Type a query"),
+        Binding("s", "toggle_star", "Star", id="star", tooltip="Star or unstar the paper"),
+        Binding("t", "edit_tags", "Tags", id="tags", tooltip="Add or remove tags"),
+        Binding("n", "edit_note", "Note", id="note", tooltip="Write a Markdown note"),
+        Binding("N", "external_note", "Note in $EDITOR", show=False, id="note-external",
+                tooltip="Edit the note in your own editor ($VISUAL or $EDITOR)"),
+        Binding("l", "set_state('later')", "Later", id="later",
+                tooltip="Queue for later and move on"),
+        Binding("r", "set_state('read')", "Read", id="read", tooltip="Mark read and move on"),
+        Binding("x", "set_state('skipped')", "Skip", id="skip", tooltip="Skip and move on"),
+        Binding("u", "set_state('inbox')", "To inbox", show=False, id="inbox",
+                tooltip="Put back in the inbox and move on"),
+        Binding("space", "toggle_mark", "Mark", show=False, id="mark",
+                tooltip="Mark the paper; the next key applies to every marked paper"),
+        Binding("z", "undo", "Undo", id="undo", tooltip="Undo the last change"),
+        Binding("Z", "redo", "Redo", show=False, id="redo", tooltip="Redo what was undone"),
+        Binding("o", "open_link", "Open link", show=False, id="open-link",
+                tooltip="Open the paper's page in the browser"),
+        Binding("y", "copy_citation", "Copy BibTeX", show=False, id="copy-citation",
+                tooltip="Copy a BibTeX citation to the clipboard"),
+        Binding("e", "export", "Export", show=False, id="export",
+                tooltip="Export the papers in view (or the marked ones)"),
+        Binding("f", "toggle_filters", "Filters", show=False, id="filters",
+                tooltip="Show or hide the filter pane"),
+        Binding("O", "cycle_sort", "Sort", show=False, id="sort",
+                tooltip="Sort by relevance, date, title or recently annotated"),
+        Binding("escape", "clear_marks", "Clear marks", show=False, id="clear-marks",
+                tooltip="Forget the marks"),
+    ]
+
+    def __init__(self, store: Any, userdata: Any, settings: Any, engine: Any = None) -> None:
+        super().__init__()
+        self.store = store
+        self.userdata = userdata
+        self.settings = settings
+        self.engine = engine
+        self.triage = Triage(store, userdata)
+        self.sort = "relevance"
+        """The sort order in force (one of SORTS)."""
+        self.result: Any = None
+        """The ResultSet on screen."""
+        self.drafts: dict[str, str] = {}
+        """Unsaved note text per paper key, kept when the note editor is closed with esc."""
+        self._generation = 0
+        self._keep_key: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="title-bar"):
+            yield Static(Text(""), id="title-left")
+            yield Static(Text(""), id="title-right")
+        yield SearchBar(id="search-bar")
+        with Horizontal(id="body"):
+            yield FilterPane(id="filter-pane")
+            yield PaperList(id="paper-list")
+            yield PaperDetail(id="paper-detail")
+        yield Footer(id="footer")
+
+    # -- widgets ------------------------------------------------------------------------
+    @property
+    def paper_list(self) -> PaperList:
+        return self.query_one(PaperList)
+
+    @property
+    def detail(self) -> PaperDetail:
+        return self.query_one(PaperDetail)
+
+    @property
+    def filter_pane(self) -> FilterPane:
+        return self.query_one(FilterPane)
+
+    @property
+    def search_bar(self) -> SearchBar:
+        return self.query_one(SearchBar)
+
+    def on_mount(self) -> None:
+        self.paper_list.set_annotation_lookup(self.userdata.get)
+        self.refresh_counts()
+        self.paper_list.focus()
+        if self.engine is None:
+            self.paper_list.empty_message = f"Indexing {len(self.store):,} papers…"
+            self._build_engine()
+        else:
+            self.start_search()
+
+    @work(thread=True, exclusive=True, group="engine")
+    def _build_engine(self) -> None:
+        from tui.search import SearchEngine
+
+        self.post_message(EngineReady(SearchEngine(self.store)))
+
+    @on(EngineReady)
+    def _engine_ready(self, message: EngineReady) -> None:
+        self.engine = message.engine
+        self.start_search()
+
+    # -- searching ------------------------------------------------------------------------
+    @property
+    def query_text(self) -> str:
+        """The full query: the filter pane's qualifiers, then what was typed."""
+        return " ".join(p for p in (self.filter_pane.qualifiers, self.search_bar.value) if p)
+
+    def start_search(self, keep_key: str | None = None) -> None:
+        """Run the current query in a worker; ``keep_key`` keeps that paper under the cursor."""
+        self._generation += 1
+        self._keep_key = keep_key
+        self.search_bar.set_context(self.filter_pane.summary, self.sort)
+        if self.engine is not None:
+            self._search(self._generation, self.query_text, self.userdata.annotations(),
+                         self.sort)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _search(self, generation: int, query: str, annotations: Any, sort: str) -> None:
+        worker = get_current_worker()
+        started = time.perf_counter()
+        try:
+            result = self.engine.run(query, annotations=annotations, sort=sort)
+        except Exception as exc:  # a QueryError is one sentence; anything else is shown too
+            if not worker.is_cancelled:
+                self.post_message(SearchFailed(generation, str(exc) or type(exc).__name__))
+            return
+        if not worker.is_cancelled:
+            self.post_message(SearchFinished(generation, query, result,
+                                             time.perf_counter() - started))
+
+    @on(SearchFinished)
+    def _show_results(self, message: SearchFinished) -> None:
+        if message.generation != self._generation:
+            return  # a newer search is on its way; never flash stale results
+        self.result = message.result
+        self.search_bar.set_error("")
+        rank = self.rank_of(self._keep_key) if self._keep_key else 0
+        self.paper_list.empty_message = (
+            "No papers match. esc clears the search · f shows the filters"
+            if self.query_text else "The store is empty.")
+        self.paper_list.show(message.result, rank or 0)
+        self.refresh_counts()
+        self.refresh_bindings()
+        if self.filter_pane.display:
+            self.refresh_facets()
+
+    @on(SearchFailed)
+    def _search_failed(self, message: SearchFailed) -> None:
+        if message.generation == self._generation:
+            self.search_bar.set_error(message.reason)
+            self.app.notify(message.reason, title="Search", severity="warning", markup=False)
+
+    def refresh_facets(self) -> None:
+        """Recount the year and category facets for the query in force, in a worker."""
+        if self.engine is not None:
+            query = " ".join(p for p in (self.filter_pane.facet_qualifiers,
+                                         self.search_bar.value) if p)
+            self._facets(query, self.userdata.annotations())
+
+    @work(thread=True, exclusive=True, group="facets", exit_on_error=False)
+    def _facets(self, query: str, annotations: Any) -> None:
+        result = self.engine.run(query, annotations=annotations)
+        years = self.engine.facets(result, "year", limit=30)
+        categories = self.engine.facets(result, "category", limit=30)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.filter_pane.update_counts, years=years,
+                                      categories=categories)
+
+    def rank_of(self, key: str | None) -> int | None:
+        """Where the paper ``key`` sits in the results, or None."""
+        index = self.store.index_of(key) if key else None
+        if index is None or self.result is None:
+            return None
+        import numpy
+
+        found = numpy.flatnonzero(numpy.asarray(self.result.indices) == index)
+        return int(found[0]) if len(found) else None
+
+    @on(SearchBar.Changed)
+    def _typed(self, message: SearchBar.Changed) -> None:
+        self.start_search()
+
+    @on(SearchBar.Left)
+    def _left_search(self, message: SearchBar.Left) -> None:
+        self.paper_list.focus()
+
+    @on(FilterPane.Changed)
+    def _filters_changed(self, message: FilterPane.Changed) -> None:
+        self.start_search()
+
+    # -- list -> detail -----------------------------------------------------------------
+    @on(PaperList.Highlighted)
+    def _highlighted(self, message: PaperList.Highlighted) -> None:
+        self.show_detail(message.paper)
+
+    @on(PaperList.Selected)
+    def _selected(self, message: PaperList.Selected) -> None:
+        self.detail.focus()
+
+    def show_detail(self, paper: Paper | None) -> None:
+        """Fill the detail pane with ``paper`` and its matches for the current query."""
+        spans = {}
+        if paper is not None and self.engine is not None and self.result is not None:
+            spans = self.engine.highlight(paper, self.result.query)
+        self.detail.show(paper, self.userdata.get(paper.key) if paper else None, spans)
+
+    # -- counts and refreshes --------------------------------------------------------------
+    def refresh_counts(self) -> None:
+        """Header line and filter pane counts."""
+        counts = self.triage.counts
+        left = Text(no_wrap=True, end="")
+        left.append("papertray", "bold")
+        left.append(f" · {one_line(self.store.label, 60)}")
+        left.append(f" · {one_line(self.userdata.profile, 40)}")
+        right = Text(no_wrap=True, end="", justify="right")
+        shown = len(self.result) if self.result is not None else 0
+        right.append(f"{shown:,} of {counts['total']:,}", "bold")
+        right.append(f" · inbox {counts['inbox']:,}")
+        if marked := len(self.paper_list.marked):
+            right.append(f" · {marked} marked", "bold")
+        self.query_one("#title-left", Static).update(left)
+        self.query_one("#title-right", Static).update(right)
+        self.filter_pane.update_counts(counts=counts, tags=self.userdata.all_tags(),
+                                       saved=self.settings.saved_searches)
+
+    @on(AnnotationsChanged)
+    def _annotations_changed(self, message: AnnotationsChanged) -> None:
+        if not message.keys:  # another instance wrote: recount from the file
+            self.triage.recount()
+        self.paper_list.refresh_rows()
+        self.refresh_counts()
+        self.show_detail(self.paper_list.current)

@@ -1,0 +1,78 @@
+"""The note editor: a Markdown text area in a modal.
+
+``ctrl+s`` saves and closes. ``esc`` closes without saving but hands back what was typed,
+so the main screen keeps it as a draft and the next ``n`` on that paper reopens it:
+a stray escape never throws away a paragraph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static, TextArea
+
+from tui.widgets.text import one_line
+
+__all__ = ["NoteEditor", "NoteResult"]
+
+
+@dataclass(frozen=True)
+class NoteResult:
+    """What the editor closed with."""
+
+    text: str
+    saved: bool
+    """True for ctrl+s (save the note); False for escape (keep ``text`` as a draft)."""
+
+
+class NoteEditor(ModalScreen[NoteResult]):
+    """Edit one paper's note in Markdown."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True, id="note.save",
+                tooltip="Save the note and close"),
+        Binding("escape", "close", "Close (keep draft)", priority=True, id="note.close",
+                tooltip="Close without saving; what you typed is kept as a draft"),
+    ]
+
+    def __init__(self, title: str, text: str, *, is_draft: bool = False) -> None:
+        super().__init__()
+        self.paper_title = title
+        """Title of the paper the note belongs to."""
+        self.initial = text
+        """The text the editor opened with (the saved note or the kept draft)."""
+        self.is_draft = is_draft
+        """True when ``initial`` is an unsaved draft from an earlier escape."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="note-dialog", classes="dialog"):
+            yield Static(Text(f"Note · {one_line(self.paper_title, 200)}", end=""),
+                         classes="dialog-title")
+            yield TextArea(self.initial, id="note-text", soft_wrap=True, tab_behavior="indent")
+            hint = "Markdown · ctrl+s saves · esc closes and keeps a draft"
+            if self.is_draft:
+                hint = "Unsaved draft restored · " + hint
+            yield Static(Text(hint, end=""), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        area = self.query_one("#note-text", TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    @property
+    def text(self) -> str:
+        """The text in the editor now."""
+        return self.query_one("#note-text", TextArea).text
+
+    def action_save(self) -> None:
+        """Save the note and close."""
+        self.dismiss(NoteResult(self.text, saved=True))
+
+    def action_close(self) -> None:
+        """Close without saving; the screen keeps the text as a draft."""
+        self.dismiss(NoteResult(self.text, saved=False))

@@ -1,0 +1,126 @@
+"""The tag editor: one line of tags to add (and ``-tag`` to remove), with completion."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.suggester import Suggester
+from textual.widgets import Input, Static
+
+from tui.widgets.text import one_line
+
+__all__ = ["TagPicker", "TagChange", "parse_tag_input", "TagSuggester"]
+
+_SEPARATORS = re.compile(r"[\s,]+")
+
+
+@dataclass(frozen=True)
+class TagChange:
+    """Tags to add and to remove, as the person typed them."""
+
+    add: tuple[str, ...] = ()
+    remove: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.add or self.remove)
+
+    def describe(self) -> str:
+        """A short sentence part such as "+thesis −draft"."""
+        return " ".join([f"+{tag}" for tag in self.add] + [f"−{tag}" for tag in self.remove])
+
+
+def parse_tag_input(text: str) -> TagChange:
+    """Split ``thesis, to-cite -draft`` into tags to add and tags to remove."""
+    add: list[str] = []
+    remove: list[str] = []
+    for token in _SEPARATORS.split(text.strip().lower()):
+        if token.startswith("-"):
+            token = token.lstrip("-")
+            if token and token not in remove:
+                remove.append(token)
+        elif token and token not in add:
+            add.append(token)
+    return TagChange(tuple(add), tuple(remove))
+
+
+class TagSuggester(Suggester):
+    """Completes the tag being typed (the last word) from the tags already in use."""
+
+    def __init__(self, tags: Sequence[str]) -> None:
+        super().__init__(use_cache=False, case_sensitive=False)
+        self.tags = list(tags)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        match = re.search(r"(-?)([^\s,-][^\s,]*)$", value)
+        if match is None:
+            return None
+        partial = match.group(2)
+        for tag in self.tags:
+            if tag.startswith(partial) and tag != partial:
+                return value[: match.start(2)] + tag
+        return None
+
+
+class TagPicker(ModalScreen[TagChange | None]):
+    """Ask which tags to add or remove; dismisses with a TagChange, or None on escape."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="tags.cancel", tooltip="Close without changes"),
+        Binding("tab", "complete", "Complete", id="tags.complete",
+                tooltip="Accept the suggested tag"),
+    ]
+
+    def __init__(self, target: str, current: Sequence[str],
+                 known: Sequence[tuple[str, int]]) -> None:
+        super().__init__()
+        self.target = target
+        """What is being tagged, e.g. a paper title or "3 marked papers"."""
+        self.current = tuple(current)
+        """Tags the paper already has (shown; for several papers, their union)."""
+        self.known = list(known)
+        """Every tag in use with its count, most used first."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="tag-dialog", classes="dialog"):
+            yield Static(Text(f"Tags · {one_line(self.target, 200)}", end=""),
+                         classes="dialog-title")
+            current = " ".join(f"#{one_line(tag, 40)}" for tag in self.current)
+            yield Static(Text(f"Now: {current or 'no tags'}", end=""), id="tag-current")
+            names = [tag for tag, _ in sorted(self.known, key=lambda item: (-item[1], item[0]))]
+            yield Input(placeholder="thesis, to-cite  -draft", id="tag-input",
+                        suggester=TagSuggester(names))
+            yield Static(Text("space or comma between tags · -tag removes · tab completes · "
+                              "enter applies · esc cancels", end=""), classes="dialog-hint")
+            if self.known:
+                known = "  ".join(f"#{one_line(tag, 30)} {count}"
+                                  for tag, count in self.known[:40])
+                yield Static(Text(f"In use: {known}"), id="tag-known")
+
+    def on_mount(self) -> None:
+        self.query_one("#tag-input", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Apply what was typed (an empty line changes nothing)."""
+        event.stop()
+        change = parse_tag_input(event.value)
+        self.dismiss(change if change else None)
+
+    def action_complete(self) -> None:
+        """Accept the suggested completion, ready for the next tag."""
+        field = self.query_one("#tag-input", Input)
+        before = field.value
+        field.action_end()
+        field.action_cursor_right()  # at the end, this accepts the pending suggestion
+        if field.value != before:
+            field.insert_text_at_cursor(" ")
+
+    def action_cancel(self) -> None:
+        """Close without changing anything."""
+        self.dismiss(None)

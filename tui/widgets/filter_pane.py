@@ -1,0 +1,209 @@
+"""The filter pane: views (inbox, starred, ...), tags, years, categories, saved searches.
+
+Choices become query qualifiers (``is:inbox tag:thesis year:2021``) that the main screen
+puts in front of the typed query, so the pane and the search bar compose through the one
+query language instead of a second filtering path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from tui.widgets.text import one_line, shorten
+
+__all__ = ["FilterPane", "VIEWS"]
+
+VIEWS: dict[str, tuple[str, str]] = {
+    "inbox": ("Inbox", "is:inbox"),
+    "starred": ("Starred", "is:starred"),
+    "later": ("Later", "is:later"),
+    "read": ("Read", "is:read"),
+    "skipped": ("Skipped", "is:skipped"),
+    "all": ("All papers", ""),
+}
+"""View id -> (label, qualifier). Exactly one view is in force at a time."""
+
+
+@dataclass(frozen=True)
+class _Facets:
+    """Everything the pane lists besides the views, with counts."""
+
+    tags: tuple[tuple[str, int], ...] = ()
+    years: tuple[tuple[str, int], ...] = ()
+    categories: tuple[tuple[str, int], ...] = ()
+    saved: tuple[tuple[str, str], ...] = ()
+
+
+class FilterPane(OptionList):
+    """Pick a view; toggle tags and categories; pick a year or a saved search."""
+
+    BINDINGS = [
+        Binding("space", "select", "Toggle", id="filters.toggle",
+                tooltip="Apply or remove the highlighted filter"),
+        Binding("j", "cursor_down", "Down", show=False, id="filters.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="filters.up"),
+        Binding("escape", "leave", "Back to list", id="filters.back",
+                tooltip="Return to the paper list"),
+    ]
+
+    @dataclass
+    class Changed(Message):
+        """The chosen filters changed; ``qualifiers`` is their query text."""
+
+        filter_pane: "FilterPane"
+        qualifiers: str
+
+        @property
+        def control(self) -> "FilterPane":
+            return self.filter_pane
+
+    def __init__(self, *, view: str = "inbox", id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.view = view if view in VIEWS else "inbox"
+        """The view in force (a key of VIEWS)."""
+        self.chosen: dict[str, str] = {}
+        """Option id -> qualifier for every tag, year, category or saved search chosen."""
+        self._counts: Mapping[str, int] = {}
+        self._facets = _Facets()
+
+    # -- what the pane contributes to the query -----------------------------------------
+    @property
+    def qualifiers(self) -> str:
+        """The query text of the view and every chosen filter."""
+        parts = [VIEWS[self.view][1], *self.chosen.values()]
+        return " ".join(part for part in parts if part)
+
+    @property
+    def facet_qualifiers(self) -> str:
+        """The query text without chosen years and categories: their counts are taken
+        over this, so choosing 2020 still shows how many papers 2019 would give."""
+        parts = [VIEWS[self.view][1]]
+        parts += [q for option_id, q in self.chosen.items()
+                  if not option_id.startswith(("year:", "cat:"))]
+        return " ".join(part for part in parts if part)
+
+    @property
+    def summary(self) -> str:
+        """A short human description for the search bar ("Inbox · #thesis · 2021")."""
+        parts = [VIEWS[self.view][0]]
+        parts += [option_id.split(":", 1)[1] if not option_id.startswith("tag:")
+                  else "#" + option_id[4:] for option_id in self.chosen]
+        return " · ".join(parts)
+
+    def choose_view(self, view: str) -> None:
+        """Put ``view`` in force and tell the screen."""
+        self.view = view
+        self._changed()
+
+    def choose_saved(self, name: str, query: str) -> None:
+        """Apply a saved search in place of any other saved search."""
+        for option_id in [o for o in self.chosen if o.startswith("saved:")]:
+            del self.chosen[option_id]
+        self.chosen[f"saved:{name}"] = query
+        self._changed()
+
+    def clear(self) -> None:
+        """Back to the inbox with nothing else chosen."""
+        self.view, self.chosen = "inbox", {}
+        self._changed()
+
+    def _changed(self) -> None:
+        self._rebuild()
+        self.post_message(self.Changed(self, self.qualifiers))
+
+    # -- counts in --------------------------------------------------------------------
+    def update_counts(self, *, counts: Mapping[str, int] | None = None,
+                      tags: Iterable[tuple[str, int]] | None = None,
+                      years: Iterable[tuple[str, int]] | None = None,
+                      categories: Iterable[tuple[str, int]] | None = None,
+                      saved: Mapping[str, str] | None = None) -> None:
+        """Refresh the counts shown; arguments left out keep their previous values."""
+        if counts is not None:
+            self._counts = dict(counts)
+        facets = self._facets
+        self._facets = _Facets(
+            tags=tuple(tags) if tags is not None else facets.tags,
+            years=tuple(years) if years is not None else facets.years,
+            categories=tuple(categories) if categories is not None else facets.categories,
+            saved=tuple(saved.items()) if saved is not None else facets.saved,
+        )
+        self._rebuild()
+
+    def on_resize(self) -> None:
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        highlighted = self.highlighted_option.id if self.highlighted_option else None
+        options = list(self._build_options())
+        self.set_options(options)
+        ids = [option.id for option in options]
+        if highlighted in ids:
+            self.highlighted = ids.index(highlighted)
+        elif self.highlighted is None:
+            self.highlighted = 1
+
+    def _build_options(self) -> Iterable[Option]:
+        yield self._heading("Views")
+        for view, (label, _) in VIEWS.items():
+            count = self._counts.get(view, self._counts.get("total") if view == "all" else None)
+            yield self._row(f"view:{view}", label, count, chosen=view == self.view, radio=True)
+        sections = (("Saved searches", "saved", ((n, None) for n, _ in self._facets.saved)),
+                    ("Tags", "tag", self._facets.tags),
+                    ("Years", "year", self._facets.years),
+                    ("Categories", "cat", self._facets.categories))
+        for title, kind, items in sections:
+            items = list(items)
+            if not items:
+                continue
+            yield self._heading(title)
+            for value, count in items:
+                option_id = f"{kind}:{value}"
+                label = f"#{value}" if kind == "tag" else value
+                yield self._row(option_id, label, count, chosen=option_id in self.chosen)
+
+    def _heading(self, title: str) -> Option:
+        return Option(Text(title.upper(), style="bold", end=""), id=f"heading:{title}",
+                      disabled=True)
+
+    def _row(self, option_id: str, label: str, count: int | None, *, chosen: bool,
+             radio: bool = False) -> Option:
+        width = max(12, self.scrollable_content_region.width or 26)
+        mark = ("●" if chosen else "○") if radio else ("✓" if chosen else " ")
+        number = "" if count is None else str(count)
+        room = width - len(number) - 4
+        text = Text(end="", no_wrap=True)
+        text.append(mark + " ", style="bold" if chosen else "")
+        text.append(shorten(one_line(label, 200), room).ljust(room), "bold" if chosen else "")
+        text.append(" " + number, style="dim")
+        return Option(text, id=option_id)
+
+    # -- choosing ---------------------------------------------------------------------
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Apply the chosen option: views are exclusive, years and saved searches too."""
+        event.stop()
+        option_id = event.option.id or ""
+        kind, _, value = option_id.partition(":")
+        if kind == "view":
+            self.view = value
+        elif option_id in self.chosen:
+            del self.chosen[option_id]
+        else:
+            if kind in ("year", "saved"):
+                for other in [o for o in self.chosen if o.startswith(kind + ":")]:
+                    del self.chosen[other]
+            saved = dict(self._facets.saved)
+            self.chosen[option_id] = saved.get(value, "") if kind == "saved" else (
+                f"{kind}:{value}")
+        self._changed()
+
+    def action_leave(self) -> None:
+        """Return to the paper list."""
+        self.screen.query_one("#paper-list").focus()

@@ -1,0 +1,134 @@
+"""The detail pane: everything about one paper and what the person wrote about it.
+
+Paper fields are built as rich Text from plain strings (never markup) by ``tui.widgets.text``;
+only the person's own note is rendered as Markdown.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Markdown, Static
+
+from tui.model import Annotation, Paper, Span
+from tui.widgets.text import component_text_style, highlighted, multi_line, one_line
+
+__all__ = ["PaperDetail"]
+
+SAFE_LINK_SCHEMES = ("http://", "https://")
+"""Links in a note that a click may open; anything else (file:, javascript:) is ignored."""
+
+
+class PaperDetail(VerticalScroll, can_focus=True):
+    """Title, authors, venue, identifiers, abstract, tags, state and note of one paper."""
+
+    COMPONENT_CLASSES = {"paper-detail--match"}
+
+    BINDINGS = [
+        Binding("j,down", "scroll_down", "Scroll down", show=False, id="detail.down",
+                tooltip="Scroll the paper down a line"),
+        Binding("k,up", "scroll_up", "Scroll up", show=False, id="detail.up",
+                tooltip="Scroll the paper up a line"),
+        Binding("g,home", "scroll_home", "Top", show=False, id="detail.top",
+                tooltip="Scroll to the title"),
+        Binding("G,end", "scroll_end", "Bottom", show=False, id="detail.bottom",
+                tooltip="Scroll to the note"),
+        Binding("escape", "back", "Back to list", id="detail.back",
+                tooltip="Return to the paper list"),
+    ]
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.paper: Paper | None = None
+        """The paper shown, or None."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("No paper selected"), id="detail-head")
+        yield Static(Text(""), id="detail-abstract")
+        yield Static(Text("Note"), id="detail-note-label", classes="section-label")
+        yield Markdown("", id="detail-note", open_links=False)
+
+    def show(self, paper: Paper | None, annotation: Annotation | None = None,
+             spans: Mapping[str, tuple[Span, ...]] | None = None) -> None:
+        """Show ``paper`` with the person's ``annotation``; ``spans`` mark query matches."""
+        previous = self.paper
+        self.paper = paper
+        spans = spans or {}
+        head = self.query_one("#detail-head", Static)
+        abstract = self.query_one("#detail-abstract", Static)
+        note = self.query_one("#detail-note", Markdown)
+        self.set_class(paper is None, "-empty")
+        if paper is None:
+            head.update(Text("No paper selected", style="italic"))
+            abstract.update(Text(""))
+            note.update("")
+            return
+        annotation = annotation or Annotation(paper.key)
+        head.update(self._head(paper, annotation, spans))
+        abstract.update(self._abstract(paper, spans))
+        note_text = multi_line(annotation.note) if annotation.note else ""
+        self.query_one("#detail-note-label").display = bool(note_text)
+        note.update(note_text)
+        if previous is None or previous.key != paper.key:
+            self.scroll_home(animate=False, immediate=True)
+
+    def _head(self, paper: Paper, note: Annotation, spans: Mapping[str, tuple[Span, ...]]
+              ) -> Text:
+        match_style = self._match_style()
+        text = Text(end="")
+        text.append_text(highlighted(paper.title, spans.get("title", ()), match_style,
+                                     base="bold", limit=2000))
+        if paper.authors:
+            text.append("\n")
+            text.append_text(highlighted(paper.authors_text, spans.get("authors", ()),
+                                         match_style, limit=5000))
+        when = one_line(paper.date, 20) or str(paper.year or "")
+        where = " · ".join(part for part in (one_line(paper.venue, 300), when) if part)
+        if where:
+            text.append("\n")
+            text.append(where, style="italic")
+        text.append("\n\n")
+        self._facts(text, paper, note)
+        return text
+
+    def _facts(self, text: Text, paper: Paper, note: Annotation) -> None:
+        rows: list[tuple[str, str]] = []
+        if paper.arxiv:
+            rows.append(("arXiv", one_line(paper.arxiv, 60)))
+        if paper.doi:
+            rows.append(("DOI", one_line(paper.doi, 200)))
+        if paper.link:
+            rows.append(("Link", one_line(paper.link, 500)))
+        if paper.categories:
+            rows.append(("Categories", one_line(", ".join(paper.categories), 500)))
+        state = note.state + (" · ★ starred" if note.starred else "")
+        rows.append(("State", state))
+        rows.append(("Tags", one_line(" ".join(f"#{tag}" for tag in note.tags), 1000) or "—"))
+        for number, (label, value) in enumerate(rows):
+            text.append("\n" if number else "")
+            text.append(f"{label:<11}", style="bold")
+            text.append(value)
+
+    def _abstract(self, paper: Paper, spans: Mapping[str, tuple[Span, ...]]) -> Text:
+        if not paper.abstract:
+            return Text("No abstract.", style="italic", end="")
+        return highlighted(paper.abstract, spans.get("abstract", ()), self._match_style(),
+                           multiline=True, limit=20_000)
+
+    def _match_style(self) -> Style:
+        return component_text_style(self, "paper-detail--match")
+
+    def action_back(self) -> None:
+        """Return to the paper list."""
+        self.screen.query_one("#paper-list").focus()
+
+    def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
+        """Open web links in a note; other schemes could run local things, so they don't."""
+        event.stop()
+        if event.href.lower().startswith(SAFE_LINK_SCHEMES):
+            self.app.open_url(event.href)

@@ -1,0 +1,106 @@
+"""The search bar: the query typed so far, plus what else narrows the view.
+
+Typing posts ``SearchBar.Changed`` on every keystroke; the main screen runs the search in
+a worker, so typing never waits for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Input, Static
+
+from tui.widgets.text import one_line
+
+__all__ = ["SearchBar", "SearchInput"]
+
+PLACEHOLDER = "Search titles, authors, abstracts…  author:  tag:  year:2020..2023  is:starred"
+
+
+class SearchInput(Input):
+    """The query input; ``enter`` and ``down`` hand over to the list, ``esc`` clears or leaves."""
+
+    BINDINGS = [
+        Binding("enter", "to_results", "Results", id="search.results",
+                tooltip="Move to the paper list"),
+        Binding("down", "to_results", "Results", show=False, id="search.down",
+                tooltip="Move to the paper list"),
+        Binding("escape", "clear_or_leave", "Clear / leave", id="search.escape",
+                tooltip="Clear the query, or leave the search bar when it is empty"),
+    ]
+
+    def action_to_results(self) -> None:
+        """Move to the paper list."""
+        self.post_message(SearchBar.Left(self.value))
+
+    def action_clear_or_leave(self) -> None:
+        """Clear the query; when it is already empty, leave the search bar."""
+        if self.value:
+            self.value = ""
+        else:
+            self.post_message(SearchBar.Left(self.value))
+
+
+class SearchBar(Horizontal):
+    """A search input and a short summary of the filters and sort order in force."""
+
+    @dataclass
+    class Changed(Message):
+        """The typed query changed."""
+
+        text: str
+
+    @dataclass
+    class Left(Message):
+        """The person is done typing and wants the results."""
+
+        text: str
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("/"), id="search-icon")
+        yield SearchInput(placeholder=PLACEHOLDER, id="search-input", select_on_focus=False)
+        yield Static(Text(""), id="search-context")
+
+    @property
+    def input(self) -> SearchInput:
+        """The query input widget."""
+        return self.query_one(SearchInput)
+
+    @property
+    def value(self) -> str:
+        """The typed query."""
+        return self.input.value
+
+    @value.setter
+    def value(self, text: str) -> None:
+        self.input.value = text
+
+    def focus_input(self) -> None:
+        """Put the cursor in the query, at its end."""
+        self.input.focus()
+        self.input.cursor_position = len(self.input.value)
+
+    def set_context(self, filters: str, sort: str) -> None:
+        """Show which filters compose with the query and how results are sorted."""
+        text = Text(no_wrap=True, end="")
+        if filters:
+            text.append(one_line(filters, 60), "bold")
+            text.append(" · ")
+        text.append(f"sort: {sort}")
+        self.query_one("#search-context", Static).update(text)
+
+    def set_error(self, reason: str) -> None:
+        """Mark the query as not understood (``reason`` empty clears the mark)."""
+        self.set_class(bool(reason), "-error")
+        self.input.tooltip = Text(reason) if reason else None
+
+    @on(Input.Changed, "#search-input")
+    def _typed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.post_message(self.Changed(event.value))
