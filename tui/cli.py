@@ -161,11 +161,12 @@ def build_app(args: argparse.Namespace) -> PaperTrayApp:
 
     The one place the UI is imported, so nothing else pays for loading textual.
     """
+    session = Session(args)
+    store = session.open_store()  # a missing PATH fails here, before textual is loaded
+    userdata = session.open_userdata()
     from tui.app import PaperTrayApp
 
-    session = Session(args)
-    store = session.open_store()
-    return PaperTrayApp(store=store, userdata=session.open_userdata(), settings=session.settings)
+    return PaperTrayApp(store=store, userdata=userdata, settings=session.settings)
 
 
 def _run_command(args: argparse.Namespace) -> int:
@@ -193,12 +194,25 @@ def _quiet_stdout() -> None:
         pass
 
 
+def _tolerate_narrow_encodings() -> None:
+    """On a terminal that cannot show every character (``PYTHONIOENCODING=ascii``), print
+    ``\\u2605`` for ★ rather than fail with a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):
+                pass
+
+
 def run(argv: Sequence[str]) -> int:
     """Run papertray with ``argv`` (without the program name); return the exit status.
 
     A person's mistake (missing file, bad query, unwritable output, bad usage) ends with one
     sentence on stderr and a non-zero status, never a traceback.
     """
+    _tolerate_narrow_encodings()
     try:
         args = parse_args(list(argv))
         if args.command is None:

@@ -72,6 +72,11 @@ def test_missing_path_is_one_sentence_naming_it(command: list[str], tmp_path: Pa
     assert err == f"papertray: Cannot open {missing}: no such file or folder.\n"
 
 
+def test_tui_on_a_missing_path_fails_before_starting(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run([str(tmp_path / "nowhere")]) == 1
+    assert capsys.readouterr().err == f"papertray: Cannot open {tmp_path / 'nowhere'}: no such file or folder.\n"
+
+
 def test_import_of_missing_file_names_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["import", str(tmp_path / "gone.ris")]) == 1
     assert capsys.readouterr().err == f"papertray: Cannot import {tmp_path / 'gone.ris'}: no such file or folder.\n"
@@ -99,9 +104,9 @@ def test_file_names_with_controls_are_cleaned_in_errors(tmp_path: Path,
     assert "\x1b" not in err and "\x07" not in err and "evil␛]0;owned␇.bib" in err
 
 
-def papertray(*argv: str, env_home: Path) -> subprocess.CompletedProcess[str]:
+def papertray(*argv: str, env_home: Path, **extra_env: str) -> subprocess.CompletedProcess[str]:
     """Run the real ``python -m tui`` with its own data, config and cache folders."""
-    env = dict(os.environ, PAPERTRAY_DATA_DIR=str(env_home / "data"),
+    env = dict(os.environ, PAPERTRAY_DATA_DIR=str(env_home / "data"), **extra_env,
                PAPERTRAY_CONFIG_DIR=str(env_home / "config"), PAPERTRAY_CACHE_DIR=str(env_home / "cache"))
     return subprocess.run([sys.executable, "-m", "tui", *argv], capture_output=True, text=True,
                           env=env, timeout=120)
@@ -113,3 +118,12 @@ def test_real_process_reports_a_mistake_without_traceback(tmp_path: Path) -> Non
     assert done.returncode == 1
     assert done.stderr == f"papertray: Cannot open {tmp_path / 'missing.txt'}: no such file or folder.\n"
     assert done.stdout == ""
+
+
+def test_real_process_on_an_ascii_terminal_prints_escapes_not_a_traceback(tmp_path: Path) -> None:
+    store = tmp_path / "papers.jsonl"
+    store.write_text('{"title": "Über naïve Bayes", "authors": ["Jürgen Müller"], "year": 2020}\n',
+                     encoding="utf-8")
+    done = papertray("search", "naive", str(store), env_home=tmp_path, PYTHONIOENCODING="ascii")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert "\\xdcber na\\xefve Bayes" in done.stdout
