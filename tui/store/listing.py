@@ -125,8 +125,10 @@ def _read_wrapped(blocks: list[list[tuple[int, str]]], drafts: list[_Draft],
         number, first = block[0]
         body = " ".join(line for _, line in block)
         if separate_blocks:
+            # A one-line block after a bare title is its abstract when it reads as a
+            # sentence; titles seldom end in a full stop.
             if len(block) == 1 and _is_title(first) and not (
-                    drafts and not drafts[-1].abstract and _is_abstract(first)):
+                    drafts and not drafts[-1].abstract and first.endswith((".", "!", "?"))):
                 drafts.append(_Draft(first, number))
             elif drafts:
                 drafts[-1].abstract.append(body)

@@ -1,0 +1,113 @@
+"""RIS and Web of Science files: fields, names, dates, record lines, damage."""
+
+from __future__ import annotations
+
+from tui.model import Paper, Problem
+from tui.store.ris import parse_text
+
+
+def _read(text: str) -> tuple[list[Paper], list[Problem]]:
+    items = list(parse_text(text, "export.ris"))
+    return [i for i in items if isinstance(i, Paper)], [i for i in items if isinstance(i, Problem)]
+
+
+ZOTERO = """TY  - JOUR
+TI  - Dense Passage Retrieval for Open-Domain Question Answering
+AU  - Karpukhin, Vladimir
+AU  - Oğuz, Barlas
+T2  - Proceedings of EMNLP
+AB  - Open-domain question answering relies on efficient passage retrieval.
+DA  - 2020/11//
+PY  - 2020
+DO  - 10.18653/v1/2020.emnlp-main.550
+UR  - https://arxiv.org/abs/2004.04906
+KW  - retrieval
+KW  - *question answering
+ER  - 
+
+TY  - CONF
+T1  - Second record
+A1  - Shannon,Claude E.
+Y1  - 1948/07//
+JF  - Bell System Technical Journal
+ER  -
+"""
+
+
+def test_zotero_record_field_by_field() -> None:
+    papers, problems = _read(ZOTERO)
+    assert problems == []
+    paper = papers[0]
+    assert paper.title == "Dense Passage Retrieval for Open-Domain Question Answering"
+    assert paper.authors == ("Vladimir Karpukhin", "Barlas Oğuz")
+    assert (paper.year, paper.date, paper.venue) == (2020, "2020-11", "Proceedings of EMNLP")
+    assert paper.abstract == "Open-domain question answering relies on efficient passage retrieval."
+    assert paper.doi == "10.18653/v1/2020.emnlp-main.550"
+    assert paper.arxiv == "2004.04906" and paper.key == "arxiv:2004.04906"
+    assert paper.categories == ("retrieval", "question answering")
+    assert (paper.entry_type, paper.source) == ("article", "export.ris:1")
+    second = papers[1]
+    assert (second.title, second.authors, second.date, second.venue, second.entry_type) == (
+        "Second record", ("Claude E. Shannon",), "1948-07", "Bell System Technical Journal",
+        "inproceedings")
+    assert second.source == "export.ris:15"
+
+
+def test_web_of_science_month_in_da_and_year_in_py() -> None:
+    papers, _ = _read("TY  - JOUR\nAU  - Alceste, F\nTI  - Holding Yourself Captive\nDA  - SEP\n"
+                      "PY  - 2018\nDO  - http://dx.doi.org/10.1016/J.X.2018.03.001\nER  -\n")
+    assert (papers[0].date, papers[0].year, papers[0].authors) == ("2018-09", 2018, ("F Alceste",))
+    assert papers[0].doi == "10.1016/J.X.2018.03.001"
+
+
+def test_multiline_values_and_junk_lines_inside_a_record() -> None:
+    papers, _ = _read("TY  - JOUR\nTI  - A title that\n  goes on\nAB  - First line,\n"
+                      "ER then second line\nExport Date: 12 May 2022\nER  -\n")
+    assert papers[0].title == "A title that goes on"
+    assert papers[0].abstract.startswith("First line, ER then second line")
+
+
+def test_records_without_title_are_problems_on_their_first_line() -> None:
+    papers, problems = _read("TY  - GEN\nN1  - only a note\nER  -\n\nTY  - JOUR\nST  - Short title only\nER  -\n")
+    assert [p.title for p in papers] == ["Short title only"]
+    assert [(p.line, p.message) for p in problems] == [(1, "record has no title; skipped")]
+
+
+def test_a_record_cut_short_is_read_and_reported() -> None:
+    papers, problems = _read("TY  - JOUR\nTI  - Complete\nER  -\nTY  - JOUR\nTI  - Cut short\nAU  - Doe, J")
+    assert [p.title for p in papers] == ["Complete", "Cut short"]
+    assert [(p.line, "cut short" in p.message) for p in problems] == [(4, True)]
+
+
+def test_text_with_no_records_says_so() -> None:
+    papers, problems = _read("AU  - floating tag outside any record\n")
+    assert papers == [] and "no RIS records" in problems[0].message
+
+
+def test_web_of_science_tagged_format() -> None:
+    text = """FN Clarivate Analytics Web of Science
+VR 1.0
+PT J
+AU Smith, J
+   Doe, K
+AF Smith, John
+   Doe, Kim
+TI A study of things that
+   wraps over lines
+SO JOURNAL OF THINGS
+DE thing; other thing
+AB We study things.
+PY 2019
+PD OCT
+DI 10.1000/jot.1
+ER
+
+EF
+"""
+    papers, problems = _read(text)
+    assert problems == []
+    paper = papers[0]
+    assert paper.title == "A study of things that wraps over lines"
+    assert paper.authors == ("John Smith", "Kim Doe")
+    assert (paper.venue, paper.date, paper.doi) == ("JOURNAL OF THINGS", "2019-10", "10.1000/jot.1")
+    assert paper.categories == ("thing", "other thing") and paper.source == "export.ris:3"
