@@ -95,16 +95,19 @@ class ShardedFiles:
         Without the lock (a read-only folder) the change is still applied in memory and
         kept pending. Raises SaveError naming the first file that could not be written.
         """
+        if not stems and not self._pending:
+            return apply()  # nothing to read or write: leave the folder alone
         try:
             self.lock.__enter__()
         except OSError as error:
             apply()
             raise self._save_error(self.lock.path, error) from error
         try:
-            fresh = {}  # shard -> its good bytes, read under this lock
+            fresh = set()  # shards read again under this lock
             for stem in sorted(stems):
                 try:
-                    fresh[stem] = self._refresh(stem)
+                    self._refresh(stem)
+                    fresh.add(stem)
                 except OSError:
                     pass  # reported below, when writing the shard fails the same way
             result = apply()
@@ -198,21 +201,20 @@ class ShardedFiles:
         if sentence not in self.warnings:
             self.warnings.append(sentence)
 
-    def _refresh(self, stem: str) -> bytes | None:
-        """Re-read a shard if it changed on disk; return its bytes when they are good."""
+    def _refresh(self, stem: str) -> None:
+        """Re-read a shard if it changed on disk, merging what someone else wrote there."""
         data, signature = read_file(self.path(stem))
         self._absorb(stem, data, signature)
-        # _absorb keeps a digest only for a file it could read (else it moved it aside).
-        return data if data is not None and stem in self._digest else None
 
-    def _write_pending(self, fresh: dict[str, bytes | None]) -> list[tuple[Path, OSError]]:
+    def _write_pending(self, fresh: set[str]) -> list[tuple[Path, OSError]]:
         failures = []
         written = []
         for stem in sorted(self._pending):
             try:
-                good = fresh[stem] if stem in fresh else self._refresh(stem)
+                if stem not in fresh:
+                    self._refresh(stem)
                 if stem in self._pending:
-                    self._write(stem, good)
+                    self._write(stem)
                     written.append(stem)
             except OSError as error:
                 failures.append((self.path(stem), error))
@@ -225,7 +227,7 @@ class ShardedFiles:
                 failures.append((self.folder, error))
         return failures
 
-    def _write(self, stem: str, good: bytes | None) -> None:
+    def _write(self, stem: str) -> None:
         contents = dict(self._disk.get(stem, {}))
         for key, value in self._pending[stem].items():
             if value is None:
@@ -233,10 +235,9 @@ class ShardedFiles:
             else:
                 contents[key] = value
         payload = encode_shard(contents)
-        if good is not None:
-            self.backups.maybe_copy(stem, good)
         self.folder.mkdir(parents=True, exist_ok=True)
         signature = DurableJSONStorage(self.path(stem)).write_bytes(payload, sync_dir=False)
+        self.backups.maybe_copy(stem, payload)
         self._disk[stem] = contents
         self._digest[stem] = digest(payload)
         self._signature[stem] = signature

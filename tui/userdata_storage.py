@@ -273,10 +273,11 @@ def leftover_temp_files(folder: Path) -> list[Path]:
 class Backups:
     """Rotating copies of each annotation file, in the profile's ``backups`` folder.
 
-    Before a file is written, its current (known good) content is copied to
-    ``backups/<stem>-<UTC timestamp>.json`` if the newest copy is older than ``every``
-    seconds; only the newest ``keep`` copies of each file are kept. A copy is a complete
-    annotation file, so ``papertray annotations import`` can bring it back.
+    When a file has been written, what was written is also copied to
+    ``backups/<stem>-<UTC timestamp>.json`` if that file's newest copy is older than
+    ``every`` seconds; only the newest ``keep`` copies of each file are kept. A copy is a
+    complete annotation file, so ``papertray annotations import`` brings it back, merging
+    (a backup never wins over a newer change).
     """
 
     NAME = re.compile(r"^(?P<stem>[0-9a-f]+)-(?P<stamp>\d{8}T\d{12}Z)\.json$")
@@ -325,7 +326,7 @@ class Backups:
         return None
 
     def maybe_copy(self, stem: str, good_data: bytes) -> None:
-        """Copy ``good_data`` (the file's current content) if this file's backup is due."""
+        """Copy ``good_data`` (the file's content, just written) if this file's backup is due."""
         last = self._last_copied(stem)
         if last is not None and time.time() - last < self.every:
             return

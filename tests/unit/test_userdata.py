@@ -1,0 +1,192 @@
+"""User data as a person meets it: stars, tags, notes and states that stay put."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tinydb import Query
+
+from tui import paths
+from tui.model import STATES, Annotation
+from tui.userdata import UserData, shard_of
+from tui.userdata_format import dump_json, encode_shard, to_document
+from tui.userdata_storage import AnnotationDB, DurableJSONStorage, decode_annotations
+
+KEY = "arxiv:2104.08821"
+STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> UserData:
+    return UserData(tmp_path / "profile")
+
+
+def test_a_change_is_saved_before_update_returns(data: UserData) -> None:
+    saved = data.update(KEY, title="Japanese SimCSE Technical Report", starred=True, note="# Read")
+    reopened = UserData(data.profile_dir)
+    assert reopened.get(KEY) == saved
+    assert saved.starred and saved.note == "# Read" and saved.title == "Japanese SimCSE Technical Report"
+
+
+def test_open_uses_the_named_profile_in_the_data_folder() -> None:
+    named = UserData.open("Ada Lovelace")
+    assert named.profile == "Ada_Lovelace"
+    assert named.profile_dir == paths.data_dir() / "profiles" / "Ada_Lovelace"
+    assert UserData.open().profile == "tester"  # PAPERTRAY_USER, set by the test fixture
+
+
+def test_tags_are_sorted_lowercase_unique_and_whitespace_free(data: UserData) -> None:
+    assert data.update(KEY, tags=["Thesis", " to cite ", "thesis", ""]).tags == ("thesis", "to-cite")
+    assert data.update(KEY, add_tags=["Retrieval"], remove_tags=["THESIS"]).tags == ("retrieval", "to-cite")
+    assert data.update(KEY, add_tags="one tag").tags == ("one-tag", "retrieval", "to-cite")
+
+
+def test_an_unknown_state_is_refused_and_nothing_is_saved(data: UserData) -> None:
+    with pytest.raises(ValueError, match="unknown state"):
+        data.update(KEY, state="done")  # type: ignore[arg-type]
+    assert data.get(KEY) is None and not data.profile_dir.exists()
+
+
+def test_counts_and_tags_follow_every_change(data: UserData) -> None:
+    data.update("a", starred=True, state="read", tags=["x"])
+    data.update("b", state="later", tags=["x", "y"])
+    data.update("c", state="skipped")
+    data.update("b", state="read", remove_tags=["y"])
+    assert data.counts() == {"inbox": 0, "later": 0, "read": 2, "skipped": 1, "starred": 1}
+    assert data.all_tags() == [("x", 2)]
+    data.update("a", starred=False, state="inbox")
+    assert data.counts()["starred"] == 0 and data.counts()["inbox"] == 1
+
+
+def test_a_change_that_changes_nothing_writes_nothing(data: UserData) -> None:
+    blank = data.update(KEY, title="T", state="inbox")
+    assert blank == Annotation(key=KEY, title="T") and data.get(KEY) is None
+    assert list(data.profile_dir.rglob("*.json")) == []
+    first = data.update(KEY, starred=True)
+    assert data.update(KEY, starred=True) == first  # same value: same timestamp, no write
+
+
+def test_timestamps_are_utc_with_microseconds_and_only_move_forward(data: UserData) -> None:
+    first = data.update(KEY, starred=True)
+    second = data.update(KEY, starred=False)
+    assert STAMP.match(first.created) and STAMP.match(second.updated)
+    assert second.created == first.created and second.updated > first.updated
+
+
+def test_the_title_copy_is_kept_when_later_changes_omit_it(data: UserData) -> None:
+    data.update(KEY, title="Japanese SimCSE Technical Report", starred=True)
+    assert data.update(KEY, state="read").title == "Japanese SimCSE Technical Report"
+
+
+def test_a_bulk_change_is_one_call_writing_each_touched_shard_once(data: UserData,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    keys = [f"arxiv:2201.{n:05d}" for n in range(200)]
+    writes: list[Path] = []
+    real = DurableJSONStorage.write_bytes
+
+    def counting(self: DurableJSONStorage, payload: bytes, **options: bool) -> object:
+        writes.append(self.path)
+        return real(self, payload, **options)
+
+    monkeypatch.setattr(DurableJSONStorage, "write_bytes", counting)
+    results = data.update_many([(key, f"Paper {key}") for key in keys], state="read", add_tags=["batch"])
+    assert [r.key for r in results] == keys and all(r.state == "read" for r in results)
+    assert len(writes) == len(set(writes)) == len({shard_of(key) for key in keys})
+    assert UserData(data.profile_dir).counts()["read"] == 200
+
+
+def test_restore_puts_exact_values_back_and_none_removes(data: UserData) -> None:
+    before = data.update(KEY, starred=True, note="first")
+    after = data.update(KEY, note="second", state="read")
+    data.restore({KEY: before, "arxiv:new": None})  # undo
+    assert data.get(KEY) == before and UserData(data.profile_dir).get(KEY) == before
+    data.restore({KEY: after})  # redo
+    assert UserData(data.profile_dir).get(KEY) == after
+    data.restore({KEY: None})  # undo of the very first change
+    assert data.get(KEY) is None and UserData(data.profile_dir).get(KEY) is None
+
+
+def test_reload_takes_in_what_another_instance_saved(data: UserData) -> None:
+    other = UserData(data.profile_dir)
+    data.update(KEY, starred=True)
+    other.update("arxiv:1810.04805", tags=["bert"])
+    other.update(KEY, add_tags=["thesis"])  # re-read before applying: keeps our star
+    assert data.reload() is True
+    assert data.get("arxiv:1810.04805").tags == ("bert",)
+    assert data.get(KEY).starred and data.get(KEY).tags == ("thesis",)
+    assert data.reload() is False
+    other.restore({"arxiv:1810.04805": None})
+    assert data.reload() is True and data.get("arxiv:1810.04805") is None
+
+
+def test_a_snapshot_for_search_does_not_move_under_the_reader(data: UserData) -> None:
+    data.update(KEY, starred=True)
+    snapshot = data.annotations()
+    data.update("arxiv:1810.04805", starred=True)
+    assert list(snapshot) == [KEY]
+    assert set(data.annotations()) == {KEY, "arxiv:1810.04805"}
+    with pytest.raises(TypeError):
+        snapshot["x"] = Annotation(key="x")  # type: ignore[index]
+
+
+def test_files_are_sorted_versioned_tinydb_databases(data: UserData) -> None:
+    data.update(KEY, title="SimCSE", starred=True, tags=["thesis"])
+    files = list((data.profile_dir / "annotations").glob("*.json"))
+    assert [f.name for f in files] == [f"{shard_of(KEY)}.json"], "only the touched shard is written"
+    text = files[0].read_text(encoding="utf-8")
+    assert json.loads(text)["schema_version"] == 1
+    assert text == json.dumps(json.loads(text), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    with AnnotationDB(str(files[0])) as db:
+        starred = db.table("annotations").search(Query().starred == True)  # noqa: E712
+    assert [doc.doc_id for doc in starred] == [KEY] and starred[0]["tags"] == ["thesis"]
+
+
+def test_text_that_is_not_valid_unicode_is_saved_exactly(data: UserData) -> None:
+    note = "pasted \ud800 half a surrogate, \u202e bidi, \x00 nul"
+    data.update(KEY, note=note, title="x[/]")
+    assert UserData(data.profile_dir).get(KEY).note == note
+
+
+_text = st.text(st.characters(codec=None, blacklist_categories=()), max_size=12)
+_annotations = st.builds(
+    Annotation, key=st.text(min_size=1, max_size=8).filter(str.strip), starred=st.booleans(),
+    tags=st.lists(st.text(st.characters(whitelist_categories=("Ll", "Nd")), min_size=1, max_size=5),
+                  unique=True, max_size=3).map(lambda t: tuple(sorted(t))),
+    note=_text, state=st.sampled_from(STATES), title=_text, created=st.just(""),
+    updated=st.just("2024-05-01T10:00:00.000000Z"))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_annotations, max_size=6))
+def test_shard_files_have_the_standard_layout_and_read_back_exactly(annotations: list[Annotation]) -> None:
+    by_key = {a.key: a for a in annotations}
+    encoded = encode_shard(by_key)
+    assert encoded == dump_json({"annotations": {k: to_document(a) for k, a in by_key.items()},
+                                 "schema_version": 1})
+    assert decode_annotations(encoded) == by_key
+
+
+def test_threads_sharing_one_userdata_lose_nothing(data: UserData) -> None:
+    errors: list[BaseException] = []
+
+    def triage(thread: int) -> None:
+        try:
+            for number in range(40):
+                data.update(f"doi:10.{thread}/{number}", state="read", add_tags=[f"t{thread}"])
+                dict(data.annotations()), data.counts()
+        except BaseException as error:  # surfaced below; a thread's exception is otherwise lost
+            errors.append(error)
+
+    threads = [threading.Thread(target=triage, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert UserData(data.profile_dir).counts()["read"] == 160
