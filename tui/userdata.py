@@ -200,6 +200,10 @@ class UserData:
 
     def restore(self, values: Mapping[str, Annotation | None]) -> None:
         """Put exact annotations back (undo/redo); None removes a paper's annotation."""
+        for key, value in values.items():
+            if value is not None and value.key != key:
+                raise ValueError(f"the annotation given for {key!r} belongs to {value.key!r}")
+
         def apply() -> None:
             for key, value in values.items():
                 if value != self._cache.get(key):

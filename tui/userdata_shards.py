@@ -10,6 +10,7 @@ the newer ``updated``. Damaged files are moved aside and never written over.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 from pathlib import Path
@@ -31,6 +32,10 @@ Result = TypeVar("Result")
 
 class SaveError(Exception):
     """A change could not be written; it is kept in memory and saved again later."""
+
+
+class StuckDamagedFile(OSError):
+    """A damaged shard that could not be moved aside: writing to its shard must fail."""
 
 
 def shard_of(key: str) -> str:
@@ -81,8 +86,11 @@ class ShardedFiles:
             try:
                 data, signature = read_file(self.path(stem))
                 self._absorb(stem, data, signature)
+            except StuckDamagedFile:
+                pass  # already told
             except OSError as error:
-                self._warn(f"Could not read the annotation file {self.path(stem)} ({error}).")
+                self._warn(f"Could not read the annotation file {self.path(stem)} "
+                           f"({error.strerror or error}); nothing will be saved over it.")
 
     def stage(self, key: str, value: Annotation | None) -> None:
         """Record a change to save (call inside :meth:`transaction`)."""
@@ -184,11 +192,17 @@ class ShardedFiles:
     def _set_aside(self, stem: str, data: bytes, reason: str) -> None:
         """Move a damaged shard aside (never overwrite it) and tell the person."""
         path = self.path(stem)
-        with self.lock:
-            current, _ = read_file(path)
-            if current != data:
-                return  # replaced meanwhile; the next read judges the new file
-            moved = move_aside(path)
+        try:
+            with self.lock:
+                current, _ = read_file(path)
+                if current != data:
+                    return  # replaced meanwhile; the next read judges the new file
+                moved = move_aside(path)
+        except OSError as error:
+            self._warn(f"The annotation file {path} could not be read because {reason}, and it "
+                       f"could not be moved aside ({error.strerror or error}), so it is left as "
+                       "it is and nothing will be saved over it.")
+            raise StuckDamagedFile(errno.EIO, "it is damaged and could not be moved aside") from error
         backup = self.backups.latest_good(stem)
         self.damaged.append((path, moved, backup))
         offer = (f"its last good backup is {backup} (`papertray annotations import {backup}` "

@@ -11,7 +11,6 @@ import contextlib
 import errno
 import json
 import os
-import shutil
 import stat
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from typing import Callable, Iterator
 
 import pytest
 
+from tests.helpers.folders import read_only
 from tui.userdata import SaveError, UserData, shard_of
 
 HELPER = Path(__file__).resolve().parents[1] / "helpers" / "userdata_child.py"
@@ -30,25 +30,6 @@ OTHER_KEY = "arxiv:1810.04805"
 
 def _shard_file(profile: Path, key: str) -> Path:
     return profile / "annotations" / f"{shard_of(key)}.json"
-
-
-@contextlib.contextmanager
-def _read_only(folder: Path) -> Iterator[None]:
-    """Make a folder truly read-only, even for root (who ignores permission bits)."""
-    if os.geteuid() == 0:
-        if not shutil.which("chattr") or subprocess.run(["chattr", "+i", str(folder)],
-                                                        capture_output=True).returncode:
-            pytest.skip("running as root without chattr +i: cannot make a folder read-only")
-        try:
-            yield
-        finally:
-            subprocess.run(["chattr", "-i", str(folder)], check=True)
-    else:
-        folder.chmod(0o555)
-        try:
-            yield
-        finally:
-            folder.chmod(0o755)
 
 
 def _fsync_fails(monkeypatch: pytest.MonkeyPatch, folder: Path) -> contextlib.AbstractContextManager[None]:
@@ -68,7 +49,7 @@ def _disk_full(monkeypatch: pytest.MonkeyPatch, folder: Path) -> contextlib.Abst
 
 
 def _folder_read_only(monkeypatch: pytest.MonkeyPatch, folder: Path) -> contextlib.AbstractContextManager[None]:
-    return _read_only(folder)
+    return read_only(folder)
 
 
 @contextlib.contextmanager

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from tui.model import Annotation
-from tui.userdata import UserData, shard_of
+from tests.helpers.folders import read_only
+from tui.userdata import SaveError, UserData, shard_of
 from tui.userdata_storage import decode_annotations
 
 KEY = "arxiv:2104.08821"
@@ -87,6 +88,23 @@ def test_damage_that_appears_while_running_loses_nothing_known(tmp_path: Path) -
     assert reopened.get(KEY).state == "read" and reopened.get(KEY).starred
     assert reopened.get(NEIGHBOUR).note == "second"
     assert len(data.warnings) == 1 and reopened.warnings == []
+
+
+def test_a_damaged_file_that_cannot_be_moved_aside_is_left_alone(tmp_path: Path) -> None:
+    profile = tmp_path / "profile"
+    _profile_with_backups(profile)
+    shard = profile / "annotations" / f"{shard_of(KEY)}.json"
+    shard.write_bytes(DAMAGE["truncated"])
+    with read_only(shard.parent):
+        data = UserData(profile)
+        assert len(data.warnings) == 1 and str(shard) in data.warnings[0]
+        assert "nothing will be saved over it" in data.warnings[0]
+        with pytest.raises(SaveError, match="damaged"):
+            data.update(KEY, note="kept in memory")
+        assert shard.read_bytes() == DAMAGE["truncated"]
+    data.update(KEY, starred=True)  # writable again: moved aside first, then saved
+    assert [p.read_bytes() for p in shard.parent.glob("*.broken-*")] == [DAMAGE["truncated"]]
+    assert UserData(profile).get(KEY).note == "kept in memory"
 
 
 def test_every_backup_parses_and_rotation_keeps_five(tmp_path: Path) -> None:
