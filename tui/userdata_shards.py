@@ -75,10 +75,11 @@ class ShardedFiles:
 
     def load(self) -> None:
         """Read every shard; clean what a killed writer left; set damaged files aside."""
-        if leftover_temp_files(self.folder):
+        folders = (self.folder, self.backups.folder)
+        if any(leftover_temp_files(folder) for folder in folders):
             try:  # under the lock, so a live writer's temp file is never taken for a leftover
                 with self.lock:
-                    for temp in leftover_temp_files(self.folder):
+                    for temp in [t for folder in folders for t in leftover_temp_files(folder)]:
                         temp.unlink()
             except OSError as error:
                 self._warn(f"Could not remove unfinished temporary files in {self.folder} ({error}).")

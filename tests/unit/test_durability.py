@@ -137,8 +137,11 @@ def test_leftover_temp_files_are_cleaned_at_next_open(tmp_path: Path) -> None:
     folder = profile / "annotations"
     leftover = folder / f".{shard_of(KEY)}.json.4242.deadbeef.tmp"
     leftover.write_text('{"annotations": {"half', encoding="utf-8")  # a writer killed mid-write
+    (profile / "backups").mkdir(exist_ok=True)
+    half_backup = profile / "backups" / ".6d-20240501T100000000000Z.json.4242.cafe.tmp"
+    half_backup.write_text("{", encoding="utf-8")
     reopened = UserData(profile)
-    assert not leftover.exists()
+    assert not leftover.exists() and not half_backup.exists()
     assert reopened.get(KEY).starred and reopened.warnings == []
 
 
