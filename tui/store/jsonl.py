@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from typing import BinaryIO
 from pathlib import Path
 
 from tui.model import Paper, Problem
 from tui.store.reading import SNIFF_BYTES, UnreadableFile, looks_binary
-from tui.store.records import read_record
+from tui.store.records import RecordError, paper_from_record
 
-__all__ = ["parse", "parse_lines"]
+__all__ = ["parse", "parse_stream"]
 
-PROGRESS_EVERY = 4096
-"""Lines between two progress reports."""
+CHUNK_BYTES = 1 << 20
+"""Bytes read at a time; progress is reported after each chunk."""
 
 _BOM = b"\xef\xbb\xbf"
 _decoder = json.JSONDecoder(parse_constant=lambda name: None)  # NaN, Infinity -> null
@@ -28,43 +29,68 @@ _loads = _decoder.decode
 def parse(path: Path, progress: Callable[[int], None] | None = None) -> Iterator[Paper | Problem]:
     """Read a JSON Lines file; ``progress`` receives the bytes read so far."""
     with path.open("rb") as stream:
-        head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES] if hasattr(stream, "peek") else b""
+        head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES]
         if looks_binary(head):
             raise UnreadableFile("binary data, not a paper file")
-        yield from parse_lines(stream, str(path), progress)
+        yield from parse_stream(stream, str(path), progress)
 
 
-def parse_lines(lines: Iterator[bytes] | object, name: str,
-                progress: Callable[[int], None] | None = None) -> Iterator[Paper | Problem]:
-    """Read JSON Lines from an iterable of byte lines; ``name`` is used in sources."""
+def parse_stream(stream: BinaryIO, name: str,
+                 progress: Callable[[int], None] | None = None) -> Iterator[Paper | Problem]:
+    """Read JSON Lines from a binary stream; ``name`` is used in sources and problems.
+
+    The stream is read in large chunks split at newlines, which is markedly faster
+    than iterating over its lines one read at a time."""
+    number = 0
     done = 0
-    for number, raw in enumerate(lines, start=1):  # type: ignore[call-overload]
-        done += len(raw)
-        if progress is not None and number % PROGRESS_EVERY == 0:
+    tail = b""
+    results: list[Paper | Problem] = []
+    while chunk := stream.read(CHUNK_BYTES):
+        lines = (tail + chunk).split(b"\n") if tail else chunk.split(b"\n")
+        tail = lines.pop()
+        for raw in lines:
+            number += 1
+            _read_line(raw, number, name, results)
+        done += len(chunk)
+        if progress is not None:
             progress(done)
-        if raw[:1] != b"{":  # the usual line starts with "{"; only others need a look
-            if number == 1 and raw.startswith(_BOM):
-                raw = raw[len(_BOM):]
-            if not raw.strip():
-                continue
+        yield from results
+        results.clear()
+    if tail:  # a last line without a newline, complete or cut short
+        _read_line(tail, number + 1, name, results)
+        yield from results
+
+
+def _read_line(raw: bytes, number: int, name: str, results: list[Paper | Problem]) -> None:
+    """Append the paper on one line, and any problems with it, to ``results``."""
+    if raw[:1] != b"{":  # the usual line starts with "{"; only others need a look
+        if number == 1 and raw.startswith(_BOM):
+            raw = raw[len(_BOM):]
+        if not raw.strip():
+            return
+    try:
+        record = _loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        results.append(Problem(name, number, "not valid UTF-8; unreadable bytes replaced with \ufffd"))
         try:
-            record = _loads(raw.decode("utf-8"))
-        except UnicodeDecodeError:
-            yield Problem(name, number, "not valid UTF-8; unreadable bytes replaced with \ufffd")
-            try:
-                record = _loads(raw.decode("utf-8", errors="replace"))
-            except ValueError as error:
-                yield Problem(name, number, _json_message(error))
-                continue
-        except RecursionError:
-            yield Problem(name, number, "JSON nested too deeply to read")
-            continue
+            record = _loads(raw.decode("utf-8", errors="replace"))
         except ValueError as error:
-            yield Problem(name, number, _json_message(error))
-            continue
-        yield from read_record(record, name, number)
-    if progress is not None:
-        progress(done)
+            results.append(Problem(name, number, _json_message(error)))
+            return
+    except RecursionError:
+        results.append(Problem(name, number, "JSON nested too deeply to read"))
+        return
+    except ValueError as error:
+        results.append(Problem(name, number, _json_message(error)))
+        return
+    notes: list[str] = []
+    try:
+        results.append(paper_from_record(record, f"{name}:{number}", notes))
+    except RecordError as error:
+        results.append(Problem(name, number, str(error)))
+    except RecursionError:
+        results.append(Problem(name, number, "JSON nested too deeply to read"))
+    results.extend(Problem(name, number, note) for note in notes)
 
 
 def _json_message(error: ValueError) -> str:

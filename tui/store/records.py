@@ -203,19 +203,26 @@ def _arxiv_authors(record: dict[str, Any]) -> tuple[str, ...]:
     return split_author_string(decode_accents(raw)) if isinstance(raw, str) else ()
 
 
+_ASCII_CONTROLS = bytes([*range(0, 9), *range(11, 32), 127])
+
+
+def _has_controls(text: str) -> bool:
+    """True if ``text`` holds a character :func:`clean_block` would remove. For ASCII
+    text (nearly every abstract) a bytes translation answers in a fraction of the
+    time the regular expression takes."""
+    if text.isascii():
+        encoded = text.encode("ascii")
+        return len(encoded.translate(None, _ASCII_CONTROLS)) != len(encoded)
+    return _CONTROL.search(text) is not None
+
+
 def _arxiv_abstract(text: str) -> str:
     """An arXiv abstract unwrapped: a line starting with spaces opens a paragraph.
     Plain string methods only; this runs for every snapshot record."""
-    if "\r" in text or "Ã" in text or "Â" in text:
+    if "\t" in text or "\r" in text or "Ã" in text or "Â" in text or _has_controls(text):
         return clean_block(text, indent_starts_paragraph=True)
-    paragraphs = []
-    for part in text.strip().split("\n  "):
-        line = part.replace("\n", " ").strip()
-        if "  " in line or "\t" in line or not line.isprintable():
-            line = " ".join(_CONTROL.sub(" ", line).split())
-        if line:
-            paragraphs.append(line)
-    return "\n\n".join(paragraphs)
+    paragraphs = (part.replace("\n", " ").strip() for part in text.strip().split("\n  "))
+    return "\n\n".join(p for p in paragraphs if p)
 
 
 def _arxiv_paper(record: dict[str, Any], source: str) -> Paper:
@@ -241,8 +248,9 @@ def _arxiv_paper(record: dict[str, Any], source: str) -> Paper:
         date = parse_date(record["update_date"])
     year = int(date[:4]) if date else None
     key = f"arxiv:{arxiv_id}" if arxiv_id else stable_key(title=title, doi=doi)
-    return Paper(key, title, _arxiv_authors(record), year, venue, abstract, doi, arxiv_id, "",
-                 categories, date, "", "article" if venue else "misc", source)
+    return Paper(key=key, title=title, authors=_arxiv_authors(record), year=year, venue=venue,
+                 abstract=abstract, doi=doi, arxiv=arxiv_id, categories=categories, date=date,
+                 entry_type="article" if venue else "misc", source=source)
 
 
 def paper_from_record(record: object, source: str, notes: list[str] | None = None) -> Paper:
