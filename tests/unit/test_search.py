@@ -1,0 +1,124 @@
+"""The search engine on small hand-made stores: matching, ranking rules and spans."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui.model import Paper, stable_key
+from tui.search import SearchEngine
+
+
+def paper(title: str, authors: tuple[str, ...] = (), abstract: str = "", **kw) -> Paper:
+    return Paper(key=stable_key(title=title), title=title, authors=authors, abstract=abstract, **kw)
+
+
+PAPERS = [
+    paper("Unsupervised Dense Information Retrieval with Contrastive Learning",
+          ("Gautier Izacard", "Mathilde Caron"), "Dense retrievers trained without supervision."),
+    paper("Japanese SimCSE Technical Report", ("Hayato Tsukagoshi",),
+          "Sentence embedding models for Japanese fine-tuned with SimCSE."),
+    paper("Dense Passage Retrieval for Open-Domain Question Answering", ("Vladimir Karpukhin",),
+          "Retrieval is done with dense representations."),
+    paper("A Survey on Data Selection for Language Models", ("Alon Albalak",),
+          "Pre-trained language models need data selection."),
+    paper("Video Captioning with Transformers", ("Ana Retrieval",), "Captions for video."),
+    paper("Contrastive Learning of Sentence Embeddings", ("Tianyu Gao",),
+          "We present a contrastive framework; retrieval benchmarks improve."),
+]
+
+
+@pytest.fixture(scope="module")
+def engine() -> SearchEngine:
+    return SearchEngine(PAPERS)
+
+
+def titles(engine: SearchEngine, query: str, limit: int = 10) -> list[str]:
+    return [hit.paper.title for hit in engine.search(query, limit=limit)]
+
+
+def test_typos_and_the_word_being_typed(engine):
+    assert titles(engine, "japanes simcse")[0] == "Japanese SimCSE Technical Report"
+    assert titles(engine, "unsupervisd dense retrievl contrastive")[0].startswith("Unsupervised Dense")
+    assert titles(engine, "japanese sim")[0] == "Japanese SimCSE Technical Report"  # prefix
+    assert engine.run("japanese sim ").matched_all == 0  # a finished word is not a prefix
+
+
+def test_transposition_is_one_typo_but_a_wrong_first_letter_costs_two(engine):
+    assert titles(engine, "contrastive laerning")[0].startswith("Contrastive Learning")
+    assert engine.run("vidoe ").total == 1  # 5 letters allow one typo
+    assert engine.run("xideo ").total == 0  # ...but a wrong first letter counts as two
+    assert engine.run("xontrastive ").total == 2  # 8 letters or more allow two
+
+
+def test_short_words_need_exact_spelling(engine):
+    assert engine.run("dta ").total == 0  # 3 letters: no typo allowed
+    assert engine.run("2021 ").total == 0 and engine.run("surcey ").total == 1
+
+
+def test_papers_matching_more_words_rank_first(engine):
+    ranked = titles(engine, "dense retrieval contrastive")
+    assert ranked[0].startswith("Unsupervised Dense Information Retrieval")
+
+
+def test_title_outranks_authors_outranks_abstract(engine):
+    ranked = titles(engine, "retrieval")
+    assert ranked.index("Dense Passage Retrieval for Open-Domain Question Answering") < \
+        ranked.index("Video Captioning with Transformers") < \
+        ranked.index("Contrastive Learning of Sentence Embeddings")
+
+
+def test_adjacent_words_rank_above_scattered_ones():
+    store = [paper("Passage models for dense retrieval"),
+             paper("Dense passage retrieval models for open questions")]
+    ranked = titles(SearchEngine(store), "passage retrieval ")
+    assert ranked[0] == "Dense passage retrieval models for open questions"
+
+
+def test_when_no_paper_has_every_word_the_best_partial_matches_follow(engine):
+    result = engine.run("japanese zzzzzz")
+    assert result.matched_all == 0 and result.total >= 1
+    assert result.paper(0).title == "Japanese SimCSE Technical Report"
+
+
+def test_stop_words_do_not_have_to_match(engine):
+    assert titles(engine, "survey of data selection")[0].startswith("A Survey on Data Selection")
+
+
+def test_hyphenated_words_match_joined(engine):
+    assert titles(engine, "opendomain")[0].startswith("Dense Passage Retrieval")
+    assert titles(engine, "open domain question")[0].startswith("Dense Passage Retrieval")
+
+
+def test_spans_point_at_the_matched_characters(engine):
+    hit = engine.search("japanes simc", limit=1)[0]
+    title = hit.paper.title
+    assert [title[a:b] for a, b in hit.spans["title"]] == ["Japanese", "SimC"]
+    assert [hit.paper.abstract[a:b] for a, b in hit.spans["abstract"]] == ["Japanese", "SimC"]
+
+
+def test_author_spans_index_into_authors_text(engine):
+    hit = engine.search("caron", limit=1)[0]
+    text = hit.paper.authors_text
+    assert [text[a:b] for a, b in hit.spans["authors"]] == ["Caron"]
+    assert "title" not in hit.spans
+
+
+def test_phrase_spans_cover_the_phrase(engine):
+    spans = engine.highlight(PAPERS[5], '"sentence embeddings"')
+    assert [PAPERS[5].title[a:b] for a, b in spans["title"]] == ["Sentence Embeddings"]
+
+
+def test_empty_query_is_every_paper_in_store_order(engine):
+    result = engine.run("")
+    assert [result.paper(i) for i in range(result.total)] == PAPERS
+    assert engine.search("   ", limit=None) and len(engine.search("", limit=2)) == 2
+
+
+def test_nothing_matches(engine):
+    assert engine.search("qqqqqq") == [] and engine.run("qqqqqq").total == 0
+
+
+def test_search_accepts_any_sequence_and_an_empty_store():
+    assert SearchEngine([]).search("anything") == []
+    assert SearchEngine([]).run("").total == 0
+    assert SearchEngine(tuple(PAPERS)).search("simcse")[0].paper is PAPERS[1]

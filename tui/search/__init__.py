@@ -1,0 +1,277 @@
+"""The search engine: a parsed query, the papers and the annotations -> ranked results.
+
+    engine = SearchEngine(store)                     # builds the index once
+    hits = engine.search("japanes simcse", limit=10) # list[Hit]: paper, score, spans
+    result = engine.run("author:smith year:>=2020", sort="date")   # ResultSet, lazy
+
+Free words are matched per word with typo tolerance and ranked by words matched, typos,
+proximity, field and exactness (see :mod:`tui.search.ranking`); qualifiers narrow (see
+:mod:`tui.query`). A search touches the postings of the query's words and a few dense
+numpy passes over the papers; it never scans the papers' text. Each query word's match is
+cached, so while a person types only the word being typed is looked up again.
+
+``run`` and ``search`` are safe to call from worker threads: caches are guarded by a
+lock and hold immutable arrays. Pass ``cancel`` (a ``threading.Event`` or a callable
+returning True) to abandon a stale search; it raises :class:`SearchCancelled`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Callable, Literal, Mapping, Sequence
+
+import numpy as np
+
+from tui.model import Annotation, Hit, Paper, Span
+from tui.query import STOPWORDS, Query, Term, parse_query
+from tui.search.filters import AnnotationTable, category_mask, phrase_mask, venue_mask, year_mask
+from tui.search.highlight import highlight_spans
+from tui.search.index import SearchIndex, build_index
+from tui.search.matching import FIELDS_OF, WordCandidates, exact_mask, match_codes, resolve
+from tui.search.ranking import key_score, refine, select
+from tui.search.result import ResultSet
+
+__all__ = ["SearchEngine", "ResultSet", "SearchCancelled", "SearchIndex", "build_index", "SORTS"]
+
+Sort = Literal["relevance", "date", "title", "annotated"]
+SORTS: tuple[Sort, ...] = ("relevance", "date", "title", "annotated")
+"""The orders a result can be shown in."""
+
+_WORD_CACHE = 32
+"""Query words whose matches are kept (each is one byte per paper)."""
+
+
+class SearchCancelled(Exception):
+    """Raised inside :meth:`SearchEngine.run` when its ``cancel`` signal is set."""
+
+
+class SearchEngine:
+    """Searches one store. Build once; query from any thread."""
+
+    def __init__(
+        self,
+        store: Sequence[Paper],
+        *,
+        index: SearchIndex | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        """Index ``store`` (a Store or any sequence of papers), unless ``index`` is given
+        (for instance loaded from a cache with :meth:`SearchIndex.from_arrays`)."""
+        self.store = store
+        self.papers: Sequence[Paper] = getattr(store, "papers", store)
+        self.index = index if index is not None else build_index(self.papers, progress=progress)
+        self._brevity = (15 - np.minimum(np.diff(self.index.title_offsets), 15)).astype(np.uint32) << 4
+        self._lock = threading.Lock()
+        self._words: OrderedDict[tuple, tuple[WordCandidates, np.ndarray]] = OrderedDict()
+        self._orders: dict[str, np.ndarray] = {}
+        self._keys: dict[str, int] | None = None
+        self._annotations: tuple[object, AnnotationTable] | None = None
+
+    def __len__(self) -> int:
+        return self.index.n_docs
+
+    # -- public API ---------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str | Query,
+        annotations: Mapping[str, Annotation] | None = None,
+        limit: int | None = 50,
+    ) -> list[Hit]:
+        """The best ``limit`` hits (all when None), each with its matched spans."""
+        result = self.run(query, annotations)
+        count = len(result) if limit is None else min(limit, len(result))
+        return [result.hit(rank) for rank in range(count)]
+
+    def run(
+        self,
+        query: str | Query,
+        annotations: Mapping[str, Annotation] | None = None,
+        sort: Sort = "relevance",
+        *,
+        cancel: threading.Event | Callable[[], bool] | None = None,
+    ) -> ResultSet:
+        """Every matching paper, ordered by ``sort``; hits and spans are made on demand."""
+        query = parse_query(query) if isinstance(query, str) else query
+        stop = cancel.is_set if isinstance(cancel, threading.Event) else cancel
+
+        def check() -> None:
+            if stop is not None and stop():
+                raise SearchCancelled(query.text)
+
+        table = self._annotation_table(annotations) if annotations is not None else None
+        allowed = self._filters(query, table, check)
+        required, optional, words = self._word_matches(query, check)
+        check()
+        if not required:
+            docs = np.arange(self.index.n_docs) if allowed is None else np.flatnonzero(allowed)
+            result = ResultSet(self, query, docs.astype(np.int32), None, None, None, len(docs))
+        else:
+            cands = select(self.index, required, optional, allowed, self._brevity)
+            check()
+            head, head_keys, tail, tail_keys = refine(self.index, words, cands)
+            result = ResultSet(self, query, head, key_score(head_keys), tail, tail_keys,
+                               cands.matched_all)
+        if sort != "relevance":
+            result = result.reordered(self._sorted(result, sort, table), sort)
+        return result
+
+    def highlight(self, paper: Paper, query: str | Query) -> dict[str, tuple[Span, ...]]:
+        """Matched spans per field (title, authors, abstract, venue) of any paper."""
+        return highlight_spans(paper, parse_query(query) if isinstance(query, str) else query)
+
+    def facets(self, result: ResultSet | None, kind: Literal["year", "category"],
+               limit: int = 30) -> list[tuple[str, int]]:
+        """Counts over a result (or the whole store): years newest first, categories most
+        common first (ties by name)."""
+        docs = None if result is None else result.doc_array()
+        if kind == "year":
+            years = self.index.years if docs is None else self.index.years[docs]
+            counts = np.bincount(years[years > 0].astype(np.int64))
+            found = np.flatnonzero(counts)[::-1][:limit]
+            return [(str(y), int(counts[y])) for y in found.tolist()]
+        ids = self.index.category_ids
+        if docs is not None:
+            member = np.zeros(self.index.n_docs, dtype=bool)
+            member[docs] = True
+            ids = ids[member[self.index.category_docs]]
+        counts = np.bincount(ids, minlength=len(self.index.categories))
+        pairs = [(self.index.categories[i], int(counts[i])) for i in np.flatnonzero(counts).tolist()]
+        pairs.sort(key=lambda pair: (-pair[1], pair[0]))
+        return pairs[:limit]
+
+    def doc_of(self, key: str) -> int | None:
+        """The position of the paper with stable key ``key``, or None."""
+        index_of = getattr(self.store, "index_of", None)
+        if index_of is not None:
+            return index_of(key)
+        with self._lock:
+            if self._keys is None:
+                self._keys = {paper.key: i for i, paper in enumerate(self.papers)}
+            return self._keys.get(key)
+
+    # -- internals ----------------------------------------------------------------------
+
+    def _annotation_table(self, annotations: Mapping[str, Annotation]) -> AnnotationTable:
+        """Annotations as arrays, cached while the same snapshot object is passed."""
+        cached = self._annotations
+        if cached is not None and cached[0] is annotations:
+            return cached[1]
+        table = AnnotationTable.build(annotations, self.doc_of)
+        self._annotations = (annotations, table)
+        return table
+
+    def _filters(self, query: Query, table: AnnotationTable | None,
+                 check: Callable[[], None]) -> np.ndarray | None:
+        """The qualifiers and negations of ``query`` as one mask (None: everything)."""
+        allowed: np.ndarray | None = None
+        for term in query.terms:
+            check()
+            mask = self._term_mask(term, table, allowed)
+            if mask is None:
+                continue
+            if term.negated:
+                mask = ~mask
+            allowed = mask if allowed is None else allowed & mask
+        return allowed
+
+    def _term_mask(self, term: Term, table: AnnotationTable | None,
+                   within: np.ndarray | None) -> np.ndarray | None:
+        index = self.index
+        if term.kind == "word":
+            # Positive words rank rather than filter; negated ones exclude exact matches.
+            return exact_mask(index, term.value, FIELDS_OF[term.field]) if term.negated else None
+        if term.kind == "phrase":
+            return phrase_mask(index, term, FIELDS_OF[term.field], self.papers.__getitem__,
+                               None if term.negated else within)
+        if term.kind == "year":
+            return year_mask(index, term)
+        if term.kind == "venue":
+            return venue_mask(index, term)
+        if term.kind == "cat":
+            return category_mask(index, term)
+        if term.kind == "key":
+            mask = np.zeros(index.n_docs, dtype=bool)
+            doc = self.doc_of(term.value)
+            if doc is not None:
+                mask[doc] = True
+            return mask
+        return (table or AnnotationTable.build({}, self.doc_of)).mask(index.n_docs, term)
+
+    def _word_matches(self, query: Query, check: Callable[[], None]):
+        """Match codes of the words that rank: required ones, optional ones (stop words and
+        a 1-2 letter word being typed after others), and the candidates of each."""
+        ranked = [t for t in query.terms if not t.negated and t.kind in ("word", "phrase")]
+        items: list[tuple[str, bool, bool, str]] = []  # word, open, fuzzy, field
+        for term in ranked:
+            if term.kind == "word":
+                items.append((term.value, term.open, True, term.field))
+            else:
+                words = term.words
+                items.extend((w, term.open and i == len(words) - 1, False, term.field)
+                             for i, w in enumerate(words))
+        required, optional, words = [], [], []
+        many = len(items) > 1
+        for word, open_, fuzzy, field in items:
+            check()
+            cands, codes = self._match(word, open_, fuzzy, field)
+            is_optional = many and (word in STOPWORDS or (open_ and len(word) <= 2))
+            (optional if is_optional else required).append(codes)
+            words.append(cands)
+        if not required and optional:
+            required, optional = optional, []
+        return required, optional, words
+
+    def _match(self, word: str, open_: bool, fuzzy: bool, field: str):
+        """Candidates and match codes of one query word, from the cache when possible."""
+        key = (word, open_, fuzzy, field)
+        with self._lock:
+            cached = self._words.get(key)
+            if cached is not None:
+                self._words.move_to_end(key)
+                return cached
+        cands = resolve(self.index.vocab, word, open_, fuzzy)
+        entry = (cands, match_codes(self.index, cands, FIELDS_OF[field]))
+        with self._lock:
+            self._words[key] = entry
+            while len(self._words) > _WORD_CACHE:
+                self._words.popitem(last=False)
+        return entry
+
+    def _global_order(self, sort: str) -> np.ndarray:
+        """All papers in date (newest first) or title order, computed once."""
+        with self._lock:
+            order = self._orders.get(sort)
+        if order is not None:
+            return order
+        index = self.index
+        if sort == "date":
+            order = np.argsort(-index.dates.astype(np.int64), kind="stable")
+        else:
+            width = 8
+            lengths = np.diff(index.title_offsets)
+            columns = np.full((index.n_docs, width), -1, dtype=np.int32)
+            for col in range(width):
+                has = lengths > col
+                columns[has, col] = index.title_tokens[index.title_offsets[:-1][has] + col]
+            order = np.lexsort([columns[:, c] for c in range(width - 1, -1, -1)])
+        with self._lock:
+            self._orders[sort] = order
+        return order
+
+    def _sorted(self, result: ResultSet, sort: str, table: AnnotationTable | None) -> np.ndarray:
+        """The result's papers in ``sort`` order."""
+        docs = result.doc_array()
+        if sort == "annotated":
+            recent = table.recently_updated() if table is not None else []
+            member = np.zeros(self.index.n_docs, dtype=bool)
+            member[docs] = True
+            first = [d for d in recent if member[d]]
+            member[first] = False
+            return np.concatenate([np.array(first, dtype=np.int32), docs[member[docs]]])
+        order = self._global_order(sort)
+        member = np.zeros(self.index.n_docs, dtype=bool)
+        member[docs] = True
+        return order[member[order]].astype(np.int32)
+

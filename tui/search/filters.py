@@ -1,0 +1,147 @@
+"""Qualifiers as dense boolean masks over the papers: years, venues, categories, phrases
+and the person's annotations. Every mask is built from the index arrays (or from the
+annotations, whose size is the number of annotated papers), never by reading the store,
+except phrases, which check the few papers that contain all their words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Mapping
+
+import numpy as np
+
+from tui.model import Annotation, Paper
+from tui.query import STOPWORDS, Term, words_of
+from tui.search.index import SearchIndex
+
+__all__ = ["AnnotationTable", "year_mask", "venue_mask", "category_mask", "phrase_mask",
+           "find_phrase"]
+
+
+def year_mask(index: SearchIndex, term: Term) -> np.ndarray:
+    """Papers whose year is within the term's range (unknown years never are)."""
+    years = index.years
+    mask = years > 0
+    if term.year_min is not None:
+        mask &= years >= term.year_min
+    if term.year_max is not None:
+        mask &= years <= term.year_max
+    return mask
+
+
+def _lookup(table: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    return table[ids] if len(table) else np.zeros(len(ids), dtype=bool)
+
+
+def venue_mask(index: SearchIndex, term: Term) -> np.ndarray:
+    """Papers whose venue contains the term's words in order (case and accents ignored)."""
+    wanted = " ".join(words_of(term.value))
+    table = np.array([bool(wanted) and wanted in " ".join(words_of(v)) for v in index.venues],
+                     dtype=bool)
+    return _lookup(table, index.venue_ids)
+
+
+def category_mask(index: SearchIndex, term: Term) -> np.ndarray:
+    """Papers with a category starting with the term (``cat:cs`` takes cs.CL and cs.LG)."""
+    table = np.array([c.casefold().startswith(term.value) for c in index.categories], dtype=bool)
+    mask = np.zeros(index.n_docs, dtype=bool)
+    mask[index.category_docs[_lookup(table, index.category_ids)]] = True
+    return mask
+
+
+def find_phrase(words: list[str], phrase: tuple[str, ...], open_last: bool) -> list[int]:
+    """Start positions where ``phrase`` occurs in ``words`` (the last phrase word may be
+    the beginning of a word when it is still being typed)."""
+    found = []
+    size = len(phrase)
+    for start in range(len(words) - size + 1):
+        if words[start:start + size - 1] != list(phrase[:-1]):
+            continue
+        last = words[start + size - 1]
+        if last == phrase[-1] or (open_last and last.startswith(phrase[-1])):
+            found.append(start)
+    return found
+
+
+def phrase_mask(
+    index: SearchIndex,
+    term: Term,
+    fields: tuple[str, ...],
+    paper_at: Callable[[int], Paper],
+    within: np.ndarray | None,
+) -> np.ndarray:
+    """Papers containing the phrase in one of ``fields``: papers with every (non stop)
+    word of it are found in the postings, then checked word by word."""
+    phrase = term.words
+    candidates = np.ones(index.n_docs, dtype=bool) if within is None else within.copy()
+    vocab = index.vocab
+    for i, word in enumerate(phrase):
+        if word in STOPWORDS and len(phrase) > 1:
+            continue  # abstracts do not index stop words; the check below sees them
+        has_word = np.zeros(index.n_docs, dtype=bool)
+        is_prefix = term.open and i == len(phrase) - 1
+        lo, hi = vocab.prefix_range(word) if is_prefix else (vocab.id_of(word), None)
+        if lo is not None:
+            for name in fields:
+                postings = index.field(name)
+                has_word[postings.of_range(lo, hi) if hi is not None else postings.of(lo)] = True
+        candidates &= has_word
+    mask = np.zeros(index.n_docs, dtype=bool)
+    for doc in np.flatnonzero(candidates).tolist():
+        paper = paper_at(doc)
+        texts = {"title": paper.title, "authors": paper.authors_text, "abstract": paper.abstract}
+        if any(find_phrase(words_of(texts[name]), phrase, term.open) for name in fields):
+            mask[doc] = True
+    return mask
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotationTable:
+    """The annotations of papers in the store, as arrays over those papers."""
+
+    docs: np.ndarray
+    annotations: tuple[Annotation, ...]
+
+    @classmethod
+    def build(cls, annotations: Mapping[str, Annotation], doc_of: Callable[[str], int | None]) -> "AnnotationTable":
+        """Keep the annotations whose paper is in the store."""
+        docs, kept = [], []
+        for key, annotation in annotations.items():
+            doc = doc_of(key)
+            if doc is not None:
+                docs.append(doc)
+                kept.append(annotation)
+        return cls(np.array(docs, dtype=np.int64), tuple(kept))
+
+    def mask(self, n_docs: int, term: Term) -> np.ndarray:
+        """Papers matching an ``is:``, ``has:`` or ``tag:`` term (before negation)."""
+        if term.kind == "is" and term.value == "inbox":
+            # A paper nobody annotated is in the inbox, so start from all and remove.
+            mask = np.ones(n_docs, dtype=bool)
+            mask[self._docs_where(lambda a: a.state != "inbox")] = False
+            return mask
+        mask = np.zeros(n_docs, dtype=bool)
+        mask[self._docs_where(self._test(term))] = True
+        return mask
+
+    @staticmethod
+    def _test(term: Term) -> Callable[[Annotation], bool]:
+        value = term.value
+        if term.kind == "is":
+            return (lambda a: a.starred) if value == "starred" else (lambda a: a.state == value)
+        if term.kind == "has":
+            return (lambda a: bool(a.note.strip())) if value == "note" else (lambda a: bool(a.tags))
+        if term.open:  # still typing the tag: any tag starting with it
+            return lambda a: any(tag.startswith(value) for tag in a.tags)
+        return lambda a: value in a.tags
+
+    def _docs_where(self, test: Callable[[Annotation], bool]) -> np.ndarray:
+        picked = [doc for doc, a in zip(self.docs.tolist(), self.annotations) if test(a)]
+        return np.array(picked, dtype=np.int64)
+
+    def recently_updated(self) -> list[int]:
+        """Annotated papers, most recently updated first."""
+        pairs = sorted(zip(self.annotations, self.docs.tolist()),
+                       key=lambda pair: pair[0].updated, reverse=True)
+        return [doc for annotation, doc in pairs if not annotation.is_blank or annotation.updated]

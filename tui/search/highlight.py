@@ -1,0 +1,77 @@
+"""Matched character spans for highlighting, for any paper and query.
+
+The rules are the engine's (same words, same typo budget, prefixes for the word being
+typed), applied to the paper's own text, so the list and the detail pane highlight what
+made the paper match, and it works for papers outside the index too.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tui.model import Paper, Span
+from tui.query import Query, Term, iter_words, normalise_word
+from tui.search.filters import find_phrase
+from tui.search.vocab import max_typos, typo_cost
+
+__all__ = ["highlight_spans"]
+
+_COMPOUND_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)+")
+_FIELD_OF_TERM = {"": ("title", "authors", "abstract"), "title": ("title",),
+                  "author": ("authors",), "abs": ("abstract",)}
+
+
+def _merge(spans: list[Span]) -> tuple[Span, ...]:
+    """Sorted spans with overlapping or touching ones joined."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return tuple((start, end) for start, end in merged)
+
+
+def _word_spans(text: str, tokens: list[tuple[str, int, int]], terms: list[Term]) -> list[Span]:
+    """Spans of tokens matching word terms (exactly, as a prefix, or within the typo budget)."""
+    spans: list[Span] = []
+    compounds = [(normalise_word(m.group().replace("-", "")), m.start(), m.end())
+                 for m in _COMPOUND_RE.finditer(text)]
+    for term in terms:
+        word, budget = term.value, max_typos(term.value)
+        for token, start, end in tokens + compounds:
+            if token == word or typo_cost(word, token, budget) is not None:
+                spans.append((start, end))
+            elif term.open and token.startswith(word):
+                # Only the typed part, when folding did not change the token's length.
+                spans.append((start, start + len(word) if end - start == len(token) else end))
+    return spans
+
+
+def highlight_spans(paper: Paper, query: Query) -> dict[str, tuple[Span, ...]]:
+    """``{field: spans}`` for ``title``, ``authors`` (into :attr:`Paper.authors_text`),
+    ``abstract`` and ``venue``; fields without a match are left out."""
+    texts = {"title": paper.title, "authors": paper.authors_text,
+             "abstract": paper.abstract, "venue": paper.venue}
+    positive = [t for t in query.terms if not t.negated]
+    result: dict[str, tuple[Span, ...]] = {}
+    for name, text in texts.items():
+        if not text:
+            continue
+        tokens = list(iter_words(text))
+        words = [t for t in positive if t.kind == "word" and name in _FIELD_OF_TERM[t.field]]
+        spans = _word_spans(text, tokens, words)
+        phrases = [t for t in positive if t.kind == "phrase" and name in _FIELD_OF_TERM[t.field]]
+        if name == "venue":
+            phrases = [t for t in positive if t.kind == "venue"]
+        plain = [token for token, _, _ in tokens]
+        for term in phrases:
+            phrase = tuple(term.value.split()) if term.kind == "phrase" else tuple(
+                w for w, _, _ in iter_words(term.value))
+            if not phrase:
+                continue
+            for start in find_phrase(plain, phrase, term.open or term.kind == "venue"):
+                spans.append((tokens[start][1], tokens[start + len(phrase) - 1][2]))
+        if spans:
+            result[name] = _merge(spans)
+    return result

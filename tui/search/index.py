@@ -1,0 +1,312 @@
+"""The search index: plain numpy arrays plus a word list, built once per store.
+
+Layout (n papers, V words):
+
+- ``title``, ``authors``, ``abstract`` postings: for each word id, the ascending ids of
+  the papers whose field contains it (CSR: ``offsets[V + 1]`` int64, ``docs`` int32).
+  Abstracts are indexed without stop words, hyphen compounds and positions (they rank
+  below title and author matches anyway), which keeps them the only large array.
+- ``title_tokens``: each title as its sequence of word ids (CSR by paper), for proximity
+  and exactness of the few top candidates, and for sorting by title.
+- per paper: ``years`` int16 (0 unknown), ``dates`` int32 (YYYYMMDD, 0 unknown),
+  ``venue_ids`` int32 into ``venues``; categories as (paper, category id) pairs.
+
+Building streams the papers in chunks: words get provisional ids in a dict, each chunk
+keeps only int32 arrays, and the postings are filled chunk by chunk with a counting
+sort, so peak memory is about twice the final postings, never a dict of lists per word.
+Everything is exposed by :meth:`SearchIndex.to_arrays` so a cache can ``np.save`` it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from array import array
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+import numpy as np
+
+from tui.model import Paper
+from tui.query import STOPWORDS, WORD_RE, normalise_word
+from tui.search.vocab import Vocabulary
+
+__all__ = ["Postings", "SearchIndex", "build_index", "FIELD_WEIGHTS"]
+
+log = logging.getLogger(__name__)
+
+FIELD_WEIGHTS = {"title": 3, "authors": 2, "abstract": 1}
+"""How much a match in each field counts when ranking (title most)."""
+
+_COMPOUND_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)+")
+_CHUNK = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class Postings:
+    """Paper ids per word id, CSR: the papers of word ``w`` are ``docs[offsets[w]:offsets[w+1]]``."""
+
+    offsets: np.ndarray
+    docs: np.ndarray
+
+    def of(self, word_id: int) -> np.ndarray:
+        """Papers containing one word (ascending)."""
+        return self.docs[self.offsets[word_id]:self.offsets[word_id + 1]]
+
+    def of_range(self, lo: int, hi: int) -> np.ndarray:
+        """Papers containing any word with id in ``[lo, hi)`` (may repeat a paper)."""
+        return self.docs[self.offsets[lo]:self.offsets[hi]]
+
+    def of_many(self, word_ids: Iterable[int]) -> np.ndarray:
+        """Papers containing any of ``word_ids`` (may repeat a paper)."""
+        parts = [self.docs[self.offsets[w]:self.offsets[w + 1]] for w in word_ids]
+        return np.concatenate(parts) if parts else self.docs[:0]
+
+    def size(self, lo: int, hi: int) -> int:
+        """How many postings the words ``[lo, hi)`` have."""
+        return int(self.offsets[hi] - self.offsets[lo])
+
+
+@dataclass(slots=True)
+class SearchIndex:
+    """Everything the engine needs about the papers, as compact arrays."""
+
+    n_docs: int
+    vocab: Vocabulary
+    title: Postings
+    authors: Postings
+    abstract: Postings
+    title_offsets: np.ndarray
+    title_tokens: np.ndarray
+    years: np.ndarray
+    dates: np.ndarray
+    venue_ids: np.ndarray
+    venues: list[str]
+    category_docs: np.ndarray
+    category_ids: np.ndarray
+    categories: list[str]
+
+    def field(self, name: str) -> Postings:
+        """The postings of ``title``, ``authors`` or ``abstract``."""
+        return getattr(self, name)
+
+    def title_of(self, doc: int) -> list[int]:
+        """The word ids of one paper's title, in order."""
+        return self.title_tokens[self.title_offsets[doc]:self.title_offsets[doc + 1]].tolist()
+
+    def nbytes(self) -> int:
+        """Bytes held by the arrays (not counting the Python word list)."""
+        return sum(a.nbytes for a in self.to_arrays().values())
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """Plain numpy arrays holding the whole index, for saving with ``np.save``."""
+        arrays = self.vocab.to_arrays()
+        for name in ("title", "authors", "abstract"):
+            postings = self.field(name)
+            arrays[f"{name}_offsets"] = postings.offsets
+            arrays[f"{name}_docs"] = postings.docs
+        arrays.update(
+            title_token_offsets=self.title_offsets, title_tokens=self.title_tokens,
+            years=self.years, dates=self.dates, venue_ids=self.venue_ids,
+            category_docs=self.category_docs, category_ids=self.category_ids,
+            venues_blob=_blob(self.venues), categories_blob=_blob(self.categories),
+            n_docs=np.array([self.n_docs], dtype=np.int64),
+        )
+        return arrays
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> "SearchIndex":
+        """Rebuild an index from :meth:`to_arrays` output (arrays may be memory-mapped)."""
+        return cls(
+            n_docs=int(arrays["n_docs"][0]),
+            vocab=Vocabulary.from_arrays(arrays),
+            title=Postings(arrays["title_offsets"], arrays["title_docs"]),
+            authors=Postings(arrays["authors_offsets"], arrays["authors_docs"]),
+            abstract=Postings(arrays["abstract_offsets"], arrays["abstract_docs"]),
+            title_offsets=arrays["title_token_offsets"], title_tokens=arrays["title_tokens"],
+            years=arrays["years"], dates=arrays["dates"], venue_ids=arrays["venue_ids"],
+            venues=_unblob(arrays["venues_blob"]),
+            category_docs=arrays["category_docs"], category_ids=arrays["category_ids"],
+            categories=_unblob(arrays["categories_blob"]),
+        )
+
+
+def _blob(strings: list[str]) -> np.ndarray:
+    return np.frombuffer("\x00".join(strings).encode("utf-8"), dtype=np.uint8)
+
+
+def _unblob(blob: np.ndarray) -> list[str]:
+    text = np.asarray(blob).tobytes().decode("utf-8")
+    return text.split("\x00") if text else []
+
+
+_ASCII_WORDS = bytes(c if chr(c).isalnum() and c < 128 else 32 for c in range(256))
+"""Translation table turning every ASCII byte that is not a letter or digit into a space."""
+
+
+def split_words(folded: str) -> list[str]:
+    """The words of case-folded text, as :data:`tui.query.WORD_RE` finds them (accents are
+    folded later, once per distinct word). ASCII text, most of it, takes a path about
+    twice as fast as the regular expression."""
+    if folded.isascii():
+        return folded.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
+    return WORD_RE.findall(folded)
+
+
+def _date_number(paper: Paper) -> int:
+    """YYYYMMDD for sorting (missing month or day count as 0), or 0 when unknown."""
+    digits = paper.date[:10].replace("-", "")
+    if len(digits) >= 4 and digits.isdigit():
+        return int(digits[:8].ljust(8, "0"))
+    return paper.year * 10000 if paper.year else 0
+
+
+class _Stream:
+    """One field's words for the papers of the current chunk, and the chunks done so far."""
+
+    def __init__(self) -> None:
+        self.words: list[str] = []
+        self.counts: list[int] = []
+        self.chunks: list[np.ndarray] = []
+        self.chunk_counts: list[np.ndarray] = []
+
+    def add(self, words: list[str] | set[str]) -> None:
+        self.words.extend(words)
+        self.counts.append(len(words))
+
+
+class _Builder:
+    """Accumulates papers chunk by chunk; :meth:`finish` turns them into a SearchIndex."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.streams = {name: _Stream() for name in ("title_seq", "title", "authors", "abstract")}
+        # array.array, not lists: a million Python ints or tuples would cost hundreds of MB.
+        self.years = array("i")
+        self.dates = array("i")
+        self.venue_ids = array("i")
+        self.venues: dict[str, int] = {"": 0}
+        self.category_docs = array("i")
+        self.category_ids = array("i")
+        self.categories: dict[str, int] = {}
+
+    def add(self, doc: int, paper: Paper) -> None:
+        title = paper.title.casefold()
+        sequence = split_words(title)
+        self.streams["title_seq"].add(sequence)
+        title_words = set(sequence)
+        if "-" in title:
+            # "Pre-trained" is also indexed as "pretrained", the way people often type it.
+            title_words.update(c.replace("-", "") for c in _COMPOUND_RE.findall(title))
+        self.streams["title"].add(title_words)
+        self.streams["authors"].add(set(split_words(" ".join(paper.authors).casefold())))
+        self.streams["abstract"].add(set(split_words(paper.abstract.casefold())) - STOPWORDS)
+        self.years.append(paper.year or 0)
+        self.dates.append(_date_number(paper))
+        self.venue_ids.append(self.venues.setdefault(paper.venue.strip(), len(self.venues)))
+        for category in paper.categories:
+            self.category_docs.append(doc)
+            self.category_ids.append(self.categories.setdefault(category.strip(), len(self.categories)))
+
+    def end_chunk(self) -> None:
+        """Turn the chunk's words into int32 provisional ids (new words get new ids)."""
+        ids = self.ids
+        for stream in self.streams.values():
+            for word in set(stream.words).difference(ids):
+                ids[word] = len(ids)
+            stream.chunks.append(np.fromiter(map(ids.__getitem__, stream.words), np.int32,
+                                             count=len(stream.words)))
+            stream.chunk_counts.append(np.array(stream.counts, dtype=np.int32))
+            stream.words, stream.counts = [], []
+
+    def finish(self, n_docs: int) -> SearchIndex:
+        """Sort the vocabulary, renumber words and fill the postings."""
+        provisional = list(self.ids)
+        self.ids = {}
+        normalised = [normalise_word(w) for w in provisional]
+        words = sorted(set(normalised))
+        final_id = {w: i for i, w in enumerate(words)}
+        remap = np.fromiter((final_id[w] for w in normalised), np.int32, count=len(normalised))
+        del provisional, normalised, final_id
+        merged = len(words) < len(remap)  # accents folded two spellings into one word
+        postings = {
+            name: _fill_postings(self.streams[name], remap, len(words), dedupe=merged)
+            for name in ("title", "authors", "abstract")
+        }
+        seq = self.streams["title_seq"]
+        title_tokens = remap[np.concatenate(seq.chunks)] if seq.chunks else np.zeros(0, np.int32)
+        title_counts = np.concatenate(seq.chunk_counts) if seq.chunk_counts else np.zeros(0, np.int32)
+        title_offsets = np.zeros(n_docs + 1, dtype=np.int64)
+        np.cumsum(title_counts, out=title_offsets[1:])
+        return SearchIndex(
+            n_docs=n_docs,
+            vocab=Vocabulary(words),
+            title=postings["title"], authors=postings["authors"], abstract=postings["abstract"],
+            title_offsets=title_offsets, title_tokens=title_tokens,
+            years=np.clip(np.frombuffer(self.years, dtype=np.int32), 0, 32767).astype(np.int16),
+            dates=np.frombuffer(self.dates, dtype=np.int32).copy(),
+            venue_ids=np.frombuffer(self.venue_ids, dtype=np.int32).copy(),
+            venues=list(self.venues),
+            category_docs=np.frombuffer(self.category_docs, dtype=np.int32).copy(),
+            category_ids=np.frombuffer(self.category_ids, dtype=np.int32).copy(),
+            categories=list(self.categories),
+        )
+
+
+def _fill_postings(stream: _Stream, remap: np.ndarray, n_words: int, dedupe: bool) -> Postings:
+    """Counting sort of (word, paper) pairs into CSR, one chunk at a time."""
+    counts = np.zeros(n_words, dtype=np.int64)
+    for chunk in stream.chunks:
+        counts += np.bincount(remap[chunk], minlength=n_words)
+    offsets = np.zeros(n_words + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    docs = np.empty(int(offsets[-1]), dtype=np.int32)
+    cursor = offsets[:-1].copy()
+    first_doc = 0
+    while stream.chunks:
+        # Pop as we go so each chunk's memory is returned before the next is sorted.
+        chunk_words = remap[stream.chunks.pop(0)]
+        chunk_counts = stream.chunk_counts.pop(0)
+        chunk_docs = np.repeat(np.arange(first_doc, first_doc + len(chunk_counts), dtype=np.int32),
+                               chunk_counts)
+        first_doc += len(chunk_counts)
+        order = np.argsort(chunk_words, kind="stable")
+        words, chunk_docs = chunk_words[order], chunk_docs[order]
+        if not len(words):
+            continue
+        starts = np.flatnonzero(np.r_[True, words[1:] != words[:-1]])
+        sizes = np.diff(np.append(starts, len(words)))
+        rank = np.arange(len(words)) - np.repeat(starts, sizes)
+        docs[cursor[words] + rank] = chunk_docs
+        cursor[words[starts]] += sizes
+    if dedupe and len(docs):
+        keep = np.ones(len(docs), dtype=bool)
+        keep[1:] = docs[1:] != docs[:-1]
+        keep[offsets[:-1][counts > 0]] = True  # the first paper of each word always stays
+        new_counts = np.add.reduceat(keep.astype(np.int64), offsets[:-1][counts > 0])
+        counts[counts > 0] = new_counts
+        np.cumsum(counts, out=offsets[1:])
+        docs = docs[keep]
+    return Postings(offsets, docs)
+
+
+def build_index(
+    papers: Iterable[Paper],
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> SearchIndex:
+    """Index papers in one pass; ``progress(done)`` is called after each chunk."""
+    builder = _Builder()
+    n_docs = 0
+    for n_docs, paper in enumerate(papers, start=1):
+        builder.add(n_docs - 1, paper)
+        if n_docs % _CHUNK == 0:
+            builder.end_chunk()
+            if progress is not None:
+                progress(n_docs)
+    builder.end_chunk()
+    index = builder.finish(n_docs)
+    if progress is not None:
+        progress(n_docs)
+    log.debug("indexed %d papers, %d words, %d bytes", n_docs, len(index.vocab), index.nbytes())
+    return index

@@ -1,0 +1,113 @@
+"""A search result: the matching papers in order, with hits and spans made on demand.
+
+A result over a million papers is mostly never looked at, so it keeps a fully ranked head
+(the best few hundred) and an unordered tail with ranking keys; the tail is sorted the
+first time someone reads past the head. Hits (with highlighted spans) are built one at a
+time for the rows on screen.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from tui.model import Hit, Paper
+from tui.query import Query
+from tui.search.ranking import order_tail, tail_scores
+
+if TYPE_CHECKING:
+    from tui.search import SearchEngine
+
+__all__ = ["ResultSet"]
+
+
+class ResultSet:
+    """Ranked paper indices into ``store.papers`` for one query."""
+
+    def __init__(
+        self,
+        engine: "SearchEngine",
+        query: Query,
+        head: np.ndarray,
+        head_scores: np.ndarray | None,
+        tail: np.ndarray | None,
+        tail_keys: np.ndarray | None,
+        matched_all: int,
+        sort: str = "relevance",
+    ) -> None:
+        self.engine = engine
+        self.query = query
+        """The parsed query this is the result of."""
+        self.sort = sort
+        """The order: relevance, date, title or annotated."""
+        self.matched_all = matched_all
+        """How many papers matched every word (the rest matched fewer, ranked below)."""
+        self._head = head
+        self._head_scores = head_scores
+        self._tail = tail if tail is not None else head[:0]
+        self._tail_keys = tail_keys
+        self._indices: np.ndarray | None = head if not len(self._tail) else None
+        self._scores: np.ndarray | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def total(self) -> int:
+        """How many papers are in the result."""
+        return len(self._head) + len(self._tail)
+
+    def __len__(self) -> int:
+        return self.total
+
+    @property
+    def indices(self) -> np.ndarray:
+        """All paper indices in order (int32; sorting the tail happens on first use)."""
+        if self._indices is None:
+            with self._lock:
+                if self._indices is None:
+                    self._indices = np.concatenate([self._head, order_tail(self._tail, self._tail_keys)])
+        return self._indices
+
+    def doc_array(self) -> np.ndarray:
+        """The papers in the result in no guaranteed order (cheap: no sorting)."""
+        return self._head if not len(self._tail) else np.concatenate([self._head, self._tail])
+
+    def top(self, count: int) -> np.ndarray:
+        """The first ``count`` paper indices, without sorting the tail when not needed."""
+        if count <= len(self._head):
+            return self._head[:count]
+        return self.indices[:count]
+
+    def score(self, rank: int) -> float:
+        """The relevance score of the paper at ``rank`` (higher is better; 0 when the
+        result is not ranked by words)."""
+        if self._head_scores is None:
+            return 0.0
+        if rank < len(self._head):
+            return float(self._head_scores[rank])
+        if self._scores is None:
+            self._scores = tail_scores(self._tail, self._tail_keys)
+        return float(self._scores[rank - len(self._head)])
+
+    def index(self, rank: int) -> int:
+        """The store position of the paper at ``rank``."""
+        return int(self.top(rank + 1)[rank])
+
+    def paper(self, rank: int) -> Paper:
+        """The paper at ``rank``."""
+        return self.engine.papers[self.index(rank)]
+
+    def hit(self, rank: int) -> Hit:
+        """The paper at ``rank`` with its score and matched spans."""
+        paper = self.paper(rank)
+        return Hit(paper, self.score(rank), self.engine.highlight(paper, self.query))
+
+    def hits(self, limit: int | None = 50) -> list[Hit]:
+        """The first ``limit`` hits (all when None)."""
+        count = self.total if limit is None else min(limit, self.total)
+        return [self.hit(rank) for rank in range(count)]
+
+    def reordered(self, indices: np.ndarray, sort: str) -> "ResultSet":
+        """The same papers in another order (scores dropped: the order is not relevance)."""
+        return ResultSet(self.engine, self.query, indices, None, None, None, self.matched_all, sort)
