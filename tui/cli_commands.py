@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from tui.cli_session import CliError, Session
 from tui.export import annotation_fields, atomic_output, write_papers
-from tui.model import STATES, Annotation, Hit, Paper
+from tui.model import STATES, Annotation, Paper
 from tui.sanitize import clean_line, dumps_json
 
 if TYPE_CHECKING:
@@ -58,9 +58,8 @@ def _every_match(session: Session, store: Store, text: str,
 
 # ---------------------------------------------------------------------------- search
 
-def _hit_lines(rank: int, hit: Hit, ann: Annotation | None) -> list[str]:
+def _hit_lines(rank: int, paper: Paper, ann: Annotation | None) -> list[str]:
     """Two or three readable lines for one match, every piece of data cleaned."""
-    paper = hit.paper
     star = "★ " if ann and ann.starred else ""
     lines = [f"{rank:>3}. {star}{clean_line(paper.title, 300) or '(untitled)'}"]
     authors = ", ".join(clean_line(a, 80) for a in paper.authors[:3])
@@ -77,11 +76,9 @@ def _hit_lines(rank: int, hit: Hit, ann: Annotation | None) -> list[str]:
     return lines
 
 
-def _hit_json(hit: Hit, ann: Annotation | None) -> str:
-    paper = hit.paper
+def _hit_json(paper: Paper, score: float, ann: Annotation | None) -> str:
     return dumps_json({"key": paper.key, "title": paper.title, "authors": list(paper.authors),
-                       "year": paper.year, "score": round(float(hit.score), 4),
-                       **annotation_fields(ann)})
+                       "year": paper.year, "score": round(score, 4), **annotation_fields(ann)})
 
 
 def search(session: Session) -> int:
@@ -92,18 +89,20 @@ def search(session: Session) -> int:
     store = session.open_store()
     session.report_problems(store)
     notes = session.open_userdata().annotations()
-    hits = _engine(store).search(_parse(session, args.query), annotations=notes,
-                                 limit=args.limit or None)
-    if not hits:
+    # run() rather than search(): the CLI prints no highlights, so none are computed.
+    result = _engine(store).run(_parse(session, args.query), notes)
+    if not len(result):
         if not args.json:
             session.warn(f"No paper in {store.label} matches {args.query!r}.")
         return 1
-    for rank, hit in enumerate(hits, 1):
-        ann = notes.get(hit.paper.key)
+    shown = len(result) if not args.limit else min(args.limit, len(result))
+    for rank in range(shown):
+        paper = result.paper(rank)
+        ann = notes.get(paper.key)
         if args.json:
-            session.say(_hit_json(hit, ann))
+            session.say(_hit_json(paper, result.score(rank), ann))
         else:
-            session.say("\n".join(_hit_lines(rank, hit, ann)))
+            session.say("\n".join(_hit_lines(rank + 1, paper, ann)))
     return 0
 
 
