@@ -219,19 +219,27 @@ def _md(text: str) -> str:
     return _MARKDOWN_SPECIAL_RE.sub(r"\\\1", clean(text, max_chars=None))
 
 
+def _md_code(text: str) -> str:
+    """Text as an inline code span (no escapes apply inside one, so none are added)."""
+    shown = clean(text, max_chars=None)
+    return f"`` {shown} ``" if "`" in shown else f"`{shown}`"
+
+
 def _markdown_paper(rank: int, paper: Paper, ann: Annotation | None) -> str:
     lines = [f"## {rank}. {_md(paper.title) or '(untitled)'}", ""]
     facts = [f"**{_md(paper.authors_text)}**"] if paper.authors else []
     facts += [_md(str(v)) for v in (paper.venue, paper.year) if v]
     link = clean(paper.link, max_chars=None)
+    for char, code in (("<", "%3C"), (">", "%3E"), (" ", "%20")):
+        link = link.replace(char, code)  # what may not stand in an autolink, percent-encoded
     if link:
-        facts.append(f"<{link}>" if re.fullmatch(r"https?://[^\s<>]+", link) else _md(link))
-    facts.append(f"`{_md(paper.key)}`")
+        facts.append(f"<{link}>" if re.fullmatch(r"https?://\S+", link) else _md(link))
+    facts.append(_md_code(paper.key))
     lines += [" · ".join(facts), ""]
     if ann and not ann.is_blank:
         marks = (["★ starred"] if ann.starred else []) + [ann.state]
         if ann.tags:
-            marks.append("tags: " + ", ".join(f"`{_md(t)}`" for t in ann.tags))
+            marks.append("tags: " + ", ".join(_md_code(t) for t in ann.tags))
         lines += [" · ".join(marks), ""]
         if ann.note.strip():
             note = clean(ann.note.strip(), multiline=True, max_chars=None)

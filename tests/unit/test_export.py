@@ -126,6 +126,13 @@ def test_markdown_escapes_markup_in_titles() -> None:
     assert "\\[click me\\](javascript:alert) \\*bold\\* \\<b\\>" in text
 
 
+def test_markdown_links_and_keys_stay_usable() -> None:
+    paper = make_paper("Charges", doi="10.1002/(SICI)1096-987X(199803)19:4<377::AID-JCC1>3.0.CO;2-P")
+    text = export([paper], "markdown")
+    assert "<https://doi.org/10.1002/(SICI)1096-987X(199803)19:4%3C377::AID-JCC1%3E3.0.CO;2-P>" in text
+    assert "`doi:10.1002/(sici)1096-987x(199803)19:4<377::aid-jcc1>3.0.co;2-p`" in text
+
+
 def test_markdown_is_a_reading_list_with_notes() -> None:
     ann = {PAPERS[0].key: Annotation(key=PAPERS[0].key, starred=True, tags=("thesis", "to-cite"),
                                      note="Compare with ESimCSE.\nAsk Ryo.", state="later")}
