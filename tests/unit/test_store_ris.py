@@ -111,3 +111,42 @@ EF
     assert paper.authors == ("John Smith", "Kim Doe")
     assert (paper.venue, paper.date, paper.doi) == ("JOURNAL OF THINGS", "2019-10", "10.1000/jot.1")
     assert paper.categories == ("thing", "other thing") and paper.source == "export.ris:3"
+
+
+MEDLINE = """PMID- 21553931
+OWN - NLM
+DP  - 2011 Jun
+TI  - Boswellia serrata: an overall assessment of in vitro, preclinical,
+      pharmacokinetic and clinical data.
+LID - 10.2165/11586800-000000000-00000 [doi]
+AB  - Non-steroidal anti-inflammatory drug intake is associated with
+      adverse effects.
+FAU - Abdel-Tawab, Mona
+AU  - Abdel-Tawab M
+FAU - Werz, Oliver
+AU  - Werz O
+JT  - Clinical pharmacokinetics
+TA  - Clin Pharmacokinet
+OT  - NSAID
+
+PMID- 99999999
+AU  - Nobody N
+
+"""
+
+
+def test_pubmed_medline_format_in_a_txt_file(tmp_path) -> None:
+    from tui.store import open_store
+
+    path = tmp_path / "pubmed-export.txt"
+    path.write_text(MEDLINE, encoding="utf-8")
+    store = open_store(path)
+    paper = store[0]
+    assert paper.title == ("Boswellia serrata: an overall assessment of in vitro, preclinical, "
+                           "pharmacokinetic and clinical data")
+    assert paper.authors == ("Mona Abdel-Tawab", "Oliver Werz")
+    assert (paper.year, paper.date, paper.venue) == (2011, "2011-06", "Clinical pharmacokinetics")
+    assert paper.doi == "10.2165/11586800-000000000-00000" and paper.key == f"doi:{paper.doi}"
+    assert paper.abstract == "Non-steroidal anti-inflammatory drug intake is associated with adverse effects."
+    assert (paper.url, paper.categories) == ("https://pubmed.ncbi.nlm.nih.gov/21553931/", ("NSAID",))
+    assert [(p.line, p.message) for p in store.problems] == [(17, "record has no title; skipped")]

@@ -20,7 +20,7 @@ from os import PathLike
 from pathlib import Path
 
 from tui.model import Paper, Problem
-from tui.store import atom, bibtex, json_array, jsonl, listing, ris
+from tui.store import atom, bibtex, json_array, jsonl, listing, medline, ris
 from tui.store.detect import detect_format, iter_store_files
 from tui.store.reading import UnreadableFile
 
@@ -33,6 +33,7 @@ READERS: dict[str, Callable[..., Iterator[Paper | Problem]]] = {
     "json": json_array.parse,
     "bibtex": bibtex.parse,
     "ris": ris.parse,
+    "medline": medline.parse,
     "atom": atom.parse,
     "listing": listing.parse,
 }

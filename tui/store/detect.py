@@ -17,12 +17,12 @@ from tui.store.reading import looks_binary
 
 __all__ = ["FORMATS", "EXTENSIONS", "detect_format", "sniff_text", "iter_store_files"]
 
-FORMATS = ("jsonl", "json", "bibtex", "ris", "atom", "listing")
+FORMATS = ("jsonl", "json", "bibtex", "ris", "medline", "atom", "listing")
 """Format names, each the reader module of the same name (json is json_array)."""
 
 EXTENSIONS = {
     ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".bib": "bibtex",
-    ".bibtex": "bibtex", ".biblatex": "bibtex", ".ris": "ris", ".nbib": "ris",
+    ".bibtex": "bibtex", ".biblatex": "bibtex", ".ris": "ris", ".nbib": "medline",
     ".atom": "atom", ".xml": "atom", ".rss": "atom", ".txt": "listing",
 }
 """File endings a folder is searched for, with the format each suggests."""
@@ -30,6 +30,7 @@ EXTENSIONS = {
 HEAD_BYTES = 65536
 
 _RIS_LINE = re.compile(r"^(TY  - |PT [A-Z]\s*$|FN (Clarivate|Thomson))", re.MULTILINE)
+_MEDLINE_LINE = re.compile(r"^PMID- ?\d", re.MULTILINE)
 _BIBTEX_ENTRY = re.compile(r"^[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]", re.MULTILINE)
 _JSON_ARRAY_START = re.compile(r"^\[\s*(\{|\]|$)")
 
@@ -56,6 +57,8 @@ def sniff_text(head: str, extension: str = "") -> str | None:
         return None  # other XML or HTML: not a paper file we read
     if _RIS_LINE.search(text):
         return "ris"
+    if _MEDLINE_LINE.search(text):
+        return "medline"
     if _BIBTEX_ENTRY.search(text):
         return "bibtex"
     # Nothing in the content decides: the file's ending does (a .bib of comments only,

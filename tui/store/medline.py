@@ -1,0 +1,80 @@
+"""PubMed's own export format (MEDLINE tags, ``.nbib`` or ``.txt``): ``PMID- ``,
+``TI  - ``, ``FAU - `` ... with six-space continuation lines and a blank line between
+records. RIS exported from PubMed by a citation manager goes through :mod:`ris`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from tui.model import Paper, Problem, stable_key
+from tui.store.clean import clean_block, clean_line, first_doi, name_from_text, parse_date
+from tui.store.reading import read_text
+
+__all__ = ["parse", "parse_text"]
+
+
+def parse(path: Path) -> Iterator[Paper | Problem]:
+    """Read a MEDLINE file."""
+    text, problems = read_text(path)
+    yield from problems
+    yield from parse_text(text, str(path))
+
+
+def _tag(line: str) -> str:
+    """"PMID- 1" -> "PMID", "TI  - x" -> "TI"; "" for a continuation or other line."""
+    if len(line) >= 5 and line[4] == "-" and line[:4].rstrip().isalnum() and line[:1].isupper():
+        return line[:4].rstrip()
+    return ""
+
+
+def _records(text: str) -> Iterator[tuple[int, dict[str, list[str]]]]:
+    """Each record's first line and its tags, values in order, continuations joined."""
+    record: dict[str, list[str]] = {}
+    first, last_tag = 0, ""
+    for number, line in enumerate(text.split("\n"), start=1):
+        tag = _tag(line)
+        if tag == "PMID" and record:
+            yield first, record
+            record = {}
+        if tag:
+            if not record:
+                first = number
+            record.setdefault(tag, []).append(line[6:].strip())
+            last_tag = tag
+        elif line.startswith("      ") and record and last_tag:
+            record[last_tag][-1] += " " + line.strip()
+    if record:
+        yield first, record
+
+
+def parse_text(text: str, name: str) -> Iterator[Paper | Problem]:
+    """Read papers from MEDLINE text; ``name`` is used in sources and problems."""
+    for line, record in _records(text):
+        title = clean_line(" ".join(record.get("TI", record.get("BTI", []))))
+        if title.endswith(".") and not title.endswith(".."):
+            title = title[:-1]  # MEDLINE closes every title with a full stop
+        if not title:
+            yield Problem(name, line, "record has no title; skipped")
+            continue
+        doi = next((first_doi(v) for v in record.get("LID", []) + record.get("AID", [])
+                    if v.endswith("[doi]")), "")
+        date = parse_date(*(record.get("DP", [""])[0].split(" ", 1) + [""])[:2])
+        pmid = record.get("PMID", [""])[0]
+        names = record.get("FAU") or record.get("AU") or []
+        keywords = record.get("OT") or record.get("MH") or []
+        yield Paper(
+            key=stable_key(title=title, doi=doi),
+            title=title,
+            authors=tuple(n for n in map(name_from_text, names + record.get("CN", [])) if n),
+            year=int(date[:4]) if date else None,
+            venue=clean_line((record.get("JT") or record.get("TA") or [""])[0]),
+            abstract=clean_block("\n\n".join(record.get("AB", []))),
+            doi=doi,
+            url=f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/" if pmid.isdigit() else "",
+            categories=tuple(dict.fromkeys(clean_line(k).lstrip("*") for k in keywords)),
+            date=date,
+            entry_type="article",
+            source=f"{name}:{line}",
+        )
