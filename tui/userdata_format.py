@@ -97,12 +97,44 @@ def _typed(doc: Mapping[str, Any], name: str, kind: type, default: Any) -> Any:
     return value
 
 
+def _already_normal(tags: list[Any]) -> bool:
+    """True when normalise_tags would return these tags unchanged (a cheap check)."""
+    # str.split() and the regex \s agree on what whitespace is: both use str.isspace.
+    return (all(type(tag) is str and tag.split() == [tag] and tag == tag.lower() for tag in tags)
+            and all(a < b for a, b in zip(tags, tags[1:])))
+
+
+def _as_written(doc: Any) -> Annotation | None:
+    """The annotation when ``doc`` is exactly as we write it (every field, canonical), else None.
+
+    Opening 100,000 annotations checks them all; this path is about three times faster
+    than the general one and accepts nothing the general one would refuse or change.
+    """
+    if type(doc) is not dict or len(doc) != len(FIELDS):
+        return None
+    try:
+        key, starred, tags, note = doc["key"], doc["starred"], doc["tags"], doc["note"]
+        state, title, created, updated = doc["state"], doc["title"], doc["created"], doc["updated"]
+    except KeyError:
+        return None
+    if not (type(key) is str and key.strip() and type(starred) is bool and type(tags) is list
+            and type(note) is str and state in STATES and type(title) is str
+            and type(created) is str and (not created or _CANONICAL.fullmatch(created))
+            and type(updated) is str and (not updated or _CANONICAL.fullmatch(updated))):
+        return None
+    if tags and not _already_normal(tags):
+        return None
+    return Annotation(key, starred, tuple(tags), note, state, title, created, updated)
+
+
 def from_document(doc: Any) -> Annotation:
     """Read one annotation document; raise ValueError naming the first thing wrong with it.
 
     Missing fields take their defaults (files written by hand or by older tools); present
     fields must have the right type, as a wrong type means the file is not what we wrote.
     """
+    if (annotation := _as_written(doc)) is not None:
+        return annotation
     if not isinstance(doc, dict):
         raise ValueError(f"an annotation should be an object, not {type(doc).__name__}")
     key = _typed(doc, "key", str, "")

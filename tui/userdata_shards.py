@@ -152,7 +152,8 @@ class ShardedFiles:
 
     def _absorb(self, stem: str, data: bytes | None, signature: Signature | None) -> bool:
         """Take in a shard's file as just read, merging our unsaved changes; True if changed."""
-        if data is not None and digest(data) == self._digest.get(stem):
+        data_digest = None if data is None else digest(data)
+        if data_digest is not None and data_digest == self._digest.get(stem):
             self._signature[stem] = signature
             return False
         theirs = None
@@ -186,7 +187,7 @@ class ShardedFiles:
         if stem in self._pending and not pending:
             del self._pending[stem]
         self._disk[stem] = theirs
-        self._digest[stem] = digest(data)  # type: ignore[arg-type]  # not None here
+        self._digest[stem] = data_digest  # type: ignore[assignment]  # not None here
         self._signature[stem] = signature
         return changed
 

@@ -15,7 +15,7 @@ from tinydb import Query
 from tui import paths
 from tui.model import STATES, Annotation
 from tui.userdata import UserData, shard_of
-from tui.userdata_format import dump_json, encode_shard, to_document
+from tui.userdata_format import dump_json, encode_shard, from_document, normalise_tags, to_document
 from tui.userdata_storage import AnnotationDB, DurableJSONStorage, decode_annotations
 
 KEY = "arxiv:2104.08821"
@@ -170,6 +170,13 @@ def test_shard_files_have_the_standard_layout_and_read_back_exactly(annotations:
     assert encoded == dump_json({"annotations": {k: to_document(a) for k, a in by_key.items()},
                                  "schema_version": 1})
     assert decode_annotations(encoded) == by_key
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(max_size=6), max_size=4))
+def test_tags_read_from_a_file_are_always_normalised(tags: list[str]) -> None:
+    doc = to_document(Annotation(key="k", updated="2024-05-01T10:00:00.000000Z")) | {"tags": tags}
+    assert from_document(doc).tags == normalise_tags(tags)
 
 
 def test_threads_sharing_one_userdata_lose_nothing(data: UserData) -> None:

@@ -1,0 +1,16 @@
+"""The 20 ms promise for a triage key at 100,000 annotations (opt in: --run-benchmark)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui.userbench import run
+
+
+@pytest.mark.benchmark
+def test_a_triage_key_persists_within_20_ms_at_100k_annotations(tmp_path: Path) -> None:
+    report = run(count=100_000, changes=150, bulk_repeat=5, folder=tmp_path)
+    print(report)
+    assert report["single_change"]["median_ms"] <= 20  # type: ignore[index]
