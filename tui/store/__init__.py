@@ -13,6 +13,7 @@ fill the gaps.
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib import resources
@@ -20,7 +21,7 @@ from os import PathLike
 from pathlib import Path
 
 from tui.model import Paper, Problem
-from tui.store import atom, bibtex, json_array, jsonl, listing, medline, ris
+from tui.store import jsonl
 from tui.store.detect import detect_format, iter_store_files
 from tui.store.reading import UnreadableFile
 
@@ -28,14 +29,24 @@ __all__ = ["Store", "open_store", "sample_path", "merge_papers", "READERS", "MAX
 
 logger = logging.getLogger(__name__)
 
-READERS: dict[str, Callable[..., Iterator[Paper | Problem]]] = {
+def _reader(module: str) -> Callable[[Path], Iterator[Paper | Problem]]:
+    """A reader that imports its module on first use: bibtexparser, pylatexenc, rispy
+    and the XML parser cost start-up time a store without those formats need not pay."""
+
+    def parse(path: Path) -> Iterator[Paper | Problem]:
+        return importlib.import_module(f"tui.store.{module}").parse(path)
+
+    return parse
+
+
+READERS: dict[str, Callable[[Path], Iterator[Paper | Problem]]] = {
     "jsonl": jsonl.parse,
-    "json": json_array.parse,
-    "bibtex": bibtex.parse,
-    "ris": ris.parse,
-    "medline": medline.parse,
-    "atom": atom.parse,
-    "listing": listing.parse,
+    "json": _reader("json_array"),
+    "bibtex": _reader("bibtex"),
+    "ris": _reader("ris"),
+    "medline": _reader("medline"),
+    "atom": _reader("atom"),
+    "listing": _reader("listing"),
 }
 """Format name to reader."""
 
