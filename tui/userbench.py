@@ -1,7 +1,7 @@
 """How long a change takes to persist in a heavy user's profile: ``python -m tui.userbench``.
 
-Fills a throwaway profile with 100,000 varied annotations (a year of triage at 200 papers
-a day... and then some), reopens it, and times what a person does: single triage changes
+Fills a throwaway profile with 100,000 varied annotations (more than a year of triage at
+200 papers a day), reopens it, and times what a person does: single triage changes
 (each persisted before returning: the target is <= 20 ms), a 200-paper bulk change, an
 undo, a reload with nothing new, and the snapshot search reads. Reports median and p95.
 """
@@ -18,11 +18,10 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from tui.model import STATES
+from tui.model import STATES, Annotation
 from tui.userdata import UserData
-from tui.userdata_transfer import export_payload
-from tui.model import Annotation
 from tui.userdata_format import now_stamp
+from tui.userdata_transfer import export_payload
 
 TAGS = ("thesis", "to-cite", "retrieval", "reading-group", "contrastive", "survey", "baseline")
 

@@ -16,7 +16,6 @@ or :meth:`UserData.flush` writes it again.
 
 from __future__ import annotations
 
-import logging
 import threading
 import types
 from collections import Counter
@@ -32,8 +31,6 @@ from tui.userdata_storage import atomic_write
 from tui.userdata_transfer import export_payload, read_annotation_file
 
 __all__ = ["SaveError", "ImportReport", "UserData", "shard_of"]
-
-log = logging.getLogger(__name__)
 
 Result = TypeVar("Result")
 

@@ -199,7 +199,7 @@ def test_annotation_files_merge(tmp_path: Path) -> None:
     laptop.export(tmp_path / "c.json")
     changed = [line for line in difflib.unified_diff(first.splitlines(), (tmp_path / "c.json").read_text(
         encoding="utf-8").splitlines(), lineterm="", n=0) if line[:1] in "+-" and line[:3] not in ("+++", "---")]
-    assert sorted(changed) == sorted([f'-      "note": "",', f'+      "note": "one more thought",',
+    assert sorted(changed) == sorted(['-      "note": "",', '+      "note": "one more thought",',
                                       f'-      "updated": "{_stamp(2)}"',
                                       f'+      "updated": "{laptop.get("p:only-desktop").updated}"'])
 

@@ -9,7 +9,6 @@ it was killed in the middle of must be gone after the next open.
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import subprocess
@@ -76,7 +75,7 @@ def _run_trials(profile: Path, trials: int, budget_s: float, rng: random.Random)
             everything[key] = max(everything.get(key, 0), seq)
         # Check what this writer acknowledged and, through `everything`, all earlier ones.
         interrupted += _check_after_kill(profile, everything) > 0
-        acked += sum(1 for _ in acknowledged)
+        acked += len(acknowledged)
         done += 1
     return done, acked, interrupted
 
