@@ -141,6 +141,11 @@ class SearchEngine:
         pairs.sort(key=lambda pair: (-pair[1], pair[0]))
         return pairs[:limit]
 
+    def clear_cache(self) -> None:
+        """Forget cached word matches (benchmarks use it to time cold queries)."""
+        with self._lock:
+            self._words.clear()
+
     def doc_of(self, key: str) -> int | None:
         """The position of the paper with stable key ``key``, or None."""
         index_of = getattr(self.store, "index_of", None)

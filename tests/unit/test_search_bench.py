@@ -1,0 +1,54 @@
+"""The benchmark's synthetic store: deterministic, arXiv-shaped, readable by the real store."""
+
+from __future__ import annotations
+
+import json
+
+from tui.bench import make_queries, main
+from tui.bench.synthetic import JsonlPapers, generate_records, write_jsonl
+from tui.search import SearchEngine
+from tui.store import open_store
+
+
+def test_same_seed_same_store_other_seed_other_store():
+    first = list(generate_records(50, seed=3))
+    assert first == list(generate_records(50, seed=3))
+    assert first != list(generate_records(50, seed=4))
+
+
+def test_records_look_like_the_arxiv_snapshot(tmp_path):
+    path = write_jsonl(tmp_path / "s.jsonl", 300, seed=2)
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == 300
+    for record in records:
+        assert record["title"] and record["abstract"] and record["authors"]
+        assert record["authors_parsed"] and record["categories"]
+        assert record["update_date"][:4].isdigit()
+    assert len({r["title"] for r in records}) > 290
+    assert sum(":" in r["title"] for r in records) > 50  # made-up model names grow the vocabulary
+
+
+def test_the_store_opens_the_synthetic_file_like_the_lazy_reader(tmp_path):
+    path = write_jsonl(tmp_path / "s.jsonl", 200, seed=5)
+    lazy = JsonlPapers(path)
+    store = open_store([path])
+    assert len(store) == len(lazy) == 200 and not store.problems
+    assert [p.title for p in store.papers] == [p.title for p in lazy]
+    assert lazy[17].title == store.papers[17].title and lazy[-1].title == store.papers[-1].title
+
+
+def test_bench_queries_find_their_papers_on_a_small_store(tmp_path):
+    papers = JsonlPapers(write_jsonl(tmp_path / "s.jsonl", 400, seed=7))
+    engine = SearchEngine(papers)
+    queries = make_queries(papers, seed=7, per_kind=4)
+    assert {q.kind for q in queries} == {"fragment", "typo", "author", "prefix", "shuffled"}
+    found = sum(q.title in [h.paper.title for h in engine.search(q.text, limit=10)]
+                for q in queries if q.title)
+    assert found >= 8
+
+
+def test_the_benchmark_runs_end_to_end(tmp_path, capsys):
+    path = write_jsonl(tmp_path / "s.jsonl", 500, seed=1)
+    assert main(["--store", str(path), "--rounds", "1", "--per-kind", "2", "--no-fzf"]) == 0
+    out = capsys.readouterr().out
+    assert "index: built" in out and "engine run" in out and "typing, per keystroke" in out
