@@ -215,8 +215,6 @@ def test_export_of_every_fixture_reads_back_with_same_titles(every_fixture_expor
     assert [p.title for p in again] == [p.title for p in papers]
 
 
-@pytest.mark.xfail(strict=True, reason="the store reads DOI = {{10.1016/...}} with a stray '}' "
-                                       "(bib/quirks/Options_to_use_default_import_process_1562.bib)")
 def test_export_of_every_fixture_keeps_stable_keys(every_fixture_exported) -> None:
     from tui.store import open_store
 

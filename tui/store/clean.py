@@ -32,6 +32,8 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 """What is removed from every field: C0 controls but tab and newline, DEL, and the C1
 block (0x9b starts a terminal escape sequence just as ESC [ does)."""
 _CONTROL = CONTROL_CHARACTERS
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+"""Lone surrogates (JSON allows ``"\\ud800"``) cannot be encoded, so they become U+FFFD."""
 _BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
 _INDENTED_LINE = re.compile(r"\n[ \t]*\n\s*|\n(?=[ \t])")
 
@@ -57,6 +59,7 @@ def clean_line(value: str) -> str:
     if _CONTROL.search(value):
         # A control character between two words stands for a space, not for nothing.
         value = _CONTROL.sub(" ", value)
+    value = _SURROGATE.sub("\ufffd", value)
     return " ".join(value.split())
 
 
@@ -70,6 +73,7 @@ def clean_block(value: str, *, indent_starts_paragraph: bool = False) -> str:
         value = fix_mojibake(value)
     if _CONTROL.search(value):
         value = _CONTROL.sub(" ", value.replace("\r\n", "\n").replace("\r", "\n"))
+    value = _SURROGATE.sub("\ufffd", value)
     splitter = _INDENTED_LINE if indent_starts_paragraph else _BLANK_LINE
     paragraphs = (" ".join(part.split()) for part in splitter.split(value.strip()))
     return "\n\n".join(p for p in paragraphs if p)
@@ -286,8 +290,9 @@ _DOI = re.compile(r"10\.\d{4,9}/\S+")
 
 def first_doi(value: str) -> str:
     """The first DOI in a field that may hold a URL, a prefix, or several DOIs."""
-    text = value.strip()
-    if not text:
+    # Braces are BibTeX protection ({{10.1016/x}}), never part of the DOI itself.
+    text = value.strip().replace("{", " ").replace("}", " ")
+    if not text.strip():
         return ""
     match = _DOI.search(text)
     return match.group(0).rstrip(".,;)") if match else ""

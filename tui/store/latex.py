@@ -43,6 +43,7 @@ _TEXT_CONTEXT.add_context_category(
         MacroTextSpec("LaTeXe", simplify_repl="LaTeX2e"),
         MacroTextSpec("TeX", simplify_repl="TeX"),
         MacroTextSpec("BibTeX", simplify_repl="BibTeX"),
+        MacroTextSpec("hyphen", simplify_repl="-"),  # biblatex's breakable hyphen
         MacroTextSpec("mbox", simplify_repl="%s"),
         MacroTextSpec("hbox", simplify_repl="%s"),
         MacroTextSpec("text", simplify_repl="%s"),
