@@ -73,9 +73,11 @@ class PaperTrayApp(App[None]):
         if self.settings.keys:
             self.set_keymap(self.settings.keys)
         self.push_screen(self.main_screen)
-        for warning in getattr(self.userdata, "warnings", ()):
-            self.notify(warning, title="Your annotations", severity="warning", timeout=15,
-                        markup=False)
+        for title, warnings in (("Settings", getattr(self.settings, "warnings", ())),
+                                ("Your annotations", getattr(self.userdata, "warnings", ()))):
+            for warning in warnings:
+                self.notify(warning, title=title, severity="warning", timeout=15,
+                            markup=False)
         self.set_interval(RELOAD_SECONDS, self.check_userdata, name="reload annotations")
 
     def _remember_theme(self, theme: Any) -> None:

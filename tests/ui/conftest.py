@@ -88,6 +88,6 @@ def hostile_papers() -> list[Paper]:
         papers.append(Paper(
             key=f"title:hostile{number}", title=title,
             authors=("[red]Mallory[/red]", "Eve\x1b[2J"), year=2024, venue="[link=x]v[/link]",
-            abstract=f"[b]{title}[/b] \x1b[31mred\x1b[0m \u202eevil\u202c " + "x" * 50_000,
+            abstract=f"[b]{title}[/b] \x1b[31mred\x1b[0m \u202eevil\u202c " + "many words " * 5_000,
             url="https://example.org/[/]"))
     return papers

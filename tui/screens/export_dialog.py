@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Select, Static
+from textual.widgets import Footer, Input, Select, Static
 
 __all__ = ["ExportDialog", "ExportRequest", "EXTENSIONS"]
 
@@ -44,6 +44,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
 
     def compose(self) -> ComposeResult:
         fmt = self.formats[0]
+        yield Footer()
         with Vertical(id="export-dialog", classes="dialog"):
             yield Static(Text(f"Export {self.what}", end=""), classes="dialog-title")
             yield Select([(name, name) for name in self.formats], value=fmt, allow_blank=False,

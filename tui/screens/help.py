@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingsMap
 from textual.containers import VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 __all__ = ["HelpScreen", "KeyRow", "key_rows"]
 
@@ -46,6 +46,10 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q,question_mark", "close", "Close", id="help.close",
                 tooltip="Close help"),
+        Binding("j", "scroll('down')", "Scroll down", show=False, id="help.down",
+                tooltip="Scroll the keys down"),
+        Binding("k", "scroll('up')", "Scroll up", show=False, id="help.up",
+                tooltip="Scroll the keys up"),
     ]
 
     def __init__(self, sections: Sequence[tuple[str, Iterable[KeyRow]]]) -> None:
@@ -54,6 +58,7 @@ class HelpScreen(ModalScreen[None]):
         """(section title, key rows) in the order shown."""
 
     def compose(self) -> ComposeResult:
+        yield Footer()
         with VerticalScroll(id="help-dialog", classes="dialog"):
             yield Static(Text("Keys", end=""), classes="dialog-title")
             for title, rows in self.sections:
@@ -69,6 +74,14 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(table, classes="help-table")
             yield Static(Text("esc closes · keys can be remapped in config.toml [keys]", end=""),
                          classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#help-dialog").focus()
+
+    def action_scroll(self, direction: str) -> None:
+        """Scroll the list of keys."""
+        dialog = self.query_one("#help-dialog", VerticalScroll)
+        dialog.scroll_relative(y=1 if direction == "down" else -1, animate=False)
 
     def action_close(self) -> None:
         """Close help."""

@@ -8,6 +8,7 @@ annotations through ``Triage`` (UserData plus undo) on the UI thread and refresh
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -31,6 +32,8 @@ from tui.widgets.search_bar import SearchBar
 from tui.widgets.text import one_line
 
 __all__ = ["MainScreen", "SORTS"]
+
+log = logging.getLogger(__name__)
 
 SORTS = ("relevance", "date", "title", "annotated")
 """Sort orders the engine knows, in the order ``O`` cycles through them."""
@@ -126,11 +129,22 @@ class MainScreen(PaperActions, Screen):
         else:
             self.start_search()
 
-    @work(thread=True, exclusive=True, group="engine")
+    @work(thread=True, exclusive=True, group="engine", exit_on_error=False)
     def _build_engine(self) -> None:
         from tui.search import SearchEngine
 
-        self.post_message(EngineReady(SearchEngine(self.store)))
+        try:
+            engine = SearchEngine(self.store)
+        except Exception as exc:  # the reader stays open and says why it cannot search
+            log.exception("building the search index failed")
+            self.app.call_from_thread(self._engine_failed, exc)
+            return
+        self.post_message(EngineReady(engine))
+
+    def _engine_failed(self, exc: Exception) -> None:
+        self.paper_list.empty_message = f"Could not index the papers: {exc}"
+        self.paper_list.refresh()
+        self.app.notify(f"Could not index the papers: {exc}", severity="error", markup=False)
 
     @on(EngineReady)
     def _engine_ready(self, message: EngineReady) -> None:

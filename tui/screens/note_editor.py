@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Static, TextArea
+from textual.widgets import Footer, Static, TextArea
 
 from tui.widgets.text import one_line
 
@@ -50,6 +50,7 @@ class NoteEditor(ModalScreen[NoteResult]):
         """True when ``initial`` is an unsaved draft from an earlier escape."""
 
     def compose(self) -> ComposeResult:
+        yield Footer()
         with Vertical(id="note-dialog", classes="dialog"):
             yield Static(Text(f"Note · {one_line(self.paper_title, 200)}", end=""),
                          classes="dialog-title")

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
-from textual.widgets import Input, Static
+from textual.widgets import Footer, Input, Static
 
 from tui.widgets.text import one_line
 
@@ -88,6 +88,7 @@ class TagPicker(ModalScreen[TagChange | None]):
         """Every tag in use with its count, most used first."""
 
     def compose(self) -> ComposeResult:
+        yield Footer()
         with Vertical(id="tag-dialog", classes="dialog"):
             yield Static(Text(f"Tags · {one_line(self.target, 200)}", end=""),
                          classes="dialog-title")

@@ -102,13 +102,14 @@ class PaperDetail(VerticalScroll, can_focus=True):
             rows.append(("arXiv", one_line(paper.arxiv, 60)))
         if paper.doi:
             rows.append(("DOI", one_line(paper.doi, 200)))
-        if paper.link:
-            rows.append(("Link", one_line(paper.link, 500)))
+        if paper.url:  # links derived from the arXiv id or DOI would only repeat them
+            rows.append(("Link", one_line(paper.url, 500)))
         if paper.categories:
             rows.append(("Categories", one_line(", ".join(paper.categories), 500)))
         state = note.state + (" · ★ starred" if note.starred else "")
         rows.append(("State", state))
-        rows.append(("Tags", one_line(" ".join(f"#{tag}" for tag in note.tags), 1000) or "—"))
+        rows.append(("Tags", one_line(" ".join(f"#{tag}" for tag in note.tags), 1000)
+                     or "none yet · t adds some"))
         for number, (label, value) in enumerate(rows):
             text.append("\n" if number else "")
             text.append(f"{label:<11}", style="bold")

@@ -317,7 +317,8 @@ class PaperList(ScrollView, can_focus=True):
         row.append_text(self._title_cell(hit, note, cols.title))
         if cols.author:
             more = f" +{len(paper.authors) - 1}" if len(paper.authors) > 1 else ""
-            author = shorten(one_line(paper.first_author, 80), cols.author - 2 - len(more))
+            family = one_line(paper.first_author, 80).split(" ")[-1]  # scanning is by surname
+            author = shorten(family, cols.author - 2 - len(more))
             row.append(" " + (author + more).ljust(cols.author - 1), style("paper-list--author"))
         if cols.year:
             row.append(f"{paper.year:>5}", style("paper-list--year"))

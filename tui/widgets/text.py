@@ -36,7 +36,9 @@ def shorten(text: str, limit: int) -> str:
 
 
 def _safe(text: str, multiline: bool) -> str:
-    return clean(text, multiline=multiline, max_chars=None)
+    # Tabs become spaces here: a tab's width depends on where it falls, which would
+    # throw off every cell count after it.
+    return clean(text, multiline=multiline, max_chars=None).replace("\t", "    ")
 
 
 def one_line(text: str, limit: int = 400) -> str:
