@@ -122,3 +122,24 @@ def test_search_accepts_any_sequence_and_an_empty_store():
     assert SearchEngine([]).search("anything") == []
     assert SearchEngine([]).run("").total == 0
     assert SearchEngine(tuple(PAPERS)).search("simcse")[0].paper is PAPERS[1]
+
+
+def test_accented_and_plain_spellings_are_one_word():
+    store = [paper("Café society", abstract="The cafe and the Café."), paper("Cafe racers"),
+             paper("Über alles", ("Jürgen Müller",))]
+    engine = SearchEngine(store)
+    assert sorted(titles(engine, "cafe ")) == ["Cafe racers", "Café society"]
+    assert engine.run("cafe ").total == 2  # one paper is listed once, whatever its spellings
+    assert titles(engine, "muller uber ") == ["Über alles"]
+    assert titles(engine, "MÜLLER ") == ["Über alles"]
+
+
+def test_a_big_build_that_spills_to_disk_gives_the_same_index(monkeypatch):
+    from tui.search.index import _Stream, build_index
+
+    store = PAPERS * 30
+    in_memory = build_index(store).to_arrays()
+    monkeypatch.setattr(_Stream, "SPILL_BYTES", 64)
+    spilled = build_index(store).to_arrays()
+    assert in_memory.keys() == spilled.keys()
+    assert all((in_memory[k] == spilled[k]).all() for k in in_memory)

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import logging
 import re
+import tempfile
 from array import array
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import IO, Callable, Iterable
 
 import numpy as np
 
@@ -162,17 +163,68 @@ def _date_number(paper: Paper) -> int:
 
 
 class _Stream:
-    """One field's words for the papers of the current chunk, and the chunks done so far."""
+    """One field's words: those of the current chunk as strings, earlier chunks as int32
+    provisional ids. A big stream (abstracts) moves its finished chunks to a temporary
+    file, read back once while the postings are filled, so they never sit in memory
+    next to the postings they become."""
 
-    def __init__(self) -> None:
+    SPILL_BYTES = 32 << 20
+
+    def __init__(self, spill: bool = False) -> None:
         self.words: list[str] = []
         self.counts: list[int] = []
-        self.chunks: list[np.ndarray] = []
-        self.chunk_counts: list[np.ndarray] = []
+        self.chunks: list[tuple[np.ndarray, np.ndarray]] = []
+        self.word_counts = np.zeros(0, dtype=np.int64)
+        """Postings per provisional word id, so the fill needs no counting pass."""
+        self._spill_ok = spill
+        self._file: IO[bytes] | None = None
+        self._sizes: list[int] = []
+        self._bytes = 0
 
     def add(self, words: list[str] | set[str]) -> None:
         self.words.extend(words)
         self.counts.append(len(words))
+
+    def end_chunk(self, ids: dict[str, int]) -> None:
+        for word in set(self.words).difference(ids):
+            ids[word] = len(ids)
+        chunk = np.fromiter(map(ids.__getitem__, self.words), np.int32, count=len(self.words))
+        counts = np.array(self.counts, dtype=np.int32)
+        self.words, self.counts = [], []
+        if len(self.word_counts) < len(ids):
+            self.word_counts = np.concatenate(
+                [self.word_counts, np.zeros(len(ids) - len(self.word_counts), np.int64)])
+        self.word_counts[: len(ids)] += np.bincount(chunk, minlength=len(ids))
+        self._bytes += chunk.nbytes
+        if self._file is None and self._spill_ok and self._bytes > self.SPILL_BYTES:
+            self._file = tempfile.TemporaryFile(prefix="papertray-index-")
+            for earlier, _ in self.chunks:
+                self._write(earlier)
+            self.chunks = [(np.zeros(0, np.int32), c) for _, c in self.chunks]
+        if self._file is not None:
+            self._write(chunk)
+            chunk = np.zeros(0, np.int32)
+        self.chunks.append((chunk, counts))
+
+    def _write(self, chunk: np.ndarray) -> None:
+        assert self._file is not None
+        chunk.tofile(self._file)
+        self._sizes.append(len(chunk))
+
+    def drain(self):
+        """Yield each chunk's ``(provisional ids, words per paper)`` once, freeing as it goes."""
+        if self._file is not None:
+            self._file.seek(0)
+        for i in range(len(self.chunks)):
+            chunk, counts = self.chunks[i]
+            self.chunks[i] = (chunk[:0], counts[:0])
+            if self._file is not None:
+                chunk = np.fromfile(self._file, dtype=np.int32, count=self._sizes[i])
+            yield chunk, counts
+        self.chunks = []
+        if self._file is not None:
+            self._file.close()
+            self._file = None
 
 
 class _Builder:
@@ -180,7 +232,8 @@ class _Builder:
 
     def __init__(self) -> None:
         self.ids: dict[str, int] = {}
-        self.streams = {name: _Stream() for name in ("title_seq", "title", "authors", "abstract")}
+        self.streams = {name: _Stream(spill=name == "abstract")
+                        for name in ("title_seq", "title", "authors", "abstract")}
         # array.array, not lists: a million Python ints or tuples would cost hundreds of MB.
         self.years = array("i")
         self.dates = array("i")
@@ -210,14 +263,8 @@ class _Builder:
 
     def end_chunk(self) -> None:
         """Turn the chunk's words into int32 provisional ids (new words get new ids)."""
-        ids = self.ids
         for stream in self.streams.values():
-            for word in set(stream.words).difference(ids):
-                ids[word] = len(ids)
-            stream.chunks.append(np.fromiter(map(ids.__getitem__, stream.words), np.int32,
-                                             count=len(stream.words)))
-            stream.chunk_counts.append(np.array(stream.counts, dtype=np.int32))
-            stream.words, stream.counts = [], []
+            stream.end_chunk(self.ids)
 
     def finish(self, n_docs: int) -> SearchIndex:
         """Sort the vocabulary, renumber words and fill the postings."""
@@ -233,9 +280,10 @@ class _Builder:
             name: _fill_postings(self.streams[name], remap, len(words), dedupe=merged)
             for name in ("title", "authors", "abstract")
         }
-        seq = self.streams["title_seq"]
-        title_tokens = remap[np.concatenate(seq.chunks)] if seq.chunks else np.zeros(0, np.int32)
-        title_counts = np.concatenate(seq.chunk_counts) if seq.chunk_counts else np.zeros(0, np.int32)
+        chunks = list(self.streams["title_seq"].drain())
+        title_tokens = remap[np.concatenate([c for c, _ in chunks] or [np.zeros(0, np.int32)])]
+        title_counts = np.concatenate([n for _, n in chunks] or [np.zeros(0, np.int32)])
+        del chunks
         title_offsets = np.zeros(n_docs + 1, dtype=np.int64)
         np.cumsum(title_counts, out=title_offsets[1:])
         return SearchIndex(
@@ -255,18 +303,15 @@ class _Builder:
 
 def _fill_postings(stream: _Stream, remap: np.ndarray, n_words: int, dedupe: bool) -> Postings:
     """Counting sort of (word, paper) pairs into CSR, one chunk at a time."""
-    counts = np.zeros(n_words, dtype=np.int64)
-    for chunk in stream.chunks:
-        counts += np.bincount(remap[chunk], minlength=n_words)
+    counts = np.bincount(remap[: len(stream.word_counts)], weights=stream.word_counts,
+                         minlength=n_words).astype(np.int64)
     offsets = np.zeros(n_words + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
     docs = np.empty(int(offsets[-1]), dtype=np.int32)
     cursor = offsets[:-1].copy()
     first_doc = 0
-    while stream.chunks:
-        # Pop as we go so each chunk's memory is returned before the next is sorted.
-        chunk_words = remap[stream.chunks.pop(0)]
-        chunk_counts = stream.chunk_counts.pop(0)
+    for chunk, chunk_counts in stream.drain():
+        chunk_words = remap[chunk]
         chunk_docs = np.repeat(np.arange(first_doc, first_doc + len(chunk_counts), dtype=np.int32),
                                chunk_counts)
         first_doc += len(chunk_counts)
