@@ -52,3 +52,20 @@ def test_the_benchmark_runs_end_to_end(tmp_path, capsys):
     assert main(["--store", str(path), "--rounds", "1", "--per-kind", "2", "--no-fzf"]) == 0
     out = capsys.readouterr().out
     assert "index: built" in out and "engine run" in out and "typing, per keystroke" in out
+
+
+def test_huge_one_word_results_rank_the_same_when_keyed_lazily(tmp_path, monkeypatch):
+    from tui.search import ranking
+
+    papers = JsonlPapers(write_jsonl(tmp_path / "s.jsonl", 3000, seed=3))
+    engine = SearchEngine(papers)
+    queries = ["a", "co", "learning", "unsup", "year:>=2015 graph"]
+    monkeypatch.setattr(ranking, "LAZY", 10**9)
+    eager = [engine.run(q) for q in queries]
+    monkeypatch.setattr(ranking, "LAZY", 10)
+    lazy = [engine.run(q) for q in queries]
+    for q, a, b in zip(queries, eager, lazy):
+        assert a.total == b.total > 300, q
+        assert a.indices.tolist() == b.indices.tolist(), q
+        assert [a.score(r) for r in range(0, a.total, 97)] == [b.score(r) for r in range(0, b.total, 97)]
+        assert b.rank_of(int(b.indices[-1])) == b.total - 1

@@ -29,7 +29,7 @@ from tui.search.filters import AnnotationTable, category_mask, phrase_mask, venu
 from tui.search.highlight import highlight_spans
 from tui.search.index import SearchIndex, build_index
 from tui.search.matching import FIELDS_OF, WordCandidates, exact_mask, match_codes, resolve
-from tui.search.ranking import key_score, refine, select
+from tui.search.ranking import Brevity, key_score, refine, select
 from tui.search.result import ResultSet
 
 __all__ = ["SearchEngine", "ResultSet", "SearchCancelled", "SearchIndex", "build_index", "SORTS"]
@@ -61,7 +61,7 @@ class SearchEngine:
         self.store = store
         self.papers: Sequence[Paper] = getattr(store, "papers", store)
         self.index = index if index is not None else build_index(self.papers, progress=progress)
-        self._brevity = (15 - np.minimum(np.diff(self.index.title_offsets), 15)).astype(np.uint32) << 4
+        self._brevity = Brevity.of(self.index)
         self._lock = threading.Lock()
         self._words: OrderedDict[tuple, tuple[WordCandidates, np.ndarray]] = OrderedDict()
         self._orders: dict[str, np.ndarray] = {}
@@ -106,13 +106,12 @@ class SearchEngine:
         check()
         if not required:
             docs = np.arange(self.index.n_docs) if allowed is None else np.flatnonzero(allowed)
-            result = ResultSet(self, query, docs.astype(np.int32), None, None, None, len(docs))
+            result = ResultSet(self, query, docs)
         else:
             cands = select(self.index, required, optional, allowed, self._brevity)
             check()
-            head, head_keys, tail, tail_keys = refine(self.index, words, cands)
-            result = ResultSet(self, query, head, key_score(head_keys), tail, tail_keys,
-                               cands.matched_all)
+            head, head_keys, tail = refine(self.index, words, cands)
+            result = ResultSet(self, query, head, key_score(head_keys), tail, cands.matched_all)
         if sort != "relevance":
             result = result.reordered(self._sorted(result, sort, table), sort)
         return result

@@ -39,8 +39,12 @@ def _word_spans(text: str, tokens: list[tuple[str, int, int]], terms: list[Term]
                  for m in _COMPOUND_RE.finditer(text)]
     for term in terms:
         word, budget = term.value, max_typos(term.value)
+        matches: dict[str, bool] = {}  # abstracts repeat their words
         for token, start, end in tokens + compounds:
-            if token == word or typo_cost(word, token, budget) is not None:
+            matched = matches.get(token)
+            if matched is None:
+                matched = matches[token] = typo_cost(word, token, budget) is not None
+            if matched:
                 spans.append((start, end))
             elif term.open and token.startswith(word):
                 # Only the typed part, when folding did not change the token's length.

@@ -108,7 +108,11 @@ def match_codes(index: SearchIndex, cands: WordCandidates, fields: tuple[str, ..
         for cost, ids in by_cost.items():
             groups.append((_code(cost, weight, False), postings.of_many(ids)))
         if cands.prefix is not None and (name != "abstract" or len(cands.word) > _SHORT_PREFIX):
-            groups.append((_code(0, weight, False), postings.of_range(*cands.prefix)))
+            lo, hi = cands.prefix
+            if cands.exact_id is not None:  # the word itself comes next, with a better code
+                groups.append((_code(0, weight, False), postings.of_range(lo, cands.exact_id)))
+                lo = cands.exact_id + 1
+            groups.append((_code(0, weight, False), postings.of_range(lo, hi)))
         if cands.exact_id is not None:
             groups.append((_code(0, weight, True), postings.of(cands.exact_id)))
     groups.sort(key=lambda group: group[0])

@@ -18,14 +18,16 @@ Candidates outside the head count as proximity 63 (worst), which can only rank t
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
 from tui.search.index import SearchIndex
 from tui.search.matching import WordCandidates, code_exact, code_field, code_typos
 
-__all__ = ["Candidates", "select", "refine", "key_score", "order_tail", "FILL", "HEAD"]
+__all__ = ["Candidates", "Brevity", "Tail", "select", "refine", "key_score", "FILL", "HEAD"]
 
 FILL = 50
 """When fewer papers match every word, papers matching fewer words fill the list up to this."""
@@ -50,12 +52,36 @@ matched count, typo score, field and exact fields without overflow (at most 15 w
 
 @dataclass(slots=True)
 class Candidates:
-    """Papers that matched enough words, with their coarse ranking keys."""
+    """Papers that matched enough words, with their coarse ranking keys.
+
+    For a huge result (one common word) only a pool that surely holds the best papers is
+    keyed; ``rest`` makes the others when someone scrolls that far."""
 
     docs: np.ndarray
     keys: np.ndarray
     matched_all: int
     """How many of them matched every required word."""
+    total: int
+    rest: Callable[[], tuple[np.ndarray, np.ndarray]] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Brevity:
+    """Per paper: 15 - title length in words (ties go to shorter titles), two ways."""
+
+    small: np.ndarray
+    """uint16, 0..15."""
+    keyed: np.ndarray
+    """uint32, already at its place in the coarse key."""
+
+    @classmethod
+    def of(cls, index: SearchIndex) -> "Brevity":
+        small = (15 - np.minimum(np.diff(index.title_offsets), 15)).astype(np.uint16)
+        return cls(small, small.astype(np.uint32) << 4)
+
+
+LAZY = 20_000
+"""Results larger than this (one common word) key only the pool holding the head."""
 
 
 def full_keys(coarse: np.ndarray, gaps: np.ndarray | int = 63, bonus: np.ndarray | int = 0) -> np.ndarray:
@@ -78,12 +104,16 @@ def select(
     required: list[np.ndarray],
     optional: list[np.ndarray],
     allowed: np.ndarray | None,
-    brevity: np.ndarray,
+    brevity: Brevity,
 ) -> Candidates:
     """Papers matching every required word (or, when those are few, the most words),
-    within ``allowed``, with coarse keys. ``brevity`` is the coarse key's brevity field
-    per paper (uint32, ``(15 - title length) << 4``)."""
+    within ``allowed``, with coarse keys."""
     required, optional = required[:MAX_WORDS], optional + required[MAX_WORDS:]
+    if len(required) == 1 and not optional:
+        codes = required[0] if allowed is None else np.where(allowed, required[0], 0).astype(np.uint8)
+        total = int(np.count_nonzero(codes))
+        if total > LAZY:
+            return _one_common_word(codes, total, brevity)
     if len(required) == 1:
         matched = required[0] > 0
         if allowed is not None:
@@ -103,7 +133,7 @@ def select(
             if total >= FILL:
                 break
     docs = np.concatenate(tiers) if len(tiers) > 1 else tiers[0]
-    keys = brevity[docs]
+    keys = brevity.keyed[docs]
     for codes in required:
         keys += _WORD_KEY[codes[docs]]
     if optional:
@@ -111,7 +141,24 @@ def select(
         for codes in optional[:MAX_WORDS]:
             bonus += codes[docs] > 0
         keys |= bonus << 8
-    return Candidates(docs, keys, len(tiers[0]))
+    return Candidates(docs, keys, len(tiers[0]), len(docs))
+
+
+def _one_common_word(codes: np.ndarray, total: int, brevity: Brevity) -> Candidates:
+    """Candidates of a one-word query matching many papers: a histogram of (match code,
+    brevity) finds the few hundred best without keying every match."""
+    combined = (codes.astype(np.uint16) << 4) | brevity.small
+    combined *= codes > 0
+    below = np.bincount(combined, minlength=1 << 12)[::-1].cumsum()
+    cut = max(1, (1 << 12) - 1 - int(np.searchsorted(below, HEAD)))
+    pool = np.flatnonzero(combined >= cut)
+
+    def rest() -> tuple[np.ndarray, np.ndarray]:
+        others = (combined > 0) & (combined < cut)
+        docs = np.flatnonzero(others)
+        return docs, _WORD_KEY[codes[docs]] + brevity.keyed[docs]
+
+    return Candidates(pool, _WORD_KEY[codes[pool]] + brevity.keyed[pool], total, total, rest)
 
 
 def _proximity(positions: list[list[int]]) -> tuple[int, bool]:
@@ -163,11 +210,9 @@ def _title_hits(index: SearchIndex, docs: np.ndarray, words: list[WordCandidates
 
 def refine(
     index: SearchIndex, words: list[WordCandidates], cands: Candidates, limit: int = HEAD
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Order the best ``limit`` candidates by every rule.
-
-    Returns ``(head_docs, head_keys, tail_docs, tail_keys)``: the head fully ordered with
-    full keys, the tail unordered with coarse keys (see :func:`order_tail`)."""
+) -> tuple[np.ndarray, np.ndarray, "Tail"]:
+    """Order the best ``limit`` candidates by every rule: ``(head docs, head full keys,
+    tail)``, the head fully ordered, the tail unordered (see :class:`Tail`)."""
     docs, keys = cands.docs, cands.keys
     head = top_positions(keys, limit)
     rest = np.ones(len(docs), dtype=bool)
@@ -183,15 +228,41 @@ def refine(
                 bonus[i] = 2 if min(positions[0]) == 0 and length == len(words) else 1
     head_keys = full_keys(keys[head], gaps, bonus)
     order = np.lexsort((head_docs, -head_keys))
-    return head_docs[order], head_keys[order], docs[tail], keys[tail]
+    tail_size = cands.total - len(head)
+    return head_docs[order], head_keys[order], Tail(docs[tail], keys[tail], cands.rest, tail_size)
 
 
-def order_tail(tail_docs: np.ndarray, tail_keys: np.ndarray) -> np.ndarray:
-    """The tail (coarse keys) ordered by key, ties in store order."""
-    return tail_docs[np.lexsort((tail_docs, -tail_keys.astype(np.int64)))]
+class Tail:
+    """The candidates after the head: made, keyed and sorted only when first needed."""
 
+    def __init__(self, docs: np.ndarray, keys: np.ndarray,
+                 rest: Callable[[], tuple[np.ndarray, np.ndarray]] | None = None,
+                 size: int | None = None) -> None:
+        self.size = len(docs) if size is None else size
+        self._parts: tuple | None = (docs, keys, rest)
+        self._docs = self._keys = self._order = None
+        self._lock = threading.Lock()
 
-def tail_scores(tail_docs: np.ndarray, tail_keys: np.ndarray) -> np.ndarray:
-    """Scores of the tail in :func:`order_tail` order."""
-    keys = tail_keys.astype(np.int64)
-    return key_score(full_keys(keys[np.lexsort((tail_docs, -keys))]))
+    def __len__(self) -> int:
+        return self.size
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(docs, coarse keys)``, unordered."""
+        with self._lock:
+            if self._parts is not None:
+                docs, keys, rest = self._parts
+                if rest is not None:
+                    more_docs, more_keys = rest()
+                    docs, keys = np.concatenate([docs, more_docs]), np.concatenate([keys, more_keys])
+                self._docs, self._keys, self._parts = docs, keys, None
+            return self._docs, self._keys
+
+    def ordered(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(docs, scores)`` in ranking order (ties in store order)."""
+        docs, keys = self.arrays()
+        with self._lock:
+            if self._order is None:
+                wide = keys.astype(np.int64)
+                order = np.lexsort((docs, -wide))
+                self._order = (docs[order], key_score(full_keys(wide[order])))
+            return self._order

@@ -15,7 +15,7 @@ import numpy as np
 
 from tui.model import Hit, Paper
 from tui.query import Query
-from tui.search.ranking import order_tail, tail_scores
+from tui.search.ranking import Tail
 
 if TYPE_CHECKING:
     from tui.search import SearchEngine
@@ -31,10 +31,9 @@ class ResultSet:
         engine: "SearchEngine",
         query: Query,
         head: np.ndarray,
-        head_scores: np.ndarray | None,
-        tail: np.ndarray | None,
-        tail_keys: np.ndarray | None,
-        matched_all: int,
+        head_scores: np.ndarray | None = None,
+        tail: Tail | None = None,
+        matched_all: int | None = None,
         sort: str = "relevance",
     ) -> None:
         self.engine = engine
@@ -42,42 +41,53 @@ class ResultSet:
         """The parsed query this is the result of."""
         self.sort = sort
         """The order: relevance, date, title or annotated."""
-        self.matched_all = matched_all
-        """How many papers matched every word (the rest matched fewer, ranked below)."""
         self._head = head
         self._head_scores = head_scores
-        self._tail = tail if tail is not None else head[:0]
-        self._tail_keys = tail_keys
-        self._indices: np.ndarray | None = head if not len(self._tail) else None
-        self._scores: np.ndarray | None = None
+        self._tail = tail if tail is not None and len(tail) else None
+        self.matched_all = self.total if matched_all is None else matched_all
+        """How many papers matched every word (the rest matched fewer, ranked below)."""
+        self._indices: np.ndarray | None = head if self._tail is None else None
         self._lock = threading.Lock()
 
     @property
     def total(self) -> int:
         """How many papers are in the result."""
-        return len(self._head) + len(self._tail)
+        return len(self._head) + (len(self._tail) if self._tail is not None else 0)
 
     def __len__(self) -> int:
         return self.total
 
     @property
     def indices(self) -> np.ndarray:
-        """All paper indices in order (int32; sorting the tail happens on first use)."""
+        """All paper indices in order (the tail is sorted on first use)."""
         if self._indices is None:
             with self._lock:
                 if self._indices is None:
-                    self._indices = np.concatenate([self._head, order_tail(self._tail, self._tail_keys)])
+                    self._indices = np.concatenate([self._head, self._tail.ordered()[0]])
         return self._indices
 
     def doc_array(self) -> np.ndarray:
-        """The papers in the result in no guaranteed order (cheap: no sorting)."""
-        return self._head if not len(self._tail) else np.concatenate([self._head, self._tail])
+        """The papers in the result in no guaranteed order (no sorting)."""
+        if self._tail is None:
+            return self._head
+        return np.concatenate([self._head, self._tail.arrays()[0]])
 
     def top(self, count: int) -> np.ndarray:
         """The first ``count`` paper indices, without sorting the tail when not needed."""
         if count <= len(self._head):
             return self._head[:count]
         return self.indices[:count]
+
+    def rank_of(self, index: int) -> int | None:
+        """The rank of the paper at store position ``index``, or None when it is not in
+        the result (looks at the head first, so it is cheap for papers on screen)."""
+        found = np.flatnonzero(self._head == index)
+        if len(found):
+            return int(found[0])
+        if self._tail is None:
+            return None
+        found = np.flatnonzero(self.indices == index)
+        return int(found[0]) if len(found) else None
 
     def score(self, rank: int) -> float:
         """The relevance score of the paper at ``rank`` (higher is better; 0 when the
@@ -86,9 +96,7 @@ class ResultSet:
             return 0.0
         if rank < len(self._head):
             return float(self._head_scores[rank])
-        if self._scores is None:
-            self._scores = tail_scores(self._tail, self._tail_keys)
-        return float(self._scores[rank - len(self._head)])
+        return float(self._tail.ordered()[1][rank - len(self._head)])
 
     def index(self, rank: int) -> int:
         """The store position of the paper at ``rank``."""
@@ -110,4 +118,4 @@ class ResultSet:
 
     def reordered(self, indices: np.ndarray, sort: str) -> "ResultSet":
         """The same papers in another order (scores dropped: the order is not relevance)."""
-        return ResultSet(self.engine, self.query, indices, None, None, None, self.matched_all, sort)
+        return ResultSet(self.engine, self.query, indices, None, None, self.matched_all, sort)

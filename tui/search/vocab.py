@@ -39,9 +39,12 @@ def typo_cost(query_word: str, word: str, limit: int) -> int | None:
     rarely get the first letter wrong and such matches are mostly noise."""
     if limit <= 0:
         return 0 if query_word == word else None
-    cost = OSA.distance(query_word, word, score_cutoff=limit)
-    if cost and query_word[:1] != word[:1]:
-        cost += 1
+    if abs(len(query_word) - len(word)) > limit:
+        return None
+    penalty = int(query_word[:1] != word[:1])
+    if penalty >= limit:
+        return 0 if query_word == word else None
+    cost = OSA.distance(query_word, word, score_cutoff=limit - penalty) + penalty
     return cost if cost <= limit else None
 
 
