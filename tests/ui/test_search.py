@@ -222,7 +222,7 @@ async def test_empty_result_says_so_and_dims_paper_keys(app):
         screen = app.main_screen
         assert len(screen.paper_list) == 0
         line = "".join(s.text for s in screen.paper_list.render_line(1))
-        assert "No papers match" in line
+        assert "Nothing in Inbox matches" in line
         await pilot.press("s", "r", "t")
         assert app.userdata.counts().get("read", 0) == 0
         assert app.screen is screen, "no tag editor without a paper"

@@ -42,7 +42,7 @@ SORTS = ("relevance", "date", "title", "annotated")
 class MainScreen(PaperActions, Screen):
     """Where a person spends the morning: find papers, read them, triage them."""
 
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide"), (160, "-huge")]
 
     BINDINGS = [
         Binding("slash", "focus_search", "Search", id="search", tooltip="Type a query"),
@@ -187,14 +187,22 @@ class MainScreen(PaperActions, Screen):
         self.result = message.result
         self.search_bar.set_error("")
         rank = self.rank_of(self._keep_key) if self._keep_key else 0
-        self.paper_list.empty_message = (
-            "No papers match. esc clears the search · f shows the filters"
-            if self.query_text else "The store is empty.")
+        self.paper_list.empty_message = self._empty_message()
         self.paper_list.show(message.result, rank or 0)
         self.refresh_counts()
         self.refresh_bindings()
         if self.filter_pane.display:
             self.refresh_facets()
+
+    def _empty_message(self) -> str:
+        """What an empty list says: why, and the way out."""
+        if not len(self.store):
+            return "The store is empty: open a file or folder of papers (papertray PATH)."
+        view = self.filter_pane.view
+        if view != "all":
+            label = self.filter_pane.summary
+            return f"Nothing in {label} matches. f: filters (All papers searches everything)."
+        return "No papers match. esc clears the search."
 
     @on(SearchFailed)
     def _search_failed(self, message: SearchFailed) -> None:
