@@ -69,3 +69,15 @@ def test_huge_one_word_results_rank_the_same_when_keyed_lazily(tmp_path, monkeyp
         assert a.indices.tolist() == b.indices.tolist(), q
         assert [a.score(r) for r in range(0, a.total, 97)] == [b.score(r) for r in range(0, b.total, 97)]
         assert b.rank_of(int(b.indices[-1])) == b.total - 1
+
+
+def test_typing_key_by_key_gives_the_same_results_as_a_fresh_search(tmp_path):
+    papers = JsonlPapers(write_jsonl(tmp_path / "s.jsonl", 2000, seed=11))
+    typing, fresh = SearchEngine(papers), SearchEngine(papers)
+    for text in ("unsupervised domain adaptation", "year:>=2010 graph learnin repr",
+                 "zhang contrastive vidoe", "-video dense retrieval mod"):
+        for end in range(1, len(text) + 1):
+            fresh.clear_cache()
+            a, b = typing.run(text[:end]), fresh.run(text[:end])
+            assert a.total == b.total and a.matched_all == b.matched_all, text[:end]
+            assert a.top(60).tolist() == b.top(60).tolist(), text[:end]

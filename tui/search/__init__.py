@@ -29,7 +29,7 @@ from tui.search.filters import AnnotationTable, category_mask, phrase_mask, venu
 from tui.search.highlight import highlight_spans
 from tui.search.index import SearchIndex, build_index
 from tui.search.matching import FIELDS_OF, WordCandidates, exact_mask, match_codes, resolve
-from tui.search.ranking import Brevity, key_score, refine, select
+from tui.search.ranking import MAX_WORDS, Brevity, key_score, refine, select
 from tui.search.result import ResultSet
 
 __all__ = ["SearchEngine", "ResultSet", "SearchCancelled", "SearchIndex", "build_index", "SORTS"]
@@ -64,6 +64,7 @@ class SearchEngine:
         self._brevity = Brevity.of(self.index)
         self._lock = threading.Lock()
         self._words: OrderedDict[tuple, tuple[WordCandidates, np.ndarray]] = OrderedDict()
+        self._bases: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._orders: dict[str, np.ndarray] = {}
         self._keys: dict[str, int] | None = None
         self._annotations: tuple[object, AnnotationTable] | None = None
@@ -102,13 +103,17 @@ class SearchEngine:
 
         table = self._annotation_table(annotations) if annotations is not None else None
         allowed = self._filters(query, table, check)
-        required, optional, words = self._word_matches(query, check)
+        required, optional, words, keys = self._word_matches(query, check)
         check()
         if not required:
             docs = np.arange(self.index.n_docs) if allowed is None else np.flatnonzero(allowed)
             result = ResultSet(self, query, docs)
         else:
-            cands = select(self.index, required, optional, allowed, self._brevity)
+            base = None
+            if 2 <= len(required) <= MAX_WORDS:
+                filters = tuple(t for t in query.terms if t.kind != "word" or t.negated)
+                base = self._base((tuple(keys[:-1]), filters, id(table)), required[:-1], allowed)
+            cands = select(self.index, required, optional, allowed, self._brevity, base)
             check()
             head, head_keys, tail = refine(self.index, words, cands)
             result = ResultSet(self, query, head, key_score(head_keys), tail, cands.matched_all)
@@ -144,6 +149,7 @@ class SearchEngine:
         """Forget cached word matches (benchmarks use it to time cold queries)."""
         with self._lock:
             self._words.clear()
+            self._bases.clear()
 
     def doc_of(self, key: str) -> int | None:
         """The position of the paper with stable key ``key``, or None."""
@@ -215,17 +221,42 @@ class SearchEngine:
                 words = term.words
                 items.extend((w, term.open and i == len(words) - 1, False, term.field)
                              for i, w in enumerate(words))
-        required, optional, words = [], [], []
+        required, optional, words, keys = [], [], [], []
         many = len(items) > 1
-        for word, open_, fuzzy, field in items:
+        for item in items:
             check()
-            cands, codes = self._match(word, open_, fuzzy, field)
-            is_optional = many and (word in STOPWORDS or (open_ and len(word) <= 2))
-            (optional if is_optional else required).append(codes)
+            cands, codes = self._match(*item)
+            word, open_ = item[0], item[1]
+            if many and (word in STOPWORDS or (open_ and len(word) <= 2)):
+                optional.append(codes)
+            else:
+                required.append(codes)
+                keys.append(item)
             words.append(cands)
         if not required and optional:
             required, optional = optional, []
-        return required, optional, words
+        return required, optional, words, keys
+
+    def _base(self, key: tuple, others: list[np.ndarray], allowed: np.ndarray | None):
+        """``(count of the other words matched, papers matching all of them)`` for every
+        required word but the last: while the last word is typed this stays the same, so
+        each keystroke narrows these papers instead of scanning the store again."""
+        with self._lock:
+            cached = self._bases.get(key)
+        if cached is not None:
+            return cached
+        matched = np.zeros(self.index.n_docs, dtype=np.uint8)
+        for codes in others:
+            matched += codes > 0
+        every = matched == len(others)
+        if allowed is not None:
+            every &= allowed
+        entry = (matched, np.flatnonzero(every))
+        with self._lock:
+            self._bases[key] = entry
+            while len(self._bases) > 4:
+                self._bases.popitem(last=False)
+        return entry
 
     def _match(self, word: str, open_: bool, fuzzy: bool, field: str):
         """Candidates and match codes of one query word, from the cache when possible."""

@@ -27,7 +27,7 @@ import numpy as np
 from tui.search.index import SearchIndex
 from tui.search.matching import WordCandidates, code_exact, code_field, code_typos
 
-__all__ = ["Candidates", "Brevity", "Tail", "select", "refine", "key_score", "FILL", "HEAD"]
+__all__ = ["Candidates", "Brevity", "Tail", "select", "refine", "key_score", "FILL", "HEAD", "MAX_WORDS"]
 
 FILL = 50
 """When fewer papers match every word, papers matching fewer words fill the list up to this."""
@@ -105,9 +105,16 @@ def select(
     optional: list[np.ndarray],
     allowed: np.ndarray | None,
     brevity: Brevity,
+    base: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Candidates:
     """Papers matching every required word (or, when those are few, the most words),
-    within ``allowed``, with coarse keys."""
+    within ``allowed``, with coarse keys. ``base`` is, for all required words but the
+    last, how many each paper matched and the papers (allowed) matching all of them."""
+    if base is not None and len(required) <= MAX_WORDS:
+        others, last = base[1], required[-1]
+        docs = others[last[others] > 0]
+        if len(docs) >= FILL:  # enough papers match every word: narrow, never scan
+            return _keyed(docs, required, optional, brevity, len(docs))
     required, optional = required[:MAX_WORDS], optional + required[MAX_WORDS:]
     if len(required) == 1 and not optional:
         codes = required[0] if allowed is None else np.where(allowed, required[0], 0).astype(np.uint8)
@@ -120,9 +127,12 @@ def select(
             matched &= allowed
         tiers = [np.flatnonzero(matched)]
     else:
-        matched = np.zeros(index.n_docs, dtype=np.uint8)
-        for codes in required:
-            matched += codes > 0
+        if base is not None:
+            matched = base[0] + (required[-1] > 0)
+        else:
+            matched = np.zeros(index.n_docs, dtype=np.uint8)
+            for codes in required:
+                matched += codes > 0
         tiers, total = [], 0
         for level in range(len(required), 0, -1):
             tier = matched == level
@@ -133,6 +143,12 @@ def select(
             if total >= FILL:
                 break
     docs = np.concatenate(tiers) if len(tiers) > 1 else tiers[0]
+    return _keyed(docs, required, optional, brevity, len(tiers[0]))
+
+
+def _keyed(docs: np.ndarray, required: list[np.ndarray], optional: list[np.ndarray],
+           brevity: Brevity, matched_all: int) -> Candidates:
+    """Candidates ``docs`` with their coarse keys."""
     keys = brevity.keyed[docs]
     for codes in required:
         keys += _WORD_KEY[codes[docs]]
@@ -141,7 +157,7 @@ def select(
         for codes in optional[:MAX_WORDS]:
             bonus += codes[docs] > 0
         keys |= bonus << 8
-    return Candidates(docs, keys, len(tiers[0]), len(docs))
+    return Candidates(docs, keys, matched_all, len(docs))
 
 
 def _one_common_word(codes: np.ndarray, total: int, brevity: Brevity) -> Candidates:
@@ -201,11 +217,15 @@ def _title_hits(index: SearchIndex, docs: np.ndarray, words: list[WordCandidates
     bounds = np.zeros(len(docs) + 1, dtype=np.int64)
     np.cumsum(lengths, out=bounds[1:])
     tokens = index.title_tokens[np.repeat(starts - bounds[:-1], lengths) + np.arange(bounds[-1])]
-    hits = [np.flatnonzero(w.member(tokens)).tolist() for w in words]
+    hits = [np.flatnonzero(w.member(tokens)) for w in words]
+    # Where each title's positions start in each word's hit list.
+    cuts = [np.searchsorted(found, bounds).tolist() for found in hits]
+    hits = [found.tolist() for found in hits]
     bounds = bounds.tolist()
     for i in range(len(docs)):
-        lo, hi = bounds[i], bounds[i + 1]
-        yield hi - lo, [[p - lo for p in found if lo <= p < hi] for found in hits]
+        lo = bounds[i]
+        yield bounds[i + 1] - lo, [[p - lo for p in found[cut[i]:cut[i + 1]]]
+                                   for found, cut in zip(hits, cuts)]
 
 
 def refine(
