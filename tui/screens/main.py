@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
@@ -36,6 +37,9 @@ __all__ = ["MainScreen", "SORTS"]
 log = logging.getLogger(__name__)
 
 SORTS = ("relevance", "date", "title", "annotated")
+
+FACETS_DELAY = 0.3
+"""Seconds of quiet typing before the filter pane's year and category counts are redone."""
 """Sort orders the engine knows, in the order ``O`` cycles through them."""
 
 
@@ -90,6 +94,7 @@ class MainScreen(PaperActions, Screen):
         """Unsaved note text per paper key, kept when the note editor is closed with esc."""
         self._generation = 0
         self._keep_key: str | None = None
+        self._facets_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="title-bar"):
@@ -189,10 +194,16 @@ class MainScreen(PaperActions, Screen):
         rank = self.rank_of(self._keep_key) if self._keep_key else 0
         self.paper_list.empty_message = self._empty_message()
         self.paper_list.show(message.result, rank or 0)
-        self.refresh_counts()
+        self.refresh_header()
         self.refresh_bindings()
         if self.filter_pane.display:
-            self.refresh_facets()
+            # Facet counts can wait until typing pauses; recounting on every key would
+            # compete with the search itself for the CPU.
+            if self._facets_timer is None:
+                self.refresh_facets()  # the first counts right away, at start
+            else:
+                self._facets_timer.stop()
+            self._facets_timer = self.set_timer(FACETS_DELAY, self.refresh_facets)
 
     def _empty_message(self) -> str:
         """What an empty list says: why, and the way out."""
@@ -231,10 +242,7 @@ class MainScreen(PaperActions, Screen):
         index = self.store.index_of(key) if key else None
         if index is None or self.result is None:
             return None
-        import numpy
-
-        found = numpy.flatnonzero(numpy.asarray(self.result.indices) == index)
-        return int(found[0]) if len(found) else None
+        return self.result.rank_of(index)
 
     @on(SearchBar.Changed)
     def _typed(self, message: SearchBar.Changed) -> None:
@@ -266,7 +274,13 @@ class MainScreen(PaperActions, Screen):
 
     # -- counts and refreshes --------------------------------------------------------------
     def refresh_counts(self) -> None:
-        """Header line and filter pane counts."""
+        """Header line and filter pane counts (after annotations changed)."""
+        self.refresh_header()
+        self.filter_pane.update_counts(counts=self.triage.counts, tags=self.userdata.all_tags(),
+                                       saved=self.settings.saved_searches)
+
+    def refresh_header(self) -> None:
+        """The title bar: store, profile, papers shown of all, inbox, marks."""
         counts = self.triage.counts
         left = Text(no_wrap=True, end="")
         left.append("papertray", "bold")
@@ -280,8 +294,6 @@ class MainScreen(PaperActions, Screen):
             right.append(f" · {marked} marked", "bold")
         self.query_one("#title-left", Static).update(left)
         self.query_one("#title-right", Static).update(right)
-        self.filter_pane.update_counts(counts=counts, tags=self.userdata.all_tags(),
-                                       saved=self.settings.saved_searches)
 
     @on(AnnotationsChanged)
     def _annotations_changed(self, message: AnnotationsChanged) -> None:

@@ -101,12 +101,12 @@ class PaperActions:
         if (paper := self.paper_list.current) is not None:
             self.paper_list.toggle_mark(paper.key)
             self.paper_list.action_cursor_down()
-            self.refresh_counts()
+            self.refresh_header()
 
     def action_clear_marks(self: "MainScreen") -> None:
         """Forget the marks."""
         self.paper_list.clear_marks()
-        self.refresh_counts()
+        self.refresh_header()
 
     def action_edit_tags(self: "MainScreen") -> None:
         """Ask for tags to add or remove, then apply them to the paper(s)."""

@@ -73,6 +73,7 @@ class FilterPane(OptionList):
         """Option id -> qualifier for every tag, year, category or saved search chosen."""
         self._counts: Mapping[str, int] = {}
         self._facets = _Facets()
+        self._shown: list[tuple[str | None, str]] = []
 
     # -- what the pane contributes to the query -----------------------------------------
     @property
@@ -141,8 +142,12 @@ class FilterPane(OptionList):
         self._rebuild()
 
     def _rebuild(self) -> None:
-        highlighted = self.highlighted_option.id if self.highlighted_option else None
         options = list(self._build_options())
+        shown = [(option.id, str(option.prompt)) for option in options]
+        if shown == self._shown:
+            return  # same rows: replacing them would cost a layout for nothing
+        self._shown = shown
+        highlighted = self.highlighted_option.id if self.highlighted_option else None
         self.set_options(options)
         ids = [option.id for option in options]
         if highlighted in ids:
