@@ -231,7 +231,7 @@ _ISO = re.compile(r"(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?")
 def month_number(value: str) -> int | None:
     """1-12 from "jan", "January", "Jan.", "OCT 1" or "10"; None otherwise."""
     text = value.strip().lower().rstrip(".")
-    if text.isdigit():
+    if text.isdecimal():  # not isdigit: "²" is a digit that int() refuses
         number = int(text)
         return number if 1 <= number <= 12 else None
     word = re.split(r"[\s.,/-]+", text, maxsplit=1)[0] if text else ""

@@ -7,6 +7,8 @@ the lean arXiv mapping; nothing else is done per line unless the line is damaged
 
 from __future__ import annotations
 
+import codecs
+import io
 import json
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
@@ -22,6 +24,7 @@ CHUNK_BYTES = 1 << 20
 """Bytes read at a time; progress is reported after each chunk."""
 
 _BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _decoder = json.JSONDecoder(parse_constant=lambda name: None)  # NaN, Infinity -> null
 _loads = _decoder.decode
 
@@ -32,6 +35,12 @@ def parse(path: Path, progress: Callable[[int], None] | None = None) -> Iterator
         head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES]
         if looks_binary(head):
             raise UnreadableFile("binary data, not a paper file")
+        if head.startswith(_UTF16_BOMS):
+            # Windows PowerShell 5 writes text as UTF-16 by default. Such files are made by
+            # hand, not million-line snapshots, so recoding the whole file is fine.
+            text = stream.read().decode("utf-16", errors="replace")
+            yield from parse_stream(io.BytesIO(text.encode("utf-8")), str(path), progress)
+            return
         yield from parse_stream(stream, str(path), progress)
 
 

@@ -139,7 +139,7 @@ def _csl_date(value: object) -> str:
         for part in parts[0][:3]:
             try:
                 numbers.append(int(part))
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):  # OverflowError: 1e999 reads as inf
                 numbers.append(None)
         return iso_date(*numbers)
     for name in ("raw", "literal"):
