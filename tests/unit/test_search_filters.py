@@ -165,3 +165,10 @@ def test_a_cancelled_search_stops(engine):
     with pytest.raises(SearchCancelled):
         engine.run("year:2017", cancel=lambda: True)
     assert engine.run("attention", cancel=threading.Event()).total == 2
+
+
+def test_phrases_of_stop_words_or_one_word(engine):
+    assert found(engine, '"is all you"') == [1]
+    assert matching(engine, '"attention"') == [1, 3]
+    assert found(engine, '"for songs"') == [3]
+    assert found(engine, '"is"') == [1]  # stop words alone: looked for in titles

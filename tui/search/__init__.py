@@ -178,7 +178,7 @@ class SearchEngine:
         allowed: np.ndarray | None = None
         for term in query.terms:
             check()
-            mask = self._term_mask(term, table, allowed)
+            mask = self._term_mask(term, table, allowed, check)
             if mask is None:
                 continue
             if term.negated:
@@ -187,14 +187,14 @@ class SearchEngine:
         return allowed
 
     def _term_mask(self, term: Term, table: AnnotationTable | None,
-                   within: np.ndarray | None) -> np.ndarray | None:
+                   within: np.ndarray | None, check: Callable[[], None]) -> np.ndarray | None:
         index = self.index
         if term.kind == "word":
             # Positive words rank rather than filter; negated ones exclude exact matches.
             return exact_mask(index, term.value, FIELDS_OF[term.field]) if term.negated else None
         if term.kind == "phrase":
             return phrase_mask(index, term, FIELDS_OF[term.field], self.papers.__getitem__,
-                               None if term.negated else within)
+                               None if term.negated else within, check)
         if term.kind == "year":
             return year_mask(index, term)
         if term.kind == "venue":

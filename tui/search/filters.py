@@ -70,28 +70,44 @@ def phrase_mask(
     fields: tuple[str, ...],
     paper_at: Callable[[int], Paper],
     within: np.ndarray | None,
+    check: Callable[[], None] = lambda: None,
 ) -> np.ndarray:
-    """Papers containing the phrase in one of ``fields``: papers with every (non stop)
-    word of it are found in the postings, then checked word by word."""
+    """Papers containing the phrase in one of ``fields``: papers with every word of it
+    are found in the postings, then checked word by word (titles from the index; the
+    store is read only for authors and abstracts). ``check`` may abandon the search."""
     phrase = term.words
     candidates = np.ones(index.n_docs, dtype=bool) if within is None else within.copy()
     vocab = index.vocab
+    # Abstracts do not index stop words, so those are left to the check below, unless the
+    # phrase has nothing else ("of the"): then it is looked for in titles, which have them.
+    only_stop_words = all(w in STOPWORDS for w in phrase)
+    searched = tuple(f for f in fields if f == "title") if only_stop_words else fields
     for i, word in enumerate(phrase):
-        if word in STOPWORDS and len(phrase) > 1:
-            continue  # abstracts do not index stop words; the check below sees them
+        if word in STOPWORDS and not only_stop_words:
+            continue
         has_word = np.zeros(index.n_docs, dtype=bool)
         is_prefix = term.open and i == len(phrase) - 1
         lo, hi = vocab.prefix_range(word) if is_prefix else (vocab.id_of(word), None)
         if lo is not None:
-            for name in fields:
+            for name in searched:
                 postings = index.field(name)
                 has_word[postings.of_range(lo, hi) if hi is not None else postings.of(lo)] = True
         candidates &= has_word
+    if len(phrase) == 1:
+        return candidates  # the postings already said it: one word needs no order check
     mask = np.zeros(index.n_docs, dtype=bool)
-    for doc in np.flatnonzero(candidates).tolist():
+    words = vocab.words
+    for n, doc in enumerate(np.flatnonzero(candidates).tolist()):
+        if n % 256 == 255:
+            check()
+        if "title" in fields and find_phrase([words[t] for t in index.title_of(doc)], phrase, term.open):
+            mask[doc] = True
+            continue
+        if fields == ("title",):
+            continue
         paper = paper_at(doc)
-        texts = {"title": paper.title, "authors": paper.authors_text, "abstract": paper.abstract}
-        if any(find_phrase(words_of(texts[name]), phrase, term.open) for name in fields):
+        texts = {"authors": paper.authors_text, "abstract": paper.abstract}
+        if any(find_phrase(words_of(texts[name]), phrase, term.open) for name in fields if name in texts):
             mask[doc] = True
     return mask
 
