@@ -8,7 +8,9 @@ Free words are matched per word with typo tolerance and ranked by words matched,
 proximity, field and exactness (see :mod:`tui.search.ranking`); qualifiers narrow (see
 :mod:`tui.query`). A search touches the postings of the query's words and a few dense
 numpy passes over the papers; it never scans the papers' text. Each query word's match is
-cached, so while a person types only the word being typed is looked up again.
+cached, so while a person types only the word being typed is looked up again, and the
+papers matching the other words are kept too: each keystroke narrows those papers by the
+new word instead of combining over the whole store again.
 
 ``run`` and ``search`` are safe to call from worker threads: caches are guarded by a
 lock and hold immutable arrays. Pass ``cancel`` (a ``threading.Event`` or a callable
@@ -38,7 +40,7 @@ Sort = Literal["relevance", "date", "title", "annotated"]
 SORTS: tuple[Sort, ...] = ("relevance", "date", "title", "annotated")
 """The orders a result can be shown in."""
 
-_WORD_CACHE = 32
+_WORD_CACHE = 16
 """Query words whose matches are kept (each is one byte per paper)."""
 
 
