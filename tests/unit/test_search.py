@@ -143,3 +143,8 @@ def test_a_big_build_that_spills_to_disk_gives_the_same_index(monkeypatch):
     spilled = build_index(store).to_arrays()
     assert in_memory.keys() == spilled.keys()
     assert all((in_memory[k] == spilled[k]).all() for k in in_memory)
+
+
+def test_two_words_typed_for_one_match_it(engine):
+    assert titles(engine, "sim cse")[0] == "Japanese SimCSE Technical Report"
+    assert titles(engine, "japanese sim cs")[0] == "Japanese SimCSE Technical Report"

@@ -74,7 +74,7 @@ def test_huge_one_word_results_rank_the_same_when_keyed_lazily(tmp_path, monkeyp
 def test_typing_key_by_key_gives_the_same_results_as_a_fresh_search(tmp_path):
     papers = JsonlPapers(write_jsonl(tmp_path / "s.jsonl", 2000, seed=11))
     typing, fresh = SearchEngine(papers), SearchEngine(papers)
-    for text in ("unsupervised domain adaptation", "year:>=2010 graph learnin repr",
+    for text in ("unsupervised domain adaptation", "year:>=2010 graph learnin repr", "data set gen",
                  "zhang contrastive vidoe", "-video dense retrieval mod"):
         for end in range(1, len(text) + 1):
             fresh.clear_cache()

@@ -225,19 +225,40 @@ class SearchEngine:
                              for i, w in enumerate(words))
         required, optional, words, keys = [], [], [], []
         many = len(items) > 1
-        for item in items:
+        joined = self._joined_pairs(items)
+        for position, item in enumerate(items):
             check()
             cands, codes = self._match(*item)
+            key = [item]
+            for pair in (position - 1, position):
+                if pair in joined:  # "sim cse" also matches "SimCSE", for both words
+                    key.append(joined[pair][0])
+                    codes = np.maximum(codes, joined[pair][1])
             word, open_ = item[0], item[1]
             if many and (word in STOPWORDS or (open_ and len(word) <= 2)):
                 optional.append(codes)
             else:
                 required.append(codes)
-                keys.append(item)
+                keys.append(tuple(key))
             words.append(cands)
         if not required and optional:
             required, optional = optional, []
         return required, optional, words, keys
+
+    def _joined_pairs(self, items: list[tuple[str, bool, bool, str]]) -> dict[int, tuple]:
+        """``((word, open), match codes)`` of two neighbouring query words written as one
+        ("sim cse" -> "simcse"), by the position of the first, for pairs forming an indexed
+        word."""
+        joined = {}
+        vocab = self.index.vocab
+        for i, (left, right) in enumerate(zip(items, items[1:])):
+            if not (left[2] and right[2]) or left[3] != right[3] or left[1]:
+                continue  # only free words, in the same field, the first one finished
+            word = left[0] + right[0]
+            lo, hi = vocab.prefix_range(word) if right[1] else (vocab.id_of(word), None)
+            if lo is not None and (hi is None or hi > lo):
+                joined[i] = ((word, right[1]), self._match(word, right[1], False, left[3])[1])
+        return joined
 
     def _base(self, key: tuple, others: list[np.ndarray], allowed: np.ndarray | None):
         """``(count of the other words matched, papers matching all of them)`` for every
