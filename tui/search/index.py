@@ -250,7 +250,10 @@ class _Builder:
         title_words = set(sequence)
         if "-" in title:
             # "Pre-trained" is also indexed as "pretrained", the way people often type it.
-            title_words.update(c.replace("-", "") for c in _COMPOUND_RE.findall(title))
+            # (The expression runs on the hyphenated pieces only: on a whole title it is slow.)
+            for piece in title.split():
+                if "-" in piece:
+                    title_words.update(c.replace("-", "") for c in _COMPOUND_RE.findall(piece))
         self.streams["title"].add(title_words)
         self.streams["authors"].add(set(split_words(" ".join(paper.authors).casefold())))
         self.streams["abstract"].add(set(split_words(paper.abstract.casefold())) - STOPWORDS)
