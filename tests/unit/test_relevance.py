@@ -10,15 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from tui.bench.relevance import SELECTIVE, evaluate, load_queries
+from tui.bench.relevance import SELECTIVE, evaluate, load_queries, open_papers
 from tui.search import SearchEngine
 from tui.store import open_store
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-
-
-def _open(path: Path):
-    return open_store([path]).papers
 
 
 def test_query_sets_are_big_enough_and_mixed():
@@ -30,7 +26,7 @@ def test_query_sets_are_big_enough_and_mixed():
 
 
 def test_partial_queries_find_their_paper(seed_path, fixtures_dir):
-    everything, selective = evaluate(load_queries(DATA), _open)
+    everything, selective = evaluate(load_queries(DATA), open_papers)
     report = f"all: {everything}\nselective (≤{SELECTIVE} papers): {selective}"
     print(report)
     misses = "\n".join(f"  {q.set}/{q.kind} {q.query!r} -> {q.title[:60]}"

@@ -13,6 +13,8 @@ query sets (tests/data) is printed when the shared files are there.
 from __future__ import annotations
 
 import argparse
+import os
+import platform
 import random
 import resource
 import shutil
@@ -189,8 +191,20 @@ def time_fzf(titles: Path, queries: list[BenchQuery]) -> tuple[list[float], list
     return times, found
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark and print its report."""
+def _machine() -> str:
+    """CPU model, core count and Python version, for the record."""
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m tui.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--papers", type=int, default=100_000, help="store size (default 100,000)")
     parser.add_argument("--seed", type=int, default=1, help="generator and query seed")
@@ -199,61 +213,77 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--store", type=Path, help="an existing arXiv-shaped JSON Lines file")
     parser.add_argument("--fzf", action="store_true", help="compare with fzf (default when installed)")
     parser.add_argument("--no-fzf", action="store_true", help="skip the fzf comparison")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
 
+
+def _write_titles(papers: Sequence[Paper], path: Path) -> float:
+    """Write one title per line for fzf (this also warms the page cache); seconds taken."""
+    start = time.perf_counter()
+    with path.open("w", encoding="utf-8") as out:
+        for paper in papers:
+            out.write(paper.title.replace("\n", " ") + "\n")
+    return time.perf_counter() - start
+
+
+def _report_engine(engine, queries: list[BenchQuery], rounds: int) -> tuple[list[float], list[bool]]:
+    """Time and judge the engine; returns run times and which queries pick out few papers."""
+    runs, searches, found = time_engine(engine, queries, rounds)
+    picky = picks_few(engine, queries)
+    print(_summary(f"engine run ({len(queries)} queries)", runs))
+    print(_summary("engine search, 10 hits", searches))
+    for kind in dict.fromkeys(q.kind for q in queries):
+        print(_summary(f"  {kind}", [t for q, t in zip(queries, runs) if q.kind == kind]))
+    print(f"engine recall, all targeted:    {recall(found, queries, [bool(q.title) for q in queries])}")
+    print(f"engine recall, words pick <=10: {recall(found, queries, picky)}")
+    typing = time_typing(engine, queries)
+    print(_summary(f"typing, per keystroke ({len(typing)})", typing))
+    return runs, picky
+
+
+def _report_fzf(titles: Path, queries: list[BenchQuery], runs: list[float], picky: list[bool]) -> None:
+    fzf, found = time_fzf(titles, queries)
+    print(_summary("fzf --filter on titles", fzf))
+    print(f"fzf recall, all targeted:       {recall(found, queries, [bool(q.title) for q in queries])}")
+    print(f"fzf recall, words pick <=10:    {recall(found, queries, picky)}")
+    print(f"engine is {statistics.median(fzf) / statistics.median(runs):.0f}x faster than fzf (median)")
+
+
+def _report_relevance() -> None:
+    from tui.bench.relevance import SHARED, evaluate, load_queries, open_papers
+
+    if SHARED.exists():
+        everything, selective = evaluate(load_queries(), open_papers)
+        print(f"relevance (real files), all:       {everything}")
+        print(f"relevance (real files), selective: {selective}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print its report."""
+    args = _arguments(argv)
     from tui.bench.synthetic import JsonlPapers
     from tui.search import SearchEngine
 
+    print(f"machine: {_machine()}")
     path = args.store or ensure_store(args.papers, args.seed)
     base_rss = peak_rss_mb()
     papers = JsonlPapers(path)
     titles = path.with_suffix(".titles.txt")
-    start = time.perf_counter()
-    with titles.open("w", encoding="utf-8") as out:  # also warms the page cache
-        for paper in papers:
-            out.write(paper.title.replace("\n", " ") + "\n")
-    read_seconds = time.perf_counter() - start
+    read_seconds = _write_titles(papers, titles)
     print(f"store: {len(papers):,} papers in {path} (reading them: {read_seconds:.1f} s)")
 
     start = time.perf_counter()
     engine = SearchEngine(papers)
     build = time.perf_counter() - start
-    index = engine.index
-    print(f"index: built in {build:.1f} s (reading included), {len(index.vocab):,} words, "
-          f"arrays {index.nbytes() / 1e6:.0f} MB; peak RSS {peak_rss_mb():.0f} MB "
+    print(f"index: built in {build:.1f} s (reading included), {len(engine.index.vocab):,} words, "
+          f"arrays {engine.index.nbytes() / 1e6:.0f} MB; peak RSS {peak_rss_mb():.0f} MB "
           f"(interpreter and libraries {base_rss:.0f} MB)")
 
     queries = make_queries(papers, args.seed, args.per_kind)
-    runs, searches, found = time_engine(engine, queries, args.rounds)
-    targeted = [bool(q.title) for q in queries]
-    picky = picks_few(engine, queries)
-    print(_summary(f"engine run ({len(queries)} queries)", runs))
-    print(_summary("engine search, 10 hits", searches))
-    for kind in dict.fromkeys(q.kind for q in queries):
-        chosen = [t for q, t in zip(queries, runs) if q.kind == kind]
-        print(_summary(f"  {kind}", chosen))
-    print(f"engine recall, all targeted:    {recall(found, queries, targeted)}")
-    print(f"engine recall, words pick <=10: {recall(found, queries, picky)}")
-    typing = time_typing(engine, queries)
-    print(_summary(f"typing, per keystroke ({len(typing)})", typing))
-
+    runs, picky = _report_engine(engine, queries, args.rounds)
     if (args.fzf or not args.no_fzf) and shutil.which("fzf"):
-        fzf, fzf_found = time_fzf(titles, queries)
-        print(_summary("fzf --filter on titles", fzf))
-        ratio = statistics.median(fzf) / statistics.median(runs)
-        print(f"fzf recall, all targeted:       {recall(fzf_found, queries, targeted)}")
-        print(f"fzf recall, words pick <=10:    {recall(fzf_found, queries, picky)}")
-        print(f"engine is {ratio:.0f}x faster than fzf (median)")
+        _report_fzf(titles, queries, runs, picky)
     elif args.fzf:
         print("fzf is not installed; skipped")
-
-    from tui.bench.relevance import SHARED, evaluate, load_queries
-
-    if SHARED.exists():
-        from tui.bench.relevance import _open
-
-        everything, selective = evaluate(load_queries(), _open)
-        print(f"relevance (real files), all:       {everything}")
-        print(f"relevance (real files), selective: {selective}")
+    _report_relevance()
     print(f"peak RSS {peak_rss_mb():.0f} MB")
     return 0

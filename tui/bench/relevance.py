@@ -221,7 +221,8 @@ def evaluate(queries: list[RelevanceQuery], load: Callable[[Path], Sequence[Pape
     return everything, selective
 
 
-def _open(path: Path) -> Sequence[Paper]:
+def open_papers(path: Path) -> Sequence[Paper]:
+    """The papers of one file, through the real store."""
     from tui.store import open_store
 
     return open_store([path]).papers
@@ -233,9 +234,9 @@ def main(argv: list[str]) -> int:
         print(f"the shared files are not at {SHARED}", file=sys.stderr)
         return 1
     if argv[:1] == ["generate"]:
-        write_sets(generate(_open))
+        write_sets(generate(open_papers))
         return 0
-    everything, selective = evaluate(load_queries(), _open)
+    everything, selective = evaluate(load_queries(), open_papers)
     print(f"all queries:       {everything}")
     print(f"selective queries: {selective}")
     for query, rank in everything.misses or []:
