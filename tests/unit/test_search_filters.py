@@ -172,3 +172,10 @@ def test_phrases_of_stop_words_or_one_word(engine):
     assert matching(engine, '"attention"') == [1, 3]
     assert found(engine, '"for songs"') == [3]
     assert found(engine, '"is"') == [1]  # stop words alone: looked for in titles
+
+
+def test_indexing_reports_progress():
+    calls = []
+    SearchEngine(PAPERS * 2000, progress=lambda done, total: calls.append((done, total)))
+    assert calls[0] == (4096, 10000) and calls[-1] == (10000, 10000)
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)

@@ -56,10 +56,11 @@ class SearchEngine:
         store: Sequence[Paper],
         *,
         index: SearchIndex | None = None,
-        progress: Callable[[int], None] | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> None:
         """Index ``store`` (a Store or any sequence of papers), unless ``index`` is given
-        (for instance loaded from a cache with :meth:`SearchIndex.from_arrays`)."""
+        (for instance loaded from a cache with :meth:`SearchIndex.from_arrays`).
+        ``progress(done, total)`` is called while indexing, every few thousand papers."""
         self.store = store
         self.papers: Sequence[Paper] = getattr(store, "papers", store)
         self.index = index if index is not None else build_index(self.papers, progress=progress)

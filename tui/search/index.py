@@ -24,7 +24,7 @@ import re
 import tempfile
 from array import array
 from dataclasses import dataclass
-from typing import IO, Callable, Iterable
+from typing import IO, Callable, Iterable, Sized
 
 import numpy as np
 
@@ -341,9 +341,11 @@ def _fill_postings(stream: _Stream, remap: np.ndarray, n_words: int, dedupe: boo
 def build_index(
     papers: Iterable[Paper],
     *,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> SearchIndex:
-    """Index papers in one pass; ``progress(done)`` is called after each chunk."""
+    """Index papers in one pass; ``progress(done, total)`` is called after each chunk of
+    a few thousand papers (``total`` is 0 when ``papers`` has no length)."""
+    total = len(papers) if isinstance(papers, Sized) else 0
     builder = _Builder()
     n_docs = 0
     for n_docs, paper in enumerate(papers, start=1):
@@ -351,10 +353,10 @@ def build_index(
         if n_docs % _CHUNK == 0:
             builder.end_chunk()
             if progress is not None:
-                progress(n_docs)
+                progress(n_docs, total)
     builder.end_chunk()
     index = builder.finish(n_docs)
     if progress is not None:
-        progress(n_docs)
+        progress(n_docs, n_docs)
     log.debug("indexed %d papers, %d words, %d bytes", n_docs, len(index.vocab), index.nbytes())
     return index
