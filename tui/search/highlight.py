@@ -7,18 +7,15 @@ made the paper match, and it works for papers outside the index too.
 
 from __future__ import annotations
 
-import re
-
 from tui.model import Paper, Span
 from tui.query import Query, Term, iter_words, normalise_word
 from tui.search.filters import find_phrase
+from tui.search.index import COMPOUND_RE
+from tui.search.matching import FIELDS_OF
 from tui.search.vocab import max_typos, typo_cost
 
 __all__ = ["highlight_spans"]
 
-_COMPOUND_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)+")
-_FIELD_OF_TERM = {"": ("title", "authors", "abstract"), "title": ("title",),
-                  "author": ("authors",), "abs": ("abstract",)}
 
 
 def _merge(spans: list[Span]) -> tuple[Span, ...]:
@@ -36,7 +33,7 @@ def _word_spans(text: str, tokens: list[tuple[str, int, int]], terms: list[Term]
     """Spans of tokens matching word terms (exactly, as a prefix, or within the typo budget)."""
     spans: list[Span] = []
     compounds = [(normalise_word(m.group().replace("-", "")), m.start(), m.end())
-                 for m in _COMPOUND_RE.finditer(text)]
+                 for m in COMPOUND_RE.finditer(text)]
     for term in terms:
         word, budget = term.value, max_typos(term.value)
         matches: dict[str, bool] = {}  # abstracts repeat their words
@@ -63,9 +60,9 @@ def highlight_spans(paper: Paper, query: Query) -> dict[str, tuple[Span, ...]]:
         if not text:
             continue
         tokens = list(iter_words(text))
-        words = [t for t in positive if t.kind == "word" and name in _FIELD_OF_TERM[t.field]]
+        words = [t for t in positive if t.kind == "word" and name in FIELDS_OF[t.field]]
         spans = _word_spans(text, tokens, words)
-        phrases = [t for t in positive if t.kind == "phrase" and name in _FIELD_OF_TERM[t.field]]
+        phrases = [t for t in positive if t.kind == "phrase" and name in FIELDS_OF[t.field]]
         if name == "venue":
             phrases = [t for t in positive if t.kind == "venue"]
         plain = [token for token, _, _ in tokens]

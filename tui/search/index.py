@@ -39,7 +39,8 @@ log = logging.getLogger(__name__)
 FIELD_WEIGHTS = {"title": 3, "authors": 2, "abstract": 1}
 """How much a match in each field counts when ranking (title most)."""
 
-_COMPOUND_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)+")
+COMPOUND_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)+")
+"""Hyphenated words ("pre-trained"), also indexed joined ("pretrained")."""
 _CHUNK = 4096
 
 
@@ -253,7 +254,7 @@ class _Builder:
             # (The expression runs on the hyphenated pieces only: on a whole title it is slow.)
             for piece in title.split():
                 if "-" in piece:
-                    title_words.update(c.replace("-", "") for c in _COMPOUND_RE.findall(piece))
+                    title_words.update(c.replace("-", "") for c in COMPOUND_RE.findall(piece))
         self.streams["title"].add(title_words)
         self.streams["authors"].add(set(split_words(" ".join(paper.authors).casefold())))
         self.streams["abstract"].add(set(split_words(paper.abstract.casefold())) - STOPWORDS)
