@@ -148,3 +148,13 @@ def test_a_big_build_that_spills_to_disk_gives_the_same_index(monkeypatch):
 def test_two_words_typed_for_one_match_it(engine):
     assert titles(engine, "sim cse")[0] == "Japanese SimCSE Technical Report"
     assert titles(engine, "japanese sim cs")[0] == "Japanese SimCSE Technical Report"
+
+
+def test_scores_fall_with_rank_and_rank_of_finds_a_paper(engine):
+    for query in ("retrieval", "dense retrieval contrastive", "sentence", "japanese zzzz"):
+        result = engine.run(query)
+        scores = [result.score(rank) for rank in range(result.total)]
+        assert scores == sorted(scores, reverse=True) and scores[0] > 0, query
+        last = result.index(result.total - 1)
+        assert result.rank_of(last) == result.total - 1
+    assert engine.run("retrieval").rank_of(PAPERS.index(PAPERS[1])) is None
