@@ -1,0 +1,118 @@
+"""Promise 2 in the reader: when a save fails, the person sees one clear message, the
+app keeps running with the change kept, and it is saved once the fault clears.
+
+The storage fails for real where it can (a read-only annotations folder) and through
+the one function every annotation write goes through otherwise (the disk is full).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from tests.helpers.folders import read_only
+from tests.ui.conftest import SIZE, settle
+from tui import userdata_storage
+from tui.userdata import UserData, shard_of
+
+
+@contextlib.contextmanager
+def disk_full(monkeypatch: pytest.MonkeyPatch, profile: Path) -> Iterator[None]:
+    def no_space(path: Path, data: bytes, **options: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(userdata_storage, "atomic_write", no_space)
+        yield
+
+
+@contextlib.contextmanager
+def folder_read_only(monkeypatch: pytest.MonkeyPatch, profile: Path) -> Iterator[None]:
+    with read_only(profile / "annotations"):
+        yield
+
+
+def recorded_notifications(app, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Every (severity, message) the app shows from now on."""
+    shown: list[tuple[str, str]] = []
+    real = app.notify
+
+    def notify(message, *args, **kwargs):
+        shown.append((kwargs.get("severity", "information"), str(message)))
+        return real(message, *args, **kwargs)
+
+    monkeypatch.setattr(app, "notify", notify)
+    return shown
+
+
+def row(app, rank: int) -> str:
+    return "".join(segment.text for segment in app.main_screen.paper_list.render_line(rank))
+
+
+@pytest.mark.parametrize("fault", [disk_full, folder_read_only], ids=["disk-full", "read-only-folder"])
+async def test_a_failed_save_is_one_clear_message_and_is_saved_when_the_fault_clears(
+        make_app, profile_dir: Path, monkeypatch: pytest.MonkeyPatch, fault) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        papers = app.main_screen.paper_list
+        first, second = papers.paper_at(0), papers.paper_at(1)
+        await pilot.press("l")  # a normal save: the annotations folder now exists
+        await pilot.press("k")
+        await pilot.pause()
+        shard = profile_dir / "annotations" / f"{shard_of(first.key)}.json"
+        before = shard.read_bytes()
+        shown = recorded_notifications(app, monkeypatch)
+
+        with fault(monkeypatch, profile_dir):
+            await pilot.press("s")
+            await pilot.pause()
+            errors = [message for severity, message in shown if severity == "error"]
+            assert len(errors) == 1, f"expected one message, got {shown}"
+            message = errors[0]
+            assert str(profile_dir / "annotations") in message and message.endswith(".")
+            assert "\n" not in message and "Traceback" not in message
+            assert row(app, 0)[1] == "★", "the change should stay visible while it waits"
+            assert app.userdata.unsaved == 1 and shard.read_bytes() == before
+
+            app.check_userdata()  # the periodic retry, while the fault lasts: quiet
+            await pilot.press("j")
+            await pilot.pause()
+            assert app.is_running and papers.cursor == 1, "the reader stopped responding"
+            assert len([s for s, _ in shown if s == "error"]) == 1, f"retries were noisy: {shown}"
+
+        app.check_userdata()  # the fault cleared: the periodic retry saves the kept change
+        assert app.userdata.unsaved == 0
+        await pilot.press("x")  # and a later change is saved as usual
+        await pilot.pause()
+        assert len([s for s, _ in shown if s == "error"]) == 1
+    with UserData(profile_dir, "tester") as reopened:
+        assert reopened.get(first.key).starred and reopened.get(first.key).state == "later"
+        assert reopened.get(second.key).state == "skipped"
+
+
+@pytest.mark.xfail(strict=True, reason="tui/screens/main_actions.py action_edit_note's done() says "
+                   "'Note saved.' after apply() even when apply() reported a save error")
+async def test_a_note_that_could_not_be_saved_is_not_called_saved(make_app, profile_dir: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        shown = recorded_notifications(app, monkeypatch)
+        with disk_full(monkeypatch, profile_dir):
+            await pilot.press("n")
+            await pilot.pause()
+            for char in "kept":
+                await pilot.press(char)
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+        messages = [message for _, message in shown]
+        assert any("No space left on device" in m for m in messages), messages
+        assert "Note saved." not in messages, f"told the note was saved when it was not: {messages}"
+        assert app.userdata.get(app.main_screen.paper_list.current.key).note == "kept"
+        app.check_userdata()
+        assert app.userdata.unsaved == 0
