@@ -158,3 +158,15 @@ def test_scores_fall_with_rank_and_rank_of_finds_a_paper(engine):
         last = result.index(result.total - 1)
         assert result.rank_of(last) == result.total - 1
     assert engine.run("retrieval").rank_of(PAPERS.index(PAPERS[1])) is None
+
+
+def test_highlighting_a_huge_field_stays_quick():
+    import time
+
+    words = "word " * 200_000  # a megabyte
+    huge = paper("Huge " + words, (words,), words)
+    engine = SearchEngine([huge, PAPERS[0]])
+    start = time.perf_counter()
+    hit = engine.search("wor", limit=1)[0]
+    assert time.perf_counter() - start < 0.5
+    assert hit.spans["title"][0] == (5, 8) and hit.spans["abstract"][0] == (0, 3)

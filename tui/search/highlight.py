@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from tui.model import Paper, Span
 from tui.query import Query, Term, iter_words, normalise_word
+from tui.sanitize import DEFAULT_MAX_CHARS
 from tui.search.filters import find_phrase
 from tui.search.index import COMPOUND_RE
 from tui.search.matching import FIELDS_OF
 from tui.search.vocab import max_typos, typo_cost
 
-__all__ = ["highlight_spans"]
+__all__ = ["highlight_spans", "HIGHLIGHT_CHARS"]
+
+HIGHLIGHT_CHARS = DEFAULT_MAX_CHARS
+"""Only this much of a field is looked at: the reader never shows more of it, and a
+megabyte-long field would otherwise cost seconds every time its row is drawn."""
 
 
 
@@ -59,6 +64,7 @@ def highlight_spans(paper: Paper, query: Query) -> dict[str, tuple[Span, ...]]:
     for name, text in texts.items():
         if not text:
             continue
+        text = text[:HIGHLIGHT_CHARS]
         tokens = list(iter_words(text))
         words = [t for t in positive if t.kind == "word" and name in FIELDS_OF[t.field]]
         spans = _word_spans(text, tokens, words)
