@@ -170,3 +170,14 @@ def test_highlighting_a_huge_field_stays_quick():
     hit = engine.search("wor", limit=1)[0]
     assert time.perf_counter() - start < 0.5
     assert hit.spans["title"][0] == (5, 8) and hit.spans["abstract"][0] == (0, 3)
+
+
+def test_ranking_a_huge_title_stays_quick():
+    import time
+
+    words = "word " * 100_000
+    engine = SearchEngine([paper("Huge word list " + words), PAPERS[0]])
+    start = time.perf_counter()
+    assert engine.run("word list").total == 1
+    assert engine.run("huge word").total == 1
+    assert time.perf_counter() - start < 0.5

@@ -37,6 +37,8 @@ MAX_WORDS = 15
 """Words that count towards ranking (the 4-bit fields of the key)."""
 
 _MAX_GAP = 7
+_TITLE_WORDS = 64
+"""Title words looked at for proximity."""
 _FULL_SHIFT = 31
 
 _ALL_CODES = np.arange(256, dtype=np.uint32)
@@ -213,7 +215,8 @@ def top_positions(keys: np.ndarray, count: int) -> np.ndarray:
 def _title_hits(index: SearchIndex, docs: np.ndarray, words: list[WordCandidates]):
     """Each title's word positions per query word, for the given papers."""
     starts = index.title_offsets[docs]
-    lengths = index.title_offsets[docs + 1] - starts
+    # A title is a few dozen words; a pathological one must not make proximity quadratic.
+    lengths = np.minimum(index.title_offsets[docs + 1] - starts, _TITLE_WORDS)
     bounds = np.zeros(len(docs) + 1, dtype=np.int64)
     np.cumsum(lengths, out=bounds[1:])
     tokens = index.title_tokens[np.repeat(starts - bounds[:-1], lengths) + np.arange(bounds[-1])]
