@@ -13,6 +13,7 @@ from typing import Callable, Iterable
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
+from textual.worker import WorkerCancelled
 
 from tui.app import PaperTrayApp
 from tui.model import Paper
@@ -34,6 +35,13 @@ def steady_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
     """Cursors stay drawn instead of blinking, so screenshots never catch them mid-blink."""
     monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
     monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
+
+
+@pytest.fixture(autouse=True)
+def prompt_facets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Facet counts follow each search at once (not after a pause in typing), so what a
+    test sees does not depend on how fast the machine is."""
+    monkeypatch.setattr("tui.screens.main.FACETS_DELAY", 0.001)
 
 
 AppFactory = Callable[..., PaperTrayApp]
@@ -71,7 +79,10 @@ def app(make_app: AppFactory) -> PaperTrayApp:
 async def settle(pilot: Pilot) -> None:
     """Wait until indexing and searching are done and the screen has caught up."""
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:
+            pass  # a stale search was cancelled by a newer one, as it should be
         await pilot.pause()
 
 

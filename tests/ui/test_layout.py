@@ -45,6 +45,18 @@ async def test_narrow_terminal_stacks_list_over_detail_and_hides_filters(app):
         assert not screen.filter_pane.display
 
 
+async def test_medium_terminal_keeps_three_columns_for_list_and_detail(app):
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        screen = app.main_screen
+        assert not screen.filter_pane.display, "filters wait for f below 120 columns"
+        assert screen.paper_list.region.y == screen.detail.region.y
+        await pilot.press("f")
+        await pilot.pause()
+        assert screen.filter_pane.display
+        assert screen.filter_pane.region.right <= screen.paper_list.region.x
+
+
 async def test_f_hides_and_shows_the_filter_pane_on_wide_terminals(app):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from typing import Any
 
 from rich.text import Text
@@ -27,7 +28,7 @@ from tui.model import Paper
 from tui.screens.main_actions import PaperActions
 from tui.triage import Triage
 from tui.widgets.filter_pane import FilterPane
-from tui.widgets.paper_detail import PaperDetail
+from tui.widgets.paper_detail import ABSTRACT_LIMIT, AUTHORS_LIMIT, TITLE_LIMIT, PaperDetail
 from tui.widgets.paper_list import PaperList
 from tui.widgets.search_bar import SearchBar
 from tui.widgets.text import one_line
@@ -43,13 +44,28 @@ FACETS_DELAY = 0.3
 """Sort orders the engine knows, in the order ``O`` cycles through them."""
 
 
+def shown_part(paper: Paper) -> Paper:
+    """``paper`` cut to what the detail pane can show, so highlighting a 10 MB abstract
+    costs no more than highlighting the part on screen (the spans there are the same)."""
+    if (len(paper.title) <= TITLE_LIMIT and len(paper.abstract) <= ABSTRACT_LIMIT
+            and len(paper.authors) <= AUTHORS_LIMIT
+            and sum(map(len, paper.authors)) <= AUTHORS_LIMIT * 40):
+        return paper
+    return replace(paper, title=paper.title[: TITLE_LIMIT + 1],
+                   abstract=paper.abstract[: ABSTRACT_LIMIT + 1],
+                   authors=tuple(name[:200] for name in paper.authors[:AUTHORS_LIMIT]))
+
+
 class MainScreen(PaperActions, Screen):
     """Where a person spends the morning: find papers, read them, triage them."""
 
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide"), (160, "-huge")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (120, "-wide"), (160, "-huge")]
 
     BINDINGS = [
-        Binding("slash", "focus_search", "Search", id="search", tooltip="Type a query"),
+        # Search is not in the footer: the search bar's own "/" says it, and the footer
+        # needs the room on 80 columns for the triage keys, help and quit.
+        Binding("slash", "focus_search", "Search", show=False, id="search",
+                tooltip="Type a query"),
         Binding("s", "toggle_star", "Star", id="star", tooltip="Star or unstar the paper"),
         Binding("t", "edit_tags", "Tags", id="tags", tooltip="Add or remove tags"),
         Binding("n", "edit_note", "Note", id="note", tooltip="Write a Markdown note"),
@@ -134,6 +150,10 @@ class MainScreen(PaperActions, Screen):
         else:
             self.start_search()
 
+    def on_resize(self) -> None:
+        """Tighter footer on narrow terminals, so help and quit still fit."""
+        self.query_one(Footer).compact = self.size.width < 100
+
     @work(thread=True, exclusive=True, group="engine", exit_on_error=False)
     def _build_engine(self) -> None:
         from tui.search import SearchEngine
@@ -209,11 +229,10 @@ class MainScreen(PaperActions, Screen):
         """What an empty list says: why, and the way out."""
         if not len(self.store):
             return "The store is empty: open a file or folder of papers (papertray PATH)."
-        view = self.filter_pane.view
-        if view != "all":
-            label = self.filter_pane.summary
-            return f"Nothing in {label} matches. f: filters (All papers searches everything)."
-        return "No papers match. esc clears the search."
+        if self.filter_pane.qualifiers:
+            return (f"  Nothing in {self.filter_pane.summary} matches.\n"
+                    "  Try All papers in the filters (f).")
+        return "  No papers match.\n  esc clears the search."
 
     @on(SearchFailed)
     def _search_failed(self, message: SearchFailed) -> None:
@@ -252,6 +271,12 @@ class MainScreen(PaperActions, Screen):
     def _left_search(self, message: SearchBar.Left) -> None:
         self.paper_list.focus()
 
+    @on(FilterPane.Left)
+    def _left_filters(self, message: FilterPane.Left) -> None:
+        if self.has_class("-narrow"):  # there the pane covers the list: put it away
+            self.remove_class("-filters-toggled")
+        self.paper_list.focus()
+
     @on(FilterPane.Changed)
     def _filters_changed(self, message: FilterPane.Changed) -> None:
         self.start_search()
@@ -269,7 +294,7 @@ class MainScreen(PaperActions, Screen):
         """Fill the detail pane with ``paper`` and its matches for the current query."""
         spans = {}
         if paper is not None and self.engine is not None and self.result is not None:
-            spans = self.engine.highlight(paper, self.result.query)
+            spans = self.engine.highlight(shown_part(paper), self.result.query)
         self.detail.show(paper, self.userdata.get(paper.key) if paper else None, spans)
 
     # -- counts and refreshes --------------------------------------------------------------

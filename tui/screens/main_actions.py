@@ -139,6 +139,7 @@ class PaperActions:
                 self.drafts.pop(paper.key, None)
                 if result.text != saved:
                     self.apply("note", [paper], note=result.text)
+                    self.app.notify("Note saved.", markup=False)
             elif result.text != saved:
                 self.drafts[paper.key] = result.text
                 self.app.notify("Note not saved; n reopens your draft.", markup=False)
@@ -183,6 +184,7 @@ class PaperActions:
         elif text != saved:
             self.drafts.pop(paper.key, None)
             self.apply("note", [paper], note=text)
+            self.app.notify("Note saved.", markup=False)
 
     # -- undo ------------------------------------------------------------------------------
     def action_undo(self: "MainScreen") -> None:

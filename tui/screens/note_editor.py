@@ -16,6 +16,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static, TextArea
 
+from tui.sanitize import clean
 from tui.widgets.text import one_line
 
 __all__ = ["NoteEditor", "NoteResult"]
@@ -54,7 +55,10 @@ class NoteEditor(ModalScreen[NoteResult]):
         with Vertical(id="note-dialog", classes="dialog"):
             yield Static(Text(f"Note · {one_line(self.paper_title, 200)}", end=""),
                          classes="dialog-title")
-            yield TextArea(self.initial, id="note-text", soft_wrap=True, tab_behavior="indent")
+            # A note may come from another machine's file: its controls are made visible
+            # here, as everywhere else, rather than handed to the terminal by the TextArea.
+            yield TextArea(clean(self.initial, multiline=True, max_chars=None), id="note-text",
+                           soft_wrap=True, tab_behavior="indent")
             hint = "Markdown · ctrl+s saves · esc closes and keeps a draft"
             if self.is_draft:
                 hint = "Unsaved draft restored · " + hint

@@ -169,8 +169,12 @@ class FilterPane(OptionList):
             if not items:
                 continue
             yield self._heading(title)
+            seen: set[str] = set()
             for value, count in items:
                 option_id = f"{kind}:{value}"
+                if option_id in seen:
+                    continue  # one row per value, whatever the caller passed twice
+                seen.add(option_id)
                 label = f"#{value}" if kind == "tag" else value
                 yield self._row(option_id, label, count, chosen=option_id in self.chosen)
 
@@ -209,6 +213,10 @@ class FilterPane(OptionList):
                 f"{kind}:{value}")
         self._changed()
 
+    @dataclass
+    class Left(Message):
+        """The person is done with the filters (escape)."""
+
     def action_leave(self) -> None:
         """Return to the paper list."""
-        self.screen.query_one("#paper-list").focus()
+        self.post_message(self.Left())

@@ -18,7 +18,14 @@ from textual.widgets import Markdown, Static
 from tui.model import Annotation, Paper, Span
 from tui.widgets.text import component_text_style, highlighted, multi_line, one_line
 
-__all__ = ["PaperDetail"]
+__all__ = ["PaperDetail", "TITLE_LIMIT", "AUTHORS_LIMIT", "ABSTRACT_LIMIT"]
+
+TITLE_LIMIT = 2_000
+"""Characters of a title shown; the rest of a (hostile) giant title is cut."""
+AUTHORS_LIMIT = 100
+"""Authors shown; a paper with thousands (a physics collaboration) lists the first 100."""
+ABSTRACT_LIMIT = 20_000
+"""Characters of an abstract shown, pages and pages of it."""
 
 SAFE_LINK_SCHEMES = ("http://", "https://")
 """Links in a note that a click may open; anything else (file:, javascript:) is ignored."""
@@ -63,10 +70,10 @@ class PaperDetail(VerticalScroll, can_focus=True):
         abstract = self.query_one("#detail-abstract", Static)
         note = self.query_one("#detail-note", Markdown)
         self.set_class(paper is None, "-empty")
+        abstract.display = note.display = paper is not None
         if paper is None:
             head.update(Text("No paper selected", style="italic"))
-            abstract.update(Text(""))
-            note.update("")
+            self.query_one("#detail-note-label").display = False
             return
         annotation = annotation or Annotation(paper.key)
         head.update(self._head(paper, annotation, spans))
@@ -82,11 +89,11 @@ class PaperDetail(VerticalScroll, can_focus=True):
         match_style = self._match_style()
         text = Text(end="")
         text.append_text(highlighted(paper.title, spans.get("title", ()), match_style,
-                                     base="bold", limit=2000))
+                                     base="bold", limit=TITLE_LIMIT))
         if paper.authors:
             text.append("\n")
             text.append_text(highlighted(paper.authors_text, spans.get("authors", ()),
-                                         match_style, limit=5000))
+                                         match_style, limit=AUTHORS_LIMIT * 40))
         when = one_line(paper.date, 20) or str(paper.year or "")
         where = " · ".join(part for part in (one_line(paper.venue, 300), when) if part)
         if where:
@@ -119,7 +126,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
         if not paper.abstract:
             return Text("No abstract.", style="italic", end="")
         return highlighted(paper.abstract, spans.get("abstract", ()), self._match_style(),
-                           multiline=True, limit=20_000)
+                           multiline=True, limit=ABSTRACT_LIMIT)
 
     def _match_style(self) -> Style:
         return component_text_style(self, "paper-detail--match")

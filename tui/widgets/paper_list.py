@@ -85,7 +85,7 @@ class PaperList(ScrollView, can_focus=True):
                 tooltip="Move down one screen"),
         Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="list.page-up",
                 tooltip="Move up one screen"),
-        Binding("enter", "select", "Open", id="list.open",
+        Binding("enter", "select", "Open", show=False, id="list.open",
                 tooltip="Read the paper: move to the detail pane"),
     ]
 
@@ -280,10 +280,11 @@ class PaperList(ScrollView, can_focus=True):
         width = self._row_width
         base = self.rich_style
         if not len(self):
-            if y == 1:
-                text = Text(shorten(self.empty_message, width - 2), justify="center")
+            lines = self.empty_message.splitlines()
+            if 1 <= y <= len(lines):  # a line of space above, then the message
+                text = Text(shorten(one_line(lines[y - 1]), width - 2), end="")
                 text.stylize(self.get_component_rich_style("paper-list--empty"))
-                return Strip(text.render(self.app.console, ""), 0).adjust_cell_length(width, base)
+                return Strip(text.render(self.app.console, "")).adjust_cell_length(width, base)
             return Strip.blank(width, base)
         if rank >= len(self):
             return Strip.blank(width, base)

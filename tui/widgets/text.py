@@ -35,6 +35,11 @@ def shorten(text: str, limit: int) -> str:
     return text[: max(0, limit - 1)] + ELLIPSIS
 
 
+def cut_note(dropped: int) -> str:
+    """Said where a huge field stops being shown."""
+    return f"{ELLIPSIS} [{dropped:,} more characters]"
+
+
 def _safe(text: str, multiline: bool) -> str:
     # Tabs become spaces here: a tab's width depends on where it falls, which would
     # throw off every cell count after it.
@@ -49,8 +54,7 @@ def one_line(text: str, limit: int = 400) -> str:
 def multi_line(text: str, limit: int = 20_000) -> str:
     """A field shown as a paragraph (abstract, note): line breaks kept, length capped."""
     shown = _safe(text[:limit], True)
-    return shown + (f"{ELLIPSIS} [{len(text) - limit:,} more characters]"
-                    if len(text) > limit else "")
+    return shown + (cut_note(len(text) - limit) if len(text) > limit else "")
 
 
 def highlighted(raw: str, spans: Iterable[Span], match: Style | str, *,
@@ -72,8 +76,7 @@ def highlighted(raw: str, spans: Iterable[Span], match: Style | str, *,
         position = end
     text.append(_safe(cut[position:], multiline))
     if len(raw) > limit:
-        text.append(ELLIPSIS if not multiline
-                    else f"{ELLIPSIS} [{len(raw) - limit:,} more characters]")
+        text.append(ELLIPSIS if not multiline else cut_note(len(raw) - limit))
     return text
 
 
