@@ -179,3 +179,8 @@ def test_ranking_a_huge_title_stays_quick():
     start = time.perf_counter()
     assert engine.run("word list").total == 1  # 50,000 places for each word
     assert time.perf_counter() - start < 0.5
+
+
+def test_a_pasted_paragraph_is_searched_by_its_first_words(engine):
+    pasted = "Japanese SimCSE Technical Report " + " ".join(f"filler{i}" for i in range(300))
+    assert titles(engine, pasted)[0] == "Japanese SimCSE Technical Report"

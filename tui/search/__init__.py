@@ -224,6 +224,8 @@ class SearchEngine:
                 words = term.words
                 items.extend((w, term.open and i == len(words) - 1, False, term.field)
                              for i, w in enumerate(words))
+        # A pasted paragraph must not cost a byte per paper per word: the first words decide.
+        items = items[:MAX_WORDS]
         required, optional, words, keys = [], [], [], []
         many = len(items) > 1
         joined = self._joined_pairs(items)
