@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
 from tui.model import Annotation
+from tui.userdata import SaveError
 
 log = logging.getLogger(__name__)
 
@@ -102,9 +103,7 @@ class Triage:
                 self.userdata.update(key, title=title, **changes)
             else:
                 self.userdata.update_many(items, **changes)
-        except Exception as exc:  # SaveError: the change is kept in memory and retried
-            if type(exc).__name__ != "SaveError":
-                raise
+        except SaveError as exc:  # the change is kept in memory and retried by UserData
             error = str(exc)
         after = {key: self.userdata.get(key) for key, _ in items}
         step = Step(label, before, after)
@@ -133,9 +132,7 @@ class Triage:
         error = ""
         try:
             self.userdata.restore(values)
-        except Exception as exc:
-            if type(exc).__name__ != "SaveError":
-                raise
+        except SaveError as exc:
             error = str(exc)
         self._account(current, {key: self.userdata.get(key) for key in values})
         target.append(step)

@@ -26,6 +26,7 @@ from textual.worker import get_current_worker
 from tui.messages import AnnotationsChanged, EngineReady, SearchFailed, SearchFinished
 from tui.model import Paper
 from tui.screens.main_actions import PaperActions
+from tui.search import SearchCancelled
 from tui.triage import Triage
 from tui.widgets.filter_pane import FilterPane
 from tui.widgets.paper_detail import ABSTRACT_LIMIT, AUTHORS_LIMIT, TITLE_LIMIT, PaperDetail
@@ -156,7 +157,7 @@ class MainScreen(PaperActions, Screen):
 
     @work(thread=True, exclusive=True, group="engine", exit_on_error=False)
     def _build_engine(self) -> None:
-        from tui.search import SearchEngine
+        from tui.search import SearchEngine  # noqa: PLC0415 - only when none was given
 
         try:
             engine = SearchEngine(self.store)
@@ -196,7 +197,11 @@ class MainScreen(PaperActions, Screen):
         worker = get_current_worker()
         started = time.perf_counter()
         try:
-            result = self.engine.run(query, annotations=annotations, sort=sort)
+            # cancel: the engine gives up as soon as a newer search makes this one stale
+            result = self.engine.run(query, annotations=annotations, sort=sort,
+                                     cancel=lambda: worker.is_cancelled)
+        except SearchCancelled:
+            return
         except Exception as exc:  # a QueryError is one sentence; anything else is shown too
             if not worker.is_cancelled:
                 self.post_message(SearchFailed(generation, str(exc) or type(exc).__name__))

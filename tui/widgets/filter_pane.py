@@ -47,8 +47,10 @@ class FilterPane(OptionList):
     BINDINGS = [
         Binding("space", "select", "Toggle", id="filters.toggle",
                 tooltip="Apply or remove the highlighted filter"),
-        Binding("j", "cursor_down", "Down", show=False, id="filters.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="filters.up"),
+        Binding("j", "cursor_down", "Down", show=False, id="filters.down",
+                tooltip="Move to the next filter"),
+        Binding("k", "cursor_up", "Up", show=False, id="filters.up",
+                tooltip="Move to the previous filter"),
         Binding("escape", "leave", "Back to list", id="filters.back",
                 tooltip="Return to the paper list"),
     ]
