@@ -172,3 +172,15 @@ async def test_changes_from_another_instance_show_up(app, profile_dir):
         row = "".join(segment.text for segment in app.main_screen.paper_list.render_line(0))
         assert "★" in row and "#elsewhere" in row
         assert "#elsewhere" in str(app.main_screen.query_one("#detail-head").render())
+
+
+async def test_triaged_papers_stay_until_the_view_is_refreshed(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        papers = app.main_screen.paper_list
+        await pilot.press("r", "r")
+        assert len(papers) == 12, "the list does not jump while triaging"
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert len(papers) == 10
+        assert "10 of 12" in header(app)

@@ -92,6 +92,8 @@ class MainScreen(PaperActions, Screen):
                 tooltip="Show or hide the filter pane"),
         Binding("O", "cycle_sort", "Sort", show=False, id="sort",
                 tooltip="Sort by relevance, date, title or recently annotated"),
+        Binding("ctrl+r", "refresh_view", "Refresh", show=False, id="refresh",
+                tooltip="Run the search again, so papers triaged out of the view leave it"),
         Binding("escape", "clear_marks", "Clear marks", show=False, id="clear-marks",
                 tooltip="Forget the marks"),
     ]
@@ -159,8 +161,12 @@ class MainScreen(PaperActions, Screen):
     def _build_engine(self) -> None:
         from tui.search import SearchEngine  # noqa: PLC0415 - only when none was given
 
+        def progress(done: int, total: int) -> None:
+            message = f"Indexing {done:,} of {total:,} papers…"
+            self.app.call_from_thread(setattr, self.paper_list, "empty_message", message)
+
         try:
-            engine = SearchEngine(self.store)
+            engine = SearchEngine(self.store, progress=progress)
         except Exception as exc:  # the reader stays open and says why it cannot search
             log.exception("building the search index failed")
             self.app.call_from_thread(self._engine_failed, exc)

@@ -283,6 +283,12 @@ class PaperActions:
         elif self.focused is pane or self.focused is None:
             self.paper_list.focus()
 
+    def action_refresh_view(self: "MainScreen") -> None:
+        """Run the search again (triaged papers stay in view until then, so the cursor
+        never jumps under a person's hands)."""
+        current = self.paper_list.current
+        self.start_search(keep_key=current.key if current else None)
+
     def action_cycle_sort(self: "MainScreen") -> None:
         """Sort by the next order: relevance, date, title, recently annotated."""
         from tui.screens.main import SORTS
