@@ -127,6 +127,11 @@ class PaperList(ScrollView, can_focus=True):
         self.marked: set[str] = set()
         """Stable keys of the papers marked with space for a bulk action."""
 
+    def watch_empty_message(self) -> None:
+        """Show a new message (indexing progress, no matches) when the list is empty."""
+        if not len(self):
+            self.refresh()
+
     # -- data in ----------------------------------------------------------------------
     @property
     def results(self) -> Results | None:
