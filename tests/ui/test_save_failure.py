@@ -95,8 +95,6 @@ async def test_a_failed_save_is_one_clear_message_and_is_saved_when_the_fault_cl
         assert reopened.get(second.key).state == "skipped"
 
 
-@pytest.mark.xfail(strict=True, reason="tui/screens/main_actions.py action_edit_note's done() says "
-                   "'Note saved.' after apply() even when apply() reported a save error")
 async def test_a_note_that_could_not_be_saved_is_not_called_saved(make_app, profile_dir: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     app = make_app()

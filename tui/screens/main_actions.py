@@ -139,7 +139,8 @@ class PaperActions:
                 self.drafts.pop(paper.key, None)
                 if result.text != saved:
                     self.apply("note", [paper], note=result.text)
-                    self.app.notify("Note saved.", markup=False)
+                    if not self.userdata.unsaved:  # a failed save was already reported
+                        self.app.notify("Note saved.", markup=False)
             elif result.text != saved:
                 self.drafts[paper.key] = result.text
                 self.app.notify("Note not saved; n reopens your draft.", markup=False)
@@ -184,7 +185,8 @@ class PaperActions:
         elif text != saved:
             self.drafts.pop(paper.key, None)
             self.apply("note", [paper], note=text)
-            self.app.notify("Note saved.", markup=False)
+            if not self.userdata.unsaved:  # a failed save was already reported
+                self.app.notify("Note saved.", markup=False)
 
     # -- undo ------------------------------------------------------------------------------
     def action_undo(self: "MainScreen") -> None:
