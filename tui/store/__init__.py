@@ -25,7 +25,8 @@ from tui.store import jsonl
 from tui.store.detect import detect_format, iter_store_files
 from tui.store.reading import UnreadableFile
 
-__all__ = ["Store", "open_store", "sample_path", "merge_papers", "READERS", "MAX_PROBLEMS_PER_FILE"]
+__all__ = ["Store", "open_store", "sample_path", "merge_papers", "read_file", "READERS",
+           "MAX_PROBLEMS_PER_FILE"]
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +67,8 @@ def sample_path() -> Path:
 class Store:
     """Papers read from one or more files, merged, in reading order.
 
-    A plain list inside; a later compact variant may implement the same interface."""
+    A plain list inside; :class:`tui.store.compact.CompactStore` implements the same
+    interface over the on-disk cache for big stores."""
 
     def __init__(self, papers: list[Paper], *, paths: tuple[Path, ...] = (), label: str = "",
                  problems: list[Problem] | None = None,
@@ -153,9 +155,12 @@ def _expand(given: list[Path], problems: list[Problem]) -> list[Path]:
 
 
 def open_store(paths: str | PathLike[str] | Iterable[str | PathLike[str]] | None = None, *,
-               progress: ProgressCallback | None = None) -> Store:
+               progress: ProgressCallback | None = None, cache: bool | None = None) -> Store:
     """Open files and folders of papers (None: the bundled sample). Never raises for bad
-    input: whatever cannot be read is in ``store.problems``."""
+    input: whatever cannot be read is in ``store.problems``.
+
+    ``cache``: True reads through the on-disk cache (:mod:`tui.store.cache`), False never
+    does, None (the default) does for stores big enough to gain from it."""
     given = _as_paths(paths)
     problems: list[Problem] = []
     files = _expand(given, problems)
@@ -165,31 +170,58 @@ def open_store(paths: str | PathLike[str] | Iterable[str | PathLike[str]] | None
             sizes[file] = file.stat().st_size
         except OSError:
             sizes[file] = 0
+    label = _label(given, paths is None)
+    if cache is not False:
+        from tui.store import cache as store_cache
+
+        if cache or store_cache.worth_caching(sum(sizes.values())):
+            opened = store_cache.open_cached(given, files, sizes, problems, label, progress)
+            if opened is not None:
+                return opened
+    return _open_plain(given, files, sizes, problems, label, progress)
+
+
+def _open_plain(given: list[Path], files: list[Path], sizes: dict[Path, int],
+                problems: list[Problem], label: str, progress: ProgressCallback | None) -> Store:
+    """Read every file into memory: the way for small stores."""
     total = sum(sizes.values())
     papers: list[Paper] = []
     index: dict[str, int] = {}
     counts: dict[str, int] = {}
+
+    def add(paper: Paper) -> None:
+        position = index.get(paper.key)
+        if position is None:
+            index[paper.key] = len(papers)
+            papers.append(paper)
+        else:
+            papers[position] = merge_papers(papers[position], paper)
+
     done = 0
     if progress is not None:
         progress(0, total)
     for file in files:
-        base = done
-
-        def file_progress(read: int, base: int = base) -> None:
-            if progress is not None:
-                progress(min(base + read, total), total)
-
-        counts[str(file)] = _read_file(file, papers, index, problems, file_progress)
-        done = base + sizes[file]
+        counts[str(file)] = read_file(file, add, problems, _file_progress(progress, done, total))
+        done += sizes[file]
         if progress is not None:
             progress(done, total)
-    return Store(papers, paths=tuple(given), label=_label(given, paths is None),
-                 problems=problems, source_counts=counts)
+    return Store(papers, paths=tuple(given), label=label, problems=problems,
+                 source_counts=counts)
 
 
-def _read_file(path: Path, papers: list[Paper], index: dict[str, int],
-               problems: list[Problem], progress: Callable[[int], None]) -> int:
-    """Read one file into ``papers`` (merging by key); return how many papers it gave."""
+def _file_progress(progress: ProgressCallback | None, base: int, total: int) -> Callable[[int], None]:
+    """Progress of one file (bytes read in it) as progress of the whole store."""
+    def file_progress(read: int) -> None:
+        if progress is not None:
+            progress(min(base + read, total), total)
+
+    return file_progress
+
+
+def read_file(path: Path, add: Callable[[Paper], None], problems: list[Problem],
+              progress: Callable[[int], None] | None = None) -> int:
+    """Read one file, handing each paper to ``add`` and appending what is wrong to
+    ``problems``; return how many papers it gave. Never raises for bad input."""
     name = str(path)
     count = 0
     file_problems = 0
@@ -209,12 +241,7 @@ def _read_file(path: Path, papers: list[Paper], index: dict[str, int],
                     problems.append(item)
                 continue
             count += 1
-            position = index.get(item.key)
-            if position is None:
-                index[item.key] = len(papers)
-                papers.append(item)
-            else:
-                papers[position] = merge_papers(papers[position], item)
+            add(item)
     except UnreadableFile as error:
         problems.append(Problem(name, None, str(error)))
     except OSError as error:

@@ -1,0 +1,223 @@
+"""The store cache: a big store is parsed once, then read back from compact shards.
+
+Every test forces the cache on small generated stores (the real threshold is a few MB),
+and checks what a person would notice: the same papers, problems and search results as
+a direct read, files re-read only when they changed, and damaged cache files rebuilt.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+import tui.store as store_module
+from tui.bench.synthetic import write_jsonl
+from tui.model import Paper
+from tui.search import SearchEngine
+from tui.search.cached import index_path, load_index, open_engine
+from tui.store import Store, open_store
+from tui.store import cache as store_cache
+from tui.store.compact import CompactStore
+from tui.store.container import FORMAT_VERSION
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> Counter:
+    """Counts how often each file is parsed."""
+    counter: Counter = Counter()
+    real = store_module.read_file
+
+    def counting(path, *args, **kwargs):
+        counter[Path(path).name] += 1
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(store_module, "read_file", counting)
+    return counter
+
+
+@pytest.fixture
+def three_files(tmp_path: Path) -> list[Path]:
+    """Three JSON Lines files; the second repeats 50 papers of the first with more fields."""
+    folder = tmp_path / "store"
+    first = write_jsonl(folder / "a.jsonl", 300, seed=1)
+    lines = first.read_text(encoding="utf-8").splitlines()
+    repeats = []
+    for line in lines[:50]:
+        record = json.loads(line)
+        record.update({"journal-ref": "Journal of Repeats 7", "doi": "10.1/" + record["id"]})
+        repeats.append(json.dumps(record))
+    second = folder / "b.jsonl"
+    second.write_text("\n".join(repeats) + "\nnot json at all\n", encoding="utf-8")
+    third = write_jsonl(folder / "c.jsonl", 200, seed=2)
+    return [first, second, third]
+
+
+def _same(cached: Store, plain: Store) -> None:
+    assert isinstance(cached, CompactStore) and not isinstance(plain, CompactStore)
+    assert len(cached) == len(plain)
+    assert list(cached) == list(plain.papers)  # every field of every paper, in order
+    assert [cached[i] for i in range(0, len(plain), 7)] == list(plain.papers[::7])
+    assert cached.problems == plain.problems
+    assert cached.source_counts == plain.source_counts
+    assert cached.label == plain.label
+    for i in range(0, len(plain), 11):
+        assert cached.index_of(plain[i].key) == i
+        assert cached.get(plain[i].key) == plain[i]
+
+
+def test_cached_store_gives_the_same_papers_problems_and_searches(three_files: list[Path]) -> None:
+    plain = open_store(three_files, cache=False)
+    cold = open_store(three_files, cache=True)
+    warm = open_store(three_files, cache=True)
+    _same(cold, plain)
+    _same(warm, plain)
+    assert any(p.venue == "Journal of Repeats 7" for p in plain)  # merged from b.jsonl
+    assert [p.line for p in warm.problems] == [51]
+    assert warm.index_of("arxiv:0000.00000") is None and warm.get("nope") is None
+    engine = SearchEngine(plain)
+    cached_engine = open_engine(warm)
+    for query in ("contrastive learning", "year:2020..2023 model", '"sentence embeddings"',
+                  "abs:retrieval", "venue:repeats", "-cat:cs.CL learning"):
+        expected = [h.paper for h in engine.search(query, limit=20)]
+        assert [h.paper for h in cached_engine.search(query, limit=20)] == expected, query
+
+
+def test_second_open_parses_nothing(three_files: list[Path], reads: Counter) -> None:
+    open_store(three_files, cache=True)
+    assert reads == {"a.jsonl": 1, "b.jsonl": 1, "c.jsonl": 1}
+    reads.clear()
+    store = open_store(three_files, cache=True)
+    assert reads == {} and len(store) == len(open_store(three_files, cache=False))
+
+
+def test_touching_one_file_parses_that_file_alone(three_files: list[Path], reads: Counter) -> None:
+    before = open_store(three_files, cache=True)
+    reads.clear()
+    third = three_files[2]
+    with third.open("a", encoding="utf-8") as out:
+        out.write(json.dumps({"title": "A Paper Added Later", "year": 2024}) + "\n")
+    stat = third.stat()
+    os.utime(third, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    after = open_store(three_files, cache=True)
+    assert reads == {"c.jsonl": 1}
+    assert len(after) == len(before) + 1 and after[-1].title == "A Paper Added Later"
+    assert after.signature != before.signature
+    reads.clear()
+    # Same size and content, new time: still re-read (the time is part of the key).
+    os.utime(three_files[0], ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000))
+    open_store(three_files, cache=True)
+    assert reads == {"a.jsonl": 1}
+
+
+def _shard_of(path: Path) -> Path:
+    return store_cache.shard_path(path.resolve())
+
+
+def _damage_truncate(cache_file: Path) -> None:
+    data = cache_file.read_bytes()
+    cache_file.write_bytes(data[: len(data) // 2])
+
+
+def _damage_middle(cache_file: Path) -> None:
+    data = bytearray(cache_file.read_bytes())
+    middle = len(data) // 3
+    data[middle:middle + 64] = os.urandom(64)
+    cache_file.write_bytes(bytes(data))
+
+
+def _damage_garbage(cache_file: Path) -> None:
+    cache_file.write_bytes(os.urandom(cache_file.stat().st_size))
+
+
+def _damage_version(cache_file: Path) -> None:
+    data = cache_file.read_bytes()
+    old = f'"version": {FORMAT_VERSION}'.encode()
+    assert old in data
+    # Same length, valid header checksum is recomputed: only the version differs.
+    import struct
+    import zlib
+
+    tail = struct.Struct("<8sQQI4x")
+    magic, offset, length, _ = tail.unpack(data[-tail.size:])
+    header = data[offset:offset + length].replace(old, f'"version": {FORMAT_VERSION + 1}'.encode())
+    cache_file.write_bytes(data[:offset] + header
+                           + tail.pack(magic, offset, len(header), zlib.crc32(header)))
+
+
+def _damage_empty(cache_file: Path) -> None:
+    cache_file.write_bytes(b"")
+
+
+DAMAGE = [_damage_truncate, _damage_middle, _damage_garbage, _damage_version, _damage_empty]
+
+
+@pytest.mark.parametrize("damage", DAMAGE, ids=lambda f: f.__name__.removeprefix("_damage_"))
+def test_a_damaged_shard_is_parsed_again_not_trusted(three_files: list[Path], reads: Counter,
+                                                      damage) -> None:
+    plain = open_store(three_files, cache=False)
+    open_store(three_files, cache=True)
+    reads.clear()
+    damage(_shard_of(three_files[0]))
+    store = open_store(three_files, cache=True)
+    assert reads == {"a.jsonl": 1}
+    _same(store, plain)
+    reads.clear()
+    _same(open_store(three_files, cache=True), plain)  # and the rebuilt one is used again
+    assert reads == {}
+
+
+@pytest.mark.parametrize("damage", DAMAGE, ids=lambda f: f.__name__.removeprefix("_damage_"))
+def test_a_damaged_index_is_rebuilt_not_trusted(three_files: list[Path], damage) -> None:
+    store = open_store(three_files, cache=True)
+    expected = [h.paper for h in open_engine(store).search("learning model", limit=30)]
+    where = index_path(store)
+    assert where is not None and load_index(store) is not None
+    damage(where)
+    assert load_index(store) is None
+    engine = open_engine(store)  # rebuilt and saved again
+    assert [h.paper for h in engine.search("learning model", limit=30)] == expected
+    assert load_index(store) is not None
+
+
+def test_an_unusual_paper_survives_the_cache_exactly(tmp_path: Path) -> None:
+    """Separators, empty names, lone surrogates and long text come back as they went in."""
+    odd = [
+        Paper(key="title:000000000001", title="Odd \x1f title \x1e here", authors=("", "B"),
+              year=-5, abstract="x" * 200_000, categories=("a\x1eb",), source="elsewhere:3"),
+        Paper(key="title:000000000002", title="Surrogate \udc80 kept", authors=("Ann Lee",),
+              year=None, abstract="", source="no line"),
+    ]
+    from tui.store.shard import Shard, ShardWriter
+
+    where = tmp_path / "odd.ptc"
+    writer = ShardWriter(where, "file.txt", {})
+    for paper in odd:
+        writer.add(paper)
+    writer.commit(True, [])
+    shard = Shard(where, "file.txt")
+    assert [shard.paper(0), shard.paper(1)] == odd
+    assert list(shard.papers(0, 2)) == odd
+
+
+def test_small_stores_skip_the_cache_and_big_ones_use_it(tmp_path: Path, monkeypatch) -> None:
+    small = write_jsonl(tmp_path / "small.jsonl", 50, seed=4)
+    assert not isinstance(open_store(small), CompactStore)
+    assert not (store_cache.root() / "shards").exists()
+    monkeypatch.setattr(store_cache, "CACHE_MIN_BYTES", 1000)
+    assert isinstance(open_store(small), CompactStore)
+    assert isinstance(open_store(small, cache=False), Store)
+    assert not isinstance(open_store(small, cache=False), CompactStore)
+
+
+def test_an_unwritable_cache_folder_reads_the_files_directly(three_files: list[Path],
+                                                             monkeypatch) -> None:
+    blocker = Path(os.environ["PAPERTRAY_CACHE_DIR"])
+    blocker.parent.mkdir(parents=True, exist_ok=True)
+    blocker.write_text("a file where the cache folder should be")
+    store = open_store(three_files, cache=True)
+    assert not isinstance(store, CompactStore)
+    assert len(store) == 499 and [p.line for p in store.problems] == [51]

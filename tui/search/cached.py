@@ -1,0 +1,94 @@
+"""The search index of a cached store, saved next to its shards and reused.
+
+Building the index of a million papers takes about a minute; loading it back takes well
+under a second. The index file is named after the store's signature (every file's path,
+size and modification time, and the reader code) and the indexing code, so any change to
+the files or the code makes a new index; a damaged file is rebuilt (see
+:mod:`tui.store.container`). Stores that are not cached (small ones) are indexed in memory
+each time: that takes well under a second for them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from pathlib import Path
+from typing import Any, Callable
+
+from tui.search import SearchEngine
+from tui.search.index import SearchIndex
+from tui.store.cache import code_version, prune, root
+from tui.store.container import CacheDamaged, Container, ContainerWriter
+
+__all__ = ["open_engine", "load_index", "save_index", "index_path"]
+
+log = logging.getLogger(__name__)
+
+KIND = "index"
+
+
+def index_path(store: Any) -> Path | None:
+    """Where the index of ``store`` is cached (None: the store is not a cached one)."""
+    signature = getattr(store, "signature", None)
+    if not signature:
+        return None
+    version = code_version("search", "query.py")
+    name = hashlib.sha1(f"{signature}\x00{version}".encode()).hexdigest()[:24]
+    return root() / "index" / f"{name}.ptc"
+
+
+def load_index(store: Any) -> SearchIndex | None:
+    """The cached index of ``store``, checked, or None when there is none usable."""
+    where = index_path(store)
+    if where is None:
+        return None
+    try:
+        box = Container(where, KIND)
+        if box.meta.get("n_docs") != len(store):
+            raise CacheDamaged("paper count differs from the store's")
+        index = SearchIndex.from_arrays(box.arrays())
+        if index.n_docs != len(store) or len(index.title_offsets) != len(store) + 1:
+            raise CacheDamaged("index arrays do not fit the store")
+        for name in ("title", "authors", "abstract"):
+            if len(index.field(name).offsets) != len(index.vocab) + 1:
+                raise CacheDamaged(f"{name} postings do not fit the vocabulary")
+    except FileNotFoundError:
+        return None
+    except (CacheDamaged, OSError, ValueError, KeyError, UnicodeDecodeError) as error:
+        log.info("index cache of %s not used: %s", getattr(store, "label", store), error)
+        return None
+    try:
+        os.utime(where)  # remembered as recently used, so pruning keeps it
+    except OSError:
+        pass
+    return index
+
+
+def save_index(store: Any, index: SearchIndex) -> bool:
+    """Cache the index of ``store``; False when it could not be written (disk full,
+    read-only cache folder): the next start then indexes again, nothing worse."""
+    where = index_path(store)
+    if where is None:
+        return False
+    try:
+        with ContainerWriter(where, KIND) as out:
+            out.meta["n_docs"] = index.n_docs
+            for name, values in index.to_arrays().items():
+                out.array(name, values)
+    except OSError as error:
+        log.warning("the search index could not be cached: %s", error)
+        return False
+    prune()
+    return True
+
+
+def open_engine(store: Any, *, progress: Callable[[int, int], None] | None = None) -> SearchEngine:
+    """A search engine over ``store``: its cached index when there is one, else a new
+    index (saved for next time when the store is cached)."""
+    index = load_index(store)
+    if index is not None:
+        return SearchEngine(store, index=index)
+    engine = SearchEngine(store, progress=progress)
+    save_index(store, engine.index)
+    return engine

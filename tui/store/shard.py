@@ -1,0 +1,225 @@
+"""One file's papers in compact form: the cache of a parsed file.
+
+A shard holds the papers of one file as read, before merging, in reading order:
+
+- ``keys``: every stable key in one UTF-8 blob with offsets, kept in memory (lookups by
+  key check it), and ``key_hash``, a 64-bit hash of each key for sorting and merging;
+- ``rows``: the other short fields of each paper (title, authors, year, venue, ids,
+  categories, date, citekey, type, source) as one encoded row, read on demand;
+- ``abstracts``: read on demand, for the detail pane and phrase checks.
+
+Problems found while reading the file are kept in the header, so a cached file reports
+the same problems as a parsed one.
+"""
+
+from __future__ import annotations
+
+import json
+from array import array
+from hashlib import blake2b
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tui.model import Paper, Problem
+from tui.store.container import CacheDamaged, Container, ContainerWriter
+
+__all__ = ["ShardWriter", "Shard", "key_hash", "KIND"]
+
+KIND = "shard"
+_FIELD = "\x1f"
+_ITEM = "\x1e"
+_JSON_ROW = "\x00"
+"""Marks a row stored as JSON because a field holds a separator (never seen in cleaned
+text, but the cache must give back exactly what was read, whatever it was)."""
+_ENCODING = ("utf-8", "surrogatepass")
+
+
+def key_hash(key: str) -> int:
+    """The 64-bit hash of a stable key used for sorting and merging (same on every run)."""
+    return int.from_bytes(blake2b(key.encode(*_ENCODING), digest_size=8).digest(), "little")
+
+
+def _safe(text: str) -> bool:
+    return _FIELD not in text and _ITEM not in text
+
+
+def _encode_row(paper: Paper, name: str) -> bytes:
+    """The short fields of ``paper`` as one row (the source relative to the file name)."""
+    source = paper.source
+    relative = source.startswith(name) and source[len(name):len(name) + 1] == ":"
+    source = ("r" + source[len(name):]) if relative else ("a" + source)
+    year = "" if paper.year is None else str(paper.year)
+    lists = (paper.authors, paper.categories)
+    fields = (paper.title, year, paper.venue, paper.doi, paper.arxiv, paper.url,
+              paper.date, paper.citekey, paper.entry_type, source)
+    simple = (all(_safe(f) for f in fields) and isinstance(paper.year, (int, type(None)))
+              and all(item and _safe(item) for items in lists for item in items))
+    if simple:
+        text = _FIELD.join((fields[0], _ITEM.join(paper.authors), *fields[1:],
+                            _ITEM.join(paper.categories)))
+    else:
+        text = _JSON_ROW + json.dumps([fields[0], list(paper.authors), *fields[1:],
+                                       list(paper.categories)], ensure_ascii=False)
+    return text.encode(*_ENCODING)
+
+
+def _decode_row(key: str, row: bytes, abstract: str, name: str) -> Paper:
+    text = row.decode(*_ENCODING)
+    if text.startswith(_JSON_ROW):
+        parts: list[Any] = json.loads(text[1:])
+        authors, categories = tuple(parts[1]), tuple(parts[11])
+    else:
+        parts = text.split(_FIELD)
+        authors = tuple(parts[1].split(_ITEM)) if parts[1] else ()
+        categories = tuple(parts[11].split(_ITEM)) if parts[11] else ()
+    if len(parts) != 12:
+        raise CacheDamaged("a cached paper has the wrong number of fields")
+    title, _, year, venue, doi, arxiv, url, date, citekey, entry_type, source, _ = parts
+    source = (name + source[1:]) if source[:1] == "r" else source[1:]
+    return Paper(key=key, title=title, authors=authors, year=int(year) if year else None,
+                 venue=venue, abstract=abstract, doi=doi, arxiv=arxiv, url=url,
+                 categories=categories, date=date, citekey=citekey, entry_type=entry_type,
+                 source=source)
+
+
+class ShardWriter:
+    """Collects a file's papers and problems as they are read, then writes the shard.
+
+    Rows and keys are kept in memory (about 250 bytes a paper); abstracts, the bulk,
+    stream straight into the cache file."""
+
+    def __init__(self, path: Path, name: str, meta: dict[str, Any]) -> None:
+        self.name = name
+        self._out = ContainerWriter(path, KIND)
+        self._out.meta.update(meta, name=name)
+        self._abstracts = self._out.blob("abstracts")
+        # bytearrays and arrays of ints, not lists of objects: a million small bytes
+        # objects would cost 40 bytes each on top of their text.
+        self._abstract_ends = array("Q")
+        self._rows = bytearray()
+        self._row_ends = array("Q")
+        self._keys = bytearray()
+        self._key_ends = array("Q")
+        self._hashes = array("Q")
+
+    def add(self, paper: Paper) -> None:
+        """Append one paper, as read."""
+        key = paper.key.encode(*_ENCODING)
+        self._keys += key
+        self._key_ends.append(len(self._keys))
+        self._hashes.append(int.from_bytes(blake2b(key, digest_size=8).digest(), "little"))
+        self._rows += _encode_row(paper, self.name)
+        self._row_ends.append(len(self._rows))
+        self._abstracts.write(paper.abstract.encode(*_ENCODING))
+        self._abstract_ends.append(self._abstracts.length)
+
+    def __len__(self) -> int:
+        return len(self._key_ends)
+
+    def commit(self, complete: bool, problems: list[Problem]) -> None:
+        """Write everything out and move the file into place; ``complete`` is False when
+        the read was cut short by the system (the shard is then not reused)."""
+        out = self._out
+        out.meta.update(count=len(self), complete=complete,
+                        problems=[[p.line, p.message] for p in problems])
+        out.array("abstract_offsets", _offsets(self._abstract_ends))
+        out.blob("rows").write(self._rows)
+        out.array("row_offsets", _offsets(self._row_ends))
+        out.array("keys", np.frombuffer(self._keys, dtype=np.uint8))
+        out.array("key_offsets", _offsets(self._key_ends))
+        hashes = np.frombuffer(self._hashes, dtype=np.uint64)
+        out.array("key_hash", hashes)
+        out.array("key_order", np.argsort(hashes, kind="stable").astype(np.uint32))
+        out.commit()
+        self._rows, self._keys = bytearray(), bytearray()
+
+    def abort(self) -> None:
+        """Drop the shard being written."""
+        self._out.abort()
+
+
+def _offsets(ends: array) -> np.ndarray:
+    """``[0, *ends]`` in the smallest unsigned type that holds them."""
+    last = ends[-1] if ends else 0
+    dtype = np.uint32 if last < 2**32 else np.uint64
+    offsets = np.zeros(len(ends) + 1, dtype=dtype)
+    offsets[1:] = np.frombuffer(ends, dtype=np.uint64)
+    return offsets
+
+
+class Shard:
+    """A cached file's papers, read on demand."""
+
+    def __init__(self, path: Path, name: str) -> None:
+        """Open the shard at ``path``; ``name`` is the file name to use in sources and
+        problems (the file may have been opened under another name before)."""
+        box = Container(path, KIND)
+        self.path = path
+        self.meta = box.meta
+        self.name = name
+        self.count = int(self.meta.get("count", -1))
+        self.key_hash = box.array("key_hash")
+        """The 64-bit hash of each paper's key, in reading order..."""
+        self.key_order = box.array("key_order").astype(np.int64)
+        """...and the rows in ascending hash order (stable), for merging and lookups."""
+        self._keys = box.array("keys").tobytes()
+        self._key_offsets = box.array("key_offsets").astype(np.int64)
+        self._row_offsets = box.array("row_offsets").astype(np.int64)
+        self._abstract_offsets = box.array("abstract_offsets").astype(np.int64)
+        self._rows = box.blob("rows")
+        self._abstracts = box.blob("abstracts")
+        # Checked in full now, so damage anywhere means parsing again, not a failure later.
+        self._rows.check_all()
+        self._abstracts.check_all()
+        n = self.count
+        if not (len(self.key_hash) == len(self.key_order) == n and len(self._key_offsets) == len(self._row_offsets)
+                == len(self._abstract_offsets) == n + 1):
+            raise CacheDamaged(f"{path.name}: column lengths disagree")
+        for offsets, length in ((self._key_offsets, len(self._keys)),
+                                (self._row_offsets, self._rows.length),
+                                (self._abstract_offsets, self._abstracts.length)):
+            if offsets[0] != 0 or offsets[-1] != length or np.any(np.diff(offsets) < 0):
+                raise CacheDamaged(f"{path.name}: offsets out of order")
+        if n and (self.key_order.min() < 0 or self.key_order.max() >= n):
+            raise CacheDamaged(f"{path.name}: key order out of range")
+        # Memoryviews give plain ints, several times cheaper per paper than numpy scalars.
+        self._key_ends = memoryview(self._key_offsets)
+        self._row_ends = memoryview(self._row_offsets)
+        self._abstract_ends = memoryview(self._abstract_offsets)
+
+    @property
+    def problems(self) -> list[Problem]:
+        """The problems found when the file was read."""
+        return [Problem(self.name, line, message) for line, message in self.meta.get("problems", [])]
+
+    def key(self, row: int) -> str:
+        """The stable key of the paper at ``row``."""
+        return self._keys[self._key_ends[row]:self._key_ends[row + 1]].decode(*_ENCODING)
+
+    def paper(self, row: int) -> Paper:
+        """The paper at ``row``, with its abstract."""
+        rows, abstracts = self._row_ends, self._abstract_ends
+        return _decode_row(
+            self.key(row), self._rows.read(rows[row], rows[row + 1]),
+            self._abstracts.read(abstracts[row], abstracts[row + 1]).decode(*_ENCODING),
+            self.name)
+
+    def papers(self, start: int, stop: int, rows: np.ndarray | None = None) -> Iterator[Paper]:
+        """Papers ``start..stop`` (or only ``rows``, ascending within that range), read in
+        one go per field: the way to walk many papers."""
+        if start >= stop:
+            return
+        row_base, abstract_base = int(self._row_offsets[start]), int(self._abstract_offsets[start])
+        row_data = self._rows.read(row_base, int(self._row_offsets[stop]))
+        abstract_data = self._abstracts.read(abstract_base, int(self._abstract_offsets[stop]))
+        row_ends = (self._row_offsets[start:stop + 1] - row_base).tolist()
+        abstract_ends = (self._abstract_offsets[start:stop + 1] - abstract_base).tolist()
+        wanted = range(start, stop) if rows is None else rows.tolist()
+        for row in wanted:
+            i = row - start
+            abstract = abstract_data[abstract_ends[i]:abstract_ends[i + 1]].decode(*_ENCODING)
+            yield _decode_row(self.key(row), row_data[row_ends[i]:row_ends[i + 1]], abstract,
+                              self.name)
