@@ -43,9 +43,10 @@ def _parse(session: Session, text: str) -> Query:
 
 
 def _engine(store: Store) -> SearchEngine:
-    from tui.search import SearchEngine
+    """The store's search engine; a big (cached) store's index comes from the cache."""
+    from tui.search.cached import open_engine
 
-    return SearchEngine(store)
+    return open_engine(store)
 
 
 def _every_match(session: Session, store: Store, text: str,
@@ -161,7 +162,7 @@ def export(session: Session) -> int:
     if args.query is not None and args.query.strip():
         papers = _every_match(session, store, args.query, notes)
     else:
-        papers = list(store.papers)
+        papers = store.papers  # walked once while writing: a big store is never all in memory
     if output is None:
         write_papers(papers, fmt, sys.stdout, notes)
         return 0

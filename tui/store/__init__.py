@@ -155,12 +155,15 @@ def _expand(given: list[Path], problems: list[Problem]) -> list[Path]:
 
 
 def open_store(paths: str | PathLike[str] | Iterable[str | PathLike[str]] | None = None, *,
-               progress: ProgressCallback | None = None, cache: bool | None = None) -> Store:
+               progress: ProgressCallback | None = None, cache: bool | None = None,
+               watch: Callable[[Paper], None] | None = None) -> Store:
     """Open files and folders of papers (None: the bundled sample). Never raises for bad
     input: whatever cannot be read is in ``store.problems``.
 
     ``cache``: True reads through the on-disk cache (:mod:`tui.store.cache`), False never
-    does, None (the default) does for stores big enough to gain from it."""
+    does, None (the default) does for stores big enough to gain from it. ``watch`` sees
+    each paper as it is parsed (before merging), so a reader can show the first ones
+    while the rest are read; papers that come from the cache are not parsed, not seen."""
     given = _as_paths(paths)
     problems: list[Problem] = []
     files = _expand(given, problems)
@@ -175,14 +178,15 @@ def open_store(paths: str | PathLike[str] | Iterable[str | PathLike[str]] | None
         from tui.store import cache as store_cache
 
         if cache or store_cache.worth_caching(sum(sizes.values())):
-            opened = store_cache.open_cached(given, files, sizes, problems, label, progress)
+            opened = store_cache.open_cached(given, files, sizes, problems, label, progress, watch)
             if opened is not None:
                 return opened
-    return _open_plain(given, files, sizes, problems, label, progress)
+    return _open_plain(given, files, sizes, problems, label, progress, watch)
 
 
 def _open_plain(given: list[Path], files: list[Path], sizes: dict[Path, int],
-                problems: list[Problem], label: str, progress: ProgressCallback | None) -> Store:
+                problems: list[Problem], label: str, progress: ProgressCallback | None,
+                watch: Callable[[Paper], None] | None) -> Store:
     """Read every file into memory: the way for small stores."""
     total = sum(sizes.values())
     papers: list[Paper] = []
@@ -190,6 +194,8 @@ def _open_plain(given: list[Path], files: list[Path], sizes: dict[Path, int],
     counts: dict[str, int] = {}
 
     def add(paper: Paper) -> None:
+        if watch is not None:
+            watch(paper)
         position = index.get(paper.key)
         if position is None:
             index[paper.key] = len(papers)

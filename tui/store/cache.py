@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from tui import paths as app_paths
-from tui.model import Problem
+from tui.model import Paper, Problem
 from tui.store.container import CacheDamaged, Container
 from tui.store.shard import Shard, ShardWriter
 
@@ -98,8 +98,8 @@ def _load_shard(file: Path, signature: dict[str, object]) -> Shard | None:
     return shard
 
 
-def _build_shard(file: Path, signature: dict[str, object],
-                 progress: Callable[[int], None] | None) -> Shard:
+def _build_shard(file: Path, signature: dict[str, object], progress: Callable[[int], None] | None,
+                 watch: Callable[[Paper], None] | None) -> Shard:
     """Parse the file into a new shard and open it. Raises OSError if it cannot be written."""
     from tui.store import read_file
 
@@ -107,7 +107,12 @@ def _build_shard(file: Path, signature: dict[str, object],
     writer = ShardWriter(where, str(file), {"source": signature})
     problems: list[Problem] = []
     try:
-        read_file(file, writer.add, problems, progress)
+        add = writer.add
+        if watch is not None:
+            def add(paper: Paper) -> None:
+                writer.add(paper)
+                watch(paper)
+        read_file(file, add, problems, progress)
         # A read the system broke off (not the file's fault) must be retried next time.
         complete = not any(p.line is None and p.message.startswith("cannot be read")
                            for p in problems)
@@ -120,7 +125,8 @@ def _build_shard(file: Path, signature: dict[str, object],
 
 def open_cached(given: list[Path], files: list[Path], sizes: dict[Path, int],
                 problems: list[Problem], label: str,
-                progress: Callable[[int, int], None] | None):
+                progress: Callable[[int, int], None] | None,
+                watch: Callable[[Paper], None] | None = None):
     """The store through the cache, or None when the cache cannot be used (it cannot be
     written, or two keys share a hash): the caller then reads the files directly."""
     from tui.store import _file_progress
@@ -145,7 +151,7 @@ def open_cached(given: list[Path], files: list[Path], sizes: dict[Path, int],
                 continue
             shard = _load_shard(file, signature)
             if shard is None:
-                shard = _build_shard(file, signature, _file_progress(progress, done, total))
+                shard = _build_shard(file, signature, _file_progress(progress, done, total), watch)
             shards.append(shard)
             found.extend(shard.problems)
             counts[str(file)] = shard.count

@@ -71,8 +71,13 @@ class MergeMap:
                        hashes, records)
         group = np.cumsum(first) - 1
         primary = records[first]
-        doc_record = np.sort(primary)
-        group_doc = np.searchsorted(doc_record, primary)
+        # Papers are numbered in order of their first record: a running count over the
+        # records marked as first does it without sorting.
+        is_primary = np.zeros(len(records), dtype=bool)
+        is_primary[primary] = True
+        doc_record = np.flatnonzero(is_primary)
+        group_doc = (np.cumsum(is_primary) - 1)[primary]
+        del is_primary
         extra = np.flatnonzero(~first)
         extra_records = records[extra]
         extra_docs = group_doc[group[extra]]
