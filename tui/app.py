@@ -16,7 +16,7 @@ from textual.binding import Binding
 
 from tui.commands import PaperTrayCommands
 from tui.messages import AnnotationsChanged
-from tui.screens.help import HelpScreen, key_rows
+from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 
 log = logging.getLogger(__name__)
@@ -114,16 +114,8 @@ class PaperTrayApp(App[None]):
 
     def action_help(self) -> None:
         """Show every key, generated from the bindings after remapping."""
-        from tui.widgets import FilterPane, PaperDetail, PaperList, SearchInput
+        from tui.keydoc import help_sections
 
-        keymap = self.settings.keys
-        sections = [
-            ("Anywhere", key_rows(self, type(self), keymap)
-             + key_rows(self, MainScreen, keymap)),
-            ("Paper list", key_rows(self, PaperList, keymap)),
-            ("Reading a paper", key_rows(self, PaperDetail, keymap)),
-            ("Search bar", key_rows(self, SearchInput, keymap)),
-            ("Filter pane", key_rows(self, FilterPane, keymap)),
-        ]
+        sections = help_sections(self, self.settings.keys)
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(sections))

@@ -20,8 +20,8 @@ from textual.widgets import Footer, Static
 
 __all__ = ["HelpScreen", "KeyRow", "key_rows"]
 
-KeyRow = tuple[str, str, str]
-"""(keys as displayed, description, tooltip)."""
+KeyRow = tuple[str, str, str, str]
+"""(keys as displayed, description, tooltip, binding id for remapping)."""
 
 
 def key_rows(app: App, owner: type[DOMNode], keymap: Mapping[str, str]) -> list[KeyRow]:
@@ -37,7 +37,7 @@ def key_rows(app: App, owner: type[DOMNode], keymap: Mapping[str, str]) -> list[
         display = app.get_key_display(binding)
         if display not in entry[0]:
             entry[0].append(display)
-    return [(" ".join(keys), b.description, b.tooltip) for keys, b in rows.values()]
+    return [(" ".join(keys), b.description, b.tooltip, b.id or "") for keys, b in rows.values()]
 
 
 class HelpScreen(ModalScreen[None]):
@@ -69,7 +69,7 @@ class HelpScreen(ModalScreen[None]):
                 table.add_column(min_width=12, no_wrap=True, style="bold")
                 table.add_column(min_width=18, no_wrap=True)
                 table.add_column(ratio=1, style="dim")
-                for keys, description, tooltip in rows:
+                for keys, description, tooltip, _id in rows:
                     table.add_row(Text(keys), Text(description), Text(tooltip))
                 yield Static(table, classes="help-table")
             yield Static(Text("esc closes · keys can be remapped in config.toml [keys]", end=""),
