@@ -49,9 +49,11 @@ def test_bench_queries_find_their_papers_on_a_small_store(tmp_path):
 
 def test_the_benchmark_runs_end_to_end(tmp_path, capsys):
     path = write_jsonl(tmp_path / "s.jsonl", 500, seed=1)
-    assert main(["--store", str(path), "--rounds", "1", "--per-kind", "2", "--no-fzf"]) == 0
+    assert main(["--store", str(path), "--rounds", "1", "--per-kind", "2", "--no-fzf",
+                 "--cli-runs", "1"]) == 0
     out = capsys.readouterr().out
     assert "index: built" in out and "engine run" in out and "typing, per keystroke" in out
+    assert "warm `papertray search`, whole process" in out
 
 
 def test_huge_one_word_results_rank_the_same_when_keyed_lazily(tmp_path, monkeypatch):

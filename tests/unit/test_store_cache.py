@@ -221,3 +221,14 @@ def test_an_unwritable_cache_folder_reads_the_files_directly(three_files: list[P
     store = open_store(three_files, cache=True)
     assert not isinstance(store, CompactStore)
     assert len(store) == 499 and [p.line for p in store.problems] == [51]
+
+
+def test_forgetting_a_store_makes_the_next_open_parse_and_index_again(three_files, reads) -> None:
+    store = open_store(three_files, cache=True)
+    open_engine(store)
+    assert load_index(store) is not None
+    store_cache.forget(three_files)
+    assert load_index(store) is None
+    reads.clear()
+    open_store(three_files, cache=True)
+    assert reads == {"a.jsonl": 1, "b.jsonl": 1, "c.jsonl": 1}

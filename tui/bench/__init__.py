@@ -206,46 +206,54 @@ def _machine() -> str:
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m tui.bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--papers", type=int, default=100_000, help="store size (default 100,000)")
+    parser.add_argument("--papers", type=int, nargs="+", default=[100_000],
+                        help="store sizes (default 100,000); several run one after the other")
     parser.add_argument("--seed", type=int, default=1, help="generator and query seed")
     parser.add_argument("--rounds", type=int, default=3, help="times each query is timed (median)")
     parser.add_argument("--per-kind", type=int, default=20, help="queries of each kind")
     parser.add_argument("--store", type=Path, help="an existing arXiv-shaped JSON Lines file")
     parser.add_argument("--fzf", action="store_true", help="compare with fzf (default when installed)")
     parser.add_argument("--no-fzf", action="store_true", help="skip the fzf comparison")
+    parser.add_argument("--ui", action="store_true",
+                        help="also drive the real app headless: cold and warm start, typing")
+    parser.add_argument("--cli-runs", type=int, default=5,
+                        help="timed runs of a warm `papertray search` (0: skip)")
+    parser.add_argument("--part", choices=("engine", "ui-cold", "ui-warm"), help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
-def _write_titles(papers: Sequence[Paper], path: Path) -> float:
-    """Write one title per line for fzf (this also warms the page cache); seconds taken."""
-    start = time.perf_counter()
-    with path.open("w", encoding="utf-8") as out:
-        for paper in papers:
-            out.write(paper.title.replace("\n", " ") + "\n")
-    return time.perf_counter() - start
+def _child(part: str, path: Path, args: argparse.Namespace) -> int:
+    """Run one part of the benchmark in a fresh process (its own start-up and peak
+    memory), echoing its report line by line."""
+    argv = [sys.executable, "-m", "tui.bench", "--part", part, "--store", str(path),
+            "--seed", str(args.seed), "--rounds", str(args.rounds),
+            "--per-kind", str(args.per_kind)]
+    argv += ["--no-fzf"] if args.no_fzf else (["--fzf"] if args.fzf else [])
+    child = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, encoding="utf-8")
+    assert child.stdout is not None
+    for line in child.stdout:
+        print(line, end="", flush=True)
+    return child.wait()
 
 
-def _report_engine(engine, queries: list[BenchQuery], rounds: int) -> tuple[list[float], list[bool]]:
-    """Time and judge the engine; returns run times and which queries pick out few papers."""
-    runs, searches, found = time_engine(engine, queries, rounds)
-    picky = picks_few(engine, queries)
-    print(_summary(f"engine run ({len(queries)} queries)", runs))
-    print(_summary("engine search, 10 hits", searches))
-    for kind in dict.fromkeys(q.kind for q in queries):
-        print(_summary(f"  {kind}", [t for q, t in zip(queries, runs) if q.kind == kind]))
-    print(f"engine recall, all targeted:    {recall(found, queries, [bool(q.title) for q in queries])}")
-    print(f"engine recall, words pick <=10: {recall(found, queries, picky)}")
-    typing = time_typing(engine, queries)
-    print(_summary(f"typing, per keystroke ({len(typing)})", typing))
-    return runs, picky
+def time_cli(path: Path, query: str, runs: int) -> list[float]:
+    """Wall time of whole ``papertray search`` processes on a warm cache (the first run
+    warms it and is not counted). The person's profile is a throwaway one."""
+    import tempfile
 
-
-def _report_fzf(titles: Path, queries: list[BenchQuery], runs: list[float], picky: list[bool]) -> None:
-    fzf, found = time_fzf(titles, queries)
-    print(_summary("fzf --filter on titles", fzf))
-    print(f"fzf recall, all targeted:       {recall(found, queries, [bool(q.title) for q in queries])}")
-    print(f"fzf recall, words pick <=10:    {recall(found, queries, picky)}")
-    print(f"engine is {statistics.median(fzf) / statistics.median(runs):.0f}x faster than fzf (median)")
+    env = dict(os.environ)
+    times = []
+    with tempfile.TemporaryDirectory(prefix="papertray-bench-") as home:
+        env["PAPERTRAY_DATA_DIR"] = home
+        env["PAPERTRAY_CONFIG_DIR"] = home
+        argv = [sys.executable, "-m", "tui", "search", query, str(path), "--limit", "10"]
+        for run in range(runs + 1):
+            start = time.perf_counter()
+            subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           check=False)
+            if run:
+                times.append(time.perf_counter() - start)
+    return times
 
 
 def _report_relevance() -> None:
@@ -260,30 +268,25 @@ def _report_relevance() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print its report."""
     args = _arguments(argv)
-    from tui.bench.synthetic import JsonlPapers
-    from tui.search import SearchEngine
+    if args.part == "engine":
+        from tui.bench.engine import engine_part
 
-    print(f"machine: {_machine()}")
-    path = args.store or ensure_store(args.papers, args.seed)
-    base_rss = peak_rss_mb()
-    papers = JsonlPapers(path)
-    titles = path.with_suffix(".titles.txt")
-    read_seconds = _write_titles(papers, titles)
-    print(f"store: {len(papers):,} papers in {path} (reading them: {read_seconds:.1f} s)")
+        return engine_part(args.store, args)
+    if args.part in ("ui-cold", "ui-warm"):
+        from tui.bench.ui import ui_part
 
-    start = time.perf_counter()
-    engine = SearchEngine(papers)
-    build = time.perf_counter() - start
-    print(f"index: built in {build:.1f} s (reading included), {len(engine.index.vocab):,} words, "
-          f"arrays {engine.index.nbytes() / 1e6:.0f} MB; peak RSS {peak_rss_mb():.0f} MB "
-          f"(interpreter and libraries {base_rss:.0f} MB)")
-
-    queries = make_queries(papers, args.seed, args.per_kind)
-    runs, picky = _report_engine(engine, queries, args.rounds)
-    if (args.fzf or not args.no_fzf) and shutil.which("fzf"):
-        _report_fzf(titles, queries, runs, picky)
-    elif args.fzf:
-        print("fzf is not installed; skipped")
+        return ui_part(args.part, args.store, args)
+    print(f"machine: {_machine()}", flush=True)
+    status = 0
+    for papers in args.papers if args.store is None else [0]:
+        path = args.store or ensure_store(papers, args.seed)
+        print(f"\n== {path.name} ==", flush=True)
+        if args.ui:
+            status |= _child("ui-cold", path, args)
+            status |= _child("ui-warm", path, args)
+        status |= _child("engine", path, args)
+        if args.cli_runs:
+            cli = time_cli(path, "contrastive sentence embeddings", args.cli_runs)
+            print(_summary(f"warm `papertray search`, whole process ({len(cli)})", cli))
     _report_relevance()
-    print(f"peak RSS {peak_rss_mb():.0f} MB")
-    return 0
+    return status

@@ -24,11 +24,11 @@ from pathlib import Path
 
 from tui import paths as app_paths
 from tui.model import Paper, Problem
-from tui.store.container import CacheDamaged, Container
+from tui.store.container import HANDLES, CacheDamaged, Container
 from tui.store.shard import Shard, ShardWriter
 
 __all__ = ["CACHE_MIN_BYTES", "worth_caching", "open_cached", "code_version", "shard_path",
-           "prune"]
+           "prune", "forget"]
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +81,13 @@ def shard_path(resolved: Path) -> Path:
 def _signature(path: Path) -> dict[str, object]:
     stat = path.stat()
     return {"path": str(path.resolve()), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+
+def _store_signature(signatures: list[dict[str, object]]) -> str:
+    """Names a store's exact contents: each file's path, size and time, and the code."""
+    parts = [f"{s['path']}\x00{s['size']}\x00{s['mtime_ns']}" for s in signatures]
+    parts.append(code_version())
+    return hashlib.sha1("\x01".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
 
 def _load_shard(file: Path, signature: dict[str, object]) -> Shard | None:
@@ -136,7 +143,7 @@ def open_cached(given: list[Path], files: list[Path], sizes: dict[Path, int],
     found = list(problems)  # left untouched if the cache fails and the files are read directly
     shards: list[Shard] = []
     counts: dict[str, int] = {}
-    parts: list[str] = []
+    signatures: list[dict[str, object]] = []
     done = 0
     started = time.perf_counter()
     if progress is not None:
@@ -155,14 +162,12 @@ def open_cached(given: list[Path], files: list[Path], sizes: dict[Path, int],
             shards.append(shard)
             found.extend(shard.problems)
             counts[str(file)] = shard.count
-            parts.append(f"{signature['path']}\x00{signature['size']}\x00{signature['mtime_ns']}")
+            signatures.append(signature)
             done += sizes[file]
             if progress is not None:
                 progress(done, total)
-        parts.append(code_version())
-        signature_all = hashlib.sha1("\x01".join(parts).encode("utf-8", "surrogatepass"))
         store = CompactStore(shards, paths=tuple(given), label=label, problems=found,
-                             source_counts=counts, signature=signature_all.hexdigest()[:24])
+                             source_counts=counts, signature=_store_signature(signatures))
     except (OSError, CacheDamaged) as error:
         log.warning("the store cache cannot be used (%s); reading the files directly", error)
         return None
@@ -194,3 +199,18 @@ def prune(keep: int = KEEP_INDEXES) -> None:
                 shard_file.unlink(missing_ok=True)
     except OSError as error:
         log.debug("pruning the cache failed: %s", error)
+
+
+def forget(files: list[Path]) -> None:
+    """Remove the cache of these files and of the store they make together, so the next
+    open parses and indexes them again (benchmarks time a first open this way)."""
+    from types import SimpleNamespace
+
+    from tui.search.cached import index_path  # imported here: the store never needs search
+
+    targets = [shard_path(Path(file).resolve()) for file in files]
+    store = SimpleNamespace(signature=_store_signature([_signature(Path(f)) for f in files]))
+    targets.append(index_path(store))
+    for target in targets:
+        HANDLES.forget(target)
+        target.unlink(missing_ok=True)
