@@ -45,21 +45,30 @@ class PaperTrayApp(App[None]):
     ]
 
     def __init__(self, store: Any, userdata: Any, settings: Any | None = None,
-                 engine: Any | None = None) -> None:
+                 engine: Any | None = None, loader: Any | None = None) -> None:
+        """``store``: a ready Store; or None with ``loader``, a ``tui.loader.StoreLoader``
+        that opens the store in a worker once the screen is up (papers appear as read)."""
         from tui.settings import Settings
 
         super().__init__()
-        self.store = store
-        """The paper store (read-only)."""
+        if store is None:
+            from tui.store import Store
+
+            store = Store([], label=loader.label if loader is not None else "empty")
         self.userdata = userdata
         """The person's annotations; every change is saved by it at once."""
         self.settings = settings if settings is not None else Settings()
         """Settings from config.toml (theme, key remapping, saved searches)."""
         self.engine = engine
         """The search engine; built in a worker on start when not given."""
-        self.main_screen = MainScreen(store, userdata, self.settings, engine)
+        self.main_screen = MainScreen(store, userdata, self.settings, engine, loader)
         """The screen people spend their time on."""
         self._theme_loaded = False
+
+    @property
+    def store(self) -> Any:
+        """The paper store (read-only); while a loader runs, the papers read so far."""
+        return self.main_screen.store
 
     def on_mount(self) -> None:
         """Apply theme and keys, show the main screen and any warnings from the data."""

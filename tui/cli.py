@@ -162,11 +162,21 @@ def build_app(args: argparse.Namespace) -> PaperTrayApp:
     The one place the UI is imported, so nothing else pays for loading textual.
     """
     session = Session(args)
-    store = session.open_store()  # a missing PATH fails here, before textual is loaded
+    chosen = session.store_paths()  # a missing PATH fails here, before textual is loaded
+    from tui.store import cache as store_cache, store_bytes
+
+    if store_cache.worth_caching(store_bytes(chosen)):
+        # A big store opens in a worker once the screen is up: the first papers show while
+        # the rest are read (or, with a warm cache, the whole store a moment later).
+        from tui.loader import StoreLoader
+
+        store, loader = None, StoreLoader(chosen)
+    else:
+        store, loader = session.open_store(), None
     userdata = session.open_userdata()
     from tui.app import PaperTrayApp
 
-    return PaperTrayApp(store=store, userdata=userdata, settings=session.settings)
+    return PaperTrayApp(store=store, userdata=userdata, settings=session.settings, loader=loader)
 
 
 def _run_command(args: argparse.Namespace) -> int:

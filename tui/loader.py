@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from os import PathLike
 from typing import Callable, Iterable, Literal
 
-from tui.model import Paper
+from tui.model import Hit, Paper
 from tui.search import SearchEngine
 from tui.store import Store, open_store
 
-__all__ = ["StoreLoader", "LoadStep", "LoadCancelled", "FIRST_PAPERS"]
+__all__ = ["StoreLoader", "LoadStep", "LoadCancelled", "BrowseResults", "FIRST_PAPERS"]
 
 FIRST_PAPERS = 20_000
 """How many papers the list may show while the rest of a big store is read."""
@@ -95,7 +95,7 @@ class StoreLoader:
                 first.setdefault(paper.key, paper)
             if len(first) > shown and (shown == 0 or papers_read % 1024 == 0) and tick():
                 shown = len(first)
-                on_papers(Store(list(first.values()), label=self._label()))
+                on_papers(Store(list(first.values()), label=self.label))
 
         def reading(done: int, total: int) -> None:
             if tick():
@@ -118,7 +118,61 @@ class StoreLoader:
         on_step(LoadStep("ready", len(store), len(store), len(store)))
         return store, engine
 
-    def _label(self) -> str:
+    @property
+    def label(self) -> str:
+        """The store's short name ("sample", a file or folder name), known before reading."""
         from tui.store import _as_paths, _label
 
         return _label(_as_paths(self.paths), self.paths is None)
+
+
+class BrowseResults:
+    """Every paper of a store in reading order, shaped like a search result (see
+    :class:`tui.search.ResultSet`), so the list can show a store the index is not ready
+    for yet."""
+
+    sort = "relevance"
+
+    def __init__(self, store: Store) -> None:
+        from tui.query import parse_query
+
+        self.store = store
+        self.query = parse_query("")
+        """The empty query: every paper."""
+
+    @property
+    def total(self) -> int:
+        """How many papers there are."""
+        return len(self.store)
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    @property
+    def matched_all(self) -> int:
+        """Every paper matches the empty query."""
+        return len(self.store)
+
+    def index(self, rank: int) -> int:
+        """The store position of the paper at ``rank`` (the same)."""
+        return rank
+
+    def paper(self, rank: int) -> Paper:
+        """The paper at ``rank``."""
+        return self.store[rank]
+
+    def score(self, rank: int) -> float:
+        """No ranking yet."""
+        return 0.0
+
+    def hit(self, rank: int) -> Hit:
+        """The paper at ``rank``, nothing highlighted."""
+        return Hit(self.store[rank], 0.0, {})
+
+    def rank_of(self, index: int) -> int | None:
+        """The rank of the paper at store position ``index``."""
+        return index if 0 <= index < len(self.store) else None
+
+    def top(self, count: int) -> list[int]:
+        """The first ``count`` store positions."""
+        return list(range(min(count, len(self.store))))

@@ -11,7 +11,8 @@ from typing import Any
 
 from textual.message import Message
 
-__all__ = ["SearchFinished", "SearchFailed", "AnnotationsChanged", "EngineReady"]
+__all__ = ["SearchFinished", "SearchFailed", "AnnotationsChanged", "EngineReady", "PapersRead",
+           "LoadProgress"]
 
 
 @dataclass
@@ -41,6 +42,21 @@ class EngineReady(Message):
     """The search engine finished building its index in a worker."""
 
     engine: Any
+
+
+@dataclass
+class PapersRead(Message):
+    """A store being opened has papers to show: the first ones read, or all of them."""
+
+    store: Any
+    """A Store: the first papers while reading, then the whole store."""
+
+
+@dataclass
+class LoadProgress(Message):
+    """How far opening the store is (a ``tui.loader.LoadStep``)."""
+
+    step: Any
 
 
 @dataclass

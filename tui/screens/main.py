@@ -20,12 +20,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from tui.messages import AnnotationsChanged, EngineReady, SearchFailed, SearchFinished
 from tui.model import Paper
 from tui.screens.main_actions import PaperActions
+from tui.screens.main_loading import StoreLoading
 from tui.search import SearchCancelled
 from tui.triage import Triage
 from tui.widgets.filter_pane import FilterPane
@@ -57,7 +58,7 @@ def shown_part(paper: Paper) -> Paper:
                    authors=tuple(name[:200] for name in paper.authors[:AUTHORS_LIMIT]))
 
 
-class MainScreen(PaperActions, Screen):
+class MainScreen(PaperActions, StoreLoading, Screen):
     """Where a person spends the morning: find papers, read them, triage them."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (120, "-wide"), (160, "-huge")]
@@ -98,9 +99,14 @@ class MainScreen(PaperActions, Screen):
                 tooltip="Forget the marks"),
     ]
 
-    def __init__(self, store: Any, userdata: Any, settings: Any, engine: Any = None) -> None:
+    def __init__(self, store: Any, userdata: Any, settings: Any, engine: Any = None,
+                 loader: Any = None) -> None:
         super().__init__()
         self.store = store
+        self.loader = loader
+        """A StoreLoader still to run (the store then arrives in parts), or None."""
+        self.load_status = ""
+        """Reading or indexing progress shown in the title bar while loading."""
         self.userdata = userdata
         self.settings = settings
         self.engine = engine
@@ -120,6 +126,7 @@ class MainScreen(PaperActions, Screen):
             yield Static(Text(""), id="title-left")
             yield Static(Text(""), id="title-right")
         yield SearchBar(id="search-bar")
+        yield ProgressBar(id="load-progress", show_eta=False)
         with Horizontal(id="body"):
             yield FilterPane(id="filter-pane")
             yield PaperList(id="paper-list")
@@ -147,7 +154,9 @@ class MainScreen(PaperActions, Screen):
         self.paper_list.set_annotation_lookup(self.userdata.get)
         self.refresh_counts()
         self.paper_list.focus()
-        if self.engine is None:
+        if self.loader is not None:
+            self.start_loading(self.loader)
+        elif self.engine is None:
             self.paper_list.empty_message = f"Indexing {len(self.store):,} papers…"
             self._build_engine()
         else:
@@ -181,7 +190,8 @@ class MainScreen(PaperActions, Screen):
     @on(EngineReady)
     def _engine_ready(self, message: EngineReady) -> None:
         self.engine = message.engine
-        self.start_search()
+        current = self.paper_list.current  # someone browsing while it indexed stays put
+        self.start_search(keep_key=current.key if current is not None else None)
 
     # -- searching ------------------------------------------------------------------------
     @property
@@ -323,6 +333,8 @@ class MainScreen(PaperActions, Screen):
         left.append(f" · {one_line(self.store.label, 60)}")
         left.append(f" · {one_line(self.userdata.profile, 40)}")
         right = Text(no_wrap=True, end="", justify="right")
+        if self.loading and self.load_status:
+            right.append(f"{self.load_status} · ", "italic")
         shown = len(self.result) if self.result is not None else 0
         right.append(f"{shown:,} of {counts['total']:,}", "bold")
         right.append(f" · inbox {counts['inbox']:,}")

@@ -25,8 +25,8 @@ from tui.store import jsonl
 from tui.store.detect import detect_format, iter_store_files
 from tui.store.reading import UnreadableFile
 
-__all__ = ["Store", "open_store", "sample_path", "merge_papers", "read_file", "READERS",
-           "MAX_PROBLEMS_PER_FILE"]
+__all__ = ["Store", "open_store", "store_bytes", "sample_path", "merge_papers", "read_file",
+           "READERS", "MAX_PROBLEMS_PER_FILE"]
 
 logger = logging.getLogger(__name__)
 
@@ -152,6 +152,17 @@ def _expand(given: list[Path], problems: list[Problem]) -> list[Path]:
         except OSError as error:
             problems.append(Problem(str(path), None, f"cannot be read ({error.strerror or error})"))
     return list(files)
+
+
+def store_bytes(paths: str | PathLike[str] | Iterable[str | PathLike[str]] | None) -> int:
+    """The total size of the files ``paths`` name (folders searched as open_store does)."""
+    total = 0
+    for file in _expand(_as_paths(paths), []):
+        try:
+            total += file.stat().st_size
+        except OSError:
+            pass
+    return total
 
 
 def open_store(paths: str | PathLike[str] | Iterable[str | PathLike[str]] | None = None, *,
