@@ -76,7 +76,8 @@ class Vocabulary:
         self.words = words
         """The words, sorted; a word's id is its position here."""
         self._objects = np.array(words, dtype=object)
-        self.lengths = np.fromiter(map(len, words), dtype=np.int16, count=len(words))
+        # int32: a store may hold a "word" of 50,000 letters (a pasted blob); int16 overflowed.
+        self.lengths = np.fromiter(map(len, words), dtype=np.int32, count=len(words))
         if trigram_codes is None or trigram_offsets is None or trigram_words is None:
             trigram_codes, trigram_offsets, trigram_words = self._build_trigrams(words)
         self.trigram_codes = trigram_codes
