@@ -21,6 +21,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -229,18 +230,28 @@ def _child(part: str, path: Path, args: argparse.Namespace) -> int:
             "--seed", str(args.seed), "--rounds", str(args.rounds),
             "--per-kind", str(args.per_kind)]
     argv += ["--no-fzf"] if args.no_fzf else (["--fzf"] if args.fzf else [])
-    child = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, encoding="utf-8")
-    assert child.stdout is not None
-    for line in child.stdout:
-        print(line, end="", flush=True)
-    return child.wait()
+    env = dict(os.environ)
+    with tempfile.TemporaryDirectory(prefix="papertray-bench-") as home:
+        if part.startswith("ui"):
+            # The reader runs on a throwaway profile and settings, never the person's own.
+            env.update(PAPERTRAY_DATA_DIR=home, PAPERTRAY_CONFIG_DIR=home)
+            if part == "ui-cold":
+                from tui.store.cache import forget
+
+                forget([path])
+        from tui.bench.ui import T0_VARIABLE
+
+        env[T0_VARIABLE] = repr(time.time())
+        child = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, encoding="utf-8", env=env)
+        assert child.stdout is not None
+        for line in child.stdout:
+            print(line, end="", flush=True)
+        return child.wait()
 
 
 def time_cli(path: Path, query: str, runs: int) -> list[float]:
     """Wall time of whole ``papertray search`` processes on a warm cache (the first run
     warms it and is not counted). The person's profile is a throwaway one."""
-    import tempfile
-
     env = dict(os.environ)
     times = []
     with tempfile.TemporaryDirectory(prefix="papertray-bench-") as home:

@@ -33,7 +33,9 @@ def index_path(store: Any) -> Path | None:
     signature = getattr(store, "signature", None)
     if not signature:
         return None
-    version = code_version("search", "query.py")
+    # Only the code that decides what the index holds: ranking or highlighting changes
+    # must not cost a million-paper store a new index.
+    version = code_version("search/index.py", "search/vocab.py", "query.py")
     name = hashlib.sha1(f"{signature}\x00{version}".encode()).hexdigest()[:24]
     return root() / "index" / f"{name}.ptc"
 

@@ -15,6 +15,7 @@ import numpy as np
 
 from tui.model import Hit, Paper
 from tui.query import Query
+from tui.search.highlight import LazySpans
 from tui.search.ranking import Tail
 
 if TYPE_CHECKING:
@@ -107,9 +108,10 @@ class ResultSet:
         return self.engine.papers[self.index(rank)]
 
     def hit(self, rank: int) -> Hit:
-        """The paper at ``rank`` with its score and matched spans."""
+        """The paper at ``rank`` with its score and matched spans (each field's spans
+        worked out when first looked at: a list row needs only the title's)."""
         paper = self.paper(rank)
-        return Hit(paper, self.score(rank), self.engine.highlight(paper, self.query))
+        return Hit(paper, self.score(rank), LazySpans(paper, self.query))
 
     def hits(self, limit: int | None = 50) -> list[Hit]:
         """The first ``limit`` hits (all when None)."""

@@ -123,6 +123,9 @@ class PaperList(ScrollView, can_focus=True):
         self._results: Results | None = None
         self._hits: LRUCache[int, Hit] = LRUCache(1024)
         self._strips: LRUCache[tuple[int, int, bool], Strip] = LRUCache(512)
+        self._styles: dict[str, Style] = {}
+        """Styles of the list and its parts, worked out once until the styles change
+        (asking Textual each row cost a third of drawing the list)."""
         self._annotation: Callable[[str], Annotation | None] = lambda key: None
         self.marked: set[str] = set()
         """Stable keys of the papers marked with space for a bulk action."""
@@ -266,6 +269,7 @@ class PaperList(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()
+        self._styles.clear()
 
     def on_resize(self) -> None:
         self._strips.clear()
@@ -273,17 +277,19 @@ class PaperList(ScrollView, can_focus=True):
 
     def on_focus(self) -> None:
         self._strips.clear()
+        self._styles.clear()  # the cursor row looks different in a focused list
         self.refresh()
 
     def on_blur(self) -> None:
         self._strips.clear()
+        self._styles.clear()
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
         """Render the row on screen line ``y`` (only visible rows are ever asked for)."""
         rank = round(self.scroll_y) + y
         width = self._row_width
-        base = self.rich_style
+        base = self._style("")
         if not len(self):
             lines = self.empty_message.splitlines()
             if 1 <= y <= len(lines):  # a line of space above, then the message
@@ -308,8 +314,7 @@ class PaperList(ScrollView, can_focus=True):
         note = self._annotation(paper.key) or Annotation(paper.key)
 
         style = self._part_style
-        base = self.rich_style + (self.get_component_rich_style("paper-list--cursor")
-                                  if is_cursor else Style())
+        base = self._style("") + (self._style("paper-list--cursor") if is_cursor else Style())
         if note.state in ("read", "skipped"):
             base += style("paper-list--done")
         cols = _columns(width, paper)
@@ -331,8 +336,20 @@ class PaperList(ScrollView, can_focus=True):
         row.truncate(width, pad=True)
         return Strip(row.render(self.app.console, ""), width)
 
+    def _style(self, name: str) -> Style:
+        """The list's own style (``name`` empty) or one of its component classes."""
+        style = self._styles.get(name)
+        if style is None:
+            style = self.rich_style if not name else self.get_component_rich_style(name)
+            self._styles[name] = style
+        return style
+
     def _part_style(self, name: str) -> Style:
-        return component_text_style(self, name)
+        key = f"text:{name}"
+        style = self._styles.get(key)
+        if style is None:
+            style = self._styles[key] = component_text_style(self, name)
+        return style
 
     def _title_cell(self, hit: Hit, note: Annotation, width: int) -> Text:
         """Title with matches highlighted, then the person's tags, in ``width`` cells."""

@@ -62,6 +62,9 @@ class SearchBar(Horizontal):
 
         text: str
 
+    _context_text: Text | None = None
+    """The filters-and-sort summary on show."""
+
     def compose(self) -> ComposeResult:
         yield Static(Text("/"), id="search-icon")
         yield SearchInput(placeholder=PLACEHOLDER, id="search-input", select_on_focus=False)
@@ -93,7 +96,9 @@ class SearchBar(Horizontal):
             text.append(one_line(filters, 60), "bold")
             text.append(" · ")
         text.append(f"sort: {sort}")
-        self.query_one("#search-context", Static).update(text)
+        if text != self._context_text:  # set on every key typed; a new text costs a layout
+            self._context_text = text
+            self.query_one("#search-context", Static).update(text)
 
     def set_error(self, reason: str) -> None:
         """Mark the query as not understood (``reason`` empty clears the mark)."""

@@ -1,0 +1,192 @@
+"""The reader part of the benchmark (``--ui``): the real app, headless, in its own process.
+
+The app is built exactly as ``papertray PATH`` builds it and driven with Textual's test
+harness. A paint is counted when the screen's update is turned into the characters a
+terminal would receive (headless mode skips that; here it is done and timed, only the
+write to a terminal is missing). Timings are wall clock from the moment the parent
+started this process (``PAPERTRAY_BENCH_T0``), so interpreter start and imports count.
+
+- ``ui-cold``: the store's cache removed first; time until papers are painted, until the
+  whole store is read, until the index is done; arrow keys pressed while it indexes,
+  each timed from key to the list repainted.
+- ``ui-warm``: time to the first screen of papers and to a working search; then a person
+  typing 25-character queries one key at a time, each key timed from the key event to
+  the list repainted with that query's results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from tui.bench import _summary, make_queries, peak_rss_mb
+from tui.query import STOPWORDS, words_of
+
+__all__ = ["ui_part", "T0_VARIABLE"]
+
+T0_VARIABLE = "PAPERTRAY_BENCH_T0"
+SIZE = (120, 36)
+TYPING_GAP = 0.12
+"""Seconds between two keys once the list has caught up (a fast typist)."""
+
+
+class Recorder:
+    """Wraps the app's display and the list's ``show`` to timestamp what a person sees."""
+
+    def __init__(self, app: Any) -> None:
+        from textual._compositor import CompositorUpdate
+
+        self.app = app
+        self.paints: list[float] = []
+        self.shows: list[tuple[float, Any]] = []
+        original = app._display
+
+        def display(screen: Any, renderable: Any) -> None:
+            original(screen, renderable)
+            if isinstance(renderable, CompositorUpdate) and not app._batch_count:
+                renderable.render_segments(app.console)  # what a terminal would be sent
+                self.paints.append(time.perf_counter())
+
+        app._display = display
+
+    def watch_list(self) -> None:
+        """Start recording the list's new results (call once the screen is mounted)."""
+        paper_list = self.app.main_screen.paper_list
+        show = paper_list.show
+
+        def recorded(results: Any, cursor: int = 0) -> None:
+            show(results, cursor)
+            self.shows.append((time.perf_counter(), results))
+
+        paper_list.show = recorded
+
+    def paint_after(self, moment: float) -> float | None:
+        """The first paint after ``moment``."""
+        return next((t for t in self.paints if t > moment), None)
+
+
+async def _until(condition: Callable[[], Any], timeout: float = 600.0, step: float = 0.001) -> Any:
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        value = condition()
+        if value:
+            return value
+        await asyncio.sleep(step)
+    raise TimeoutError("the reader never got there")
+
+
+def _press(app: Any, key: str) -> float:
+    """Send one key as a terminal would (no waiting, unlike Pilot.press); when it was sent."""
+    from textual import events
+
+    char = " " if key == "space" else (key if len(key) == 1 else None)
+    event = events.Key(key, char)
+    event.set_sender(app)
+    sent = time.perf_counter()
+    app._driver.send_message(event)
+    return sent
+
+
+def _since_start(moment: float) -> float:
+    """Seconds from the start of this process (as the parent timed it) to ``moment``."""
+    t0 = float(os.environ.get(T0_VARIABLE) or 0) or None
+    wall = time.time() - (time.perf_counter() - moment)
+    return wall - t0 if t0 else moment
+
+
+def _typing_texts(store: Any, seed: int, count: int = 3, length: int = 25) -> list[str]:
+    """Queries a person would type: a surname and title words, 25 characters."""
+    texts = []
+    for query in make_queries(store.papers, seed, per_kind=8):
+        if query.kind == "author" and len(texts) < count:
+            words = [w for w in words_of(query.title) if w not in STOPWORDS]
+            text = " ".join([query.text.split()[0], *words])[:length]
+            if len(text) == length:
+                texts.append(text)
+    return texts
+
+
+async def _type(app: Any, rec: Recorder, text: str) -> list[float]:
+    """Type ``text`` key by key; seconds from each key to the list repainted with it."""
+    screen = app.main_screen
+    latencies = []
+    for end in range(1, len(text) + 1):
+        char = text[end - 1]
+        sent = _press(app, "space" if char == " " else char)
+        await _until(lambda: screen.search_bar.value == text[:end])
+        expected = screen.query_text
+        shown = await _until(lambda: next(
+            (t for t, r in rec.shows if t > sent and getattr(r, "query", None) is not None
+             and r.query.text == expected), None))
+        painted = await _until(lambda: rec.paint_after(shown))
+        latencies.append(painted - sent)
+        await asyncio.sleep(TYPING_GAP)
+    return latencies
+
+
+async def _arrows_while_loading(app: Any, rec: Recorder) -> list[float]:
+    """Press down every 100 ms while the index builds; key to cursor row repainted."""
+    screen = app.main_screen
+    latencies = []
+    while screen.engine is None and len(latencies) < 300:
+        before = screen.paper_list.cursor
+        sent = _press(app, "down")
+        try:
+            await _until(lambda: screen.paper_list.cursor != before or screen.engine is not None,
+                         timeout=10)
+            painted = await _until(lambda: rec.paint_after(sent), timeout=10)
+        except TimeoutError:
+            break
+        if screen.engine is None:
+            latencies.append(painted - sent)
+        await asyncio.sleep(0.1)
+    return latencies
+
+
+async def _drive(part: str, path: Path, args: argparse.Namespace) -> None:
+    from tui.cli import build_app, parse_args
+
+    app = build_app(parse_args([str(path)]))
+    rec = Recorder(app)
+    async with app.run_test(headless=True, size=SIZE):
+        screen = app.main_screen
+        rec.watch_list()
+        first_show = await _until(lambda: next((t for t, r in rec.shows if len(r)), None))
+        first_paint = await _until(lambda: rec.paint_after(first_show))
+        label = "first papers painted" if part == "ui-cold" else "first screen (papers painted)"
+        print(f"{label}: {_since_start(first_paint):.2f} s after the process started", flush=True)
+        arrows: list[float] = []
+        loader = screen.loader
+        if part == "ui-cold" and loader is not None:
+            await _until(lambda: loader.store is not None)
+            print(f"whole store read: {_since_start(time.perf_counter()):.1f} s", flush=True)
+            arrows = await _arrows_while_loading(app, rec)
+        ready = await _until(lambda: screen.engine is not None and time.perf_counter())
+        what = "index done" if part == "ui-cold" else "search ready (index loaded)"
+        print(f"{what}: {_since_start(ready):.2f} s after the process started "
+              f"({len(screen.store):,} papers)", flush=True)
+        if arrows:
+            print(_summary(f"arrow key while indexing ({len(arrows)})", arrows))
+        if part == "ui-warm":
+            await asyncio.sleep(0.5)  # let the first search and facet counts settle
+            screen.search_bar.focus_input()
+            latencies: list[float] = []
+            for text in _typing_texts(screen.store, args.seed):
+                screen.search_bar.value = ""
+                await asyncio.sleep(0.5)
+                latencies += await _type(app, rec, text)
+            print(_summary(f"keystroke to repainted list ({len(latencies)} keys)", latencies))
+        print(f"reader process peak RSS {peak_rss_mb():.0f} MB", flush=True)
+        await app.action_quit()
+    app.userdata.close()
+
+
+def ui_part(part: str, path: Path, args: argparse.Namespace) -> int:
+    """Run one reader measurement (``ui-cold`` or ``ui-warm``) and print it."""
+    asyncio.run(_drive(part, path, args))
+    return 0
