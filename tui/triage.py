@@ -82,8 +82,14 @@ class Triage:
 
     def recount(self) -> None:
         """Count from scratch (at start, and when another instance changed things)."""
-        self.counts = count_states(self.userdata.annotations(), len(self.store),
-                                   lambda key: self.store.index_of(key) is not None)
+        annotations = self.userdata.annotations()
+        in_store = lambda key: self.store.index_of(key) is not None  # noqa: E731
+        indices_of = getattr(self.store, "indices_of", None)
+        if indices_of is not None:  # a compact store looks many keys up at once, faster
+            keys = list(annotations)
+            present = {keys[i] for i, doc in enumerate(indices_of(keys).tolist()) if doc >= 0}
+            in_store = present.__contains__
+        self.counts = count_states(annotations, len(self.store), in_store)
 
     def apply(self, label: str, items: Iterable[tuple[str, str]], **changes: Any
               ) -> tuple[Step | None, str]:

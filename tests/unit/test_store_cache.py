@@ -16,7 +16,7 @@ import pytest
 
 import tui.store as store_module
 from tui.bench.synthetic import write_jsonl
-from tui.model import Paper
+from tui.model import Annotation, Paper
 from tui.search import SearchEngine
 from tui.search.cached import index_path, load_index, open_engine
 from tui.store import Store, open_store
@@ -80,10 +80,16 @@ def test_cached_store_gives_the_same_papers_problems_and_searches(three_files: l
     assert warm.index_of("arxiv:0000.00000") is None and warm.get("nope") is None
     engine = SearchEngine(plain)
     cached_engine = open_engine(warm)
+    notes = {plain[i].key: Annotation(plain[i].key, starred=i % 2 == 0, tags=("x",),
+                                      state="read" if i % 3 else "later")
+             for i in range(0, len(plain), 9)}
+    notes["arxiv:9999.99999"] = Annotation("arxiv:9999.99999", starred=True)  # not in the store
     for query in ("contrastive learning", "year:2020..2023 model", '"sentence embeddings"',
-                  "abs:retrieval", "venue:repeats", "-cat:cs.CL learning"):
-        expected = [h.paper for h in engine.search(query, limit=20)]
-        assert [h.paper for h in cached_engine.search(query, limit=20)] == expected, query
+                  "abs:retrieval", "venue:repeats", "-cat:cs.CL learning", "is:starred",
+                  "is:inbox learning", "tag:x -is:read", "is:later"):
+        expected = [h.paper for h in engine.search(query, notes, limit=20)]
+        assert expected or query.startswith("venue"), query
+        assert [h.paper for h in cached_engine.search(query, notes, limit=20)] == expected, query
 
 
 def test_second_open_parses_nothing(three_files: list[Path], reads: Counter) -> None:
@@ -232,3 +238,21 @@ def test_forgetting_a_store_makes_the_next_open_parse_and_index_again(three_file
     reads.clear()
     open_store(three_files, cache=True)
     assert reads == {"a.jsonl": 1, "b.jsonl": 1, "c.jsonl": 1}
+
+
+def test_triage_counts_are_the_same_over_a_cached_store(three_files, tmp_path: Path) -> None:
+    from tui.triage import Triage
+    from tui.userdata import UserData
+
+    plain = open_store(three_files, cache=False)
+    cached = open_store(three_files, cache=True)
+    userdata = UserData(tmp_path / "profile", "tester")
+    try:
+        userdata.update_many(((p.key, p.title) for p in plain.papers[:30]), state="read")
+        userdata.update(plain[40].key, starred=True)
+        userdata.update("title:000000000000", starred=True, state="later")  # left the store
+        counts = Triage(cached, userdata).counts
+        assert counts == Triage(plain, userdata).counts
+        assert counts["read"] == 30 and counts["starred"] == 1 and counts["later"] == 0
+    finally:
+        userdata.close()

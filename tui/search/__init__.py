@@ -171,7 +171,8 @@ class SearchEngine:
         cached = self._annotations
         if cached is not None and cached[0] is annotations:
             return cached[1]
-        table = AnnotationTable.build(annotations, self.doc_of)
+        table = AnnotationTable.build(annotations, self.doc_of,
+                                      getattr(self.store, "indices_of", None))
         self._annotations = (annotations, table)
         return table
 
