@@ -56,6 +56,17 @@ def test_the_benchmark_runs_end_to_end(tmp_path, capsys):
     assert "warm `papertray search`, whole process" in out
 
 
+def test_the_reader_benchmark_runs_end_to_end(tmp_path, capsys):
+    path = write_jsonl(tmp_path / "s.jsonl", 700, seed=2)  # big enough for the cache
+    assert main(["--store", str(path), "--ui", "--typed", "1", "--rounds", "1",
+                 "--per-kind", "2", "--no-fzf", "--cli-runs", "0"]) == 0
+    out = capsys.readouterr().out
+    for line in ("first papers painted", "whole store read", "index done",
+                 "first screen (papers painted)", "search ready (index loaded)",
+                 "keystroke to repainted list (25 keys)", "reader process peak RSS"):
+        assert line in out, line
+
+
 def test_huge_one_word_results_rank_the_same_when_keyed_lazily(tmp_path, monkeypatch):
     from tui.search import ranking
 

@@ -217,6 +217,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-fzf", action="store_true", help="skip the fzf comparison")
     parser.add_argument("--ui", action="store_true",
                         help="also drive the real app headless: cold and warm start, typing")
+    parser.add_argument("--typed", type=int, default=3,
+                        help="25-character queries typed into the reader (with --ui)")
     parser.add_argument("--cli-runs", type=int, default=5,
                         help="timed runs of a warm `papertray search` (0: skip)")
     parser.add_argument("--part", choices=("engine", "ui-cold", "ui-warm"), help=argparse.SUPPRESS)
@@ -228,7 +230,7 @@ def _child(part: str, path: Path, args: argparse.Namespace) -> int:
     memory), echoing its report line by line."""
     argv = [sys.executable, "-m", "tui.bench", "--part", part, "--store", str(path),
             "--seed", str(args.seed), "--rounds", str(args.rounds),
-            "--per-kind", str(args.per_kind)]
+            "--per-kind", str(args.per_kind), "--typed", str(args.typed)]
     argv += ["--no-fzf"] if args.no_fzf else (["--fzf"] if args.fzf else [])
     env = dict(os.environ)
     with tempfile.TemporaryDirectory(prefix="papertray-bench-") as home:

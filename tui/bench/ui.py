@@ -176,7 +176,7 @@ async def _drive(part: str, path: Path, args: argparse.Namespace) -> None:
             await asyncio.sleep(0.5)  # let the first search and facet counts settle
             screen.search_bar.focus_input()
             latencies: list[float] = []
-            for text in _typing_texts(screen.store, args.seed):
+            for text in _typing_texts(screen.store, args.seed, count=args.typed):
                 screen.search_bar.value = ""
                 await asyncio.sleep(0.5)
                 latencies += await _type(app, rec, text)
