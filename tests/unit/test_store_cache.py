@@ -226,7 +226,8 @@ def test_an_unwritable_cache_folder_reads_the_files_directly(three_files: list[P
     blocker.write_text("a file where the cache folder should be")
     store = open_store(three_files, cache=True)
     assert not isinstance(store, CompactStore)
-    assert len(store) == 499 and [p.line for p in store.problems] == [51]
+    assert len(store) == 499 and [p.line for p in store.problems] == [None, 51]
+    assert "cache folder cannot be written" in store.problems[0].message
 
 
 def test_forgetting_a_store_makes_the_next_open_parse_and_index_again(three_files, reads) -> None:
@@ -256,3 +257,18 @@ def test_triage_counts_are_the_same_over_a_cached_store(three_files, tmp_path: P
         assert counts["read"] == 30 and counts["starred"] == 1 and counts["later"] == 0
     finally:
         userdata.close()
+
+
+def test_pruning_drops_old_indexes_and_shards_of_vanished_files(tmp_path: Path, monkeypatch) -> None:
+    files = [write_jsonl(tmp_path / f"s{i}.jsonl", 60, seed=i) for i in range(3)]
+    for i, file in enumerate(files):
+        open_engine(open_store(file, cache=True))
+        where = index_path(open_store(file, cache=True))
+        os.utime(where, (1_000_000 + i, 1_000_000 + i))  # older stores were used earlier
+    monkeypatch.setattr(store_cache, "KEEP_INDEXES", 1)
+    files[0].unlink()
+    store_cache.prune(keep=1)
+    assert [p.name for p in (store_cache.root() / "index").glob("*.ptc")] == [
+        index_path(open_store(files[2], cache=True)).name]
+    shards = {p.name for p in (store_cache.root() / "shards").glob("*.ptc")}
+    assert shards == {_shard_of(files[1]).name, _shard_of(files[2]).name}

@@ -172,6 +172,10 @@ def open_cached(given: list[Path], files: list[Path], sizes: dict[Path, int],
                              source_counts=counts, signature=_store_signature(signatures))
     except (OSError, CacheDamaged) as error:
         log.warning("the store cache cannot be used (%s); reading the files directly", error)
+        if isinstance(error, OSError):  # say why a big store opens slowly, every time
+            problems.append(Problem(str(root()), None, "the cache folder cannot be written "
+                                    f"({error.strerror or error}); papers were read without it, "
+                                    "which is slower for a big store"))
         return None
     except KeyCollision as error:
         log.warning("two keys share a hash (%s); reading the files directly", error)
@@ -199,6 +203,12 @@ def prune(keep: int = KEEP_INDEXES) -> None:
                 gone = outdated = True
             if gone or outdated:
                 shard_file.unlink(missing_ok=True)
+        # Left by a process killed while writing (a finished file is renamed at once).
+        day_ago = time.time() - 86400
+        for folder in (root() / "index", root() / "shards"):
+            for temp in folder.glob(".*.tmp"):
+                if temp.stat().st_mtime < day_ago:
+                    temp.unlink(missing_ok=True)
     except OSError as error:
         log.debug("pruning the cache failed: %s", error)
 

@@ -193,6 +193,15 @@ class ContainerWriter:
             self._temp.unlink(missing_ok=True)
 
 
+def _pread(fd: int, length: int, offset: int) -> bytes:
+    """Read ``length`` bytes at ``offset`` (callers hold the handles lock, so the seek and
+    read of systems without ``os.pread``, Windows, cannot interleave)."""
+    if hasattr(os, "pread"):
+        return os.pread(fd, length, offset)
+    os.lseek(fd, offset, os.SEEK_SET)
+    return os.read(fd, length)
+
+
 class _Handles:
     """Open files of cache blobs, shared and bounded: a folder store of a thousand files
     must not hold a thousand descriptors. A file reopened after being closed must still be
@@ -211,7 +220,7 @@ class _Handles:
                 fd = self._reopen(path, trailer)
             else:
                 self._open.move_to_end(path)
-            data = os.pread(fd, length, offset)
+            data = _pread(fd, length, offset)
         if len(data) != length:
             raise CacheDamaged(f"{path.name} ends early")
         return data
@@ -219,7 +228,7 @@ class _Handles:
     def _reopen(self, path: Path, trailer: bytes) -> int:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
         size = os.fstat(fd).st_size
-        if size < len(trailer) or os.pread(fd, len(trailer), size - len(trailer)) != trailer:
+        if size < len(trailer) or _pread(fd, len(trailer), size - len(trailer)) != trailer:
             os.close(fd)
             raise CacheDamaged(f"{path.name} changed while in use")
         self._open[path] = fd
