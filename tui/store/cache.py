@@ -115,13 +115,12 @@ def _build_shard(file: Path, signature: dict[str, object], progress: Callable[[i
     where = shard_path(Path(str(signature["path"])))
     writer = ShardWriter(where, str(file), {"source": signature})
     problems: list[Problem] = []
+    def add_and_show(paper: Paper) -> None:
+        writer.add(paper)
+        watch(paper)  # type: ignore[misc]
+
     try:
-        add = writer.add
-        if watch is not None:
-            def add(paper: Paper) -> None:
-                writer.add(paper)
-                watch(paper)
-        read_file(file, add, problems, progress)
+        read_file(file, writer.add if watch is None else add_and_show, problems, progress)
         # A read the system broke off (not the file's fault) must be retried next time.
         complete = not any(p.line is None and p.message.startswith("cannot be read")
                            for p in problems)
