@@ -1,3 +1,4 @@
+import pytest
 """The benchmark's synthetic store: deterministic, arXiv-shaped, readable by the real store."""
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ def test_the_benchmark_runs_end_to_end(tmp_path, capsys):
     assert "warm `papertray search`, whole process" in out
 
 
+@pytest.mark.benchmark  # drives the reader headless in subprocesses: minutes on a loaded machine
 def test_the_reader_benchmark_runs_end_to_end(tmp_path, capsys):
     path = write_jsonl(tmp_path / "s.jsonl", 700, seed=2)  # big enough for the cache
     assert main(["--store", str(path), "--ui", "--typed", "1", "--rounds", "1",
