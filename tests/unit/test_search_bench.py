@@ -1,9 +1,10 @@
-import pytest
 """The benchmark's synthetic store: deterministic, arXiv-shaped, readable by the real store."""
 
 from __future__ import annotations
 
 import json
+
+import pytest
 
 from tui.bench import make_queries, main
 from tui.bench.synthetic import JsonlPapers, generate_records, write_jsonl
