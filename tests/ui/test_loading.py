@@ -80,6 +80,9 @@ async def test_papers_show_and_keys_work_before_the_index_is_ready(stepped) -> N
         assert "Reading 10%" in str(screen.query_one("#title-right").render())
         await pilot.press("j", "j")
         assert screen.paper_list.cursor == 2
+        await pilot.press("s")  # starred while the store is still being read...
+        starred = screen.paper_list.current.key
+        assert app.userdata.get(starred).starred
         loader.go[0].set()  # the whole store is read
         await _until(pilot, lambda: len(screen.paper_list) == 12)
         assert app.store is loader.store and screen.paper_list.cursor == 2
@@ -89,6 +92,10 @@ async def test_papers_show_and_keys_work_before_the_index_is_ready(stepped) -> N
         assert screen.detail.paper == current  # the detail pane follows the cursor
         await pilot.press("s")  # triage works on a store that cannot be searched yet
         assert app.userdata.get(current.key).starred
+        assert screen.triage.counts["starred"] == 2
+        await pilot.press("z", "z")  # ...and both stars undo, the first one too
+        for key in (current.key, starred):
+            assert app.userdata.get(key) is None or not app.userdata.get(key).starred
         await pilot.press("slash")
         await type_text(pilot, "retrieval")  # typed before the index is ready...
         loader.go[1].set()

@@ -18,7 +18,6 @@ from textual.worker import get_current_worker
 
 from tui.loader import BrowseResults, LoadCancelled, LoadStep
 from tui.messages import EngineReady, LoadProgress, PapersRead
-from tui.triage import Triage
 
 if TYPE_CHECKING:
     from tui.screens.main import MainScreen
@@ -66,7 +65,9 @@ class StoreLoading:
     def use_store(self: "MainScreen", store: Any) -> None:
         """Show ``store``'s papers in order, the cursor staying where it was."""
         self.store = store
-        self.triage = Triage(store, self.userdata)
+        # The same Triage, recounted: changes made while loading can still be undone.
+        self.triage.store = store
+        self.triage.recount()
         if self.engine is None:
             rank = self.paper_list.cursor
             self.result = BrowseResults(store)
