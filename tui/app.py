@@ -17,6 +17,7 @@ from textual.binding import Binding
 from tui.commands import PaperTrayCommands
 from tui.messages import AnnotationsChanged
 from tui.screens.help import HelpScreen
+from tui.screens.keys import help_sections
 from tui.screens.main import MainScreen
 
 log = logging.getLogger(__name__)
@@ -123,7 +124,6 @@ class PaperTrayApp(App[None]):
 
     def action_help(self) -> None:
         """Show every key, generated from the bindings after remapping."""
-        from tui.keydoc import help_sections
 
         sections = help_sections(self, self.settings.keys)
         if not isinstance(self.screen, HelpScreen):

@@ -16,7 +16,7 @@ import pytest
 
 from tests.helpers.folders import read_only
 from tests.ui.conftest import SIZE, settle
-from tui import userdata_storage
+from tui.userdata import storage as userdata_storage
 from tui.userdata import UserData, shard_of
 
 

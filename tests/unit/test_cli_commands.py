@@ -13,7 +13,7 @@ import pytest
 from bibtexparser.middlewares import LatexDecodingMiddleware
 
 from tui.cli import run
-from tui.cli_session import library_file
+from tui.library import library_file
 
 HOSTILE_TITLES = ["[bold]x[/]", "\x1b]0;owned\x07 Window Title", "Right\u202eto left override",
                   "[@click=app.quit]click me", "Zero\u200bwidth"]

@@ -13,7 +13,7 @@ import pytest
 from tui.model import Annotation
 from tests.helpers.folders import read_only
 from tui.userdata import SaveError, UserData, shard_of
-from tui.userdata_storage import decode_annotations
+from tui.userdata.storage import decode_annotations
 
 KEY = "arxiv:2104.08821"
 NEIGHBOUR = next(f"doi:10.1/{n}" for n in range(10_000) if shard_of(f"doi:10.1/{n}") == shard_of(KEY))

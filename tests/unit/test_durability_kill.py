@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tui.userdata import UserData
-from tui.userdata_storage import decode_annotations
+from tui.userdata.storage import decode_annotations
 
 HELPER = Path(__file__).resolve().parents[1] / "helpers" / "userdata_child.py"
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tui import cache
 from tui.bench.synthetic import write_jsonl
 from tui.loader import FIRST_PAPERS, LoadCancelled, LoadStep, StoreLoader
 from tui.store import Store, open_store
@@ -59,7 +60,7 @@ def test_cancelling_stops_and_leaves_no_half_written_cache(papers_file: Path) ->
 
     with pytest.raises(LoadCancelled):
         StoreLoader([papers_file]).load(cancel=cancel)
-    shards = store_cache.root() / "shards"
+    shards = cache.root() / "shards"
     assert not shards.exists() or not any(shards.iterdir())
     store, _ = StoreLoader([papers_file]).load()  # and the next start reads it whole
     assert list(store) == list(open_store(papers_file, cache=False))

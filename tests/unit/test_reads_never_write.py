@@ -18,7 +18,7 @@ import pytest
 
 from tui import paths
 from tui.cli import build_app, parse_args, run
-from tui.cli_session import library_file
+from tui.library import library_file
 from tui.store import sample_path
 from tui.userdata import UserData
 

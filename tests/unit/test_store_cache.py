@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import tui.store as store_module
+from tui import cache
 from tui.bench.synthetic import write_jsonl
 from tui.model import Annotation, Paper
 from tui.search import SearchEngine
@@ -22,7 +23,7 @@ from tui.search.cached import index_path, load_index, open_engine
 from tui.store import Store, open_store
 from tui.store import cache as store_cache
 from tui.store.compact import CompactStore
-from tui.store.container import FORMAT_VERSION
+from tui.cache.container import FORMAT_VERSION
 
 
 @pytest.fixture
@@ -120,7 +121,7 @@ def test_touching_one_file_parses_that_file_alone(three_files: list[Path], reads
 
 
 def _shard_of(path: Path) -> Path:
-    return store_cache.shard_path(path.resolve())
+    return cache.shard_path(path.resolve())
 
 
 def _damage_truncate(cache_file: Path) -> None:
@@ -212,7 +213,7 @@ def test_an_unusual_paper_survives_the_cache_exactly(tmp_path: Path) -> None:
 def test_small_stores_skip_the_cache_and_big_ones_use_it(tmp_path: Path, monkeypatch) -> None:
     small = write_jsonl(tmp_path / "small.jsonl", 50, seed=4)
     assert not isinstance(open_store(small), CompactStore)
-    assert not (store_cache.root() / "shards").exists()
+    assert not (cache.root() / "shards").exists()
     monkeypatch.setattr(store_cache, "CACHE_MIN_BYTES", 1000)
     assert isinstance(open_store(small), CompactStore)
     assert isinstance(open_store(small, cache=False), Store)
@@ -234,7 +235,7 @@ def test_forgetting_a_store_makes_the_next_open_parse_and_index_again(three_file
     store = open_store(three_files, cache=True)
     open_engine(store)
     assert load_index(store) is not None
-    store_cache.forget(three_files)
+    cache.forget(three_files)
     assert load_index(store) is None
     reads.clear()
     open_store(three_files, cache=True)
@@ -265,10 +266,10 @@ def test_pruning_drops_old_indexes_and_shards_of_vanished_files(tmp_path: Path, 
         open_engine(open_store(file, cache=True))
         where = index_path(open_store(file, cache=True))
         os.utime(where, (1_000_000 + i, 1_000_000 + i))  # older stores were used earlier
-    monkeypatch.setattr(store_cache, "KEEP_INDEXES", 1)
+    monkeypatch.setattr(cache, "KEEP_INDEXES", 1)
     files[0].unlink()
-    store_cache.prune(keep=1)
-    assert [p.name for p in (store_cache.root() / "index").glob("*.ptc")] == [
+    cache.prune(keep=1)
+    assert [p.name for p in (cache.root() / "index").glob("*.ptc")] == [
         index_path(open_store(files[2], cache=True)).name]
-    shards = {p.name for p in (store_cache.root() / "shards").glob("*.ptc")}
+    shards = {p.name for p in (cache.root() / "shards").glob("*.ptc")}
     assert shards == {_shard_of(files[1]).name, _shard_of(files[2]).name}

@@ -14,7 +14,7 @@ from tui.store.clean import (
     parse_year,
     split_author_string,
 )
-from tui.store.latex import latex_to_text
+from tui.store.formats.latex import latex_to_text
 from tui.store.reading import decode_bytes
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from tui.model import Paper, Problem
-from tui.store.json_array import parse_text
+from tui.store.formats.json_array import parse_text
 
 
 def _read(text: str) -> tuple[list[Paper], list[Problem]]:

@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 from tui.model import Paper, Problem
-from tui.store import jsonl, open_store
+from tui.store import open_store
+from tui.store.formats import jsonl
 
 ARXIV_RECORD = {
     "id": "2104.08821",

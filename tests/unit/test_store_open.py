@@ -158,7 +158,7 @@ def test_an_unreadable_file_is_reported_not_raised(tmp_path: Path,
 
 def test_progress_reports_bytes_up_to_the_total(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    from tui.store import jsonl
+    from tui.store.formats import jsonl
 
     monkeypatch.setattr(jsonl, "CHUNK_BYTES", 4096)  # many chunks from a small file
     lines = "".join(json.dumps({"title": f"Paper {i}"}) + "\n" for i in range(10_000))

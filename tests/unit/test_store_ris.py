@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tui.model import Paper, Problem
-from tui.store.ris import parse_text
+from tui.store.formats.ris import parse_text
 
 
 def _read(text: str) -> tuple[list[Paper], list[Problem]]:

@@ -15,8 +15,8 @@ from tinydb import Query
 from tui import paths
 from tui.model import STATES, Annotation
 from tui.userdata import UserData, shard_of
-from tui.userdata_format import dump_json, encode_shard, from_document, normalise_tags, to_document
-from tui.userdata_storage import AnnotationDB, DurableJSONStorage, decode_annotations
+from tui.userdata.format import dump_json, encode_shard, from_document, normalise_tags, to_document
+from tui.userdata.storage import AnnotationDB, DurableJSONStorage, decode_annotations
 
 KEY = "arxiv:2104.08821"
 STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.userbench import run
+from tui.bench.userdata import run
 
 
 @pytest.mark.benchmark

@@ -237,7 +237,7 @@ def _child(part: str, path: Path, args: argparse.Namespace) -> int:
             # The reader runs on a throwaway profile and settings, never the person's own.
             env.update(PAPERTRAY_DATA_DIR=home, PAPERTRAY_CONFIG_DIR=home)
             if part == "ui-cold":
-                from tui.store.cache import forget
+                from tui.cache import forget
 
                 forget([path])
         from tui.bench.ui import T0_VARIABLE

@@ -4,13 +4,12 @@ Building the index of a million papers takes about a minute; loading it back tak
 under a second. The index file is named after the store's signature (every file's path,
 size and modification time, and the reader code) and the indexing code, so any change to
 the files or the code makes a new index; a damaged file is rebuilt (see
-:mod:`tui.store.container`). Stores that are not cached (small ones) are indexed in memory
+:mod:`tui.cache.container`). Stores that are not cached (small ones) are indexed in memory
 each time: that takes well under a second for them.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 from pathlib import Path
@@ -18,8 +17,7 @@ from typing import Any, Callable
 
 from tui.search import SearchEngine
 from tui.search.index import SearchIndex
-from tui.store.cache import code_version, prune, root
-from tui.store.container import CacheDamaged, Container, ContainerWriter
+from tui.cache import CacheDamaged, Container, ContainerWriter, index_path_for, prune
 
 __all__ = ["open_engine", "load_index", "save_index", "index_path"]
 
@@ -33,11 +31,7 @@ def index_path(store: Any) -> Path | None:
     signature = getattr(store, "signature", None)
     if not signature:
         return None
-    # Only the code that decides what the index holds: ranking or highlighting changes
-    # must not cost a million-paper store a new index.
-    version = code_version("search/index.py", "search/vocab.py", "query.py")
-    name = hashlib.sha1(f"{signature}\x00{version}".encode()).hexdigest()[:24]
-    return root() / "index" / f"{name}.ptc"
+    return index_path_for(signature)
 
 
 def load_index(store: Any) -> SearchIndex | None:

@@ -21,7 +21,7 @@ from os import PathLike
 from pathlib import Path
 
 from tui.model import Paper, Problem
-from tui.store import jsonl
+from tui.store.formats import jsonl
 from tui.store.detect import detect_format, iter_store_files
 from tui.store.reading import UnreadableFile
 
@@ -35,7 +35,7 @@ def _reader(module: str) -> Callable[[Path], Iterator[Paper | Problem]]:
     and the XML parser cost start-up time a store without those formats need not pay."""
 
     def parse(path: Path) -> Iterator[Paper | Problem]:
-        return importlib.import_module(f"tui.store.{module}").parse(path)
+        return importlib.import_module(f"tui.store.formats.{module}").parse(path)
 
     return parse
 

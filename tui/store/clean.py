@@ -81,7 +81,7 @@ def clean_block(value: str, *, indent_starts_paragraph: bool = False) -> str:
 
 # --- LaTeX accents in names -------------------------------------------------------------
 # A small, fast decoder for the accents people's names carry in arXiv metadata and
-# BibTeX (M\"uller, {\'E}mile, \c{C}elik). Full LaTeX goes through tui.store.latex.
+# BibTeX (M\"uller, {\'E}mile, \c{C}elik). Full LaTeX goes through tui.store.formats.latex.
 
 _COMBINING = {
     "`": "\u0300", "'": "\u0301", "^": "\u0302", "~": "\u0303", "=": "\u0304",

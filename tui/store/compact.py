@@ -16,7 +16,7 @@ import numpy as np
 
 from tui.model import Paper, Problem
 from tui.store import Store, merge_papers
-from tui.store.container import CacheDamaged
+from tui.cache.container import CacheDamaged
 from tui.store.shard import Shard, key_hash
 
 __all__ = ["CompactStore", "MergeMap", "KeyCollision"]

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from tui.model import Paper, Problem
-from tui.store.container import CacheDamaged, Container, ContainerWriter
+from tui.cache.container import CacheDamaged, Container, ContainerWriter
 
 __all__ = ["ShardWriter", "Shard", "key_hash", "KIND"]
 

@@ -1,4 +1,4 @@
-"""How long a change takes to persist in a heavy user's profile: ``python -m tui.userbench``.
+"""How long a change takes to persist in a heavy user's profile: ``python -m tui.bench.userdata``.
 
 Fills a throwaway profile with 100,000 varied annotations (more than a year of triage at
 200 papers a day), reopens it, and times what a person does: single triage changes
@@ -20,8 +20,8 @@ from typing import Callable
 
 from tui.model import STATES, Annotation
 from tui.userdata import UserData
-from tui.userdata_format import now_stamp
-from tui.userdata_transfer import export_payload
+from tui.userdata.format import now_stamp
+from tui.userdata.transfer import export_payload
 
 TAGS = ("thesis", "to-cite", "retrieval", "reading-group", "contrastive", "survey", "baseline")
 
@@ -120,7 +120,7 @@ def run(count: int, changes: int, bulk_repeat: int, folder: Path, seed: int = 1)
 
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point."""
-    parser = argparse.ArgumentParser(prog="python -m tui.userbench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tui.bench.userdata", description=__doc__)
     parser.add_argument("--annotations", type=int, default=100_000, help="profile size (100000)")
     parser.add_argument("--changes", type=int, default=300, help="single changes to time (300)")
     parser.add_argument("--bulk", type=int, default=20, help="200-paper bulk changes to time (20)")

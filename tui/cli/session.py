@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui import paths
+from tui.library import library_file
 from tui.sanitize import clean, clean_line
 from tui.settings import Settings, load_settings
 
@@ -19,15 +20,7 @@ if TYPE_CHECKING:
     from tui.store import Store
     from tui.userdata import UserData
 
-__all__ = ["CliError", "Session", "LIBRARY_FILE_NAME", "library_file"]
-
-LIBRARY_FILE_NAME = "library.jsonl"
-
-
-def library_file() -> Path:
-    """The JSON Lines file ``papertray import`` keeps the personal library in."""
-    return paths.library_dir() / LIBRARY_FILE_NAME
-
+__all__ = ["CliError", "Session"]
 
 class CliError(Exception):
     """A mistake the person can fix: reported as one sentence on stderr, no traceback."""

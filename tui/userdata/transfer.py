@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from tui.model import Annotation, Problem
-from tui.userdata_format import SCHEMA_VERSION, TABLE, dump_json, from_document, to_document
+from tui.userdata.format import SCHEMA_VERSION, TABLE, dump_json, from_document, to_document
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()

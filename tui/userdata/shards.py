@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 from tui.model import Annotation
-from tui.userdata_format import TABLE, encode_shard, is_newer
-from tui.userdata_storage import (
+from tui.userdata.format import TABLE, encode_shard, is_newer
+from tui.userdata.storage import (
     Backups, DamagedFile, DurableJSONStorage, ProfileLock, Signature, decode_annotations,
     digest, file_signature, fsync_dir, leftover_temp_files, move_aside, read_file,
 )

@@ -31,7 +31,7 @@ from tui.store.clean import (
     parse_year,
     split_keywords,
 )
-from tui.store.latex import latex_to_text
+from tui.store.formats.latex import latex_to_text
 from tui.store.reading import read_text
 
 __all__ = ["parse", "parse_text"]

@@ -14,7 +14,7 @@ import sys
 from typing import TYPE_CHECKING, Sequence
 
 from tui import __version__
-from tui.cli_session import CliError, Session
+from tui.cli.session import CliError, Session
 from tui.export import FORMATS
 from tui.model import STATES
 
@@ -186,7 +186,7 @@ def build_app(args: argparse.Namespace) -> PaperTrayApp:
 
 
 def _run_command(args: argparse.Namespace) -> int:
-    from tui import cli_commands
+    from tui.cli import commands as cli_commands
 
     session = Session(args)
     handler = {

@@ -27,7 +27,7 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from tui.model import Annotation
-from tui.userdata_format import SCHEMA_VERSION, TABLE, dump_json, from_document, stamp_for_filename
+from tui.userdata.format import SCHEMA_VERSION, TABLE, dump_json, from_document, stamp_for_filename
 
 try:  # POSIX; elsewhere a single instance per profile is assumed
     import fcntl

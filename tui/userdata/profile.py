@@ -25,10 +25,10 @@ from typing import Callable, Iterable, Mapping, TypeVar
 
 from tui import paths
 from tui.model import STATES, Annotation, Problem, State
-from tui.userdata_format import is_newer, normalise_tags, now_stamp
-from tui.userdata_shards import SaveError, ShardedFiles, shard_of
-from tui.userdata_storage import atomic_write
-from tui.userdata_transfer import export_payload, read_annotation_file
+from tui.userdata.format import is_newer, normalise_tags, now_stamp
+from tui.userdata.shards import SaveError, ShardedFiles, shard_of
+from tui.userdata.storage import atomic_write
+from tui.userdata.transfer import export_payload, read_annotation_file
 
 __all__ = ["SaveError", "ImportReport", "UserData", "shard_of"]
 

@@ -17,12 +17,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tui.cli_session import CliError, library_file
+from tui import paths
 from tui.export import atomic_output, paper_record
 from tui.model import Paper, stable_key
 from tui.sanitize import dumps_json
 
-__all__ = ["LibraryImport", "read_library", "merge_into_library"]
+__all__ = ["LibraryError", "LibraryImport", "LIBRARY_FILE_NAME", "library_file", "read_library",
+           "merge_into_library"]
+
+LIBRARY_FILE_NAME = "library.jsonl"
+
+
+def library_file() -> Path:
+    """The JSON Lines file ``papertray import`` keeps the personal library in."""
+    return paths.library_dir() / LIBRARY_FILE_NAME
+
+
+class LibraryError(Exception):
+    """The library cannot be read or written; the message is one sentence naming the file."""
 
 _ANNOTATION_FIELDS = ("starred", "tags", "state", "note")
 
@@ -57,14 +69,14 @@ def _record_key(record: dict[str, Any]) -> str:
 
 def read_library(path: Path) -> dict[str, dict[str, Any]]:
     """The library's records by key, in file order. A line that is not a JSON object raises
-    CliError naming the line: rewriting the file would otherwise lose it."""
+    LibraryError naming the line: rewriting the file would otherwise lose it."""
     records: dict[str, dict[str, Any]] = {}
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return records
     except (OSError, UnicodeDecodeError) as error:
-        raise CliError(f"Cannot read the library {path}: {error}.") from error
+        raise LibraryError(f"Cannot read the library {path}: {error}.") from error
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -73,7 +85,7 @@ def read_library(path: Path) -> dict[str, dict[str, Any]]:
         except json.JSONDecodeError as error:
             record = error
         if not isinstance(record, dict):
-            raise CliError(f"{path}:{number}: this line is not a paper object; fix it or move the "
+            raise LibraryError(f"{path}:{number}: this line is not a paper object; fix it or move the "
                            "file aside before importing.")
         records.setdefault(_record_key(record), record)
     return records
@@ -104,5 +116,5 @@ def merge_into_library(papers: Iterable[Paper]) -> LibraryImport:
                 for record in records.values():
                     out.write(dumps_json(record) + "\n")
         except OSError as error:
-            raise CliError(f"Cannot write the library {path}: {error.strerror or error}.") from error
+            raise LibraryError(f"Cannot write the library {path}: {error.strerror or error}.") from error
     return LibraryImport(added, completed, unchanged, len(records), path)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tui.model import Paper, Problem
 from tui.store.reading import LineIndex, read_text
-from tui.store.records import read_record
+from tui.store.formats.records import read_record
 
 __all__ = ["parse", "parse_text", "LIST_KEYS"]
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tui.model import Paper, Problem
 from tui.store.reading import SNIFF_BYTES, UnreadableFile, looks_binary
-from tui.store.records import RecordError, paper_from_record
+from tui.store.formats.records import RecordError, paper_from_record
 
 __all__ = ["parse", "parse_stream"]
 

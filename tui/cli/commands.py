@@ -1,6 +1,6 @@
 """The non-interactive commands: search, stats, export, import, annotate, annotations.
 
-Each takes the :class:`~tui.cli_session.Session` and returns an exit status. Results go to
+Each takes the :class:`~tui.cli.session.Session` and returns an exit status. Results go to
 stdout (plain text cleaned for the terminal, or exact JSON); problems to stderr.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from tui.cli_session import CliError, Session
+from tui.cli.session import CliError, Session
 from tui.export import annotation_fields, atomic_output, write_papers
 from tui.model import STATES, Annotation, Paper
 from tui.sanitize import clean_line, dumps_json
@@ -185,14 +185,17 @@ def import_papers(session: Session) -> int:
     for file in files:
         if not file.exists():
             raise CliError(f"Cannot import {file}: no such file or folder.")
-    from tui.cli_library import merge_into_library
+    from tui.library import LibraryError, merge_into_library
     from tui.store import open_store
 
     store = open_store(files)
     session.report_problems(store, in_full=True)
     if not len(store):
         raise CliError(f"No papers could be read from {', '.join(map(str, files))}.")
-    result = merge_into_library(store.papers)
+    try:
+        result = merge_into_library(store.papers)
+    except LibraryError as error:
+        raise CliError(str(error)) from error
     already = result.completed + result.unchanged
     session.say(f"Imported {_plural(len(store), 'paper')}: {result.added:,} added, {already:,} "
                 f"already in the library ({result.completed:,} of them completed). "

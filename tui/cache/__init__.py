@@ -1,0 +1,133 @@
+"""The on-disk cache: where it lives, what each file is named after, and its pruning.
+
+Two kinds of file live under :func:`root`: ``shards/`` (each paper file parsed once, see
+:mod:`tui.store.cache`) and ``index/`` (a store's search index, see
+:mod:`tui.search.cached`). Both are :mod:`tui.cache.container` files, never trusted: a
+damaged, stale or foreign one is rebuilt. The store and the search engine depend on this
+package, never on each other; this package depends on neither.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+from functools import lru_cache
+from pathlib import Path
+
+from tui import paths as app_paths
+from tui.cache.container import HANDLES, CacheDamaged, Container, ContainerWriter
+
+__all__ = ["CacheDamaged", "Container", "ContainerWriter", "root", "code_version",
+           "shard_version", "index_version", "shard_path", "index_path_for", "file_signature",
+           "store_signature", "prune", "forget", "KEEP_INDEXES"]
+
+log = logging.getLogger(__name__)
+
+KEEP_INDEXES = 6
+"""Search index caches kept; older ones (of stores not opened lately) are removed."""
+
+_SHARD_SOURCES = ("store", "model.py", "cache/container.py")
+"""The code that decides what a shard holds: the readers, the model, the file format."""
+_NOT_IN_SHARDS = {"cache.py", "compact.py"}
+"""Store modules that do not decide what a shard holds (the merged view over shards)."""
+_INDEX_SOURCES = ("search/index.py", "search/vocab.py", "query.py", "cache/container.py")
+"""The code that decides what an index holds. Ranking or highlighting changes must not
+cost a million-paper store a new index."""
+
+
+def root() -> Path:
+    """The cache folder for stores and their indexes."""
+    return app_paths.cache_dir() / "store"
+
+
+@lru_cache(maxsize=None)
+def code_version(*sources: str, exclude: frozenset[str] = frozenset()) -> str:
+    """A digest of the source files under ``tui/`` named by ``sources`` (packages or
+    modules), so a cache made by other code is never used."""
+    here = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha1()
+    for source in sources:
+        target = here / source
+        files = sorted(target.rglob("*.py")) if target.is_dir() else [target]
+        for file in files:
+            if file.name in exclude:
+                continue
+            digest.update(file.name.encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def shard_version() -> str:
+    """The version of the shard-making code: a reader fix re-reads every file."""
+    return code_version(*_SHARD_SOURCES, exclude=frozenset(_NOT_IN_SHARDS))
+
+
+def index_version() -> str:
+    """The version of the index-making code."""
+    return code_version(*_INDEX_SOURCES)
+
+
+def shard_path(resolved: Path) -> Path:
+    """Where the shard of the file at ``resolved`` lives."""
+    name = hashlib.sha1(f"{resolved}\x00{shard_version()}".encode("utf-8", "surrogatepass"))
+    return root() / "shards" / f"{name.hexdigest()[:24]}.ptc"
+
+
+def index_path_for(signature: str) -> Path:
+    """Where the search index of the store with this signature lives."""
+    name = hashlib.sha1(f"{signature}\x00{index_version()}".encode()).hexdigest()[:24]
+    return root() / "index" / f"{name}.ptc"
+
+
+def file_signature(path: Path) -> dict[str, object]:
+    """What identifies one version of a file: its resolved path, size and change time."""
+    stat = path.stat()
+    return {"path": str(path.resolve()), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+
+def store_signature(signatures: list[dict[str, object]]) -> str:
+    """Names a store's exact contents: each file's signature, and the reader code."""
+    parts = [f"{s['path']}\x00{s['size']}\x00{s['mtime_ns']}" for s in signatures]
+    parts.append(shard_version())
+    return hashlib.sha1("\x01".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:24]
+
+
+def prune(keep: int = KEEP_INDEXES) -> None:
+    """Remove shards of files that are gone or of older reader code, and all but the
+    ``keep`` most recently used index caches. Safe to call at any time; errors are ignored."""
+    try:
+        # Index caches are touched when used, so their time says when they last were.
+        indexes = sorted((root() / "index").glob("*.ptc"), key=lambda p: p.stat().st_mtime,
+                         reverse=True)
+        for old in indexes[keep:]:
+            old.unlink(missing_ok=True)
+        for shard_file in (root() / "shards").glob("*.ptc"):
+            try:
+                source = str(Container(shard_file, "shard").meta.get("source", {}).get("path", ""))
+                gone = not os.path.exists(source)
+                # A shard of older reader code is never used again: another name has its place.
+                outdated = shard_path(Path(source)) != shard_file
+            except (CacheDamaged, OSError, ValueError, AttributeError):
+                gone = outdated = True
+            if gone or outdated:
+                shard_file.unlink(missing_ok=True)
+        # Left by a process killed while writing (a finished file is renamed at once).
+        day_ago = time.time() - 86400
+        for folder in (root() / "index", root() / "shards"):
+            for temp in folder.glob(".*.tmp"):
+                if temp.stat().st_mtime < day_ago:
+                    temp.unlink(missing_ok=True)
+    except OSError as error:
+        log.debug("pruning the cache failed: %s", error)
+
+
+def forget(files: list[Path]) -> None:
+    """Remove the cache of these files and of the store they make together, so the next
+    open parses and indexes them again (benchmarks time a first open this way)."""
+    targets = [shard_path(Path(file).resolve()) for file in files]
+    targets.append(index_path_for(store_signature([file_signature(Path(f)) for f in files])))
+    for target in targets:
+        HANDLES.forget(target)
+        target.unlink(missing_ok=True)
