@@ -290,8 +290,9 @@ def write_papers(papers: Iterable[Paper], fmt: str, out: TextIO,
     elif fmt == "csv":
         writer = csv.writer(out)
         writer.writerow(_CSV_COLUMNS)
-        for count, paper in enumerate(papers, 1):
+        for paper in papers:
             writer.writerow(_csv_row(paper, notes.get(paper.key)))
+            count += 1
     else:
         # One paper per line inside the array: valid JSON that still diffs line by line.
         out.write("[")

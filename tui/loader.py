@@ -23,7 +23,8 @@ from typing import Callable, Iterable, Literal
 
 from tui.model import Hit, Paper
 from tui.search import SearchEngine
-from tui.store import Store, open_store
+from tui.store import PaperStore, Store, open_store
+from tui.store.files import as_paths, label_of
 
 __all__ = ["StoreLoader", "LoadStep", "LoadCancelled", "BrowseResults", "FIRST_PAPERS"]
 
@@ -63,14 +64,14 @@ class StoreLoader:
                  *, cache: bool | None = None) -> None:
         self.paths = paths
         self.cache = cache
-        self.store: Store | None = None
+        self.store: PaperStore | None = None
         """The store, once read."""
         self.engine: SearchEngine | None = None
         """The engine, once indexed."""
 
     def load(self, *, on_step: Callable[[LoadStep], None] = lambda step: None,
              on_papers: Callable[[Store], None] = lambda store: None,
-             cancel: Callable[[], bool] = lambda: False) -> tuple[Store, SearchEngine]:
+             cancel: Callable[[], bool] = lambda: False) -> tuple[PaperStore, SearchEngine]:
         """Read and index, reporting as described in the module docstring. Raises
         :class:`LoadCancelled` soon after ``cancel()`` turns True."""
         first: dict[str, Paper] = {}
@@ -121,9 +122,7 @@ class StoreLoader:
     @property
     def label(self) -> str:
         """The store's short name ("sample", a file or folder name), known before reading."""
-        from tui.store import _as_paths, _label
-
-        return _label(_as_paths(self.paths), self.paths is None)
+        return label_of(as_paths(self.paths), self.paths is None)
 
 
 class BrowseResults:
@@ -133,7 +132,7 @@ class BrowseResults:
 
     sort = "relevance"
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: PaperStore) -> None:
         from tui.query import parse_query
 
         self.store = store

@@ -8,11 +8,13 @@ puts all 40 back exactly as they were, using ``UserData.restore``.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from tui.model import Annotation
-from tui.userdata import SaveError
+from tui.store.base import PaperStore
+from tui.userdata import SaveError, UserData
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +43,7 @@ class Step:
         return self.label if count == 1 else f"{self.label} {count} papers"
 
 
-def count_states(annotations: Mapping[str, Annotation], total: int, in_store: Any) -> dict[str, int]:
+def count_states(annotations: Mapping[str, Annotation], total: int, in_store: Callable[[str], bool]) -> dict[str, int]:
     """Counts for the header and the filter pane, only for papers in the store.
 
     ``in_store(key)`` says whether a paper is in the store: annotations of papers that
@@ -69,7 +71,7 @@ def _adjust(counts: dict[str, int], annotation: Annotation | None, sign: int) ->
 class Triage:
     """Applies annotation changes through UserData and keeps their undo history."""
 
-    def __init__(self, store: Any, userdata: Any, *, depth: int = 500) -> None:
+    def __init__(self, store: PaperStore, userdata: UserData, *, depth: int = 500) -> None:
         self.store = store
         self.userdata = userdata
         self.depth = depth
@@ -83,12 +85,9 @@ class Triage:
     def recount(self) -> None:
         """Count from scratch (at start, and when another instance changed things)."""
         annotations = self.userdata.annotations()
-        in_store = lambda key: self.store.index_of(key) is not None  # noqa: E731
-        indices_of = getattr(self.store, "indices_of", None)
-        if indices_of is not None:  # a compact store looks many keys up at once, faster
-            keys = list(annotations)
-            present = {keys[i] for i, doc in enumerate(indices_of(keys).tolist()) if doc >= 0}
-            in_store = present.__contains__
+        keys = list(annotations)  # looked up at once: much faster for a compact store
+        present = {keys[i] for i, doc in enumerate(self.store.indices_of(keys).tolist()) if doc >= 0}
+        in_store = present.__contains__
         self.counts = count_states(annotations, len(self.store), in_store)
 
     def apply(self, label: str, items: Iterable[tuple[str, str]], **changes: Any

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.segment import Segment
 
 from tests.ui.conftest import HOSTILE_TITLES, SIZE, hostile_papers, settle
-from tui.model import Annotation, Hit, Paper
+from tui.model import Annotation, Paper
 from tui.widgets.text import highlighted, multi_line, one_line
 
 

@@ -19,6 +19,7 @@ import unicodedata
 import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
+from textual.worker import WorkerCancelled
 
 from tui.app import PaperTrayApp
 from tui.model import Annotation, Hit, Paper
@@ -27,7 +28,6 @@ from tui.screens.tag_picker import TagPicker
 from tui.settings import Settings
 from tui.store import Store
 from tui.userdata import UserData
-from textual.worker import WorkerCancelled
 
 HOSTILE = ["[bold]", "[/]", "[Re]", "x[i", "[link=https://evil.example]", "[/link]", "[@click=app.quit]",
            "[@click=screen.toggle_star]", "\x1b[2J", "\x1b]0;owned\x07", "\x1b]8;;https://e.x\x1b\\",

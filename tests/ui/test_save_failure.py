@@ -16,8 +16,8 @@ import pytest
 
 from tests.helpers.folders import read_only
 from tests.ui.conftest import SIZE, settle
-from tui.userdata import storage as userdata_storage
 from tui.userdata import UserData, shard_of
+from tui.userdata import storage as userdata_storage
 
 
 @contextlib.contextmanager

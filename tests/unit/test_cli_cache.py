@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import tui.search as search_module
-import tui.store as store_module
+import tui.store.files as store_module
 from tui.bench.synthetic import write_jsonl
 from tui.cli import run
 from tui.store import cache as store_cache

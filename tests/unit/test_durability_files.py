@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.model import Annotation
 from tests.helpers.folders import read_only
+from tui.model import Annotation
 from tui.userdata import SaveError, UserData, shard_of
 from tui.userdata.storage import decode_annotations
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tui.bench import make_queries, main
+from tui.bench import main, make_queries
 from tui.bench.synthetic import JsonlPapers, generate_records, write_jsonl
 from tui.search import SearchEngine
 from tui.store import open_store

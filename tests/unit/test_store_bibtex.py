@@ -130,7 +130,7 @@ def test_extra_closing_brace_is_ignored() -> None:
 
 
 def test_entry_without_key_is_read_anyway() -> None:
-    papers, problems = _read("\n\t@article{\n\t  author = {Huang, Y.},\n\t  title = {No key here},\n\t  year = {2012}\n\t}\n")
+    papers, problems = _read("\n\t@article{\n\t  author = {Huang, Y.},\n\t  title = {No key here},\n\t  year = {2012}\n\t}\n")  # noqa: E501 (a record quoted whole)
     assert problems == []
     assert (papers[0].title, papers[0].authors, papers[0].year, papers[0].citekey) == (
         "No key here", ("Y. Huang",), 2012, "")

@@ -14,16 +14,16 @@ from pathlib import Path
 
 import pytest
 
-import tui.store as store_module
+import tui.store.files as store_module
 from tui import cache
 from tui.bench.synthetic import write_jsonl
+from tui.cache.container import FORMAT_VERSION
 from tui.model import Annotation, Paper
 from tui.search import SearchEngine
 from tui.search.cached import index_path, load_index, open_engine
 from tui.store import Store, open_store
 from tui.store import cache as store_cache
 from tui.store.compact import CompactStore
-from tui.cache.container import FORMAT_VERSION
 
 
 @pytest.fixture

@@ -42,7 +42,7 @@ def test_wrapped_text_with_title_and_abstract_in_one_block() -> None:
             "Second Wrapped Paper\nAnother abstract, also\nwrapped.\n")
     papers, _ = _read(text)
     assert [(p.title, p.abstract) for p in papers] == [
-        ("First Wrapped Paper", "This abstract was wrapped at a fixed width by the tool that saved it, so it spans lines."),
+        ("First Wrapped Paper", "This abstract was wrapped at a fixed width by the tool that saved it, so it spans lines."),  # noqa: E501 (a record quoted whole)
         ("Second Wrapped Paper", "Another abstract, also wrapped.")]
     assert papers[1].source == "page.txt:5"
 

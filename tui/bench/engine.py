@@ -11,8 +11,17 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from tui.bench import (BenchQuery, _summary, make_queries, peak_rss_mb, picks_few, recall,
-                       time_engine, time_fzf, time_typing)
+from tui.bench.common import (
+    BenchQuery,
+    make_queries,
+    peak_rss_mb,
+    picks_few,
+    recall,
+    summary,
+    time_engine,
+    time_fzf,
+    time_typing,
+)
 from tui.model import Paper
 
 __all__ = ["engine_part"]
@@ -34,20 +43,20 @@ def _report_engine(engine, queries: list[BenchQuery], rounds: int) -> tuple[list
     """Time and judge the engine; returns run times and which queries pick out few papers."""
     runs, searches, found = time_engine(engine, queries, rounds)
     picky = picks_few(engine, queries)
-    print(_summary(f"engine run ({len(queries)} queries)", runs))
-    print(_summary("engine search, 10 hits", searches))
+    print(summary(f"engine run ({len(queries)} queries)", runs))
+    print(summary("engine search, 10 hits", searches))
     for kind in dict.fromkeys(q.kind for q in queries):
-        print(_summary(f"  {kind}", [t for q, t in zip(queries, runs) if q.kind == kind]))
+        print(summary(f"  {kind}", [t for q, t in zip(queries, runs) if q.kind == kind]))
     print(f"engine recall, all targeted:    {recall(found, queries, [bool(q.title) for q in queries])}")
     print(f"engine recall, words pick <=10: {recall(found, queries, picky)}")
     typing = time_typing(engine, queries)
-    print(_summary(f"typing, per keystroke ({len(typing)})", typing))
+    print(summary(f"typing, per keystroke ({len(typing)})", typing))
     return runs, picky
 
 
 def _report_fzf(titles: Path, queries: list[BenchQuery], runs: list[float], picky: list[bool]) -> None:
     fzf, found = time_fzf(titles, queries)
-    print(_summary("fzf --filter on titles", fzf))
+    print(summary("fzf --filter on titles", fzf))
     print(f"fzf recall, all targeted:       {recall(found, queries, [bool(q.title) for q in queries])}")
     print(f"fzf recall, words pick <=10:    {recall(found, queries, picky)}")
     print(f"engine is {statistics.median(fzf) / statistics.median(runs):.0f}x faster than fzf (median)")

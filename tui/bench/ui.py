@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from tui.bench import _summary, make_queries, peak_rss_mb
+from tui.bench.common import make_queries, peak_rss_mb, summary
 from tui.query import STOPWORDS, words_of
 
 __all__ = ["ui_part", "T0_VARIABLE"]
@@ -170,7 +170,7 @@ async def _drive(part: str, path: Path, args: argparse.Namespace) -> None:
         print(f"{what}: {_since_start(ready):.2f} s after the process started "
               f"({len(screen.store):,} papers)", flush=True)
         if arrows:
-            print(_summary(f"arrow key while indexing ({len(arrows)})", arrows))
+            print(summary(f"arrow key while indexing ({len(arrows)})", arrows))
         if part == "ui-warm":
             await asyncio.sleep(0.5)  # let the first search and facet counts settle
             screen.search_bar.focus_input()
@@ -179,7 +179,7 @@ async def _drive(part: str, path: Path, args: argparse.Namespace) -> None:
                 screen.search_bar.value = ""
                 await asyncio.sleep(0.5)
                 latencies += await _type(app, rec, text)
-            print(_summary(f"keystroke to repainted list ({len(latencies)} keys)", latencies))
+            print(summary(f"keystroke to repainted list ({len(latencies)} keys)", latencies))
         print(f"reader process peak RSS {peak_rss_mb():.0f} MB", flush=True)
         await app.action_quit()
     app.userdata.close()

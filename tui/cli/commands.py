@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 import sys
-from pathlib import Path
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui.cli.session import CliError, Session
@@ -20,7 +20,7 @@ from tui.sanitize import clean_line, dumps_json
 if TYPE_CHECKING:
     from tui.query import Query
     from tui.search import SearchEngine
-    from tui.store import Store
+    from tui.store import PaperStore
 
 __all__ = ["search", "stats", "export", "import_papers", "annotate", "annotations"]
 
@@ -42,14 +42,14 @@ def _parse(session: Session, text: str) -> Query:
     return query
 
 
-def _engine(store: Store) -> SearchEngine:
+def _engine(store: PaperStore) -> SearchEngine:
     """The store's search engine; a big (cached) store's index comes from the cache."""
     from tui.search.cached import open_engine
 
     return open_engine(store)
 
 
-def _every_match(session: Session, store: Store, text: str,
+def _every_match(session: Session, store: PaperStore, text: str,
                  notes: Mapping[str, Annotation]) -> list[Paper]:
     """The papers that match every word of the query, best first: what a bulk change or an
     export is about. (``search`` also lists papers that match only some words, below.)"""
@@ -109,7 +109,7 @@ def search(session: Session) -> int:
 
 # ---------------------------------------------------------------------------- stats
 
-def _triage_counts(store: Store, notes: dict[str, Annotation] | Any) -> dict[str, int]:
+def _triage_counts(store: PaperStore, notes: dict[str, Annotation] | Any) -> dict[str, int]:
     """Papers of this store in each triage state, and how many are starred."""
     counts = dict.fromkeys(STATES, 0) | {"starred": 0}
     for key, ann in notes.items():

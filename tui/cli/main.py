@@ -163,7 +163,8 @@ def build_app(args: argparse.Namespace) -> PaperTrayApp:
     """
     session = Session(args)
     chosen = session.store_paths()  # a missing PATH fails here, before textual is loaded
-    from tui.store import cache as store_cache, store_bytes
+    from tui.store import cache as store_cache
+    from tui.store import store_bytes
 
     if store_cache.worth_caching(store_bytes(chosen)):
         # A big store opens in a worker once the screen is up: the first papers show while

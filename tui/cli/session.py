@@ -17,7 +17,7 @@ from tui.sanitize import clean, clean_line
 from tui.settings import Settings, load_settings
 
 if TYPE_CHECKING:
-    from tui.store import Store
+    from tui.store import PaperStore
     from tui.userdata import UserData
 
 __all__ = ["CliError", "Session"]
@@ -89,7 +89,7 @@ class Session:
             return [paths.library_dir()]
         return None
 
-    def open_store(self) -> Store:
+    def open_store(self) -> PaperStore:
         """Open the store this run is about; bad records are kept as ``store.problems``."""
         chosen = self.store_paths()
         from tui.store import open_store
@@ -100,7 +100,7 @@ class Session:
             where = error.filename or (chosen[0] if chosen else "the sample store")
             raise CliError(f"Cannot open {where}: {error.strerror or error}.") from error
 
-    def report_problems(self, store: Store, *, in_full: bool = False) -> None:
+    def report_problems(self, store: PaperStore, *, in_full: bool = False) -> None:
         """Tell the person about bad records: each as ``file:line: message`` when ``in_full``,
         else one line pointing at ``papertray stats``, which lists them."""
         if not store.problems:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+
 from tui.screens.keys import help_sections
 
 __all__ = ["markdown_table", "README_START", "README_END"]

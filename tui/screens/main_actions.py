@@ -293,7 +293,7 @@ class PaperActions:
 
     def action_cycle_sort(self: "MainScreen") -> None:
         """Sort by the next order: relevance, date, title, recently annotated."""
-        from tui.screens.main import SORTS
+        from tui.search import SORTS
 
         self.sort_by(SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)])
 

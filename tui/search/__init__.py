@@ -33,6 +33,7 @@ from tui.search.index import SearchIndex, build_index
 from tui.search.matching import FIELDS_OF, WordCandidates, exact_mask, match_codes, resolve
 from tui.search.ranking import MAX_WORDS, Brevity, key_score, refine, select
 from tui.search.result import ResultSet
+from tui.store.base import PaperStore, Store
 
 __all__ = ["SearchEngine", "ResultSet", "SearchCancelled", "SearchIndex", "build_index", "SORTS"]
 
@@ -53,23 +54,23 @@ class SearchEngine:
 
     def __init__(
         self,
-        store: Sequence[Paper],
+        store: PaperStore | Sequence[Paper],
         *,
         index: SearchIndex | None = None,
         progress: Callable[[int, int], None] | None = None,
     ) -> None:
-        """Index ``store`` (a Store or any sequence of papers), unless ``index`` is given
-        (for instance loaded from a cache with :meth:`SearchIndex.from_arrays`).
-        ``progress(done, total)`` is called while indexing, every few thousand papers."""
-        self.store = store
-        self.papers: Sequence[Paper] = getattr(store, "papers", store)
+        """Index ``store`` (a store, or any sequence of papers: made a store in memory),
+        unless ``index`` is given (for instance loaded from a cache with
+        :meth:`SearchIndex.from_arrays`). ``progress(done, total)`` is called while
+        indexing, every few thousand papers."""
+        self.store: PaperStore = store if isinstance(store, PaperStore) else Store(list(store))
+        self.papers: Sequence[Paper] = self.store.papers
         self.index = index if index is not None else build_index(self.papers, progress=progress)
         self._brevity = Brevity.of(self.index)
         self._lock = threading.Lock()
         self._words: OrderedDict[tuple, tuple[WordCandidates, np.ndarray]] = OrderedDict()
         self._bases: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._orders: dict[str, np.ndarray] = {}
-        self._keys: dict[str, int] | None = None
         self._annotations: tuple[object, AnnotationTable] | None = None
 
     def __len__(self) -> int:
@@ -156,13 +157,7 @@ class SearchEngine:
 
     def doc_of(self, key: str) -> int | None:
         """The position of the paper with stable key ``key``, or None."""
-        index_of = getattr(self.store, "index_of", None)
-        if index_of is not None:
-            return index_of(key)
-        with self._lock:
-            if self._keys is None:
-                self._keys = {paper.key: i for i, paper in enumerate(self.papers)}
-            return self._keys.get(key)
+        return self.store.index_of(key)
 
     # -- internals ----------------------------------------------------------------------
 
@@ -171,8 +166,7 @@ class SearchEngine:
         cached = self._annotations
         if cached is not None and cached[0] is annotations:
             return cached[1]
-        table = AnnotationTable.build(annotations, self.doc_of,
-                                      getattr(self.store, "indices_of", None))
+        table = AnnotationTable.build(annotations, self.store.indices_of)
         self._annotations = (annotations, table)
         return table
 
@@ -211,7 +205,7 @@ class SearchEngine:
             if doc is not None:
                 mask[doc] = True
             return mask
-        return (table or AnnotationTable.build({}, self.doc_of)).mask(index.n_docs, term)
+        return (table or AnnotationTable.build({}, self.store.indices_of)).mask(index.n_docs, term)
 
     def _word_matches(self, query: Query, check: Callable[[], None]):
         """Match codes of the words that rank: required ones, optional ones (stop words and

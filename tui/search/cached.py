@@ -15,9 +15,9 @@ import os
 from pathlib import Path
 from typing import Any, Callable
 
+from tui.cache import CacheDamaged, Container, ContainerWriter, index_path_for, prune
 from tui.search import SearchEngine
 from tui.search.index import SearchIndex
-from tui.cache import CacheDamaged, Container, ContainerWriter, index_path_for, prune
 
 __all__ = ["open_engine", "load_index", "save_index", "index_path"]
 

@@ -6,10 +6,11 @@ except phrases, which check the few papers that contain all their words.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Callable, Mapping
 
 import numpy as np
+import numpy.typing as npt
 
 from tui.model import Annotation, Paper
 from tui.query import STOPWORDS, Term, words_of
@@ -120,23 +121,14 @@ class AnnotationTable:
     annotations: tuple[Annotation, ...]
 
     @classmethod
-    def build(cls, annotations: Mapping[str, Annotation], doc_of: Callable[[str], int | None],
-              docs_of: Callable[[list[str]], np.ndarray] | None = None) -> "AnnotationTable":
-        """Keep the annotations whose paper is in the store. ``docs_of`` looks up many
-        keys at once (positions, -1 when absent), much faster for a compact store."""
-        if docs_of is not None:
-            keys = list(annotations)
-            found = docs_of(keys)
-            present = np.flatnonzero(found >= 0).tolist()
-            return cls(found[present].astype(np.int64),
-                       tuple(annotations[keys[i]] for i in present))
-        docs, kept = [], []
-        for key, annotation in annotations.items():
-            doc = doc_of(key)
-            if doc is not None:
-                docs.append(doc)
-                kept.append(annotation)
-        return cls(np.array(docs, dtype=np.int64), tuple(kept))
+    def build(cls, annotations: Mapping[str, Annotation],
+              docs_of: Callable[[Sequence[str]], npt.NDArray[np.int64]]) -> AnnotationTable:
+        """Keep the annotations whose paper is in the store; ``docs_of`` looks up many keys
+        at once (positions, -1 when absent), as :meth:`PaperStore.indices_of` does."""
+        keys = list(annotations)
+        found = docs_of(keys)
+        present = np.flatnonzero(found >= 0).tolist()
+        return cls(found[present].astype(np.int64), tuple(annotations[keys[i]] for i in present))
 
     def mask(self, n_docs: int, term: Term) -> np.ndarray:
         """Papers matching an ``is:``, ``has:`` or ``tag:`` term (before negation)."""

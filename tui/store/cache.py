@@ -15,13 +15,14 @@ fifth of a second and the cache's files would only add bookkeeping.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tui.model import Paper, Problem
 from tui.cache import CacheDamaged, file_signature, root, shard_path, store_signature
+from tui.model import Paper, Problem
+from tui.store import files as store_files
+from tui.store.compact import CompactStore, KeyCollision
 from tui.store.shard import Shard, ShardWriter
 
 __all__ = ["CACHE_MIN_BYTES", "worth_caching", "open_cached"]
@@ -58,8 +59,6 @@ def _load_shard(file: Path, signature: dict[str, object]) -> Shard | None:
 def _build_shard(file: Path, signature: dict[str, object], progress: Callable[[int], None] | None,
                  watch: Callable[[Paper], None] | None) -> Shard:
     """Parse the file into a new shard and open it. Raises OSError if it cannot be written."""
-    from tui.store import read_file
-
     where = shard_path(Path(str(signature["path"])))
     writer = ShardWriter(where, str(file), {"source": signature})
     problems: list[Problem] = []
@@ -68,7 +67,7 @@ def _build_shard(file: Path, signature: dict[str, object], progress: Callable[[i
         watch(paper)  # type: ignore[misc]
 
     try:
-        read_file(file, writer.add if watch is None else add_and_show, problems, progress)
+        store_files.read_file(file, writer.add if watch is None else add_and_show, problems, progress)
         # A read the system broke off (not the file's fault) must be retried next time.
         complete = not any(p.line is None and p.message.startswith("cannot be read")
                            for p in problems)
@@ -82,12 +81,9 @@ def _build_shard(file: Path, signature: dict[str, object], progress: Callable[[i
 def open_cached(given: list[Path], files: list[Path], sizes: dict[Path, int],
                 problems: list[Problem], label: str,
                 progress: Callable[[int, int], None] | None,
-                watch: Callable[[Paper], None] | None = None):
+                watch: Callable[[Paper], None] | None = None) -> CompactStore | None:
     """The store through the cache, or None when the cache cannot be used (it cannot be
     written, or two keys share a hash): the caller then reads the files directly."""
-    from tui.store import _file_progress
-    from tui.store.compact import CompactStore, KeyCollision
-
     total = sum(sizes.values())
     found = list(problems)  # left untouched if the cache fails and the files are read directly
     shards: list[Shard] = []
@@ -107,7 +103,7 @@ def open_cached(given: list[Path], files: list[Path], sizes: dict[Path, int],
                 continue
             shard = _load_shard(file, signature)
             if shard is None:
-                shard = _build_shard(file, signature, _file_progress(progress, done, total), watch)
+                shard = _build_shard(file, signature, store_files.file_progress(progress, done, total), watch)
             shards.append(shard)
             found.extend(shard.problems)
             counts[str(file)] = shard.count

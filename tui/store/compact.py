@@ -14,9 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
-from tui.model import Paper, Problem
-from tui.store import Store, merge_papers
 from tui.cache.container import CacheDamaged
+from tui.model import Paper, Problem
+from tui.store.base import merge_papers
 from tui.store.shard import Shard, key_hash
 
 __all__ = ["CompactStore", "MergeMap", "KeyCollision"]
@@ -104,24 +104,24 @@ class CompactPapers(Sequence[Paper]):
         return self._store.walk()
 
 
-class CompactStore(Store):
-    """Papers of cached shards merged by key, in reading order (see :class:`Store`)."""
+class CompactStore:
+    """Papers of cached shards merged by key, in reading order: a
+    :class:`tui.store.base.PaperStore` whose papers are made from the cache on access."""
 
     def __init__(self, shards: list[Shard], *, paths: tuple[Path, ...], label: str,
                  problems: list[Problem], source_counts: dict[str, int],
                  signature: str) -> None:
-        # Store.__init__ is not called: it would index a list of papers we never hold.
         self.paths = paths
         self.label = label
         self.problems = problems
         self.source_counts = source_counts
-        self.signature = signature
+        self.signature: str | None = signature
         """Names the exact contents (each file's path, size and time): the index cache key."""
         self.shards = shards
         self._starts = np.cumsum([0] + [s.count for s in shards]).tolist()
         self.merge = MergeMap.build([(s.key_hash[s.key_order], s.key_order) for s in shards])
         self._check_merged_keys()
-        self._papers = CompactPapers(self)
+        self._papers: CompactPapers = CompactPapers(self)
 
     def _check_merged_keys(self) -> None:
         """Records merged into one paper must really share the key, not just its hash."""
@@ -201,7 +201,7 @@ class CompactStore(Store):
                     papers[doc - lo] = merge_papers(papers[doc - lo], later.paper(row))
             yield from papers
 
-    # -- the Store interface ------------------------------------------------------------
+    # -- the PaperStore protocol ------------------------------------------------------------
 
     @property
     def papers(self) -> Sequence[Paper]:

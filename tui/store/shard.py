@@ -16,15 +16,15 @@ from __future__ import annotations
 
 import json
 from array import array
-from hashlib import blake2b
 from collections.abc import Iterator
+from hashlib import blake2b
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from tui.model import Paper, Problem
 from tui.cache.container import CacheDamaged, Container, ContainerWriter
+from tui.model import Paper, Problem
 
 __all__ = ["ShardWriter", "Shard", "key_hash", "KIND"]
 

@@ -19,8 +19,18 @@ from typing import Callable, TypeVar
 from tui.model import Annotation
 from tui.userdata.format import TABLE, encode_shard, is_newer
 from tui.userdata.storage import (
-    Backups, DamagedFile, DurableJSONStorage, ProfileLock, Signature, decode_annotations,
-    digest, file_signature, fsync_dir, leftover_temp_files, move_aside, read_file,
+    Backups,
+    DamagedFile,
+    DurableJSONStorage,
+    ProfileLock,
+    Signature,
+    decode_annotations,
+    digest,
+    file_signature,
+    fsync_dir,
+    leftover_temp_files,
+    move_aside,
+    read_file,
 )
 
 __all__ = ["SaveError", "ShardedFiles", "shard_of"]

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from tui.model import Paper, Problem
-from tui.store.reading import LineIndex, read_text
 from tui.store.formats.records import read_record
+from tui.store.reading import LineIndex, read_text
 
 __all__ = ["parse", "parse_text", "LIST_KEYS"]
 

@@ -11,12 +11,12 @@ import codecs
 import io
 import json
 from collections.abc import Callable, Iterator
-from typing import BinaryIO
 from pathlib import Path
+from typing import BinaryIO
 
 from tui.model import Paper, Problem
-from tui.store.reading import SNIFF_BYTES, UnreadableFile, looks_binary
 from tui.store.formats.records import RecordError, paper_from_record
+from tui.store.reading import SNIFF_BYTES, UnreadableFile, looks_binary
 
 __all__ = ["parse", "parse_stream"]
 

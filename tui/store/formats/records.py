@@ -14,6 +14,8 @@ from typing import Any
 from tui.model import Paper, Problem, normalise_arxiv_id, stable_key
 from tui.store.clean import (
     CONTROL_CHARACTERS as _CONTROL,
+)
+from tui.store.clean import (
     arxiv_from_doi,
     arxiv_from_url,
     clean_block,

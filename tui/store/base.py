@@ -1,0 +1,129 @@
+"""What every paper store is: the :class:`PaperStore` protocol, the in-memory
+:class:`Store`, and how two records of one paper are merged.
+
+Two stores implement the protocol: :class:`Store`, a list in memory for small stores, and
+:class:`tui.store.compact.CompactStore` over the on-disk cache for big ones. The search
+engine, the reader and the command line see only the protocol.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+
+from tui.model import Paper, Problem
+
+__all__ = ["PaperStore", "Store", "merge_papers", "ProgressCallback"]
+
+ProgressCallback = Callable[[int, int], None]
+"""Called with (bytes read so far, total bytes of all files)."""
+
+
+@runtime_checkable
+class PaperStore(Protocol):
+    """Papers read from one or more files, merged by key, in reading order; read-only."""
+
+    paths: tuple[Path, ...]
+    """What was opened: the files and folders as given."""
+    label: str
+    """A short human name: "sample", a file or folder name."""
+    problems: list[Problem]
+    """Everything wrong in the input, each with file and line."""
+    source_counts: dict[str, int]
+    """File to the number of papers read from it, before merging."""
+    signature: str | None
+    """Names the exact contents when the store came through the cache (the key of its
+    cached search index); None for a store read into memory."""
+
+    @property
+    def papers(self) -> Sequence[Paper]:
+        """All papers, merged, in reading order."""
+        ...
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[Paper]: ...
+
+    def __getitem__(self, index: int) -> Paper: ...
+
+    def get(self, key: str) -> Paper | None:
+        """The paper with this stable key, or None."""
+        ...
+
+    def index_of(self, key: str) -> int | None:
+        """The position of the paper with this stable key, or None."""
+        ...
+
+    def indices_of(self, keys: Sequence[str]) -> npt.NDArray[np.int64]:
+        """Positions of many keys at once (-1 for a key not in the store)."""
+        ...
+
+
+class Store:
+    """Papers read from one or more files, merged, in reading order.
+
+    A plain list inside; :class:`tui.store.compact.CompactStore` implements the same
+    :class:`PaperStore` protocol over the on-disk cache for big stores."""
+
+    def __init__(self, papers: list[Paper], *, paths: tuple[Path, ...] = (), label: str = "",
+                 problems: list[Problem] | None = None,
+                 source_counts: dict[str, int] | None = None) -> None:
+        self.paths = paths
+        """What was opened: the files and folders as given."""
+        self.label = label
+        """A short human name: "sample", a file or folder name."""
+        self.problems: list[Problem] = problems if problems is not None else []
+        """Everything wrong in the input, each with file and line."""
+        self.source_counts: dict[str, int] = source_counts if source_counts is not None else {}
+        """File to the number of papers read from it, before merging."""
+        self.signature: str | None = None
+        """Always None: a store in memory has no cached index."""
+        self._papers = papers
+        self._index = {paper.key: i for i, paper in enumerate(papers)}
+
+    @property
+    def papers(self) -> Sequence[Paper]:
+        """All papers, merged, in reading order."""
+        return self._papers
+
+    def __len__(self) -> int:
+        return len(self._papers)
+
+    def __iter__(self) -> Iterator[Paper]:
+        return iter(self._papers)
+
+    def __getitem__(self, index: int) -> Paper:
+        return self._papers[index]
+
+    def get(self, key: str) -> Paper | None:
+        """The paper with this stable key, or None."""
+        index = self._index.get(key)
+        return None if index is None else self._papers[index]
+
+    def index_of(self, key: str) -> int | None:
+        """The position of the paper with this stable key, or None."""
+        return self._index.get(key)
+
+    def indices_of(self, keys: Sequence[str]) -> npt.NDArray[np.int64]:
+        """Positions of many keys at once (-1 for a key not in the store)."""
+        index = self._index
+        return np.fromiter((index.get(key, -1) for key in keys), dtype=np.int64, count=len(keys))
+
+    def __repr__(self) -> str:
+        return f"Store({self.label!r}, {len(self)} papers, {len(self.problems)} problems)"
+
+
+
+_FIELDS = [f.name for f in dataclasses.fields(Paper) if f.name not in ("key", "source")]
+
+
+def merge_papers(first: Paper, later: Paper) -> Paper:
+    """``first`` with its empty fields filled from ``later`` (same key)."""
+    gaps = {name: getattr(later, name) for name in _FIELDS
+            if not getattr(first, name) and getattr(later, name)}
+    return dataclasses.replace(first, **gaps) if gaps else first

@@ -1,0 +1,149 @@
+"""Finding a store's files and reading each with the reader of its format.
+
+Each format is a module in :mod:`tui.store.formats` with ``parse(path) -> Iterator[Paper |
+Problem]``; this module picks a reader for each file and hands its papers on, with
+everything wrong in it reported as problems rather than raised.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from importlib import resources
+from os import PathLike
+from pathlib import Path
+
+from tui.model import Paper, Problem
+from tui.store.base import ProgressCallback
+from tui.store.detect import detect_format, iter_store_files
+from tui.store.formats import jsonl
+from tui.store.reading import UnreadableFile
+
+__all__ = ["READERS", "MAX_PROBLEMS_PER_FILE", "StorePaths", "sample_path", "as_paths", "label_of",
+           "expand", "store_bytes", "file_progress", "read_file"]
+
+logger = logging.getLogger(__name__)
+
+StorePaths = str | PathLike[str] | Iterable[str | PathLike[str]] | None
+"""What ``open_store`` takes: one path, several, or None for the bundled sample."""
+
+
+def _reader(module: str) -> Callable[[Path], Iterator[Paper | Problem]]:
+    """A reader that imports its module on first use: bibtexparser, pylatexenc, rispy
+    and the XML parser cost start-up time a store without those formats need not pay."""
+
+    def parse(path: Path) -> Iterator[Paper | Problem]:
+        return importlib.import_module(f"tui.store.formats.{module}").parse(path)
+
+    return parse
+
+
+READERS: dict[str, Callable[[Path], Iterator[Paper | Problem]]] = {
+    "jsonl": jsonl.parse,
+    "json": _reader("json_array"),
+    "bibtex": _reader("bibtex"),
+    "ris": _reader("ris"),
+    "medline": _reader("medline"),
+    "atom": _reader("atom"),
+    "listing": _reader("listing"),
+}
+"""Format name to reader."""
+
+MAX_PROBLEMS_PER_FILE = 200
+"""A damaged million-line file would otherwise make a million problems; past this
+many, one line says how many more there were."""
+
+def sample_path() -> Path:
+    """The bundled sample store: the 119 papers of a copied web listing."""
+    return Path(str(resources.files("tui") / "data" / "sample.txt"))
+
+
+def as_paths(paths: StorePaths) -> list[Path]:
+    if paths is None:
+        return [sample_path()]
+    if isinstance(paths, (str, PathLike)):
+        return [Path(paths)]
+    return [Path(p) for p in paths]
+
+
+def label_of(given: list[Path], is_sample: bool) -> str:
+    if is_sample:
+        return "sample"
+    if not given:
+        return "empty"
+    name = given[0].name or str(given[0])
+    return name if len(given) == 1 else f"{name} +{len(given) - 1}"
+
+
+def expand(given: list[Path], problems: list[Problem]) -> list[Path]:
+    """Files to read: each file as given, each folder's paper files; duplicates once."""
+    files: dict[Path, None] = {}
+    for path in given:
+        try:
+            if path.is_dir():
+                files.update(dict.fromkeys(iter_store_files(path)))
+            elif path.exists():
+                files[path] = None
+            else:
+                problems.append(Problem(str(path), None, "no such file or folder"))
+        except OSError as error:
+            problems.append(Problem(str(path), None, f"cannot be read ({error.strerror or error})"))
+    return list(files)
+
+
+def store_bytes(paths: StorePaths) -> int:
+    """The total size of the files ``paths`` name (folders searched as open_store does)."""
+    total = 0
+    for file in expand(as_paths(paths), []):
+        try:
+            total += file.stat().st_size
+        except OSError:
+            pass
+    return total
+
+
+def file_progress(progress: ProgressCallback | None, base: int, total: int) -> Callable[[int], None]:
+    """Progress of one file (bytes read in it) as progress of the whole store."""
+    def file_progress(read: int) -> None:
+        if progress is not None:
+            progress(min(base + read, total), total)
+
+    return file_progress
+
+
+def read_file(path: Path, add: Callable[[Paper], None], problems: list[Problem],
+              progress: Callable[[int], None] | None = None) -> int:
+    """Read one file, handing each paper to ``add`` and appending what is wrong to
+    ``problems``; return how many papers it gave. Never raises for bad input."""
+    name = str(path)
+    count = 0
+    file_problems = 0
+    try:
+        if path.stat().st_size == 0:
+            problems.append(Problem(name, None, "the file is empty"))
+            return 0
+        fmt = detect_format(path)
+        if fmt is None:
+            problems.append(Problem(name, None, "not a paper file (binary data or other XML)"))
+            return 0
+        items = jsonl.parse(path, progress) if fmt == "jsonl" else READERS[fmt](path)
+        for item in items:
+            if isinstance(item, Problem):
+                file_problems += 1
+                if file_problems <= MAX_PROBLEMS_PER_FILE:
+                    problems.append(item)
+                continue
+            count += 1
+            add(item)
+    except UnreadableFile as error:
+        problems.append(Problem(name, None, str(error)))
+    except OSError as error:
+        problems.append(Problem(name, None, f"cannot be read ({error.strerror or error})"))
+    except Exception as error:  # a reader bug must not stop the rest of the store opening
+        logger.debug("reading %s failed", name, exc_info=True)
+        problems.append(Problem(name, None, f"reading stopped early: {type(error).__name__}: {error}"))
+    if file_problems > MAX_PROBLEMS_PER_FILE:
+        problems.append(Problem(name, None,
+                                f"{file_problems - MAX_PROBLEMS_PER_FILE} more problems not listed"))
+    return count
