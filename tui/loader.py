@@ -70,7 +70,7 @@ class StoreLoader:
         """The engine, once indexed."""
 
     def load(self, *, on_step: Callable[[LoadStep], None] = lambda step: None,
-             on_papers: Callable[[Store], None] = lambda store: None,
+             on_papers: Callable[[PaperStore], None] = lambda store: None,
              cancel: Callable[[], bool] = lambda: False) -> tuple[PaperStore, SearchEngine]:
         """Read and index, reporting as described in the module docstring. Raises
         :class:`LoadCancelled` soon after ``cancel()`` turns True."""

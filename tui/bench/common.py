@@ -14,6 +14,7 @@ from typing import Sequence
 
 from tui.model import Paper
 from tui.query import STOPWORDS, words_of
+from tui.search import SearchEngine
 
 __all__ = ["BenchQuery", "peak_rss_mb", "ensure_store", "make_queries", "summary", "picks_few",
            "recall", "time_engine", "time_typing", "time_fzf"]
@@ -102,7 +103,7 @@ def summary(name: str, seconds: list[float]) -> str:
     return f"{name:<34} median {statistics.median(ms):7.1f} ms   p95 {_percentile(ms, 0.95):7.1f} ms"
 
 
-def picks_few(engine, queries: list[BenchQuery], most: int = 10) -> list[bool]:
+def picks_few(engine: SearchEngine, queries: list[BenchQuery], most: int = 10) -> list[bool]:
     """Per query: do its words (as meant, exactly) pick out at most ``most`` papers?"""
     return [bool(q.title) and engine.run(" ".join(f'"{w}"' for w in q.words)).total <= most
             for q in queries]
@@ -117,7 +118,8 @@ def recall(found: list[list[str]], queries: list[BenchQuery], chosen: list[bool]
     return f"recall@1 {at1 / count:.3f}  recall@10 {at10 / count:.3f}  ({len(pairs)} queries)"
 
 
-def time_engine(engine, queries: list[BenchQuery], rounds: int) -> tuple[list[float], list[float], list[list[str]]]:
+def time_engine(engine: SearchEngine, queries: list[BenchQuery], rounds: int
+                ) -> tuple[list[float], list[float], list[list[str]]]:
     """Per-query median wall time of a cold ``run`` and of ``search(limit=10)`` (rank plus
     ten hits with spans), and the ten titles found for each query."""
     run_times: dict[int, list[float]] = {}
@@ -140,10 +142,10 @@ def time_engine(engine, queries: list[BenchQuery], rounds: int) -> tuple[list[fl
     return medians, search, found
 
 
-def time_typing(engine, queries: list[BenchQuery], length: int = 25) -> list[float]:
+def time_typing(engine: SearchEngine, queries: list[BenchQuery], length: int = 25) -> list[float]:
     """Seconds per keystroke while typing queries of ``length`` characters: a run plus the
     twenty rows a screen shows, with the engine's caches as a real session has them."""
-    texts = []
+    texts: list[str] = []
     for query in queries:
         if query.kind == "author" and len(texts) < 8:
             title_words = [w for w in words_of(query.title) if w not in STOPWORDS]

@@ -23,6 +23,7 @@ from tui.bench.common import (
     time_typing,
 )
 from tui.model import Paper
+from tui.search import SearchEngine
 
 __all__ = ["engine_part"]
 
@@ -39,7 +40,7 @@ def _titles_file(papers: Sequence[Paper], store_path: Path) -> Path:
     return titles
 
 
-def _report_engine(engine, queries: list[BenchQuery], rounds: int) -> tuple[list[float], list[bool]]:
+def _report_engine(engine: SearchEngine, queries: list[BenchQuery], rounds: int) -> tuple[list[float], list[bool]]:
     """Time and judge the engine; returns run times and which queries pick out few papers."""
     runs, searches, found = time_engine(engine, queries, rounds)
     picky = picks_few(engine, queries)

@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import numpy as np
 
@@ -54,7 +54,7 @@ _WORD = re.compile(r"[^\W_][\w'-]*[^\W_]|[^\W_]")
 
 
 @lru_cache(maxsize=1)
-def _model() -> dict:
+def _model() -> dict[str, Any]:
     """Word bigram model of the sample's titles and abstracts (CSR over successors)."""
     lines = SAMPLE.read_text(encoding="utf-8").splitlines()[2:]
     lines[0] = lines[0].removeprefix("Subscribe")
@@ -99,7 +99,7 @@ def _name(rng: np.random.Generator, plain: list[str]) -> str:
     return name + (str(rng.integers(2, 10)) if rng.random() < 0.2 else "")
 
 
-def generate_records(n: int, seed: int = 1, batch: int = 2000) -> Iterator[dict]:
+def generate_records(n: int, seed: int = 1, batch: int = 2000) -> Iterator[dict[str, Any]]:
     """Yield ``n`` arXiv-snapshot-shaped records, the same ones for the same seed."""
     rng = np.random.default_rng(seed)
     model = _model()
@@ -149,7 +149,7 @@ def write_jsonl(path: Path | str, n: int, seed: int = 1) -> Path:
     return path
 
 
-def record_to_paper(record: dict) -> Paper:
+def record_to_paper(record: dict[str, Any]) -> Paper:
     """The Paper for one arXiv-snapshot record (enough for benchmarks)."""
     parsed = record.get("authors_parsed") or []
     authors = tuple(f"{given} {family}".strip() for family, given, *_ in parsed)
@@ -176,7 +176,7 @@ class JsonlPapers(Sequence[Paper]):
     def __len__(self) -> int:
         return len(self._offsets) - 1
 
-    def __getitem__(self, i):  # type: ignore[override]
+    def __getitem__(self, i: Any) -> Any:  # one paper, or a list for a slice
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
         if i < 0:

@@ -100,7 +100,7 @@ def _since_start(moment: float) -> float:
 
 def _typing_texts(store: Any, seed: int, count: int = 3, length: int = 25) -> list[str]:
     """Queries a person would type: a surname and title words, 25 characters."""
-    texts = []
+    texts: list[str] = []
     for query in make_queries(store.papers, seed, per_kind=8):
         if query.kind == "author" and len(texts) < count:
             words = [w for w in words_of(query.title) if w not in STOPWORDS]
@@ -131,7 +131,7 @@ async def _type(app: Any, rec: Recorder, text: str) -> list[float]:
 async def _arrows_while_loading(app: Any, rec: Recorder) -> list[float]:
     """Press down every 100 ms while the index builds; key to cursor row repainted."""
     screen = app.main_screen
-    latencies = []
+    latencies: list[float] = []
     while screen.engine is None and len(latencies) < 300:
         before = screen.paper_list.cursor
         sent = _press(app, "down")

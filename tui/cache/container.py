@@ -30,6 +30,7 @@ import threading
 import zlib
 from collections import OrderedDict
 from pathlib import Path
+from io import BufferedReader
 from typing import Any, BinaryIO
 
 import numpy as np
@@ -54,7 +55,7 @@ class CacheDamaged(Exception):
     """A cache file that cannot be used: truncated, damaged, foreign or out of date."""
 
 
-def _crc_of_file(handle: BinaryIO, offset: int, length: int) -> int:
+def _crc_of_file(handle: BufferedReader, offset: int, length: int) -> int:
     """CRC-32 of a byte range, read in chunks so the check costs no memory."""
     crc = 0
     handle.seek(offset)
@@ -80,7 +81,7 @@ class _BlobSink:
         self._pending = bytearray()
         self.block_crcs: list[int] = []
 
-    def write(self, data: bytes) -> None:
+    def write(self, data: bytes | bytearray | memoryview) -> None:
         self._pending += data
         self.length += len(data)
         if len(self._pending) >= BLOCK * 16:
@@ -163,7 +164,7 @@ class ContainerWriter:
         self._close_sink()
         values = np.ascontiguousarray(values)
         offset = self._align()
-        data = memoryview(values).cast("B") if values.size else b""
+        data = memoryview(values).cast("B") if values.size else b""  # type: ignore[arg-type]
         self._handle.write(data)
         self._arrays[name] = {"offset": offset, "dtype": values.dtype.str,
                               "shape": list(values.shape), "crc": zlib.crc32(data)}

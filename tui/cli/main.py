@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from tui import __version__
 from tui.cli.session import CliError, Session
@@ -190,7 +190,7 @@ def _run_command(args: argparse.Namespace) -> int:
     from tui.cli import commands as cli_commands
 
     session = Session(args)
-    handler = {
+    handler: Callable[[Session], int] = {  # type: ignore[assignment]  # see cli.commands.annotations
         "search": cli_commands.search, "import": cli_commands.import_papers,
         "annotate": cli_commands.annotate, "export": cli_commands.export,
         "annotations": cli_commands.annotations, "stats": cli_commands.stats,

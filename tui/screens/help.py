@@ -7,7 +7,7 @@ from what the keys really do.
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from rich.table import Table
 from rich.text import Text
@@ -24,12 +24,12 @@ KeyRow = tuple[str, str, str, str]
 """(keys as displayed, description, tooltip, binding id for remapping)."""
 
 
-def key_rows(app: App, owner: type[DOMNode], keymap: Mapping[str, str]) -> list[KeyRow]:
+def key_rows(app: App[Any], owner: type[DOMNode], keymap: Mapping[str, str]) -> list[KeyRow]:
     """The keys of ``owner``'s own BINDINGS after ``keymap``, one row per action."""
     bindings = BindingsMap(owner.BINDINGS)
     if keymap:
         bindings.apply_keymap(dict(keymap))
-    rows: dict[str, list] = {}
+    rows: dict[str, list[Any]] = {}
     for _key, binding in bindings:
         if not binding.description:
             continue

@@ -7,6 +7,7 @@ remapping, so neither help nor the README can drift from what the keys really do
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from textual.app import App
 
@@ -20,7 +21,7 @@ from tui.widgets import FilterPane, PaperDetail, PaperList, SearchInput
 __all__ = ["help_sections"]
 
 
-def help_sections(app: App, keymap: Mapping[str, str]) -> list[tuple[str, list[KeyRow]]]:
+def help_sections(app: App[Any], keymap: Mapping[str, str]) -> list[tuple[str, list[KeyRow]]]:
     """Every part of the reader with its keys, in the order help shows them."""
     return [
         ("Anywhere", key_rows(app, type(app), keymap) + key_rows(app, MainScreen, keymap)),

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from typing import Callable, Literal, Mapping, Sequence
+from typing import Any, Callable, Literal, Mapping, Sequence
 
 import numpy as np
 
@@ -68,8 +68,9 @@ class SearchEngine:
         self.index = index if index is not None else build_index(self.papers, progress=progress)
         self._brevity = Brevity.of(self.index)
         self._lock = threading.Lock()
-        self._words: OrderedDict[tuple, tuple[WordCandidates, np.ndarray]] = OrderedDict()
-        self._bases: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._words: OrderedDict[tuple[str, bool, bool, str], tuple[WordCandidates, np.ndarray]] = \
+            OrderedDict()
+        self._bases: OrderedDict[tuple[Any, ...], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._orders: dict[str, np.ndarray] = {}
         self._annotations: tuple[object, AnnotationTable] | None = None
 
@@ -207,7 +208,8 @@ class SearchEngine:
             return mask
         return (table or AnnotationTable.build({}, self.store.indices_of)).mask(index.n_docs, term)
 
-    def _word_matches(self, query: Query, check: Callable[[], None]):
+    def _word_matches(self, query: Query, check: Callable[[], None]) -> tuple[
+            list[np.ndarray], list[np.ndarray], list[WordCandidates], list[tuple[Any, ...]]]:
         """Match codes of the words that rank: required ones, optional ones (stop words and
         a 1-2 letter word being typed after others), and the candidates of each."""
         ranked = [t for t in query.terms if not t.negated and t.kind in ("word", "phrase")]
@@ -216,18 +218,21 @@ class SearchEngine:
             if term.kind == "word":
                 items.append((term.value, term.open, True, term.field))
             else:
-                words = term.words
-                items.extend((w, term.open and i == len(words) - 1, False, term.field)
-                             for i, w in enumerate(words))
+                phrase = term.words
+                items.extend((w, term.open and i == len(phrase) - 1, False, term.field)
+                             for i, w in enumerate(phrase))
         # A pasted paragraph must not cost a byte per paper per word: the first words decide.
         items = items[:MAX_WORDS]
-        required, optional, words, keys = [], [], [], []
+        required: list[np.ndarray] = []
+        optional: list[np.ndarray] = []
+        words: list[WordCandidates] = []
+        keys: list[tuple[Any, ...]] = []
         many = len(items) > 1
         joined = self._joined_pairs(items)
         for position, item in enumerate(items):
             check()
             cands, codes = self._match(*item)
-            key = [item]
+            key: list[Any] = [item]
             for pair in (position - 1, position):
                 if pair in joined:  # "sim cse" also matches "SimCSE", for both words
                     key.append(joined[pair][0])
@@ -243,11 +248,12 @@ class SearchEngine:
             required, optional = optional, []
         return required, optional, words, keys
 
-    def _joined_pairs(self, items: list[tuple[str, bool, bool, str]]) -> dict[int, tuple]:
+    def _joined_pairs(self, items: list[tuple[str, bool, bool, str]]
+                      ) -> dict[int, tuple[tuple[str, bool], np.ndarray]]:
         """``((word, open), match codes)`` of two neighbouring query words written as one
         ("sim cse" -> "simcse"), by the position of the first, for pairs forming an indexed
         word."""
-        joined = {}
+        joined: dict[int, tuple[tuple[str, bool], np.ndarray]] = {}
         vocab = self.index.vocab
         for i, (left, right) in enumerate(zip(items, items[1:])):
             if not (left[2] and right[2]) or left[3] != right[3] or left[1]:
@@ -258,7 +264,8 @@ class SearchEngine:
                 joined[i] = ((word, right[1]), self._match(word, right[1], False, left[3])[1])
         return joined
 
-    def _base(self, key: tuple, others: list[np.ndarray], allowed: np.ndarray | None):
+    def _base(self, key: tuple[Any, ...], others: list[np.ndarray], allowed: np.ndarray | None
+              ) -> tuple[np.ndarray, np.ndarray]:
         """``(count of the other words matched, papers matching all of them)`` for every
         required word but the last: while the last word is typed this stays the same, so
         each keystroke narrows these papers instead of scanning the store again."""
@@ -279,7 +286,8 @@ class SearchEngine:
                 self._bases.popitem(last=False)
         return entry
 
-    def _match(self, word: str, open_: bool, fuzzy: bool, field: str):
+    def _match(self, word: str, open_: bool, fuzzy: bool, field: str
+               ) -> tuple[WordCandidates, np.ndarray]:
         """Candidates and match codes of one query word, from the cache when possible."""
         key = (word, open_, fuzzy, field)
         with self._lock:
@@ -329,5 +337,6 @@ class SearchEngine:
         order = self._global_order(sort)
         member = np.zeros(self.index.n_docs, dtype=bool)
         member[docs] = True
-        return order[member[order]].astype(np.int32)
+        ordered: np.ndarray = order[member[order]].astype(np.int32)
+        return ordered
 

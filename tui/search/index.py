@@ -23,6 +23,7 @@ import logging
 import re
 import tempfile
 from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Callable, Iterable, Sized
 
@@ -90,11 +91,13 @@ class SearchIndex:
 
     def field(self, name: str) -> Postings:
         """The postings of ``title``, ``authors`` or ``abstract``."""
-        return getattr(self, name)
+        postings: Postings = getattr(self, name)
+        return postings
 
     def title_of(self, doc: int) -> list[int]:
         """The word ids of one paper's title, in order."""
-        return self.title_tokens[self.title_offsets[doc]:self.title_offsets[doc + 1]].tolist()
+        tokens: list[int] = self.title_tokens[self.title_offsets[doc]:self.title_offsets[doc + 1]].tolist()
+        return tokens
 
     def nbytes(self) -> int:
         """Bytes held by the arrays (not counting the Python word list)."""
@@ -212,7 +215,7 @@ class _Stream:
         chunk.tofile(self._file)
         self._sizes.append(len(chunk))
 
-    def drain(self):
+    def drain(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Yield each chunk's ``(provisional ids, words per paper)`` once, freeing as it goes."""
         if self._file is not None:
             self._file.seek(0)

@@ -19,8 +19,8 @@ Candidates outside the head count as proximity 63 (worst), which can only rank t
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -212,7 +212,8 @@ def top_positions(keys: np.ndarray, count: int) -> np.ndarray:
     return np.concatenate([above, equal])
 
 
-def _title_hits(index: SearchIndex, docs: np.ndarray, words: list[WordCandidates]):
+def _title_hits(index: SearchIndex, docs: np.ndarray, words: list[WordCandidates]
+                ) -> Iterator[tuple[int, list[list[int]]]]:
     """Each title's word positions per query word, for the given papers."""
     starts = index.title_offsets[docs]
     # A title is a few dozen words; a pathological one must not make proximity quadratic.
@@ -220,15 +221,15 @@ def _title_hits(index: SearchIndex, docs: np.ndarray, words: list[WordCandidates
     bounds = np.zeros(len(docs) + 1, dtype=np.int64)
     np.cumsum(lengths, out=bounds[1:])
     tokens = index.title_tokens[np.repeat(starts - bounds[:-1], lengths) + np.arange(bounds[-1])]
-    hits = [np.flatnonzero(w.member(tokens)) for w in words]
+    found_at = [np.flatnonzero(w.member(tokens)) for w in words]
     # Where each title's positions start in each word's hit list.
-    cuts = [np.searchsorted(found, bounds).tolist() for found in hits]
-    hits = [found.tolist() for found in hits]
-    bounds = bounds.tolist()
+    cuts: list[list[int]] = [np.searchsorted(found, bounds).tolist() for found in found_at]
+    hits: list[list[int]] = [found.tolist() for found in found_at]
+    edges: list[int] = bounds.tolist()
     for i in range(len(docs)):
-        lo = bounds[i]
-        yield bounds[i + 1] - lo, [[p - lo for p in found[cut[i]:cut[i + 1]]]
-                                   for found, cut in zip(hits, cuts)]
+        lo = edges[i]
+        yield edges[i + 1] - lo, [[p - lo for p in found[cut[i]:cut[i + 1]]]
+                                  for found, cut in zip(hits, cuts)]
 
 
 def refine(
@@ -262,8 +263,11 @@ class Tail:
                  rest: Callable[[], tuple[np.ndarray, np.ndarray]] | None = None,
                  size: int | None = None) -> None:
         self.size = len(docs) if size is None else size
-        self._parts: tuple | None = (docs, keys, rest)
-        self._docs = self._keys = self._order = None
+        self._parts: tuple[np.ndarray, np.ndarray, Callable[[], tuple[np.ndarray, np.ndarray]] | None] | None = \
+            (docs, keys, rest)
+        self._docs: np.ndarray = docs
+        self._keys: np.ndarray = keys
+        self._order: tuple[np.ndarray, np.ndarray] | None = None
         self._lock = threading.Lock()
 
     def __len__(self) -> int:

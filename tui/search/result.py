@@ -64,7 +64,8 @@ class ResultSet:
         if self._indices is None:
             with self._lock:
                 if self._indices is None:
-                    self._indices = np.concatenate([self._head, self._tail.ordered()[0]])
+                    tail = self._tail.ordered()[0] if self._tail is not None else self._head[:0]
+                    self._indices = np.concatenate([self._head, tail])
         return self._indices
 
     def doc_array(self) -> np.ndarray:
@@ -97,6 +98,7 @@ class ResultSet:
             return 0.0
         if rank < len(self._head):
             return float(self._head_scores[rank])
+        assert self._tail is not None, "a rank past the head is in the tail"
         return float(self._tail.ordered()[1][rank - len(self._head)])
 
     def index(self, rank: int) -> int:

@@ -88,7 +88,8 @@ class Vocabulary:
         return len(self.words)
 
     @staticmethod
-    def _build_trigrams(words: list[str], block: int = 200_000):
+    def _build_trigrams(words: list[str], block: int = 200_000
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Trigram -> sorted word ids, built in blocks so memory stays small."""
         code_parts, id_parts = [], []
         for start in range(0, len(words), block):

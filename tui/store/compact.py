@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -95,7 +96,7 @@ class CompactPapers(Sequence[Paper]):
     def __len__(self) -> int:
         return self._store.merge.n_docs
 
-    def __getitem__(self, index):  # type: ignore[override]
+    def __getitem__(self, index: int | slice) -> Any:  # one paper, or a list for a slice
         if isinstance(index, slice):
             return [self._store.paper(i) for i in range(*index.indices(len(self)))]
         return self._store.paper(index)
@@ -158,7 +159,8 @@ class CompactStore:
         if not len(docs):
             return []
         lo, hi = np.searchsorted(docs, [doc, doc + 1])
-        return self.merge.extra_records[lo:hi].tolist()
+        records: list[int] = self.merge.extra_records[lo:hi].tolist()
+        return records
 
     def paper(self, index: int) -> Paper:
         """The paper at position ``index`` (negative counts from the end)."""

@@ -34,7 +34,9 @@ def _reader(module: str) -> Callable[[Path], Iterator[Paper | Problem]]:
     and the XML parser cost start-up time a store without those formats need not pay."""
 
     def parse(path: Path) -> Iterator[Paper | Problem]:
-        return importlib.import_module(f"tui.store.formats.{module}").parse(path)
+        reader: Callable[[Path], Iterator[Paper | Problem]] = \
+            importlib.import_module(f"tui.store.formats.{module}").parse
+        return reader(path)
 
     return parse
 

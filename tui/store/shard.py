@@ -141,7 +141,7 @@ class ShardWriter:
         self._out.abort()
 
 
-def _offsets(ends: array) -> np.ndarray:
+def _offsets(ends: array[int]) -> np.ndarray:
     """``[0, *ends]`` in the smallest unsigned type that holds them."""
     last = ends[-1] if ends else 0
     dtype = np.uint32 if last < 2**32 else np.uint64
@@ -186,9 +186,9 @@ class Shard:
         if n and (self.key_order.min() < 0 or self.key_order.max() >= n):
             raise CacheDamaged(f"{path.name}: key order out of range")
         # Memoryviews give plain ints, several times cheaper per paper than numpy scalars.
-        self._key_ends = memoryview(self._key_offsets)
-        self._row_ends = memoryview(self._row_offsets)
-        self._abstract_ends = memoryview(self._abstract_offsets)
+        self._key_ends = memoryview(self._key_offsets)  # type: ignore[arg-type]  # numpy arrays are buffers
+        self._row_ends = memoryview(self._row_offsets)  # type: ignore[arg-type]
+        self._abstract_ends = memoryview(self._abstract_offsets)  # type: ignore[arg-type]
 
     @property
     def problems(self) -> list[Problem]:
