@@ -21,13 +21,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from tui.search.index import SearchIndex
 from tui.search.matching import WordCandidates, code_exact, code_field, code_typos
 
-__all__ = ["Candidates", "Brevity", "Tail", "select", "refine", "key_score", "FILL", "HEAD", "MAX_WORDS"]
+__all__ = ["BitField", "CoarseKey", "FullKey", "full_keys", "Candidates", "Brevity", "Tail", "select", "refine", "key_score", "FILL", "HEAD", "MAX_WORDS"]
 
 FILL = 50
 """When fewer papers match every word, papers matching fewer words fill the list up to this."""
@@ -39,13 +40,57 @@ MAX_WORDS = 15
 _MAX_GAP = 7
 _TITLE_WORDS = 64
 """Title words looked at for proximity."""
-_FULL_SHIFT = 31
+
+
+@dataclass(frozen=True, slots=True)
+class BitField:
+    """One ranking rule's place in a key: ``width`` bits from bit ``shift`` up."""
+
+    shift: int
+    width: int
+
+    @property
+    def top(self) -> int:
+        """The largest value the field holds."""
+        return (1 << self.width) - 1
+
+    def put(self, values: Any) -> Any:
+        """``values`` (ints or arrays, at most :attr:`top`) moved to their place."""
+        return values << self.shift
+
+    def get(self, keys: Any) -> Any:
+        """The field's values in ``keys``."""
+        return (keys >> self.shift) & self.top
+
+
+class CoarseKey:
+    """The coarse key's layout (uint32): every rule but proximity, for every candidate."""
+
+    MATCHED = BitField(28, 4)
+    TYPO = BitField(22, 6)
+    FIELD = BitField(16, 6)
+    EXACT = BitField(12, 4)
+    OPTIONAL = BitField(8, 4)
+    BREVITY = BitField(4, 4)
+
+
+class FullKey:
+    """The full key's layout (int64): proximity added, for the head only."""
+
+    MATCHED = BitField(31, 4)
+    TYPO = BitField(25, 6)
+    PROXIMITY = BitField(19, 6)
+    FIELD = BitField(13, 6)
+    EXACT = BitField(8, 5)
+    OPTIONAL = BitField(4, 4)
+    BREVITY = BitField(0, 4)
+
 
 _ALL_CODES = np.arange(256, dtype=np.uint32)
 _WORD_KEY = np.where(
     _ALL_CODES > 0,
-    (1 << 28) | ((3 - code_typos(_ALL_CODES)) << 22) | (code_field(_ALL_CODES) << 16)
-    | (code_exact(_ALL_CODES) << 12),
+    CoarseKey.MATCHED.put(1) | CoarseKey.TYPO.put(3 - code_typos(_ALL_CODES))
+    | CoarseKey.FIELD.put(code_field(_ALL_CODES)) | CoarseKey.EXACT.put(code_exact(_ALL_CODES)),
     0,
 ).astype(np.uint32)
 """Match code -> one word's share of the coarse key; summing over words adds up the
@@ -79,7 +124,7 @@ class Brevity:
     @classmethod
     def of(cls, index: SearchIndex) -> "Brevity":
         small = (15 - np.minimum(np.diff(index.title_offsets), 15)).astype(np.uint16)
-        return cls(small, small.astype(np.uint32) << 4)
+        return cls(small, CoarseKey.BREVITY.put(small.astype(np.uint32)))
 
 
 LAZY = 20_000
@@ -89,16 +134,19 @@ LAZY = 20_000
 def full_keys(coarse: np.ndarray, gaps: np.ndarray | int = 63, bonus: np.ndarray | int = 0) -> np.ndarray:
     """Full int64 keys from coarse keys plus proximity gaps and an exact-phrase bonus."""
     coarse = coarse.astype(np.int64)
-    typo = (coarse >> 22) & 63
-    field = (coarse >> 16) & 63
-    exact = np.minimum(((coarse >> 12) & 15) + bonus, 31)
-    return ((coarse >> 28) << 31) | (typo << 25) | ((63 - np.minimum(gaps, 63)) << 19) \
-        | (field << 13) | (exact << 8) | ((coarse >> 4) & 0xFF)
+    proximity = FullKey.PROXIMITY.top - np.minimum(gaps, FullKey.PROXIMITY.top)
+    exact = np.minimum(CoarseKey.EXACT.get(coarse) + bonus, FullKey.EXACT.top)
+    keys: np.ndarray = (
+        FullKey.MATCHED.put(CoarseKey.MATCHED.get(coarse)) | FullKey.TYPO.put(CoarseKey.TYPO.get(coarse))
+        | FullKey.PROXIMITY.put(proximity) | FullKey.FIELD.put(CoarseKey.FIELD.get(coarse))
+        | FullKey.EXACT.put(exact) | FullKey.OPTIONAL.put(CoarseKey.OPTIONAL.get(coarse))
+        | FullKey.BREVITY.put(CoarseKey.BREVITY.get(coarse)))
+    return keys
 
 
 def key_score(keys: np.ndarray) -> np.ndarray:
     """A float per full key, monotone with the ranking: words matched plus a fraction."""
-    return keys.astype(np.float64) / float(1 << _FULL_SHIFT)
+    return keys.astype(np.float64) / float(1 << FullKey.MATCHED.shift)
 
 
 def select(
@@ -158,7 +206,7 @@ def _keyed(docs: np.ndarray, required: list[np.ndarray], optional: list[np.ndarr
         bonus = np.zeros(len(docs), dtype=np.uint32)
         for codes in optional[:MAX_WORDS]:
             bonus += codes[docs] > 0
-        keys |= bonus << 8
+        keys |= CoarseKey.OPTIONAL.put(bonus)
     return Candidates(docs, keys, matched_all, len(docs))
 
 
