@@ -28,7 +28,8 @@ import numpy as np
 from tui.search.index import SearchIndex
 from tui.search.matching import WordCandidates, code_exact, code_field, code_typos
 
-__all__ = ["BitField", "CoarseKey", "FullKey", "full_keys", "Candidates", "Brevity", "Tail", "select", "refine", "key_score", "FILL", "HEAD", "MAX_WORDS"]
+__all__ = ["BitField", "CoarseKey", "FullKey", "full_keys", "Candidates", "Brevity", "Tail", "select",
+           "refine", "key_score", "FILL", "HEAD", "MAX_WORDS"]
 
 FILL = 50
 """When fewer papers match every word, papers matching fewer words fill the list up to this."""
