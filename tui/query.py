@@ -128,11 +128,6 @@ class Query:
         return not self.terms
 
     @property
-    def free_words(self) -> tuple[Term, ...]:
-        """Positive word terms, in typing order: what fuzzy ranking works on."""
-        return tuple(t for t in self.terms if t.kind == "word" and not t.negated)
-
-    @property
     def has_text(self) -> bool:
         """True when the query has positive words or phrases, so relevance order means something."""
         return any(t.kind in ("word", "phrase") and not t.negated for t in self.terms)

@@ -37,8 +37,6 @@ class Session:
         self.args = args
         self.settings: Settings
         self.settings, problems = load_settings()
-        self.settings_problems = problems
-        """Sentences about the config file (also printed on stderr)."""
         self._userdata: UserData | None = None
         for problem in problems:
             self.warn(problem)
