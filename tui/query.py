@@ -9,6 +9,8 @@ Free words are matched fuzzily by the search engine; qualifiers narrow the resul
     year:2021  year:2019..2022  year:>=2020  (also > < <=)
     is:starred is:read is:later is:skipped is:inbox  has:note has:tag
     key:arxiv:2104.08821               one paper by its stable key
+    similar:arxiv:2104.08821           the papers most like that one, most alike first
+    like:thesis                        the papers most like those tagged thesis
     -word  -author:smith  -is:read     negation
 
 Parsing is lenient because it runs on every keystroke: an unknown qualifier, a bad year or
@@ -46,7 +48,8 @@ STOPWORDS = frozenset(
 """Words too common to narrow a search: optional in queries, not indexed in abstracts."""
 
 FieldName = Literal["", "title", "author", "abs"]
-TermKind = Literal["word", "phrase", "venue", "cat", "tag", "key", "year", "is", "has"]
+TermKind = Literal["word", "phrase", "venue", "cat", "tag", "key", "year", "is", "has", "similar",
+                   "like"]
 
 _TEXT_FIELDS: dict[str, FieldName] = {
     "title": "title", "ti": "title",
@@ -55,7 +58,7 @@ _TEXT_FIELDS: dict[str, FieldName] = {
 }
 _VALUE_FIELDS: dict[str, TermKind] = {
     "venue": "venue", "journal": "venue", "cat": "cat", "category": "cat",
-    "tag": "tag", "key": "key",
+    "tag": "tag", "key": "key", "similar": "similar", "like": "like",
 }
 IS_VALUES = ("starred", "read", "later", "skipped", "inbox")
 HAS_VALUES = {"note": "note", "notes": "note", "tag": "tag", "tags": "tag"}
@@ -98,7 +101,8 @@ class Term:
     kind: TermKind
     value: str = ""
     """Normalised word (``word``), normalised words joined by spaces (``phrase``),
-    the lower-cased value (``venue``/``cat``/``tag``/``is``/``has``) or the raw key."""
+    the lower-cased value (``venue``/``cat``/``tag``/``is``/``has``/``like``) or the raw
+    key (``key``/``similar``)."""
     field: FieldName = ""
     """For words and phrases: the one field they must be in, or "" for title/authors/abstract."""
     negated: bool = False
@@ -207,7 +211,7 @@ def _qualifier(
         return [] if known else None
     if name in _VALUE_FIELDS:
         kind = _VALUE_FIELDS[name]
-        folded = value.strip() if kind == "key" else value.strip().casefold()
+        folded = value.strip() if kind in ("key", "similar") else value.strip().casefold()
         return [Term(kind, folded, negated=negated, open=typing)]
     if name == "year":
         years = _year_range(value)

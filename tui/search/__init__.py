@@ -12,6 +12,11 @@ cached, so while a person types only the word being typed is looked up again, an
 papers matching the other words are kept too: each keystroke narrows those papers by the
 new word instead of combining over the whole store again.
 
+``similar:KEY`` and ``like:TAG`` keep the papers most like one paper, or like the papers
+a person tagged, by the cosine of their word vectors (:mod:`tui.search.features`), most
+alike first. The ``for-you`` order takes every paper's score from a model of the person's
+interest (:mod:`tui.interest`), passed as ``for_you``.
+
 ``run`` and ``search`` are safe to call from worker threads: caches are guarded by a
 lock and hold immutable arrays. Pass ``cancel`` (a ``threading.Event`` or a callable
 returning True) to abandon a stale search; it raises :class:`SearchCancelled`.
@@ -27,6 +32,7 @@ import numpy as np
 
 from tui.model import Annotation, Hit, Paper, Span
 from tui.query import STOPWORDS, Query, Term, parse_query
+from tui.search.features import Features, LazyFeatures, SparseVector
 from tui.search.filters import AnnotationTable, category_mask, phrase_mask, venue_mask, year_mask
 from tui.search.highlight import highlight_spans
 from tui.search.index import SearchIndex, build_index
@@ -37,9 +43,12 @@ from tui.store.base import PaperStore, Store
 
 __all__ = ["SearchEngine", "ResultSet", "SearchCancelled", "SearchIndex", "build_index", "SORTS"]
 
-Sort = Literal["relevance", "date", "title", "annotated"]
-SORTS: tuple[Sort, ...] = ("relevance", "date", "title", "annotated")
-"""The orders a result can be shown in."""
+Sort = Literal["relevance", "date", "title", "annotated", "for-you"]
+SORTS: tuple[Sort, ...] = ("relevance", "date", "title", "annotated", "for-you")
+"""The orders a result can be shown in (``for-you``: by a model of the person's interest)."""
+
+SIMILAR_LIMIT = 50
+"""Papers a ``similar:`` or ``like:`` term keeps: the most alike (after the other filters)."""
 
 _WORD_CACHE = 16
 """Query words whose matches are kept (each is one byte per paper)."""
@@ -73,6 +82,8 @@ class SearchEngine:
         self._bases: OrderedDict[tuple[Any, ...], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._orders: dict[str, np.ndarray] = {}
         self._annotations: tuple[object, AnnotationTable] | None = None
+        self.features = LazyFeatures(lambda: Features(self.index, self.papers.__getitem__))
+        """The papers' word vectors, built on first use (similar papers, for-you)."""
 
     def __len__(self) -> int:
         return self.index.n_docs
@@ -97,8 +108,13 @@ class SearchEngine:
         sort: Sort = "relevance",
         *,
         cancel: threading.Event | Callable[[], bool] | None = None,
+        for_you: np.ndarray | None = None,
     ) -> ResultSet:
-        """Every matching paper, ordered by ``sort``; hits and spans are made on demand."""
+        """Every matching paper, ordered by ``sort``; hits and spans are made on demand.
+
+        ``for_you`` is every paper's for-you score (by store position), from
+        :class:`tui.interest.InterestModel`; ``sort="for-you"`` orders by it (without it,
+        the result stays in relevance order)."""
         query = parse_query(query) if isinstance(query, str) else query
         stop = cancel.is_set if isinstance(cancel, threading.Event) else cancel
 
@@ -108,11 +124,14 @@ class SearchEngine:
 
         table = self._annotation_table(annotations) if annotations is not None else None
         allowed = self._filters(query, table, check)
+        allowed, alike = self._likeness(query, table, allowed)
         required, optional, words, keys = self._word_matches(query, check)
         check()
         if not required:
             docs = np.arange(self.index.n_docs) if allowed is None else np.flatnonzero(allowed)
-            result = ResultSet(self, query, docs)
+            if alike is not None:
+                docs = docs[np.argsort(-alike[docs], kind="stable")]
+            result = ResultSet(self, query, docs, None if alike is None else alike[docs])
         else:
             base = None
             if 2 <= len(required) <= MAX_WORDS:
@@ -122,7 +141,12 @@ class SearchEngine:
             check()
             head, head_keys, tail = refine(self.index, words, cands)
             result = ResultSet(self, query, head, key_score(head_keys), tail, cands.matched_all)
-        if sort != "relevance":
+        if sort == "for-you":
+            if for_you is not None:
+                docs = np.sort(result.doc_array())
+                docs = docs[np.argsort(-for_you[docs], kind="stable")]
+                result = result.reordered(docs, sort, for_you[docs])
+        elif sort != "relevance":
             result = result.reordered(self._sorted(result, sort, table), sort)
         return result
 
@@ -200,6 +224,8 @@ class SearchEngine:
             return venue_mask(index, term)
         if term.kind == "cat":
             return category_mask(index, term)
+        if term.kind in ("similar", "like"):
+            return None  # ranked, then cut to the most alike: see _likeness
         if term.kind == "key":
             mask = np.zeros(index.n_docs, dtype=bool)
             doc = self.doc_of(term.value)
@@ -207,6 +233,55 @@ class SearchEngine:
                 mask[doc] = True
             return mask
         return (table or AnnotationTable.build({}, self.store.indices_of)).mask(index.n_docs, term)
+
+    def _likeness(self, query: Query, table: AnnotationTable | None, allowed: np.ndarray | None
+                  ) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """Narrow ``allowed`` by the query's ``similar:`` and ``like:`` terms: each keeps
+        the :data:`SIMILAR_LIMIT` papers most like its paper or tag (not counting those),
+        or drops them when negated. Returns the new mask and how alike each paper is
+        (summed over the terms), or None when the query has no such term."""
+        terms = [t for t in query.terms if t.kind in ("similar", "like")]
+        if not terms:
+            return allowed, None
+        features = self.features.get()
+        n_docs = self.index.n_docs
+        alike: np.ndarray | None = None
+        given = np.zeros(n_docs, dtype=bool)
+        for term in terms:
+            vector, sources = self._likeness_vector(term, table, features)
+            cosines = features.cosines(vector)
+            if term.negated:
+                drop = np.zeros(n_docs, dtype=bool)
+                drop[_most_alike(cosines, ~sources)] = True
+                allowed = ~drop if allowed is None else allowed & ~drop
+            else:
+                alike = cosines if alike is None else alike + cosines
+                given |= sources
+        if alike is None:
+            return allowed, None
+        candidates = ~given if allowed is None else allowed & ~given
+        keep = np.zeros(n_docs, dtype=bool)
+        keep[_most_alike(alike, candidates)] = True
+        return keep, alike
+
+    def _likeness_vector(self, term: Term, table: AnnotationTable | None, features: Features
+                         ) -> tuple[SparseVector, np.ndarray]:
+        """The vector a ``similar:`` or ``like:`` term compares papers with, and the
+        papers it was made of (a paper is not shown as like itself)."""
+        sources = np.zeros(self.index.n_docs, dtype=bool)
+        if term.kind == "similar":
+            doc = self.doc_of(term.value)
+            if doc is None:
+                return SparseVector.empty(), sources
+            sources[doc] = True
+            return features.vector(doc), sources
+        tagged = (table or AnnotationTable.build({}, self.store.indices_of)).mask(
+            self.index.n_docs, Term("tag", term.value, open=term.open))
+        docs = np.flatnonzero(tagged)
+        if not len(docs):
+            return SparseVector.empty(), tagged
+        _, feature_ids, values = features.vectors(docs.tolist())
+        return SparseVector.total(feature_ids, values).scaled(1.0 / len(docs)), tagged
 
     def _word_matches(self, query: Query, check: Callable[[], None]) -> tuple[
             list[np.ndarray], list[np.ndarray], list[WordCandidates], list[tuple[Any, ...]]]:
@@ -340,3 +415,10 @@ class SearchEngine:
         ordered: np.ndarray = order[member[order]].astype(np.int32)
         return ordered
 
+
+def _most_alike(alike: np.ndarray, candidates: np.ndarray, limit: int = SIMILAR_LIMIT) -> np.ndarray:
+    """The (at most) ``limit`` candidate papers most alike, with something in common."""
+    docs = np.flatnonzero(candidates & (alike > 0))
+    if len(docs) > limit:
+        docs = docs[np.argpartition(-alike[docs], limit - 1)[:limit]]
+    return docs

@@ -33,7 +33,7 @@ from tui.model import Paper
 from tui.query import STOPWORDS, WORD_RE, normalise_word
 from tui.search.vocab import Vocabulary
 
-__all__ = ["Postings", "SearchIndex", "build_index", "FIELD_WEIGHTS"]
+__all__ = ["Postings", "SearchIndex", "build_index", "field_words", "FIELD_WEIGHTS"]
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +158,24 @@ def split_words(folded: str) -> list[str]:
     return WORD_RE.findall(folded)
 
 
+def field_words(paper: Paper, title_sequence: list[str] | None = None
+                ) -> tuple[set[str], set[str], set[str]]:
+    """The words a paper is indexed under in its title, authors and abstract, case-folded
+    (accents are folded later): what the postings of each field hold for it. Anything
+    that reads a paper's words the way the index does (similar papers, a model of a
+    person's interest) uses this, so the two never disagree."""
+    title = paper.title.casefold()
+    title_words = set(split_words(title) if title_sequence is None else title_sequence)
+    if "-" in title:
+        # "Pre-trained" is also indexed as "pretrained", the way people often type it.
+        # (The expression runs on the hyphenated pieces only: on a whole title it is slow.)
+        for piece in title.split():
+            if "-" in piece:
+                title_words.update(c.replace("-", "") for c in COMPOUND_RE.findall(piece))
+    authors = set(split_words(" ".join(paper.authors).casefold()))
+    return title_words, authors, set(split_words(paper.abstract.casefold())) - STOPWORDS
+
+
 def _date_number(paper: Paper) -> int:
     """YYYYMMDD for sorting (missing month or day count as 0), or 0 when unknown."""
     digits = paper.date[:10].replace("-", "")
@@ -248,19 +266,12 @@ class _Builder:
         self.categories: dict[str, int] = {}
 
     def add(self, doc: int, paper: Paper) -> None:
-        title = paper.title.casefold()
-        sequence = split_words(title)
+        sequence = split_words(paper.title.casefold())
         self.streams["title_seq"].add(sequence)
-        title_words = set(sequence)
-        if "-" in title:
-            # "Pre-trained" is also indexed as "pretrained", the way people often type it.
-            # (The expression runs on the hyphenated pieces only: on a whole title it is slow.)
-            for piece in title.split():
-                if "-" in piece:
-                    title_words.update(c.replace("-", "") for c in COMPOUND_RE.findall(piece))
+        title_words, author_words, abstract_words = field_words(paper, sequence)
         self.streams["title"].add(title_words)
-        self.streams["authors"].add(set(split_words(" ".join(paper.authors).casefold())))
-        self.streams["abstract"].add(set(split_words(paper.abstract.casefold())) - STOPWORDS)
+        self.streams["authors"].add(author_words)
+        self.streams["abstract"].add(abstract_words)
         self.years.append(paper.year or 0)
         self.dates.append(_date_number(paper))
         self.venue_ids.append(self.venues.setdefault(paper.venue.strip(), len(self.venues)))

@@ -41,7 +41,7 @@ class ResultSet:
         self.query = query
         """The parsed query this is the result of."""
         self.sort = sort
-        """The order: relevance, date, title or annotated."""
+        """The order: one of :data:`tui.search.SORTS`."""
         self._head = head
         self._head_scores = head_scores
         self._tail = tail if tail is not None and len(tail) else None
@@ -92,8 +92,9 @@ class ResultSet:
         return int(found[0]) if len(found) else None
 
     def score(self, rank: int) -> float:
-        """The relevance score of the paper at ``rank`` (higher is better; 0 when the
-        result is not ranked by words)."""
+        """The score of the paper at ``rank`` in this order (higher is better): relevance,
+        likeness for ``similar:``/``like:`` without words, the for-you score; 0 when the
+        order has no score (date, title)."""
         if self._head_scores is None:
             return 0.0
         if rank < len(self._head):
@@ -120,6 +121,8 @@ class ResultSet:
         count = self.total if limit is None else min(limit, self.total)
         return [self.hit(rank) for rank in range(count)]
 
-    def reordered(self, indices: np.ndarray, sort: str) -> "ResultSet":
-        """The same papers in another order (scores dropped: the order is not relevance)."""
-        return ResultSet(self.engine, self.query, indices, None, None, self.matched_all, sort)
+    def reordered(self, indices: np.ndarray, sort: str, scores: np.ndarray | None = None
+                  ) -> "ResultSet":
+        """The same papers in another order, with the scores of that order (for-you) or
+        none (date, title: relevance scores are dropped, as the order is not relevance)."""
+        return ResultSet(self.engine, self.query, indices, scores, None, self.matched_all, sort)
