@@ -18,6 +18,7 @@ from tui.model import STATES, Annotation, Paper
 from tui.sanitize import clean_line, dumps_json
 
 if TYPE_CHECKING:
+    from tui.interest import InterestModel, Reason
     from tui.query import Query
     from tui.search import SearchEngine
     from tui.store import PaperStore
@@ -59,7 +60,7 @@ def _every_match(session: Session, store: PaperStore, text: str,
 
 # ---------------------------------------------------------------------------- search
 
-def _hit_lines(rank: int, paper: Paper, ann: Annotation | None) -> list[str]:
+def _hit_lines(rank: int, paper: Paper, ann: Annotation | None, reason: Reason | None) -> list[str]:
     """Two or three readable lines for one match, every piece of data cleaned."""
     star = "★ " if ann and ann.starred else ""
     lines = [f"{rank:>3}. {star}{clean_line(paper.title, 300) or '(untitled)'}"]
@@ -72,38 +73,83 @@ def _hit_lines(rank: int, paper: Paper, ann: Annotation | None) -> list[str]:
     if ann and ann.tags:
         facts.append(" ".join("#" + clean_line(tag, 40) for tag in ann.tags))
     lines.append("     " + " · ".join(f for f in facts if f))
+    if reason is not None:
+        lines.append("     why: " + clean_line(reason.text, 300))
     if ann and ann.note.strip():
         lines.append("     note: " + clean_line(ann.note, 200))
     return lines
 
 
-def _hit_json(paper: Paper, score: float, ann: Annotation | None) -> str:
-    return dumps_json({"key": paper.key, "title": paper.title, "authors": list(paper.authors),
-                       "year": paper.year, "score": round(score, 4), **annotation_fields(ann)})
+def _reason_json(reason: Reason, store: PaperStore) -> dict[str, Any]:
+    closest = None
+    if reason.closest is not None:
+        doc, similarity = reason.closest
+        closest = {"key": store[doc].key, "title": reason.closest_title,
+                   "similarity": round(similarity, 4)}
+    return {"text": reason.text, "terms": list(reason.terms), "closest": closest}
+
+
+def _hit_json(paper: Paper, score: float, ann: Annotation | None, reason: Reason | None,
+              store: PaperStore) -> str:
+    record = {"key": paper.key, "title": paper.title, "authors": list(paper.authors),
+              "year": paper.year, "score": round(score, 4), **annotation_fields(ann)}
+    if reason is not None:
+        record["reason"] = _reason_json(reason, store)
+    return dumps_json(record)
+
+
+def _interest(session: Session, engine: SearchEngine, notes: Mapping[str, Annotation]
+              ) -> InterestModel:
+    """This profile's for-you model over the store, learned from its annotations; says on
+    stderr when it has little to learn from."""
+    from tui.interest import ENOUGH_NEGATIVE, ENOUGH_POSITIVE, Decisions, InterestModel
+
+    decisions = Decisions.of(notes, engine.store.indices_of)
+    model = InterestModel(engine.features.get())
+    model.update(decisions.labels)
+    if not decisions.positive:
+        session.warn("papertray: for-you has nothing to learn from yet: star, tag, read or "
+                     "queue some papers (and skip others); the papers are in the store's order.")
+    elif not decisions.enough:
+        session.warn(f"papertray: for-you learned from {_plural(decisions.positive, 'paper')} you "
+                     f"chose and {decisions.negative:,} you skipped; it gets better with more "
+                     f"(at least {ENOUGH_POSITIVE} and {ENOUGH_NEGATIVE}).")
+    return model
 
 
 def search(session: Session) -> int:
-    """``papertray search QUERY [PATH ...] [--json] [--limit N]``: 1 when nothing matches."""
+    """``papertray search QUERY [PATH ...] [--json] [--limit N] [--sort ORDER]``: 1 when
+    nothing matches. ``--sort for-you`` says why each paper ranks where it does."""
     args = session.args
     if args.limit < 0:
         raise CliError("--limit must be 0 (no limit) or more.", status=2)
+    from tui.search import SORTS
+
+    if args.sort not in SORTS:
+        raise CliError(f"--sort must be one of {', '.join(SORTS)}, not {args.sort!r}.", status=2)
     store = session.open_store()
     session.report_problems(store)
     notes = session.open_userdata().annotations()
+    engine = _engine(store)
+    model = _interest(session, engine, notes) if args.sort == "for-you" else None
     # run() rather than search(): the CLI prints no highlights, so none are computed.
-    result = _engine(store).run(_parse(session, args.query), notes)
+    result = engine.run(_parse(session, args.query), notes, sort=args.sort,
+                        for_you=None if model is None else model.scores())
     if not len(result):
         if not args.json:
             session.warn(f"No paper in {store.label} matches {args.query!r}.")
         return 1
     shown = len(result) if not args.limit else min(args.limit, len(result))
+    if model is not None:
+        from tui.interest import explain
     for rank in range(shown):
         paper = result.paper(rank)
         ann = notes.get(paper.key)
+        reason = None if model is None else explain(model, result.index(rank), paper)
         if args.json:
-            session.say(_hit_json(paper, result.score(rank), ann))
+            session.say(_hit_json(paper, result.score(rank), ann, reason, store))
         else:
-            session.say("\n".join(_hit_lines(rank + 1, paper, ann)))
+            session.say("\n".join(_hit_lines(rank + 1, paper, ann, reason)))
     return 0
 
 

@@ -28,7 +28,8 @@ COMMANDS = ("search", "import", "annotate", "export", "annotations", "stats")
 
 _EPILOG = """\
 commands:
-  search QUERY [PATH ...]   print ranked matches (--json: one object per line)
+  search QUERY [PATH ...]   print ranked matches (--json: one object per line;
+                            --sort for-you: by what you star and skip, with why)
   import FILE ...           add papers to your personal library
   annotate QUERY [PATH ...] star, tag, note or triage every paper QUERY matches
                             (key:<stable key> targets one)
@@ -74,9 +75,13 @@ def _command_parsers() -> dict[str, argparse.ArgumentParser]:
     _path_args(search, "search")
     search.add_argument("--json", action="store_true",
                         help="one JSON object per line: key, title, authors, year, score, "
-                             "starred, tags, state, note")
+                             "starred, tags, state, note (and reason, with --sort for-you)")
     search.add_argument("--limit", type=int, default=20, metavar="N",
                         help="at most N matches (default 20; 0 for all)")
+    # Checked in the command (tui.search.SORTS), so other commands need not import search.
+    search.add_argument("--sort", default="relevance", metavar="ORDER",
+                        help="relevance (default), date, title, annotated or for-you: by what "
+                             "this profile starred, read, queued, tagged and skipped, with why")
 
     imp = command("import", "Add the papers of each FILE to your personal library "
                             "(deduplicated; importing twice changes nothing).")

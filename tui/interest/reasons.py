@@ -69,7 +69,13 @@ def explain(model: InterestModel, doc: int, paper: Paper, *, limit: int = 3,
         kind, value = features.describe(int(vector.ids[feature]))
         name = _author_named(paper, value) if kind == "authors" else value
         totals[name] = totals.get(name, 0.0) + share
-    terms = tuple(sorted(totals, key=lambda name: -totals[name])[:limit])
+    terms: list[str] = []
+    for name in sorted(totals, key=lambda name: -totals[name]):
+        # "zero-shot" is indexed as zero, shot and zeroshot: name it once.
+        if not any(name in chosen or chosen in name for chosen in terms):
+            terms.append(name)
+        if len(terms) == limit:
+            break
     nearest: tuple[int, float] | None = None
     title = ""
     liked = [d for d, label in model.labels.items() if label > 0 and d != doc]
@@ -79,4 +85,4 @@ def explain(model: InterestModel, doc: int, paper: Paper, *, limit: int = 3,
         if cosines[best] > 0:
             nearest = (liked[best], float(cosines[best]))
             title = features.paper(liked[best]).title
-    return Reason(model.score_of(doc), terms, nearest, title)
+    return Reason(model.score_of(doc), tuple(terms), nearest, title)
