@@ -8,6 +8,7 @@ person typing 25-character queries key by key. The same queries go through
 query sets (tests/data) is printed when the shared files are there.
 
     python -m tui.bench [--papers N] [--seed S] [--rounds R] [--no-fzf] [--store FILE]
+    python -m tui.bench --for-you [--papers N]     the for-you order: quality and speed
 """
 
 from __future__ import annotations
@@ -60,6 +61,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
                         help="25-character queries typed into the reader (with --ui)")
     parser.add_argument("--cli-runs", type=int, default=5,
                         help="timed runs of a warm `papertray search` (0: skip)")
+    parser.add_argument("--for-you", action="store_true",
+                        help="the for-you order instead: precision@20 of simulated readers on the "
+                             "real papers in ../shared/data, and its speed at each --papers size")
     parser.add_argument("--part", choices=("engine", "ui-cold", "ui-warm"), help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -129,6 +133,10 @@ def main(argv: list[str] | None = None) -> int:
 
         return ui_part(args.part, args.store, args)
     print(f"machine: {_machine()}", flush=True)
+    if args.for_you:
+        from tui.bench.foryou import run_for_you
+
+        return run_for_you(args.papers)
     status = 0
     for papers in args.papers if args.store is None else [0]:
         path = args.store or ensure_store(papers, args.seed)

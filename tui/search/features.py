@@ -40,8 +40,8 @@ FIELD_WEIGHT: dict[FeatureKind, float] = {
 """How much a feature of each kind weighs, before its rarity."""
 
 _WORD_FIELDS: tuple[Literal["title", "authors", "abstract"], ...] = ("title", "authors", "abstract")
-_CHUNK = 1 << 22
-"""Postings gathered at once (bounds the temporary memory of a pass: about 80 MB)."""
+_CHUNK = 1 << 20
+"""Postings gathered at once: bounds the temporary memory of a pass (about 20 MB)."""
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
