@@ -4,6 +4,7 @@
 store = ["~/papers", "~/Downloads/arxiv.bib"]   # or one string
 user = "ada"                                     # the profile to use
 theme = "gruvbox"
+for_you = false                                  # the inbox never opens in for-you order by itself
 
 [keys]          # binding id -> key(s), comma separated for several
 star = "S"
@@ -34,7 +35,7 @@ from tui.sanitize import dumps_json
 
 __all__ = ["Settings", "SettingsError", "load_settings", "save_theme"]
 
-_KNOWN_KEYS = ("store", "user", "theme", "keys", "searches")
+_KNOWN_KEYS = ("store", "user", "theme", "for_you", "keys", "searches")
 _TABLE_HEADER = re.compile(r"^\s*\[")
 _THEME_LINE = re.compile(r"^\s*theme\s*=")
 
@@ -53,6 +54,9 @@ class Settings:
     """The profile (``user = ...`` in the file); empty means the login name."""
     theme: str = ""
     """A Textual theme name; empty means the app's default."""
+    for_you: bool = True
+    """Open the inbox in for-you order once there are enough decisions (``for_you = false``:
+    only when the person picks that order)."""
     keys: dict[str, str] = field(default_factory=dict)
     """Binding id to key string (``"S"`` or ``"L,w"``), given to ``App.set_keymap``."""
     saved_searches: dict[str, str] = field(default_factory=dict)
@@ -131,6 +135,12 @@ def _parse(text: str, path: Path, problems: list[str]) -> Settings:
         else:
             problems.append(f"{_where(path, _line_of(text, name))}: '{name}' should be a string; "
                             "it is ignored.")
+    for_you = data.get("for_you", True)
+    if isinstance(for_you, bool):
+        settings.for_you = for_you
+    else:
+        problems.append(f"{_where(path, _line_of(text, 'for_you'))}: 'for_you' should be true or "
+                        "false; it is ignored.")
     settings.keys = _string_table(data.get("keys", {}), "keys", path, text, problems)
     settings.saved_searches = _string_table(data.get("searches", {}), "searches", path, text, problems)
     for unknown in sorted(set(data) - set(_KNOWN_KEYS)):

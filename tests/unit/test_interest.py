@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tui.interest import Decisions, InterestModel, explain, label_of
+from tui.interest import Decisions, ForYou, InterestModel, explain, label_of
 from tui.model import Annotation, Paper
 from tui.search import SearchEngine
 from tui.store import open_store
@@ -172,3 +172,37 @@ def test_a_paper_with_nothing_in_common_says_so() -> None:
     reason = explain(model, 3, engine.papers[3])
     assert reason.terms == () and reason.closest is None
     assert reason.text == "nothing in it matches what you chose yet"
+
+
+def test_the_reader_session_learns_only_the_changed_keys_and_matches_a_full_relearn(engine) -> None:
+    store = engine.store
+    session = ForYou(engine)
+    assert session.scores() is None and session.why(store[0]) is None and not session.ready
+    notes = {store[d].key: Annotation(store[d].key, state="read") for d in RETRIEVAL}
+    notes |= {store[d].key: Annotation(store[d].key, state="skipped") for d in VIDEO}
+    assert session.learn(notes)
+    assert session.counts() == (4, 4) and not session.enough
+    changed = {store[53].key: Annotation(store[53].key, starred=True),
+               store[46].key: Annotation(store[46].key, state="inbox"),  # back to the inbox
+               "arxiv:elsewhere": Annotation("arxiv:elsewhere", starred=True)}
+    notes |= changed
+    assert session.learn(notes, changed)
+    assert session.counts() == (4, 4)
+    relearned = ForYou(engine)
+    relearned.learn(notes)
+    np.testing.assert_allclose(session.scores(), relearned.scores(), atol=1e-12)
+    assert not session.learn(notes, [store[5].key]), "an untouched paper changes nothing"
+    reason = session.why(store[117])
+    assert reason is not None and "retrieval" in reason.text
+
+
+def test_ten_choices_and_ten_skips_are_enough_for_the_inbox_to_open_for_you(engine) -> None:
+    store = engine.store
+    session = ForYou(engine)
+    notes = {store[d].key: Annotation(store[d].key, starred=True) for d in range(10)}
+    notes |= {store[d].key: Annotation(store[d].key, state="skipped") for d in range(10, 19)}
+    session.learn(notes)
+    assert not session.enough
+    notes[store[19].key] = Annotation(store[19].key, state="skipped")
+    session.learn(notes, [store[19].key])
+    assert session.enough

@@ -49,6 +49,16 @@ def test_full_file_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.store_paths() == [Path("/home/ada/papers"), file.parent / "lists/today.txt"]
 
 
+def test_for_you_can_be_turned_off_and_a_wrong_value_is_named() -> None:
+    assert Settings().for_you, "by default the inbox opens for you once there are enough decisions"
+    write_config("for_you = false\n")
+    assert load_settings() == (Settings(for_you=False, path=paths.config_file()), [])
+    file = write_config('theme = "nord"\nfor_you = "no"\n')
+    settings, problems = load_settings()
+    assert settings.for_you and settings.theme == "nord"
+    assert problems == [f"{file}:2: 'for_you' should be true or false; it is ignored."]
+
+
 def test_store_may_be_one_string() -> None:
     write_config('store = "/data/papers.bib"\n')
     assert load_settings()[0].store == ["/data/papers.bib"]
@@ -73,7 +83,8 @@ def test_wrong_types_are_reported_with_their_line_and_the_rest_kept() -> None:
         f"{file}:3: 'store' should be a path or a list of paths; it is ignored.",
         f"{file}:2: 'user' should be a string; it is ignored.",
         f"{file}:6: keys.star should be a non-empty string; it is ignored.",
-        f"{file}:4: unknown setting 'colour' (papertray knows store, user, theme, keys, searches); "
+        f"{file}:4: unknown setting 'colour' (papertray knows store, user, theme, for_you, keys, "
+        "searches); "
         "it is ignored.",
     ]
 

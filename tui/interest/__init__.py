@@ -1,7 +1,8 @@
 """What this person is interested in, learned from their own decisions: the for-you order.
 
 ``labels`` turns annotations into decisions (interested, not), ``model`` learns from them
-and scores every paper, ``reasons`` says why a paper scores as it does. Built on the
+and scores every paper, ``reasons`` says why a paper scores as it does, ``session`` keeps
+it current while the reader runs. Built on the
 paper features of :mod:`tui.search.features`; nothing here is written anywhere: the model
 is rebuilt from the profile's annotations in well under a second.
 
@@ -14,6 +15,7 @@ is rebuilt from the profile's annotations in well under a second.
 from tui.interest.labels import ENOUGH_NEGATIVE, ENOUGH_POSITIVE, Decisions, label_of
 from tui.interest.model import InterestModel
 from tui.interest.reasons import Reason, explain
+from tui.interest.session import ForYou
 
-__all__ = ["Decisions", "ENOUGH_NEGATIVE", "ENOUGH_POSITIVE", "InterestModel", "Reason",
+__all__ = ["Decisions", "ENOUGH_NEGATIVE", "ENOUGH_POSITIVE", "ForYou", "InterestModel", "Reason",
            "explain", "label_of"]
