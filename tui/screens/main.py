@@ -26,9 +26,10 @@ from textual.worker import get_current_worker
 
 from tui.messages import AnnotationsChanged, EngineReady, SearchFailed, SearchFinished
 from tui.model import Paper
+from tui.screens.for_you import ForYouOrder
 from tui.screens.main_actions import PaperActions
 from tui.screens.main_loading import StoreLoading
-from tui.search import SearchCancelled
+from tui.search import SORTS, SearchCancelled
 from tui.triage import Triage
 from tui.widgets.filter_pane import FilterPane
 from tui.widgets.paper_detail import ABSTRACT_LIMIT, AUTHORS_LIMIT, TITLE_LIMIT, PaperDetail
@@ -40,11 +41,8 @@ __all__ = ["MainScreen", "SORTS"]
 
 log = logging.getLogger(__name__)
 
-SORTS = ("relevance", "date", "title", "annotated")
-
 FACETS_DELAY = 0.3
 """Seconds of quiet typing before the filter pane's year and category counts are redone."""
-"""Sort orders the engine knows, in the order ``O`` cycles through them."""
 
 
 def shown_part(paper: Paper) -> Paper:
@@ -59,7 +57,7 @@ def shown_part(paper: Paper) -> Paper:
                    authors=tuple(name[:200] for name in paper.authors[:AUTHORS_LIMIT]))
 
 
-class MainScreen(PaperActions, StoreLoading, Screen):
+class MainScreen(PaperActions, StoreLoading, ForYouOrder, Screen):
     """Where a person spends the morning: find papers, read them, triage them."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (120, "-wide"), (160, "-huge")]
@@ -93,7 +91,9 @@ class MainScreen(PaperActions, StoreLoading, Screen):
         Binding("f", "toggle_filters", "Filters", show=False, id="filters",
                 tooltip="Show or hide the filter pane"),
         Binding("O", "cycle_sort", "Sort", show=False, id="sort",
-                tooltip="Sort by relevance, date, title or recently annotated"),
+                tooltip="Sort by relevance, date, title, annotated or for you"),
+        Binding("m", "similar", "Similar", show=False, id="similar",
+                tooltip="List the papers most like this one"),
         Binding("ctrl+r", "refresh_view", "Refresh", show=False, id="refresh",
                 tooltip="Run the search again, so papers triaged out of the view leave it"),
         Binding("escape", "clear_marks", "Clear marks", show=False, id="clear-marks",
@@ -164,6 +164,7 @@ class MainScreen(PaperActions, StoreLoading, Screen):
             self.paper_list.empty_message = f"Indexing {len(self.store):,} papers…"
             self._build_engine()
         else:
+            self.start_for_you(self.engine)
             self.start_search()
 
     def on_resize(self) -> None:
@@ -197,6 +198,7 @@ class MainScreen(PaperActions, StoreLoading, Screen):
         # Everything loaded so far lives as long as the app: leave it out of the garbage
         # collector's full passes, which otherwise stall a key typed by 50-90 ms.
         gc.freeze()
+        self.start_for_you(message.engine)
         current = self.paper_list.current  # someone browsing while it indexed stays put
         self.start_search(keep_key=current.key if current is not None else None)
 
@@ -222,7 +224,8 @@ class MainScreen(PaperActions, StoreLoading, Screen):
         try:
             # cancel: the engine gives up as soon as a newer search makes this one stale
             result = self.engine.run(query, annotations=annotations, sort=sort,
-                                     cancel=lambda: worker.is_cancelled)
+                                     cancel=lambda: worker.is_cancelled,
+                                     for_you=self.for_you_scores() if sort == "for-you" else None)
         except SearchCancelled:
             return
         except Exception as exc:  # a QueryError is one sentence; anything else is shown too
@@ -341,7 +344,8 @@ class MainScreen(PaperActions, StoreLoading, Screen):
         spans = {}
         if paper is not None and self.engine is not None and self.result is not None:
             spans = self.engine.highlight(shown_part(paper), self.result.query)
-        self.detail.show(paper, self.userdata.get(paper.key) if paper else None, spans)
+        self.detail.show(paper, self.userdata.get(paper.key) if paper else None, spans,
+                         reason=self.reason_of(paper))
 
     # -- counts and refreshes --------------------------------------------------------------
     def refresh_counts(self) -> None:
@@ -384,6 +388,7 @@ class MainScreen(PaperActions, StoreLoading, Screen):
     def _annotations_changed(self, message: AnnotationsChanged) -> None:
         if not message.keys:  # another instance wrote: recount from the file
             self.triage.recount()
+        self.learn_interest(message.keys or None)
         self.paper_list.refresh_rows()
         self.refresh_counts()
         self.show_detail(self.paper_list.current)

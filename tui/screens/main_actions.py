@@ -31,7 +31,7 @@ __all__ = ["PaperActions", "STATE_LABELS"]
 STATE_LABELS = {"later": "later", "read": "read", "skipped": "skip", "inbox": "back to inbox"}
 
 PAPER_ACTIONS = {"toggle_star", "edit_tags", "edit_note", "external_note", "set_state",
-                 "toggle_mark", "open_link", "copy_citation", "export"}
+                 "toggle_mark", "open_link", "copy_citation", "export", "similar"}
 """Actions that need a paper under the cursor; disabled (dimmed) in an empty view."""
 
 
@@ -79,6 +79,8 @@ class PaperActions:
 
     def after_change(self: "MainScreen", keys: tuple[str, ...]) -> None:
         """Refresh rows, counts and the detail after annotations changed."""
+        if keys:
+            self.learn_interest(keys)
         self.paper_list.refresh_rows()
         self.refresh_counts()
         self.show_detail(self.paper_list.current)
@@ -292,7 +294,7 @@ class PaperActions:
         self.start_search(keep_key=current.key if current else None)
 
     def action_cycle_sort(self: "MainScreen") -> None:
-        """Sort by the next order: relevance, date, title, recently annotated."""
+        """Sort by the next order: relevance, date, title, recently annotated, for you."""
         from tui.search import SORTS
 
         self.sort_by(SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)])
@@ -300,6 +302,7 @@ class PaperActions:
     def sort_by(self: "MainScreen", sort: str) -> None:
         """Sort the view by ``sort``, keeping the paper under the cursor."""
         self.sort = sort
+        self.sort_chosen = True
         current = self.paper_list.current
         self.start_search(keep_key=current.key if current else None)
         self.app.notify(f"Sorted by {sort}", markup=False)

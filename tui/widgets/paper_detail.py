@@ -61,8 +61,10 @@ class PaperDetail(VerticalScroll, can_focus=True):
         yield Markdown("", id="detail-note", open_links=False)
 
     def show(self, paper: Paper | None, annotation: Annotation | None = None,
-             spans: Mapping[str, tuple[Span, ...]] | None = None) -> None:
-        """Show ``paper`` with the person's ``annotation``; ``spans`` mark query matches."""
+             spans: Mapping[str, tuple[Span, ...]] | None = None, *,
+             reason: str | None = None) -> None:
+        """Show ``paper`` with the person's ``annotation``; ``spans`` mark query matches;
+        ``reason`` says why it ranks where it does in the for-you order."""
         previous = self.paper
         self.paper = paper
         spans = spans or {}
@@ -76,7 +78,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
             self.query_one("#detail-note-label").display = False
             return
         annotation = annotation or Annotation(paper.key)
-        head.update(self._head(paper, annotation, spans))
+        head.update(self._head(paper, annotation, spans, reason))
         abstract.update(self._abstract(paper, spans))
         note_text = multi_line(annotation.note) if annotation.note else ""
         self.query_one("#detail-note-label").display = bool(note_text)
@@ -84,8 +86,8 @@ class PaperDetail(VerticalScroll, can_focus=True):
         if previous is None or previous.key != paper.key:
             self.scroll_home(animate=False, immediate=True)
 
-    def _head(self, paper: Paper, note: Annotation, spans: Mapping[str, tuple[Span, ...]]
-              ) -> Text:
+    def _head(self, paper: Paper, note: Annotation, spans: Mapping[str, tuple[Span, ...]],
+              reason: str | None) -> Text:
         match_style = self._match_style()
         text = Text(end="")
         text.append_text(highlighted(paper.title, spans.get("title", ()), match_style,
@@ -100,10 +102,10 @@ class PaperDetail(VerticalScroll, can_focus=True):
             text.append("\n")
             text.append(where, style="italic")
         text.append("\n\n")
-        self._facts(text, paper, note)
+        self._facts(text, paper, note, reason)
         return text
 
-    def _facts(self, text: Text, paper: Paper, note: Annotation) -> None:
+    def _facts(self, text: Text, paper: Paper, note: Annotation, reason: str | None) -> None:
         rows: list[tuple[str, str]] = []
         if paper.arxiv:
             rows.append(("arXiv", one_line(paper.arxiv, 60)))
@@ -117,6 +119,8 @@ class PaperDetail(VerticalScroll, can_focus=True):
         rows.append(("State", state))
         rows.append(("Tags", one_line(" ".join(f"#{tag}" for tag in note.tags), 1000)
                      or "none yet · t adds some"))
+        if reason is not None:
+            rows.append(("For you", one_line(reason, 1000)))
         for number, (label, value) in enumerate(rows):
             text.append("\n" if number else "")
             text.append(f"{label:<11}", style="bold")
