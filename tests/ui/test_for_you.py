@@ -124,3 +124,17 @@ def test_snapshot_detail_pane_with_the_reason(snap_compare, app):
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+async def test_leaving_the_similar_list_brings_back_the_for_you_order(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await like_simcse_not_video(pilot)
+        await sort_for_you(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert app.main_screen.sort == "relevance"
+        await pilot.press("slash", "escape")  # esc clears the search
+        await settle(pilot)
+        assert app.main_screen.search_bar.value == ""
+        assert app.main_screen.sort == "for-you"

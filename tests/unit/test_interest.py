@@ -165,6 +165,19 @@ def test_the_reason_names_an_author_as_the_paper_writes_the_name() -> None:
     assert reason.closest == (0, pytest.approx(reason.closest[1])) and reason.closest_title.startswith("Policy")
 
 
+def test_enumerations_and_numbers_weigh_but_are_not_named() -> None:
+    engine = SearchEngine([
+        Paper("a", "Sparse coding", abstract="We show (iv) sparse codes in 2 steps."),
+        Paper("b", "Sparse coding again", abstract="Also (iv) sparse codes in 2 steps."),
+        Paper("c", "Bread", abstract="Flour and water."),
+    ])
+    model = InterestModel(engine.features.get())
+    model.update({0: 1, 2: -1})
+    terms = explain(model, 1, engine.papers[1], limit=10).terms
+    assert "sparse" in terms and "codes" in terms
+    assert "iv" not in terms and "2" not in terms
+
+
 def test_a_paper_with_nothing_in_common_says_so() -> None:
     engine = tiny_engine()
     model = InterestModel(engine.features.get())

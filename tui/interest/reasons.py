@@ -67,6 +67,8 @@ def explain(model: InterestModel, doc: int, paper: Paper, *, limit: int = 3,
         if share <= 0:
             break
         kind, value = features.describe(int(vector.ids[feature]))
+        if kind in ("title", "abstract") and (len(value) < 3 or value.isdigit()):
+            continue  # "(iv)", "2": they count, but say nothing to a person
         name = _author_named(paper, value) if kind == "authors" else value
         totals[name] = totals.get(name, 0.0) + share
     terms: list[str] = []

@@ -39,6 +39,7 @@ class ForYouOrder:
     """The person picked a sort order this session: the inbox no longer switches by itself."""
     _reasons: OrderedDict[str, str]
     _learned = 0
+    _sort_before_similar: str | None = None
 
     def start_for_you(self: "MainScreen", engine: Any) -> None:
         """A new engine: learn the person's decisions over its store, from scratch."""
@@ -125,6 +126,13 @@ class ForYouOrder:
         if paper is None:
             return
         if self.sort != "relevance":
+            self._sort_before_similar = self._sort_before_similar or self.sort
             self.sort = "relevance"  # most alike first
         self.search_bar.value = f"similar:{paper.key}"
         self.app.notify(f"Papers like “{one_line(paper.title, 60)}” · esc goes back", markup=False)
+
+    def leave_similar(self: "MainScreen") -> None:
+        """Once the query no longer asks for similar papers, the order the person had
+        before ``m`` is back (the inbox in for-you order stays so)."""
+        if self._sort_before_similar is not None and "similar:" not in self.search_bar.value:
+            self.sort, self._sort_before_similar = self._sort_before_similar, None

@@ -301,6 +301,7 @@ class MainScreen(PaperActions, StoreLoading, ForYouOrder, Screen):
 
     @on(SearchBar.Changed)
     def _typed(self, message: SearchBar.Changed) -> None:
+        self.leave_similar()
         self.start_search()
 
     @on(SearchBar.Left)
