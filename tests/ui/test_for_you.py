@@ -80,6 +80,8 @@ async def test_the_inbox_opens_for_you_once_there_are_enough_decisions(make_app,
         await settle(pilot)
         assert app.main_screen.sort == "for-you"
         assert "Retriev" in titles(app, 1)[0]
+        assert app.main_screen.paper_list.cursor == 0, "the inbox opens at its top"
+        assert "Retriev" in app.main_screen.paper_list.current.title
         await pilot.press("O")  # the way back: another order, and it stays
         await settle(pilot)
         assert app.main_screen.sort == "relevance"

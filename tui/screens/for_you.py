@@ -70,15 +70,17 @@ class ForYouOrder:
         if changed or not self._learned:
             self._learned += 1
             self._reasons.clear()
+        current = self.paper_list.current
         if (for_you.enough and self.sort == "relevance" and not self.sort_chosen
                 and self.settings_for_you() and self.filter_pane.view == "inbox"):
             self.sort = "for-you"
             self.app.notify("The inbox is sorted for you: by what you star, read and skip. "
                             "O changes the order.", markup=False)
+            if self.paper_list.cursor == 0:
+                current = None  # not moved yet: start at the top of the new order
         elif not changed:
             return
         if self.sort == "for-you":
-            current = self.paper_list.current
             self.start_search(keep_key=current.key if current else None)
 
     def settings_for_you(self: "MainScreen") -> bool:
