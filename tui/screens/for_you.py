@@ -40,6 +40,7 @@ class ForYouOrder:
     _reasons: OrderedDict[str, str]
     _learned = 0
     _sort_before_similar: str | None = None
+    """The order in force before ``m`` listed similar papers (most alike first)."""
 
     def start_for_you(self: "MainScreen", engine: Any) -> None:
         """A new engine: learn the person's decisions over its store, from scratch."""
@@ -136,5 +137,8 @@ class ForYouOrder:
     def leave_similar(self: "MainScreen") -> None:
         """Once the query no longer asks for similar papers, the order the person had
         before ``m`` is back (the inbox in for-you order stays so)."""
-        if self._sort_before_similar is not None and "similar:" not in self.search_bar.value:
-            self.sort, self._sort_before_similar = self._sort_before_similar, None
+        previous = self._sort_before_similar
+        if previous is not None and "similar:" not in self.search_bar.value:
+            if self.sort == "relevance":  # else the person picked an order meanwhile: theirs
+                self.sort = previous
+            self._sort_before_similar = None

@@ -303,7 +303,6 @@ class PaperActions:
         """Sort the view by ``sort``, keeping the paper under the cursor."""
         self.sort = sort
         self.sort_chosen = True
-        self._sort_before_similar = None
         current = self.paper_list.current
         self.start_search(keep_key=current.key if current else None)
         self.app.notify(f"Sorted by {sort}", markup=False)
