@@ -13,7 +13,8 @@ Why this learner: on 22 simulated readers over 30,000 real papers (``python -m t
 scikit-learn for comparison, reaches 0.95), needs no iterative solver and no new
 dependency, and is exactly incremental: a decision adds or removes one paper's vector, and
 the scores of every paper change by that paper's cosines, one pass over the postings of
-its words (a few milliseconds at 100,000 papers). Whatever the number of decisions, a full fit is two passes over the postings.
+its words (a few milliseconds at 100,000 papers). Whatever the number of decisions, a
+full fit is two passes over the postings.
 
 Nothing here is saved: the model is rebuilt from the profile's annotations whenever it
 is needed, so nothing learned from the person lands in the shared cache, and there is no
