@@ -94,7 +94,7 @@ def test_search_plain_output_is_readable_ranked_lines(seed_path: Path, capsys) -
     out, _ = output(capsys, ["search", "japanes simcse", str(seed_path), "--limit", "2"])
     lines = out.splitlines()
     assert lines[0] == "  1. Japanese SimCSE Technical Report"
-    assert lines[1].startswith("     ") and "arxiv:" in lines[1] or "title:" in lines[1]
+    assert lines[1].startswith("     ") and "arxiv:" in lines[1] or "ref:" in lines[1]
     assert lines[2].startswith("  2. ")
 
 
