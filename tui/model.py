@@ -22,6 +22,8 @@ __all__ = [
     "STATES",
     "State",
     "Fingerprint",
+    "STOPWORDS",
+    "UNTITLED",
     "stable_key",
     "paper_key",
     "with_key",
@@ -39,6 +41,9 @@ STATES: tuple[State, ...] = ("inbox", "later", "read", "skipped")
 
 Span = tuple[int, int]
 """A matched character range ``[start, end)`` within one field's text."""
+
+UNTITLED = "(untitled)"
+"""How a paper without a title is shown (its title stays "" in the data and exports)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,10 +246,11 @@ def normalise_arxiv_id(value: str) -> str:
     return ""
 
 
-_STOPWORDS = frozenset(
+STOPWORDS = frozenset(
     "a an the on of for in to and with from by at as is are via towards toward do does "
     "can what how why when we our your der die das ein eine und le la les un une des et".split()
 )
+"""Words a key or citekey skips to reach the first significant word of a title."""
 _ORDINALS = {"first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5",
              "sixth": "6", "seventh": "7", "eighth": "8", "ninth": "9", "tenth": "10"}
 _REPRINT_FIELDS = ("origyear", "origdate", "origpublisher", "origlocation")
@@ -308,7 +314,7 @@ def stable_key(*, title: str, doi: str = "", arxiv: str = "", authors: tuple[str
     if doi_norm := normalise_doi(doi):
         return f"doi:{doi_norm}"
     normalised = normalise_title(title)
-    word = next((w for w in normalised.split() if w not in _STOPWORDS), "") if normalised else ""
+    word = next((w for w in normalised.split() if w not in STOPWORDS), "") if normalised else ""
     readable = (family_name(authors[0]) if authors else "") + (f"{year:04d}" if year else "")
     readable += fold_word(word) if normalised else "untitled"
     what = normalised if normalised else "\x00" + content
@@ -318,9 +324,12 @@ def stable_key(*, title: str, doi: str = "", arxiv: str = "", authors: tuple[str
 
 
 def _content(paper: Paper) -> str:
-    """What an untitled paper's key hashes: everything that could tell it apart."""
-    return "\x1f".join((paper.citekey, paper.url, paper.venue, paper.date, paper.abstract,
+    """What an untitled paper's key hashes: what it says (authors, date, venue, link,
+    abstract), else only its citekey (an export may have to make one up for a paper
+    that had none, and the key must not change when the export is read back)."""
+    said = "\x1f".join((paper.url, paper.venue, paper.date, paper.abstract,
                         "\x1e".join(paper.authors)))
+    return said if said.strip("\x1f") else "\x1d" + paper.citekey
 
 
 def paper_key(paper: Paper) -> str:

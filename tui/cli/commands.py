@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from tui.cli.session import CliError, Session
 from tui.export import annotation_fields, atomic_output, write_papers
-from tui.model import STATES, Annotation, Paper
+from tui.model import STATES, UNTITLED, Annotation, Paper
 from tui.sanitize import clean_line, dumps_json
 
 if TYPE_CHECKING:
@@ -25,7 +25,15 @@ if TYPE_CHECKING:
 __all__ = ["search", "stats", "export", "import_papers", "annotate", "annotations"]
 
 _FORMAT_BY_SUFFIX = {".bib": "bibtex", ".bibtex": "bibtex", ".md": "markdown",
-                     ".markdown": "markdown", ".csv": "csv", ".json": "json"}
+                     ".markdown": "markdown", ".csv": "csv", ".json": "json", ".ris": "ris",
+                     ".csl.json": "csl-json", ".csljson": "csl-json"}
+
+
+def _format_of(path: Path) -> str | None:
+    """The export format a file name asks for (``x.csl.json`` is CSL-JSON, ``x.json`` JSON)."""
+    name = path.name.lower()
+    return next((fmt for suffix, fmt in sorted(_FORMAT_BY_SUFFIX.items(), key=lambda i: -len(i[0]))
+                 if name.endswith(suffix)), None)
 
 
 def _plural(count: int, noun: str) -> str:
@@ -62,7 +70,7 @@ def _every_match(session: Session, store: PaperStore, text: str,
 def _hit_lines(rank: int, paper: Paper, ann: Annotation | None) -> list[str]:
     """Two or three readable lines for one match, every piece of data cleaned."""
     star = "★ " if ann and ann.starred else ""
-    lines = [f"{rank:>3}. {star}{clean_line(paper.title, 300) or '(untitled)'}"]
+    lines = [f"{rank:>3}. {star}{clean_line(paper.title, 300) or UNTITLED}"]
     authors = ", ".join(clean_line(a, 80) for a in paper.authors[:3])
     if len(paper.authors) > 3:
         authors += " et al."
@@ -155,7 +163,7 @@ def export(session: Session) -> int:
     """``papertray export [PATH ...] [--query Q] [--format F] [-o FILE]``."""
     args = session.args
     output = Path(args.output) if args.output else None
-    fmt = args.format or (_FORMAT_BY_SUFFIX.get(output.suffix.lower()) if output else None) or "bibtex"
+    fmt = args.format or (_format_of(output) if output else None) or "bibtex"
     store = session.open_store()
     session.report_problems(store)
     notes = session.open_userdata().annotations()

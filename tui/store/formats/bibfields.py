@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 
 __all__ = ["escape", "escape_verbatim", "unescape_verbatim", "bib_fields", "is_empty_record",
-           "EMPTY_RECORD", "EDITOR_SEPARATOR"]
+           "EMPTY_RECORD", "EDITOR_SEPARATOR", "VENUE_FIELDS"]
 
 # LaTeX specials, each replaced by a command that keeps braces balanced and that both
 # bibtexparser's LaTeX decoding and papertray's reader turn back into the same character.
@@ -32,6 +32,10 @@ _SPECIAL_RE = re.compile("[" + re.escape("".join(_SPECIALS)) + "]")
 # TeX joins "--" into a dash and "``" / "''" into curly quotes; an empty group between
 # the characters keeps what the text really says.
 _TEX_LIGATURE = re.compile(r"(-(?=-)|`(?=`)|'(?=')|[?!](?=`))")
+
+VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "eventtitle", "publisher",
+                "institution", "school", "organization", "howpublished")
+"""BibTeX fields that name where a paper appeared, in the order the reader prefers them."""
 
 EDITOR_SEPARATOR = " and "
 """How names are joined in BibTeX name fields."""

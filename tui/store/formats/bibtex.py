@@ -31,7 +31,7 @@ from tui.store.clean import (
     parse_year,
     split_keywords,
 )
-from tui.store.formats.bibfields import EMPTY_RECORD, is_empty_record, unescape_verbatim
+from tui.store.formats.bibfields import EMPTY_RECORD, VENUE_FIELDS, is_empty_record, unescape_verbatim
 from tui.store.formats.latex import latex_to_text
 from tui.store.reading import read_text
 
@@ -48,8 +48,6 @@ MONTH_MACROS = {
 }
 """The month macros every BibTeX style predefines."""
 
-VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "eventtitle", "publisher",
-                "institution", "school", "organization", "howpublished")
 _ARXIV_IN_TEXT = re.compile(r"arxiv[:\s]\s*([a-z\-]+(?:\.[a-z]{2})?/\d{7}|\d{4}\.\d{4,5})(v\d+)?",
                             re.IGNORECASE)
 _MISSING_KEY = re.compile(r"^(\s*@\s*\w+\s*[{(])(?=\s*[\w-]+\s*=)")
@@ -226,6 +224,19 @@ def _url(value: str) -> str:
 
 NOT_PAPERS = {"set": "groups other entries", "xdata": "holds fields other entries inherit"}
 """biblatex entry types that are not publications of their own."""
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+_LINE_BREAK = re.compile(r"[ \t]*\r?\n[ \t]*")
+
+
+def _one_line_per_paragraph(value: str) -> str:
+    """A field's text with each line break read as the space (Bib)TeX reads it, blank
+    lines (paragraph breaks) kept, so a value written back reads the same everywhere."""
+    value = value.replace("\r\n", "\n").strip()
+    if "\n" not in value:
+        return value
+    return "\n\n".join(_LINE_BREAK.sub(" ", part) for part in _PARAGRAPH_BREAK.split(value))
+
+
 _NOT_KEPT_AS_FIELDS = frozenset({"abstract"})
 """Raw fields not kept in :attr:`Paper.fields`: the abstract is kept (decoded) in its own
 column, and twice would double what a big store holds."""
@@ -254,7 +265,7 @@ def _paper(raw: _Raw, name: str) -> Paper | Problem:
         return Problem(name, line, f"@{raw.entry_type} {label.removeprefix('entry ')} "
                        f"{NOT_PAPERS[raw.entry_type]}{what}; not a paper of its own")
     title = latex_to_text(fields.get("title", ""))
-    doi = first_doi(fields.get("doi", ""))
+    doi = first_doi(unescape_verbatim(fields.get("doi", "")))
     url = _url(fields.get("url", ""))
     eprint = fields.get("eprint", "").strip()
     eprint_type = (fields.get("eprinttype") or fields.get("archiveprefix") or "").strip().lower()
@@ -294,6 +305,6 @@ def _paper(raw: _Raw, name: str) -> Paper | Problem:
         citekey=raw.key,
         entry_type=raw.entry_type,
         source=f"{name}:{line}",
-        fields=tuple((field, value) for field, value in fields.items()
+        fields=tuple((field, _one_line_per_paragraph(value)) for field, value in fields.items()
                      if field not in _NOT_KEPT_AS_FIELDS and value.strip()),
     ))

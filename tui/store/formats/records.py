@@ -320,7 +320,9 @@ def paper_from_record(record: object, source: str, notes: list[str] | None = Non
 _CSL_FIELDS = (("volume", "volume"), ("issue", "number"), ("number", "number"), ("page", "pages"),
                ("pages", "pages"), ("publisher", "publisher"), ("publisher-place", "address"),
                ("edition", "edition"), ("collection-title", "series"), ("ISBN", "isbn"),
-               ("ISSN", "issn"), ("language", "language"), ("note", "note"))
+               ("ISSN", "issn"), ("language", "language"), ("note", "note"),
+               ("original-publisher", "origpublisher"),
+               ("original-publisher-place", "origlocation"))
 """CSL-JSON variables (and the generic schema's) under their BibTeX names."""
 
 
@@ -344,6 +346,8 @@ def _fields(record: dict[str, Any], entry_type: str) -> tuple[tuple[str, str], .
         value = record.get(csl)
         if isinstance(value, (str, int)) and not isinstance(value, bool):
             pairs.append((bib, clean_line(str(value))))
+    if "original-date" in record:  # a reprint: when it was first published
+        pairs.append(("origdate", _csl_date(record["original-date"])))
     fields = bib_fields(pairs)
     return tuple((n, v.replace("-{}-", "--")) if n == "pages" else (n, v) for n, v in fields)
 

@@ -229,6 +229,7 @@ def _bib_fields(entry: dict, entry_type: str) -> tuple[tuple[str, str], ...]:
         ("series", clean_line(_first(entry, "tertiary_title"))),
         ("issn" if entry_type == "article" else "isbn", clean_line(_first(entry, "issn"))),
         ("language", clean_line(_first(entry, "language"))),
+        ("origdate", clean_line(_first(entry, "original_publication"))),  # a reprint's original
     ]
     fields = bib_fields((name, value) for name, value in pairs if name)
     # A page range is BibTeX's "--": written unescaped, so it reads back as a dash.
