@@ -8,6 +8,7 @@ threads can share them without locks. Nothing here imports textual or rich.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -187,10 +188,11 @@ class Fingerprint:
     @classmethod
     def of(cls, paper: Paper) -> "Fingerprint":
         """The fingerprint of ``paper``."""
-        source = paper.source.rpartition(":")[0] if paper.source.rpartition(":")[2].isdigit() \
-            else paper.source
+        path, _, line = paper.source.rpartition(":")
+        source = path if line.isdigit() else paper.source
+        # Absolute (no file system access), so another working folder names the same file.
         return cls(paper.title, paper.first_author, paper.year, paper.citekey, paper.doi,
-                   paper.arxiv, source)
+                   paper.arxiv, os.path.abspath(source) if source else "")
 
 
 @dataclass(frozen=True, slots=True)

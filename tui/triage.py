@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui.model import Annotation
+from tui.model import Annotation, Fingerprint
 from tui.store.base import PaperStore
 from tui.userdata import SaveError, UserData
 
@@ -97,7 +97,7 @@ class Triage:
         Returns the step (None when nothing changed) and the save error sentence, if the
         change could not be written yet (it is kept in memory and retried by UserData).
         """
-        items = list(dict(items).items())
+        items = [(key, self._about(key, title)) for key, title in dict(items).items()]
         if not items:
             return None, ""
         before = {key: self.userdata.get(key) for key, _ in items}
@@ -119,6 +119,12 @@ class Triage:
         del self.undo_stack[: -self.depth]
         self.redo_stack.clear()
         return step, error
+
+    def _about(self, key: str, title: str) -> str | Fingerprint:
+        """What the annotation remembers of its paper: the paper's fingerprint, so it can
+        follow the paper if the paper's key changes (a title typo fixed, a DOI added)."""
+        paper = self.store.get(key)
+        return Fingerprint.of(paper) if paper is not None else title
 
     def undo(self) -> tuple[Step | None, str]:
         """Put the papers of the last step back as they were before it."""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from tui.cli.session import CliError, Session
 from tui.export import annotation_fields, atomic_output, write_papers
-from tui.model import STATES, UNTITLED, Annotation, Paper
+from tui.model import STATES, UNTITLED, Annotation, Fingerprint, Paper
 from tui.sanitize import clean_line, dumps_json
 
 if TYPE_CHECKING:
@@ -95,9 +95,9 @@ def search(session: Session) -> int:
     args = session.args
     if args.limit < 0:
         raise CliError("--limit must be 0 (no limit) or more.", status=2)
-    store = session.open_store()
+    store, userdata, _ = session.open_annotated()
     session.report_problems(store)
-    notes = session.open_userdata().annotations()
+    notes = userdata.annotations()
     # run() rather than search(): the CLI prints no highlights, so none are computed.
     result = _engine(store).run(_parse(session, args.query), notes)
     if not len(result):
@@ -129,28 +129,66 @@ def _triage_counts(store: PaperStore, notes: dict[str, Annotation] | Any) -> dic
     return counts
 
 
+_LISTED_MERGES = 20
+"""Merges listed per source in plain output (``--json`` lists them all)."""
+
+
+def _merges_by_source(store: Store) -> dict[str, list[Any]]:
+    """The store's merges grouped by the file of the record taken into another paper."""
+    grouped: dict[str, list[Any]] = {str(source): [] for source in store.source_counts}
+    for merge in getattr(store, "merges", ()):
+        path, _, line = merge.merged.rpartition(":")
+        grouped.setdefault(path if line.isdigit() else merge.merged, []).append(merge)
+    return grouped
+
+
 def stats(session: Session) -> int:
-    """``papertray stats [PATH ...] [--json]``: papers, sources, bad records, annotations."""
-    store = session.open_store()
-    userdata = session.open_userdata()
+    """``papertray stats [PATH ...] [--json]``: papers, sources, merges, bad records,
+    annotations and orphans."""
+    store, userdata, followed = session.open_annotated()
     notes = userdata.annotations()
     triage = _triage_counts(store, notes)
     problems = [str(p) for p in store.problems]
+    merges = _merges_by_source(store)
     if session.args.json:
         session.say(dumps_json({
             "store": store.label, "papers": len(store),
             "first": store[0].title if len(store) else None,
             "last": store[len(store) - 1].title if len(store) else None,
             "sources": {str(k): v for k, v in store.source_counts.items()},
+            "merged": {source: len(found) for source, found in merges.items()},
+            "merges": [{"key": m.key, "kept": m.kept, "merged": m.merged, "reason": m.reason}
+                       for found in merges.values() for m in found],
+            "untitled": sum(1 for paper in store if not paper.title),
             "problems": problems, "profile": userdata.profile, "annotations": len(notes),
             "triage": triage,
+            "followed": [{"from": f.old_key, "to": f.new_key, "title": f.title, "why": f.why}
+                         for f in followed.followed],
+            "orphans": [{"key": o.annotation.key, "title": o.annotation.title, "reason": o.reason}
+                        for o in followed.orphans],
         }))
         return 0
     session.say(f"{clean_line(store.label)}: {_plural(len(store), 'paper')}")
     for source, count in store.source_counts.items():
-        session.say(f"  {clean_line(str(source), 400)}  {_plural(count, 'paper')}")
+        merged = len(merges.get(str(source), ()))
+        what = f", {merged:,} merged into papers read before them" if merged else ""
+        session.say(f"  {clean_line(str(source), 400)}  {_plural(count, 'record')}{what}")
+    total = sum(len(found) for found in merges.values())
+    session.say(f"merges: {total or 'none'}" + (" (records that are one paper with another; "
+                                                  "each shown as: merged record is kept record)"
+                                                  if total else ""))
+    for source, found in merges.items():
+        for merge in found[:_LISTED_MERGES]:
+            session.say(f"  {clean_line(str(merge), 1000)}")
+        if len(found) > _LISTED_MERGES:
+            session.say(f"  ... and {len(found) - _LISTED_MERGES:,} more from "
+                        f"{clean_line(source, 400)} (--json lists them all)")
     session.say(f"profile {clean_line(userdata.profile)}: {_plural(len(notes), 'annotation')}; "
                 + " · ".join(f"{name} {count:,}" for name, count in triage.items()))
+    session.say(f"orphans: {len(followed.orphans) or 'none'}" + (
+        " (annotations kept under a key no single paper here has)" if followed.orphans else ""))
+    for orphan in followed.orphans:
+        session.say(f"  {clean_line(str(orphan), 1000)}")
     session.say(f"problems: {len(problems) or 'none'}")
     for problem in problems:
         session.say(f"  {clean_line(problem, 1000)}")
@@ -164,9 +202,9 @@ def export(session: Session) -> int:
     args = session.args
     output = Path(args.output) if args.output else None
     fmt = args.format or (_format_of(output) if output else None) or "bibtex"
-    store = session.open_store()
+    store, userdata, _ = session.open_annotated()
     session.report_problems(store)
-    notes = session.open_userdata().annotations()
+    notes = userdata.annotations()
     if args.query is not None and args.query.strip():
         papers = _every_match(session, store, args.query, notes)
     else:
@@ -233,15 +271,15 @@ def annotate(session: Session) -> int:
     if not any(value not in (None, ()) for value in changes.values()):
         raise CliError("Nothing to change: give --star, --unstar, --tag, --untag, --state or --note.",
                        status=2)
-    store = session.open_store()
+    store, userdata, _ = session.open_annotated()
     session.report_problems(store)
-    userdata = session.open_userdata()
     papers = _every_match(session, store, args.query, userdata.annotations())
     if not papers:
         raise CliError(f"No paper in {store.label} matches {args.query!r}; nothing changed.")
     before = {paper.key: _essence(userdata.get(paper.key)) for paper in papers}
     try:
-        after = userdata.update_many(((paper.key, paper.title) for paper in papers), **changes)
+        after = userdata.update_many(((paper.key, Fingerprint.of(paper)) for paper in papers),
+                                     **changes)
     except SaveError as error:
         raise CliError(str(error)) from error
     changed = sum(1 for ann in after if _essence(ann) != before.get(ann.key))

@@ -27,6 +27,7 @@ from textual.worker import get_current_worker
 from tui.messages import AnnotationsChanged, EngineReady, SearchFailed, SearchFinished
 from tui.model import Paper
 from tui.screens.main_actions import PaperActions
+from tui.screens.follow_notice import follow_in_background
 from tui.screens.main_loading import StoreLoading
 from tui.search import SearchCancelled
 from tui.triage import Triage
@@ -199,6 +200,7 @@ class MainScreen(PaperActions, StoreLoading, Screen):
         gc.freeze()
         current = self.paper_list.current  # someone browsing while it indexed stays put
         self.start_search(keep_key=current.key if current is not None else None)
+        follow_in_background(self)  # every paper is known now: annotations find theirs
 
     # -- searching ------------------------------------------------------------------------
     @property
