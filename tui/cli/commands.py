@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from tui.search import SearchEngine
     from tui.store import PaperStore
 
-__all__ = ["search", "stats", "export", "import_papers", "annotate", "annotations"]
+__all__ = ["search", "stats", "export", "import_papers", "remove", "annotate", "annotations"]
 
 _FORMAT_BY_SUFFIX = {".bib": "bibtex", ".bibtex": "bibtex", ".md": "markdown",
                      ".markdown": "markdown", ".csv": "csv", ".json": "json", ".ris": "ris",
@@ -246,6 +246,45 @@ def import_papers(session: Session) -> int:
     session.say(f"Imported {_plural(len(store), 'paper')}: {result.added:,} added, {already:,} "
                 f"already in the library ({result.completed:,} of them completed). "
                 f"The library holds {_plural(result.total, 'paper')}: {clean_line(str(result.path))}")
+    return 0
+
+
+# ---------------------------------------------------------------------------- remove
+
+def remove(session: Session) -> int:
+    """``papertray remove QUERY [--dry-run]``: papers out of the personal library."""
+    from tui.library import LibraryError, remove_from_library
+    from tui.query import parse_query
+
+    args = session.args
+    text = args.query.strip()
+    if not text:
+        raise CliError("Give a query: an empty one would remove the whole library, so it is "
+                       "refused.", status=2)
+    # A space after the last word: every word is complete, none is taken as the start of
+    # a longer one (the search bar guesses that for the word being typed, not a removal).
+    query = parse_query(text + " ")
+    if query.warnings:
+        raise CliError(" ".join(query.warnings) + " Nothing was removed.", status=2)
+    notes = session.open_userdata().annotations()
+
+    def choose(store: Store) -> list[Paper]:
+        result = _engine(store).run(query, notes)
+        return [store[int(index)] for index in result.top(result.matched_all)]
+
+    try:
+        removal = remove_from_library(choose, dry_run=args.dry_run)
+    except LibraryError as error:
+        raise CliError(str(error)) from error
+    if not removal.papers:
+        raise CliError(f"No paper in the library ({removal.path}) matches {text!r}; nothing removed.")
+    verb = "Would remove" if args.dry_run else "Removed"
+    session.say(f"{verb} {_plural(len(removal.papers), 'paper')} from the library "
+                "(their annotations are kept):")
+    for paper in removal.papers:
+        session.say(f"  {clean_line(paper.title, 200) or UNTITLED} · {clean_line(paper.key, 120)}")
+    holds = "would hold" if args.dry_run else "holds"
+    session.say(f"The library {holds} {_plural(removal.total, 'paper')}: {clean_line(str(removal.path))}")
     return 0
 
 
