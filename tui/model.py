@@ -215,6 +215,8 @@ _ARXIV_OLD = re.compile(r"([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?$", re.IGNORECAS
 def normalise_title(title: str) -> str:
     """Fold a title to the form used for its key: accents and punctuation gone,
     lowercase, single spaces, so the same title from two files gives the same key."""
+    if title.isascii():  # nearly every title: no accents to fold, ten times faster
+        return " ".join(_NON_WORD.sub(" ", title.lower()).replace("_", " ").split())
     decomposed = unicodedata.normalize("NFKD", title)
     no_marks = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     no_punct = _NON_WORD.sub(" ", no_marks.casefold()).replace("_", " ")
@@ -311,9 +313,9 @@ def stable_key(*, title: str, doi: str = "", arxiv: str = "", authors: tuple[str
       (``ref:kullback1959information-6f0c2922``). A paper without a title takes
       ``untitled`` as its word and hashes what it has instead (``content``).
     """
-    if arxiv_id := normalise_arxiv_id(arxiv):
+    if arxiv and (arxiv_id := normalise_arxiv_id(arxiv)):
         return f"arxiv:{arxiv_id}"
-    if doi_norm := normalise_doi(doi):
+    if doi and (doi_norm := normalise_doi(doi)):
         return f"doi:{doi_norm}"
     normalised = normalise_title(title)
     word = next((w for w in normalised.split() if w not in STOPWORDS), "") if normalised else ""
@@ -347,4 +349,10 @@ def paper_key(paper: Paper) -> str:
 def with_key(paper: Paper) -> Paper:
     """``paper`` with its :func:`paper_key` as key."""
     key = paper_key(paper)
-    return paper if key == paper.key else replace(paper, key=key)
+    if key == paper.key:
+        return paper
+    # Positional, not dataclasses.replace: readers key every record, and replace's
+    # generality costs several times a plain construction.
+    p = paper
+    return Paper(key, p.title, p.authors, p.year, p.venue, p.abstract, p.doi, p.arxiv, p.url,
+                 p.categories, p.date, p.citekey, p.entry_type, p.source, p.fields)

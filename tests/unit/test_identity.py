@@ -103,3 +103,25 @@ def test_a_record_without_a_doi_joins_its_doi_paper_across_files(tmp_path: Path,
     assert [(p.key, p.citekey) for p in store] == [("doi:10.1561/1500000016", "x")]
     assert store.index_of("doi:10.1561/1500000016") == 0
     assert [m.reason for m in store.merges] == ["same title, first author and year"]
+
+
+def test_a_big_store_works_out_its_merges_once(tmp_path: Path, monkeypatch) -> None:
+    """Which records are one paper is kept with the cache: the next open reads it, and a
+    damaged copy is worked out again, never trusted."""
+    import tui.store.compact as compact
+    from tui.cache import root
+
+    first = open_store(IDENTITY, cache=True)
+    saved = list((root() / "merges").glob("*.ptc"))
+    assert len(saved) == 1
+
+    def no_resolving(*args, **kwargs):
+        raise AssertionError("resolved again")
+
+    monkeypatch.setattr(compact, "resolve", no_resolving)
+    again = open_store(IDENTITY, cache=True)
+    assert list(again) == list(first) and again.merges == first.merges
+    monkeypatch.undo()
+    saved[0].write_bytes(saved[0].read_bytes()[:-10])
+    damaged = open_store(IDENTITY, cache=True)
+    assert list(damaged) == list(first) and damaged.merges == first.merges

@@ -20,7 +20,11 @@ from tui.store.base import combine_records
 from tui.store.identity import Merge, resolve
 from tui.store.shard import Shard, key_hash
 
-__all__ = ["CompactStore", "MergeMap", "KeyCollision"]
+__all__ = ["CompactStore", "MergeMap", "KeyCollision", "Resolved"]
+
+Resolved = tuple[list[list[int]], list[str], list[Merge]]
+"""Groups of records that are one paper (ascending record numbers), each group's key, and
+the merges that made them."""
 
 _CHUNK = 4096
 """Papers read in one go when walking the store."""
@@ -129,7 +133,7 @@ class CompactStore:
 
     def __init__(self, shards: list[Shard], *, paths: tuple[Path, ...], label: str,
                  problems: list[Problem], source_counts: dict[str, int],
-                 signature: str) -> None:
+                 signature: str, resolved: "Resolved | None" = None) -> None:
         self.paths = paths
         self.label = label
         self.problems = problems
@@ -140,29 +144,36 @@ class CompactStore:
         self._starts = np.cumsum([0] + [s.count for s in shards]).tolist()
         self.merges: list[Merge] = []
         """Every record taken into a paper read before it (see :class:`Store`)."""
-        self.merge = self._resolve()
+        self.resolved: Resolved = resolved if resolved is not None else self._resolve()
+        """Which records are one paper: the same for the same shards, so it is cached."""
+        groups, keys, self.merges = self.resolved
+        self.merge = MergeMap.build(self._key_hashes(), groups, keys)
         self._papers: CompactPapers = CompactPapers(self)
 
-    def _resolve(self) -> MergeMap:
+    def _key_hashes(self) -> np.ndarray:
+        return np.concatenate([s.key_hash for s in self.shards] or [np.zeros(0, np.uint64)])
+
+    def _resolve(self) -> "Resolved":
         """Which records are one paper: only records sharing a key, a DOI or a title with
         another are read (a few, even in a big store) and put to the identity rule."""
         empty = np.zeros(0, np.uint64)
-        key_hashes = np.concatenate([s.key_hash for s in self.shards] or [empty])
+        key_hashes = self._key_hashes()
         shared = np.unique(np.concatenate([
             _repeated(key_hashes, skip_zero=False),
             _repeated(np.concatenate([s.doi_hash for s in self.shards] or [empty]), skip_zero=True),
             _repeated(np.concatenate([s.title_hash for s in self.shards] or [empty]), skip_zero=True),
         ]))
         if not len(shared):
-            return MergeMap.build(key_hashes, [], [])
+            return [], [], []
+        titled = np.concatenate([s.title_hash for s in self.shards])[shared] != 0
         records = {}
-        for record in shared.tolist():
+        for record, has_title in zip(shared.tolist(), titled.tolist()):
             shard, row = self._locate(record)
-            records[record] = shard.paper(row)
+            # A titled paper's key and identity never depend on its abstract.
+            records[record] = shard.paper_without_abstract(row) if has_title else shard.paper(row)
         resolution = resolve(records, combine_records)
-        self.merges = resolution.merges
         keys = [combine_records([records[r] for r in group]).key for group in resolution.groups]
-        return MergeMap.build(key_hashes, resolution.groups, keys)
+        return resolution.groups, keys, resolution.merges
 
     # -- records ------------------------------------------------------------------------
 

@@ -49,7 +49,7 @@ def title_hash_input(paper: Paper) -> str:
     return normalise_title(paper.title) if paper.title else ""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # compared by identity: groups are found in buckets
 class _Group:
     """Records known to be one paper, and everything that tells it apart from others."""
 
