@@ -167,7 +167,11 @@ _SAME_AS = {"author": ("author",), "year": ("year", "date"), "month": ("month", 
 only when none of these is among the paper's own fields."""
 
 
-def _typed_fields(paper: Paper, kind: str, with_abstract: bool) -> tuple[list, list]:
+BibField = tuple[str, str]
+"""A BibTeX field: its name and its value as BibTeX text."""
+
+
+def _typed_fields(paper: Paper, kind: str, with_abstract: bool) -> tuple[list[BibField], list[BibField]]:
     """The paper's columns as BibTeX fields: those written before its own fields (author,
     title, venue, year) and those after (identifiers, link, abstract)."""
     before: list[tuple[str, str]] = []

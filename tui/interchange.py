@@ -114,10 +114,10 @@ def csl_item(paper: Paper, annotation: Annotation | None = None, *, citekey: str
     for bib, csl in (("origpublisher", "original-publisher"), ("origlocation", "original-publisher-place")):
         if fields.get(bib):
             item[csl] = fields[bib]
-    for name, value in (("DOI", paper.doi), ("URL", paper.url), ("arxiv", paper.arxiv),
-                        ("abstract", paper.abstract)):
+    for variable, value in (("DOI", paper.doi), ("URL", paper.url), ("arxiv", paper.arxiv),
+                            ("abstract", paper.abstract)):
         if value:
-            item[name] = value
+            item[variable] = value
     keywords = list(dict.fromkeys([*paper.categories, *(annotation.tags if annotation else ())]))
     if keywords:
         item["keyword"] = ", ".join(keywords)

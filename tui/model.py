@@ -11,7 +11,7 @@ import hashlib
 import os
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal, Mapping
 
 __all__ = [

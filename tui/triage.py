@@ -97,20 +97,20 @@ class Triage:
         Returns the step (None when nothing changed) and the save error sentence, if the
         change could not be written yet (it is kept in memory and retried by UserData).
         """
-        items = [(key, self._about(key, title)) for key, title in dict(items).items()]
-        if not items:
+        pairs = [(key, self._about(key, title)) for key, title in dict(items).items()]
+        if not pairs:
             return None, ""
-        before = {key: self.userdata.get(key) for key, _ in items}
+        before = {key: self.userdata.get(key) for key, _ in pairs}
         error = ""
         try:
-            if len(items) == 1:
-                key, title = items[0]
+            if len(pairs) == 1:
+                key, title = pairs[0]
                 self.userdata.update(key, title=title, **changes)
             else:
-                self.userdata.update_many(items, **changes)
+                self.userdata.update_many(pairs, **changes)
         except SaveError as exc:  # the change is kept in memory and retried by UserData
             error = str(exc)
-        after = {key: self.userdata.get(key) for key, _ in items}
+        after = {key: self.userdata.get(key) for key, _ in pairs}
         step = Step(label, before, after)
         if before == after:
             return None, error

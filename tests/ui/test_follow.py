@@ -52,7 +52,7 @@ async def test_star_and_note_follow_the_paper_through_a_typo_fix_and_a_new_doi(m
             note = app.userdata.get(paper.key)
             assert note is not None and note.starred and note.note == "vs BM25"
             assert _followed(app) == ["1 annotation followed its paper: “Dense Retrieval for "
-                                      f"Everyone” (same citekey lee2020)."]
+                                      "Everyone” (same citekey lee2020)."]
             assert app.main_screen.triage.counts["starred"] == 1
         app.userdata.close()
     assert paper.key == "doi:10.1000/dense"

@@ -123,7 +123,8 @@ def test_nan_and_infinity_are_read_as_missing_values(tmp_path: Path) -> None:
     data = b'{"title": "Not a number", "year": NaN, "score": Infinity}\n{"title": NaN}\n'
     papers, problems = _read(data, tmp_path)
     assert [(p.title, p.year) for p in papers] == [("Not a number", None)]
-    assert [(p.line, p.message) for p in problems] == [(2, "record is empty (no title, author, abstract, DOI, arXiv id, link or key)")]
+    assert [(p.line, p.message) for p in problems] == [
+        (2, "record is empty (no title, author, abstract, DOI, arXiv id, link or key)")]
 
 
 def test_deep_nesting_is_a_problem_not_a_crash(tmp_path: Path) -> None:

@@ -133,7 +133,7 @@ _LISTED_MERGES = 20
 """Merges listed per source in plain output (``--json`` lists them all)."""
 
 
-def _merges_by_source(store: Store) -> dict[str, list[Any]]:
+def _merges_by_source(store: PaperStore) -> dict[str, list[Any]]:
     """The store's merges grouped by the file of the record taken into another paper."""
     grouped: dict[str, list[Any]] = {str(source): [] for source in store.source_counts}
     for merge in getattr(store, "merges", ()):
@@ -268,7 +268,7 @@ def remove(session: Session) -> int:
         raise CliError(" ".join(query.warnings) + " Nothing was removed.", status=2)
     notes = session.open_userdata().annotations()
 
-    def choose(store: Store) -> list[Paper]:
+    def choose(store: PaperStore) -> list[Paper]:
         result = _engine(store).run(query, notes)
         return [store[int(index)] for index in result.top(result.matched_all)]
 

@@ -15,6 +15,7 @@ fifth of a second and the cache's files would only add bookkeeping.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -25,7 +26,7 @@ from tui.cache import (CacheDamaged, Container, ContainerWriter, code_version, f
                        shard_path, store_signature)
 from tui.model import Paper, Problem
 from tui.store import files as store_files
-from tui.store.compact import CompactStore, KeyCollision
+from tui.store.compact import CompactStore, KeyCollision, Resolved
 from tui.store.shard import Shard, ShardWriter
 
 __all__ = ["CACHE_MIN_BYTES", "worth_caching", "open_cached"]
@@ -87,7 +88,7 @@ def _resolution_path(signature: str) -> Path:
     return root() / "merges" / f"{signature}-{code_version('store/compact.py')}.ptc"
 
 
-def _load_resolution(signature: str, records: int):
+def _load_resolution(signature: str, records: int) -> Resolved | None:
     """The cached resolution of this exact store, or None (none, damaged or not ours)."""
     from tui.store.identity import Merge
 
@@ -112,7 +113,7 @@ def _load_resolution(signature: str, records: int):
     return groups, keys, merges
 
 
-def _save_resolution(signature: str, resolved) -> None:
+def _save_resolution(signature: str, resolved: Resolved) -> None:
     """Keep a big store's resolution, so the next open reads it instead of working it out.
     A cache that cannot be written only costs that time again."""
     groups, keys, merges = resolved
@@ -163,12 +164,12 @@ def open_cached(given: list[Path], files: list[Path], sizes: dict[Path, int],
             done += sizes[file]
             if progress is not None:
                 progress(done, total)
-        signature = store_signature(signatures)
-        resolved = _load_resolution(signature, sum(s.count for s in shards))
+        whole = store_signature(signatures)
+        resolved = _load_resolution(whole, sum(s.count for s in shards))
         store = CompactStore(shards, paths=tuple(given), label=label, problems=found,
-                             source_counts=counts, signature=signature, resolved=resolved)
+                             source_counts=counts, signature=whole, resolved=resolved)
         if resolved is None and store.resolved[0]:
-            _save_resolution(signature, store.resolved)
+            _save_resolution(whole, store.resolved)
     except (OSError, CacheDamaged) as error:
         log.warning("the store cache cannot be used (%s); reading the files directly", error)
         if isinstance(error, OSError):  # say why a big store opens slowly, every time

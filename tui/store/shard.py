@@ -94,8 +94,8 @@ def _decode_row(key: str, row: bytes, abstract: str, name: str) -> Paper:
             raise CacheDamaged("a cached paper has the wrong number of fields")
         authors = tuple(parts[1].split(_ITEM)) if parts[1] else ()
         categories = tuple(parts[11].split(_ITEM)) if parts[11] else ()
-        extra = tuple(tuple(item.split("=", 1)) for item in parts[12].split(_ITEM)) \
-            if parts[12] else ()  # type: ignore[misc]
+        extra = tuple((name, value) for name, _, value in
+                      (item.partition("=") for item in parts[12].split(_ITEM))) if parts[12] else ()
     title, _, year, venue, doi, arxiv, url, date, citekey, entry_type, source, _, _ = parts
     source = (name + source[1:]) if source[:1] == "r" else source[1:]
     return Paper(key=key, title=title, authors=authors, year=int(year) if year else None,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import rispy
 
@@ -207,7 +208,7 @@ def _paper(entry: dict, source: str, wok: bool) -> Paper | str:
     ))
 
 
-def _bib_fields(entry: dict, entry_type: str) -> tuple[tuple[str, str], ...]:
+def _bib_fields(entry: dict[str, Any], entry_type: str) -> tuple[tuple[str, str], ...]:
     """The RIS fields papertray has no column for, under their BibTeX names."""
     start, end = clean_line(_first(entry, "start_page")), clean_line(_first(entry, "end_page"))
     pages = f"{start}--{end}" if start and end and start != end else start or end
