@@ -92,14 +92,15 @@ class FollowReport:
         return f"{what}: {named}{more}."
 
     def orphan_summary(self) -> str:
-        """One sentence about orphans, or ""."""
+        """One short sentence about orphans (their titles), or ""."""
         if not self.orphans:
             return ""
         count = len(self.orphans)
-        named = "; ".join(str(o) for o in self.orphans[:_SHOWN])
-        more = f"; and {count - _SHOWN} more" if count > _SHOWN else ""
-        return (f"{count} annotation{'s' if count != 1 else ''} found no single paper "
-                f"(kept, never deleted; 'papertray stats' lists them): {named}{more}.")
+        named = ", ".join(f"“{o.annotation.title or o.annotation.key}”" for o in self.orphans[:_SHOWN])
+        more = f" and {count - _SHOWN} more" if count > _SHOWN else ""
+        return (f"{count} annotation{'s' if count != 1 else ''} found no single paper and "
+                f"{'are' if count != 1 else 'is'} kept as {'they are' if count != 1 else 'it is'}: "
+                f"{named}{more}. 'papertray stats' lists the papers each could be.")
 
 
 @dataclass

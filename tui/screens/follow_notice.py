@@ -42,6 +42,7 @@ def _tell(screen: "MainScreen", report: FollowReport) -> None:
         screen.app.notify(report.summary(), title="Annotations followed", timeout=12,
                           markup=False)
         screen.triage.recount()
+        screen.refresh_counts()
         current = screen.paper_list.current
         screen.start_search(keep_key=current.key if current is not None else None)
     if report.orphans:
