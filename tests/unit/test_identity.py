@@ -125,3 +125,19 @@ def test_a_big_store_works_out_its_merges_once(tmp_path: Path, monkeypatch) -> N
     saved[0].write_bytes(saved[0].read_bytes()[:-10])
     damaged = open_store(IDENTITY, cache=True)
     assert list(damaged) == list(first) and damaged.merges == first.merges
+
+
+def test_stats_lists_every_merge_per_source(capsys) -> None:
+    import json
+
+    from tui.cli import run
+
+    assert run(["stats", str(IDENTITY), "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["papers"] == 8 and stats["untitled"] == 1
+    assert {Path(k).name: v for k, v in stats["merged"].items()} == {"library.bib": 0, "more.ris": 1}
+    assert [(Path(m["merged"]).name, m["reason"]) for m in stats["merges"]] == [
+        ("more.ris:1", "same title, first author and year")]
+    assert run(["stats", str(IDENTITY)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.endswith("more.ris  1 record, 1 merged into an earlier paper") for line in lines)

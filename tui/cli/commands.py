@@ -171,7 +171,8 @@ def stats(session: Session) -> int:
     session.say(f"{clean_line(store.label)}: {_plural(len(store), 'paper')}")
     for source, count in store.source_counts.items():
         merged = len(merges.get(str(source), ()))
-        what = f", {merged:,} merged into papers read before them" if merged else ""
+        what = (f", {merged:,} merged into {'an earlier paper' if merged == 1 else 'earlier papers'}"
+                if merged else "")
         session.say(f"  {clean_line(str(source), 400)}  {_plural(count, 'record')}{what}")
     total = sum(len(found) for found in merges.values())
     session.say(f"merges: {total or 'none'}" + (" (records that are one paper with another; "
