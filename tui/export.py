@@ -1,4 +1,5 @@
-"""Writers that turn papers (and a person's annotations) into BibTeX, Markdown, CSV or JSON.
+"""Writers that turn papers (and a person's annotations) into BibTeX, CSL-JSON, RIS,
+Markdown, CSV or JSON (CSL-JSON and RIS are in :mod:`tui.interchange`).
 
 The CLI's ``export`` command, the TUI's export view and its "copy citation" key all use
 these, so a paper reads the same wherever it goes. BibTeX is written so that bibtexparser 2
@@ -22,8 +23,9 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, TextIO
 
-from tui.model import Annotation, Paper
+from tui.model import STOPWORDS, UNTITLED, Annotation, Paper, family_name
 from tui.sanitize import clean, dumps_json
+from tui.store.formats.bibfields import VENUE_FIELDS, escape, escape_verbatim
 
 __all__ = [
     "FORMATS",
@@ -36,33 +38,11 @@ __all__ = [
     "atomic_output",
 ]
 
-FORMATS = ("bibtex", "markdown", "csv", "json")
+FORMATS = ("bibtex", "csl-json", "ris", "markdown", "csv", "json")
 """Export formats, in the order the CLI and the export view offer them."""
 
 _VALID_CITEKEY = re.compile(r"^[^\s,{}()=#%\"'\\~]+$")
-_ENTRY_TYPE = re.compile(r"^[a-z]+$")
-_STOPWORDS = frozenset(
-    "a an the on of for in to and with from by at as is are via towards toward do does "
-    "can what how why when we our your".split()
-)
-# LaTeX specials, each replaced by a command that keeps braces balanced and that
-# bibtexparser's LaTeX decoding turns back into the same character.
-_BIBTEX_SPECIALS = {
-    "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
-    "%": r"\%",
-    "&": r"\&",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "~": r"\textasciitilde{}",
-    "^": r"\string^",  # \textasciicircum decodes to a look-alike (U+02C6), not "^"
-}
-_BIBTEX_SPECIAL_RE = re.compile("[" + re.escape("".join(_BIBTEX_SPECIALS)) + "]")
-# TeX joins "--" into a dash and "``" / "''" into curly quotes; an empty group between
-# the characters keeps what the title really says.
-_TEX_LIGATURE = re.compile(r"(-(?=-)|`(?=`)|'(?=')|[?!](?=`))")
+_ENTRY_TYPE = re.compile(r"^[a-z][a-z0-9_-]*$")
 _MARKDOWN_SPECIAL_RE = re.compile(r"([\\`*_\[\]<>|~])")
 _SPREADSHEET_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 _CSV_COLUMNS = ("key", "citekey", "title", "authors", "year", "venue", "doi", "arxiv", "url",
@@ -93,6 +73,7 @@ def paper_record(paper: Paper, annotation: Annotation | None = None) -> dict[str
         "date": paper.date,
         "citekey": paper.citekey,
         "entry_type": paper.entry_type,
+        "fields": dict(paper.fields),
         **annotation_fields(annotation),
     }
 
@@ -110,9 +91,10 @@ def citekey_for(paper: Paper) -> str:
     (``tsukagoshi2023japanese``), the convention most reference managers follow."""
     if paper.citekey and _VALID_CITEKEY.match(paper.citekey):
         return paper.citekey
-    family = _ascii_word(paper.first_author.split()[-1]) if paper.first_author.split() else ""
-    words = (_ascii_word(word) for word in paper.title.split())
-    title_word = next((w for w in words if w and w not in _STOPWORDS), "")
+    words = paper.first_author.partition(",")[0].split()
+    family = _ascii_word(words[-1]) if words else ""
+    title_words = (_ascii_word(word) for word in paper.title.split())
+    title_word = next((w for w in title_words if w and w not in STOPWORDS), "")
     year = str(paper.year) if paper.year else ""
     return f"{family or 'anon'}{year}{title_word}" if (family or year or title_word) else "paper"
 
@@ -141,15 +123,12 @@ class CitekeyAllocator:
 def _bibtex_escape(text: str, *, multiline: bool = False) -> str:
     """Plain text as a BibTeX value body: controls shown, LaTeX specials escaped,
     ligatures broken."""
-    safe = clean(text, multiline=multiline, max_chars=None)
-    escaped = _BIBTEX_SPECIAL_RE.sub(lambda m: _BIBTEX_SPECIALS[m.group()], safe)
-    return _TEX_LIGATURE.sub(r"\1{}", escaped)
+    return escape(clean(text, multiline=multiline, max_chars=None))
 
 
 def _bibtex_verbatim(text: str) -> str:
-    """A DOI, URL or eprint as written: (bib)LaTeX reads these fields verbatim, so escaping
-    would change them; only braces, which would end the value, are left out."""
-    return clean(text, max_chars=None).replace("{", "").replace("}", "")
+    """A DOI, URL or eprint as written (see :func:`escape_verbatim`)."""
+    return escape_verbatim(clean(text, max_chars=None))
 
 
 def _bibtex_title(title: str) -> str:
@@ -176,39 +155,106 @@ def _entry_type(paper: Paper) -> str:
     return "article" if paper.venue and not paper.arxiv else "misc"
 
 
-def bibtex_entry(paper: Paper, annotation: Annotation | None = None, *,
-                 citekey: str | None = None) -> str:
-    """One BibTeX entry for ``paper``; the annotation adds ``keywords`` (tags) and
-    ``annote`` (the note). ``citekey`` overrides the paper's own (used to keep keys unique)."""
-    kind = _entry_type(paper)
-    fields: list[tuple[str, str]] = []
+VENUE_FIELD = {"article": "journal", "inproceedings": "booktitle", "incollection": "booktitle",
+               "conference": "booktitle", "inbook": "booktitle", "book": "publisher",
+               "proceedings": "publisher", "techreport": "institution", "report": "institution",
+               "phdthesis": "school", "mastersthesis": "school", "thesis": "school"}
+"""Where a paper's venue goes in each BibTeX entry type (else ``howpublished``)."""
+
+_SAME_AS = {"author": ("author",), "year": ("year", "date"), "month": ("month", "date"),
+            "eprint": ("eprint", "arxivid"), "venue": VENUE_FIELDS}
+"""Fields a paper read from BibTeX may already hold under another name: a column is written
+only when none of these is among the paper's own fields."""
+
+
+BibField = tuple[str, str]
+"""A BibTeX field: its name and its value as BibTeX text."""
+
+
+def _typed_fields(paper: Paper, kind: str, with_abstract: bool) -> tuple[list[BibField], list[BibField]]:
+    """The paper's columns as BibTeX fields: those written before its own fields (author,
+    title, venue, year) and those after (identifiers, link, abstract)."""
+    before: list[tuple[str, str]] = []
     if paper.authors:
-        fields.append(("author", " and ".join(_bibtex_author(a) for a in paper.authors)))
-    fields.append(("title", _bibtex_title(paper.title)))
+        before.append(("author", " and ".join(_bibtex_author(a) for a in paper.authors)))
+    if paper.title:
+        before.append(("title", _bibtex_title(paper.title)))
     if paper.venue:
-        venue_field = {"article": "journal", "inproceedings": "booktitle",
-                       "incollection": "booktitle", "conference": "booktitle"}.get(kind, "howpublished")
-        fields.append((venue_field, _bibtex_escape(paper.venue)))
+        before.append(("venue", _bibtex_escape(paper.venue)))
     if paper.year:
-        fields.append(("year", str(paper.year)))
+        before.append(("year", str(paper.year)))
+        if len(paper.date) >= 7:
+            before.append(("month", str(int(paper.date[5:7]))))
+    after: list[tuple[str, str]] = []
     if paper.doi:
-        fields.append(("doi", _bibtex_verbatim(paper.doi)))
+        after.append(("doi", _bibtex_verbatim(paper.doi)))
     if paper.arxiv:
-        fields += [("eprint", _bibtex_verbatim(paper.arxiv)), ("archiveprefix", "arXiv")]
+        after += [("eprint", _bibtex_verbatim(paper.arxiv)), ("archiveprefix", "arXiv")]
         if paper.categories and "." in paper.categories[0]:
-            fields.append(("primaryclass", _bibtex_escape(paper.categories[0])))
+            after.append(("primaryclass", _bibtex_escape(paper.categories[0])))
     if paper.url:
-        fields.append(("url", _bibtex_verbatim(paper.url)))
-    if paper.abstract:
-        fields.append(("abstract", _bibtex_escape(paper.abstract)))
-    keywords = list(dict.fromkeys([*paper.categories, *(annotation.tags if annotation else ())]))
-    if keywords:
-        fields.append(("keywords", _bibtex_escape(", ".join(keywords))))
+        after.append(("url", _bibtex_verbatim(paper.url)))
+    if paper.abstract and with_abstract:
+        after.append(("abstract", _bibtex_escape(paper.abstract, multiline=True)))
+    return before, after
+
+
+def _editors_are_authors(paper: Paper, own: Mapping[str, str]) -> bool:
+    """True when a paper without an ``author`` field shows its editors as authors (the
+    BibTeX reader does that), rather than having authors and editors of its own."""
+    if "author" in own or "editor" not in own:
+        return False
+    editors = [part.partition(",")[0].split()[-1:] if "," in part else part.split()[-1:]
+               for part in re.split(r"\s+and\s+", own["editor"])]
+    return [family_name(" ".join(e)) for e in editors] == [family_name(a) for a in paper.authors]
+
+
+def bibtex_fields(paper: Paper, annotation: Annotation | None = None, *,
+                  with_abstract: bool = True) -> list[tuple[str, str]]:
+    """Every field of ``paper``'s BibTeX entry, values as BibTeX text: the fields it was
+    read with (a .bib entry's own, or another format's volume, pages...) as they were,
+    and its columns where it had no such field; the annotation adds its tags to
+    ``keywords`` and its note to ``annote``."""
+    own = {name: value for name, value in paper.fields if name != "abstract" or with_abstract}
+    kind = _entry_type(paper)
+    before, after = _typed_fields(paper, kind, with_abstract)
+    fields: dict[str, str] = {}
+    for name, value in before:
+        if name == "venue":
+            if not any(own.get(n, "").strip() for n in VENUE_FIELDS):
+                fields[VENUE_FIELD.get(kind, "howpublished")] = value
+        elif name == "author" and _editors_are_authors(paper, own):
+            continue  # an edited book's editors stand in for its authors; written once
+        elif not any(n in own for n in _SAME_AS.get(name, (name,))):
+            fields[name] = value
+    fields.update(own)
+    for name, value in after:
+        if name == "archiveprefix" and "eprint" in own:
+            continue
+        if not any(n in own for n in _SAME_AS.get(name, (name,))) and name not in fields:
+            fields[name] = value
+    tags = annotation.tags if annotation else ()
+    if "keywords" in own:
+        new_tags = [t for t in tags if t not in paper.categories]
+        if new_tags:
+            fields["keywords"] = own["keywords"] + ", " + _bibtex_escape(", ".join(new_tags))
+    elif paper.categories or tags:
+        fields["keywords"] = _bibtex_escape(", ".join(dict.fromkeys([*paper.categories, *tags])))
     if annotation and annotation.note:
-        fields.append(("annote", _bibtex_escape(annotation.note, multiline=True)))
+        note = _bibtex_escape(annotation.note, multiline=True)
+        fields["annote"] = f"{own['annote']}\n\n{note}" if "annote" in own else note
+    return list(fields.items())
+
+
+def bibtex_entry(paper: Paper, annotation: Annotation | None = None, *,
+                 citekey: str | None = None, with_abstract: bool = True) -> str:
+    """One BibTeX entry for ``paper`` (its type, key and every field, see
+    :func:`bibtex_fields`). ``citekey`` overrides the paper's own (used to keep keys unique
+    in one file); ``with_abstract=False`` leaves the abstract out, for a citation."""
+    fields = bibtex_fields(paper, annotation, with_abstract=with_abstract)
     key = citekey or citekey_for(paper)
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
-    return f"@{kind}{{{key},\n{body}\n}}\n"
+    return f"@{_entry_type(paper)}{{{key},\n{body}\n}}\n"
 
 
 # ---------------------------------------------------------------------------- Markdown
@@ -226,7 +272,7 @@ def _md_code(text: str) -> str:
 
 
 def _markdown_paper(rank: int, paper: Paper, ann: Annotation | None) -> str:
-    lines = [f"## {rank}. {_md(paper.title) or '(untitled)'}", ""]
+    lines = [f"## {rank}. {_md(paper.title) or UNTITLED}", ""]
     facts = [f"**{_md(paper.authors_text)}**"] if paper.authors else []
     facts += [_md(str(v)) for v in (paper.venue, paper.year) if v]
     link = clean(paper.link, max_chars=None)
@@ -282,6 +328,11 @@ def write_papers(papers: Iterable[Paper], fmt: str, out: TextIO,
         for count, paper in enumerate(papers, 1):
             ann = notes.get(paper.key)
             out.write(("\n" if count > 1 else "") + bibtex_entry(paper, ann, citekey=keys.take(paper)))
+    elif fmt in ("csl-json", "ris"):
+        from tui.interchange import write_csl_json, write_ris
+
+        count = (write_csl_json if fmt == "csl-json" else write_ris)(papers, out, notes,
+                                                                      CitekeyAllocator())
     elif fmt == "markdown":
         listed = list(papers)
         out.write(f"# Reading list\n\n{len(listed)} paper{'s' if len(listed) != 1 else ''}\n\n")

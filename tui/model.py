@@ -8,6 +8,7 @@ threads can share them without locks. Nothing here imports textual or rich.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -21,7 +22,13 @@ __all__ = [
     "Span",
     "STATES",
     "State",
+    "Fingerprint",
+    "STOPWORDS",
+    "UNTITLED",
     "stable_key",
+    "paper_key",
+    "with_key",
+    "family_name",
     "normalise_title",
     "normalise_doi",
     "normalise_arxiv_id",
@@ -35,6 +42,9 @@ STATES: tuple[State, ...] = ("inbox", "later", "read", "skipped")
 
 Span = tuple[int, int]
 """A matched character range ``[start, end)`` within one field's text."""
+
+UNTITLED = "(untitled)"
+"""How a paper without a title is shown (its title stays "" in the data and exports)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +69,10 @@ class Paper:
     """One paper as read from a store. Text fields are plain Unicode, never markup."""
 
     key: str
-    """Stable key: ``arxiv:<id>``, else ``doi:<doi>``, else ``title:<12 hex>``."""
+    """Stable key: ``arxiv:<id>``, else ``doi:<doi>``, else ``ref:<readable>-<8 hex>``
+    (see :func:`stable_key`)."""
     title: str
+    """The title; "" for a record that has other content but no title (shown "(untitled)")."""
     authors: tuple[str, ...] = ()
     """Display names, "Given Family" order where the source allowed telling them apart."""
     year: int | None = None
@@ -81,6 +93,18 @@ class Paper:
     """Kind of publication in BibTeX terms: article, inproceedings, misc..."""
     source: str = ""
     """Where the paper was first read, ``path:line``."""
+    fields: tuple[tuple[str, str], ...] = ()
+    """Every other bibliographic field, as BibTeX ``(name, value)`` pairs in source order:
+    values are BibTeX text (LaTeX, braces balanced), so a paper read from a .bib file is
+    written back with every field it had, and other formats' volume, pages, publisher...
+    land in the right BibTeX field."""
+
+    def field(self, name: str) -> str:
+        """The value of one of :attr:`fields` (BibTeX text), or ""."""
+        for field_name, value in self.fields:
+            if field_name == name:
+                return value
+        return ""
 
     @property
     def authors_text(self) -> str:
@@ -121,11 +145,54 @@ class Annotation:
     """ISO 8601 UTC timestamp of the first change."""
     updated: str = ""
     """ISO 8601 UTC timestamp of the last change; the newest wins when merging."""
+    author: str = ""
+    """The paper's first author when the annotation was last written (fingerprint)."""
+    year: int | None = None
+    """The paper's year (fingerprint)."""
+    citekey: str = ""
+    """The paper's BibTeX key (fingerprint)."""
+    doi: str = ""
+    """The paper's DOI (fingerprint)."""
+    arxiv: str = ""
+    """The paper's arXiv id (fingerprint)."""
+    source: str = ""
+    """The file the paper was read from (fingerprint): a paper whose key changed is looked
+    for again in the store that holds this file (see :mod:`tui.follow`)."""
+
+    @property
+    def fingerprint(self) -> "Fingerprint":
+        """What this annotation remembers of its paper."""
+        return Fingerprint(self.title, self.author, self.year, self.citekey, self.doi,
+                           self.arxiv, self.source)
 
     @property
     def is_blank(self) -> bool:
         """True when the annotation says nothing beyond the defaults."""
         return not (self.starred or self.tags or self.note or self.state != "inbox")
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """Enough of a paper to find it again when its key changes (a title typo fixed, a DOI
+    added): copied into its annotation each time the annotation is written."""
+
+    title: str = ""
+    author: str = ""
+    year: int | None = None
+    citekey: str = ""
+    doi: str = ""
+    arxiv: str = ""
+    source: str = ""
+    """The file (without line) the paper was read from."""
+
+    @classmethod
+    def of(cls, paper: Paper) -> "Fingerprint":
+        """The fingerprint of ``paper``."""
+        path, _, line = paper.source.rpartition(":")
+        source = path if line.isdigit() else paper.source
+        # Absolute (no file system access), so another working folder names the same file.
+        return cls(paper.title, paper.first_author, paper.year, paper.citekey, paper.doi,
+                   paper.arxiv, os.path.abspath(source) if source else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +215,8 @@ _ARXIV_OLD = re.compile(r"([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?$", re.IGNORECAS
 def normalise_title(title: str) -> str:
     """Fold a title to the form used for its key: accents and punctuation gone,
     lowercase, single spaces, so the same title from two files gives the same key."""
+    if title.isascii():  # nearly every title: no accents to fold, ten times faster
+        return " ".join(_NON_WORD.sub(" ", title.lower()).replace("_", " ").split())
     decomposed = unicodedata.normalize("NFKD", title)
     no_marks = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     no_punct = _NON_WORD.sub(" ", no_marks.casefold()).replace("_", " ")
@@ -181,11 +250,109 @@ def normalise_arxiv_id(value: str) -> str:
     return ""
 
 
-def stable_key(*, title: str, doi: str = "", arxiv: str = "") -> str:
-    """The stable key DESIGN.md defines: arXiv id, else DOI, else a hash of the title."""
-    if arxiv_id := normalise_arxiv_id(arxiv):
+STOPWORDS = frozenset(
+    "a an the on of for in to and with from by at as is are via towards toward do does "
+    "can what how why when we our your der die das ein eine und le la les un une des et".split()
+)
+"""Words a key or citekey skips to reach the first significant word of a title."""
+_ORDINALS = {"first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5",
+             "sixth": "6", "seventh": "7", "eighth": "8", "ninth": "9", "tenth": "10"}
+_REPRINT_FIELDS = ("origyear", "origdate", "origpublisher", "origlocation")
+_REPRINT_RELATIONS = frozenset({"origpubin", "reprintof", "reprintfrom"})
+_REPRINT_WORD = re.compile(r"\breprint", re.IGNORECASE)
+
+
+def fold_word(text: str, limit: int = 24) -> str:
+    """Lowercase letters and digits of ``text``, accents folded (Müller -> muller)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = "".join(ch for ch in decomposed.casefold() if ch.isalnum() and not unicodedata.combining(ch))
+    return kept[:limit]
+
+
+def family_name(name: str) -> str:
+    """The family name in a display name ("Given Family, Jr."), folded for comparing:
+    ``"Solomon Kullback"`` -> ``"kullback"``; "" for no name."""
+    words = name.partition(",")[0].split()
+    return fold_word(words[-1]) if words else ""
+
+
+def normalise_edition(text: str) -> str:
+    """An edition as a number where it says one ("2", "2nd", "Second", "2. Aufl." -> "2"),
+    else its folded words; "" for none."""
+    folded = normalise_title(text)
+    if match := re.search(r"\d+", folded):
+        return str(int(match.group()))
+    for word in folded.split():
+        if word in _ORDINALS:
+            return _ORDINALS[word]
+    return folded
+
+
+def is_reprint(paper: Paper) -> bool:
+    """True when the record says it is a reprint of an earlier publication (biblatex's
+    ``origyear``/``origpublisher``..., a ``reprint`` relation, or "Reprint" in its note)."""
+    fields = dict(paper.fields)
+    if any(fields.get(name, "").strip() for name in _REPRINT_FIELDS):
+        return True
+    if fields.get("relatedtype", "").strip().lower() in _REPRINT_RELATIONS:
+        return True
+    return any(_REPRINT_WORD.search(fields.get(name, "")) for name in ("note", "addendum", "pubstate"))
+
+
+def stable_key(*, title: str, doi: str = "", arxiv: str = "", authors: tuple[str, ...] = (),
+               year: int | None = None, edition: str = "", reprint: bool = False,
+               content: str = "") -> str:
+    """The stable key of a paper (DESIGN.md, "stable key"; the README explains it):
+
+    - ``arxiv:<id without version>`` when it has an arXiv id, else
+    - ``doi:<lowercased DOI>`` when it has a DOI, else
+    - ``ref:<family><year><title word>-<8 hex>``: the first author's family name, the
+      year and the first significant title word, for a person to read, then a hash of
+      the normalised title with the edition and a reprint mark, so papers that share a
+      title but not author, year or edition never share a key
+      (``ref:kullback1959information-6f0c2922``). A paper without a title takes
+      ``untitled`` as its word and hashes what it has instead (``content``).
+    """
+    if arxiv and (arxiv_id := normalise_arxiv_id(arxiv)):
         return f"arxiv:{arxiv_id}"
-    if doi_norm := normalise_doi(doi):
+    if doi and (doi_norm := normalise_doi(doi)):
         return f"doi:{doi_norm}"
-    digest = hashlib.sha1(normalise_title(title).encode("utf-8")).hexdigest()[:12]
-    return f"title:{digest}"
+    normalised = normalise_title(title)
+    word = next((w for w in normalised.split() if w not in STOPWORDS), "") if normalised else ""
+    readable = (family_name(authors[0]) if authors else "") + (f"{year:04d}" if year else "")
+    readable += fold_word(word) if normalised else "untitled"
+    what = normalised if normalised else "\x00" + content
+    digest_input = f"{what}\x1f{normalise_edition(edition)}\x1f{'reprint' if reprint else ''}"
+    digest = hashlib.sha1(digest_input.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"ref:{readable}-{digest}"
+
+
+def _content(paper: Paper) -> str:
+    """What an untitled paper's key hashes: what it says (authors, date, venue, link,
+    abstract), else only its citekey (an export may have to make one up for a paper
+    that had none, and the key must not change when the export is read back)."""
+    said = "\x1f".join((paper.url, paper.venue, paper.date, paper.abstract,
+                        "\x1e".join(paper.authors)))
+    return said if said.strip("\x1f") else "\x1d" + paper.citekey
+
+
+def paper_key(paper: Paper) -> str:
+    """The stable key of ``paper`` from its own fields (:func:`stable_key`)."""
+    if paper.arxiv:
+        return f"arxiv:{paper.arxiv}"  # readers store the id normalised already
+    return stable_key(title=paper.title, doi=paper.doi, authors=paper.authors[:1],
+                      year=paper.year, edition=paper.field("edition"),
+                      reprint=bool(paper.fields) and is_reprint(paper),
+                      content="" if paper.title else _content(paper))
+
+
+def with_key(paper: Paper) -> Paper:
+    """``paper`` with its :func:`paper_key` as key."""
+    key = paper_key(paper)
+    if key == paper.key:
+        return paper
+    # Positional, not dataclasses.replace: readers key every record, and replace's
+    # generality costs several times a plain construction.
+    p = paper
+    return Paper(key, p.title, p.authors, p.year, p.venue, p.abstract, p.doi, p.arxiv, p.url,
+                 p.categories, p.date, p.citekey, p.entry_type, p.source, p.fields)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui.model import Annotation
+from tui.model import Annotation, Fingerprint
 from tui.store.base import PaperStore
 from tui.userdata import SaveError, UserData
 
@@ -97,20 +97,20 @@ class Triage:
         Returns the step (None when nothing changed) and the save error sentence, if the
         change could not be written yet (it is kept in memory and retried by UserData).
         """
-        items = list(dict(items).items())
-        if not items:
+        pairs = [(key, self._about(key, title)) for key, title in dict(items).items()]
+        if not pairs:
             return None, ""
-        before = {key: self.userdata.get(key) for key, _ in items}
+        before = {key: self.userdata.get(key) for key, _ in pairs}
         error = ""
         try:
-            if len(items) == 1:
-                key, title = items[0]
+            if len(pairs) == 1:
+                key, title = pairs[0]
                 self.userdata.update(key, title=title, **changes)
             else:
-                self.userdata.update_many(items, **changes)
+                self.userdata.update_many(pairs, **changes)
         except SaveError as exc:  # the change is kept in memory and retried by UserData
             error = str(exc)
-        after = {key: self.userdata.get(key) for key, _ in items}
+        after = {key: self.userdata.get(key) for key, _ in pairs}
         step = Step(label, before, after)
         if before == after:
             return None, error
@@ -119,6 +119,12 @@ class Triage:
         del self.undo_stack[: -self.depth]
         self.redo_stack.clear()
         return step, error
+
+    def _about(self, key: str, title: str) -> str | Fingerprint:
+        """What the annotation remembers of its paper: the paper's fingerprint, so it can
+        follow the paper if the paper's key changes (a title typo fixed, a DOI added)."""
+        paper = self.store.get(key)
+        return Fingerprint.of(paper) if paper is not None else title
 
     def undo(self) -> tuple[Step | None, str]:
         """Put the papers of the last step back as they were before it."""

@@ -150,6 +150,8 @@ async def test_y_copies_a_bibtex_citation(app):
         await pilot.pause()
         assert app.clipboard.startswith("@")
         assert "Tsukagoshi" in app.clipboard and "SimCSE" in app.clipboard
+        # A citation, not the paper: the abstract stays out of what is pasted.
+        assert app.main_screen.paper_list.current.abstract and "abstract" not in app.clipboard
         assert any("Copied BibTeX" in n.message for n in app._notifications)
 
 

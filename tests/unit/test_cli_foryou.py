@@ -44,7 +44,7 @@ def test_for_you_json_has_the_score_and_the_reason(capsys) -> None:
     assert scores == sorted(scores, reverse=True) and scores[0] > 0
     first = hits[0]["reason"]
     assert "retrieval" in first["terms"]
-    assert first["closest"]["title"] and first["closest"]["key"].startswith("title:")
+    assert first["closest"]["title"] and first["closest"]["key"].startswith("ref:")
     assert 0 < first["closest"]["similarity"] <= 1
     assert first["text"].startswith(" · ".join(first["terms"]))
     assert all(hit["state"] == "inbox" for hit in hits)

@@ -177,7 +177,7 @@ def test_json_of_nothing_is_an_empty_list() -> None:
 def test_unknown_format_is_refused() -> None:
     with pytest.raises(ValueError, match="choose one of"):
         write_papers([], "docx", io.StringIO())
-    assert FORMATS == ("bibtex", "markdown", "csv", "json")
+    assert FORMATS == ("bibtex", "csl-json", "ris", "markdown", "csv", "json")
 
 
 def test_atomic_output_leaves_old_file_when_writing_fails(tmp_path: Path) -> None:

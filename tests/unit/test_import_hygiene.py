@@ -12,7 +12,7 @@ import pytest
 
 DOMAIN_MODULES = [
     "tui.model", "tui.paths", "tui.store", "tui.query", "tui.search", "tui.userdata",
-    "tui.export", "tui.settings", "tui.sanitize",
+    "tui.export", "tui.settings", "tui.sanitize", "tui.follow", "tui.interchange", "tui.library",
 ]
 UI_LIBRARIES = ("textual", "rich")
 

@@ -86,7 +86,10 @@ def open_and_check(data: bytes, extension: str) -> None:
             assert 1 <= problem.line <= lines, f"line out of range (file has {lines}): {problem}"
             assert str(problem).startswith(f"{path}:{problem.line}: ")
     for paper in store:
-        assert paper.key and paper.title.strip(), paper
+        # A paper without a title is kept when it has anything else to be known by.
+        assert paper.key and paper.title == paper.title.strip(), paper
+        assert (paper.title or paper.authors or paper.abstract or paper.doi or paper.arxiv
+                or paper.url or paper.citekey), paper
         where, _, line = paper.source.rpartition(":")
         if where == str(path):
             assert 1 <= int(line) <= lines, f"source line out of range: {paper.source}"

@@ -94,7 +94,7 @@ def test_arxiv_ids_from_eprint_doi_url_and_journal_text() -> None:
         ("2104.08821", "arxiv:2104.08821"), ("hep-th/9901001", "arxiv:hep-th/9901001"),
         ("", papers[2].key), ("2203.00001", "arxiv:2203.00001"),
         ("2201.00002", "arxiv:2201.00002"), ("2305.00003", "arxiv:2305.00003")]
-    assert papers[2].key.startswith("title:")
+    assert papers[2].key.startswith("ref:")
 
 
 def test_duplicate_keys_are_reported_and_both_entries_kept() -> None:
@@ -137,10 +137,15 @@ def test_entry_without_key_is_read_anyway() -> None:
     assert papers[0].source == "refs.bib:2"
 
 
-def test_entry_without_title_is_a_problem() -> None:
-    papers, problems = _read("@misc{notitle, author = {Someone}}\n@misc{ok, title = {Ok}}")
-    assert [p.title for p in papers] == ["Ok"]
-    assert [(p.line, p.message) for p in problems] == [(1, "entry 'notitle' has no title; skipped")]
+def test_entry_without_title_is_an_untitled_paper_and_only_an_empty_one_a_problem() -> None:
+    papers, problems = _read("@misc{notitle, author = {Someone}}\n@misc{ok, title = {Ok}}\n"
+                             "@set{group, entryset = {ok}}\n@misc{,}\n")
+    assert [(p.title, p.authors, p.citekey) for p in papers] == [
+        ("", ("Someone",), "notitle"), ("Ok", (), "ok")]
+    assert papers[0].key.startswith("ref:someoneuntitled-")
+    assert [(p.line, p.message) for p in problems] == [
+        (3, "@set 'group' groups other entries (ok); not a paper of its own"),
+        (4, "entry is empty (no title, author, abstract, DOI, arXiv id, link or key); skipped")]
 
 
 def test_duplicate_field_uses_the_first_value() -> None:

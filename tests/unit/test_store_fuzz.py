@@ -57,7 +57,7 @@ def test_damaged_files_never_raise(case: tuple[str, bytes]) -> None:
     for problem in store.problems:
         assert problem.line is None or 1 <= problem.line <= line_count, problem
     for paper in store:
-        assert paper.title.strip() and paper.key
+        assert paper.title == paper.title.strip() and paper.key
 
 
 @settings(max_examples=100, deadline=None)

@@ -54,7 +54,8 @@ def test_each_element_knows_its_line() -> None:
     text = '[\n  {"title": "One"},\n\n  {"title": "Two",\n   "year": 2020},\n  {"year": 1}\n]\n'
     papers, problems = _read(text)
     assert [p.source for p in papers] == ["papers.json:2", "papers.json:4"]
-    assert [(p.line, p.message) for p in problems] == [(6, "record has no title")]
+    assert [(p.line, p.message) for p in problems] == [
+        (6, "record is empty (no title, author, abstract, DOI, arXiv id, link or key)")]
 
 
 def test_a_broken_element_is_reported_where_it_breaks_and_earlier_papers_are_kept() -> None:

@@ -26,7 +26,7 @@ def test_copied_page_layout_with_boilerplate_and_a_glued_subscribe_button() -> N
     assert [(p.title, p.source) for p in papers] == [("First Paper Title", "page.txt:3"),
                                                       ("Second Paper: A Subtitle", "page.txt:5")]
     assert papers[0].abstract == ABSTRACT_A and papers[1].abstract == ABSTRACT_B
-    assert papers[0].key.startswith("title:")
+    assert papers[0].key.startswith("ref:first")
 
 
 def test_titles_without_abstracts_and_a_short_sentence_abstract() -> None:

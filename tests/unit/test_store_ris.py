@@ -67,10 +67,12 @@ def test_multiline_values_and_junk_lines_inside_a_record() -> None:
     assert papers[0].abstract.startswith("First line, ER then second line")
 
 
-def test_records_without_title_are_problems_on_their_first_line() -> None:
-    papers, problems = _read("TY  - GEN\nN1  - only a note\nER  -\n\nTY  - JOUR\nST  - Short title only\nER  -\n")
-    assert [p.title for p in papers] == ["Short title only"]
-    assert [(p.line, p.message) for p in problems] == [(1, "record has no title; skipped")]
+def test_only_empty_records_are_problems_on_their_first_line() -> None:
+    papers, problems = _read("TY  - GEN\nN1  - only a note\nER  -\n\nTY  - JOUR\nST  - Short title only\n"
+                             "ER  -\n\nTY  - JOUR\nAU  - Untitled, Ann\nER  -\n")
+    assert [(p.title, p.authors) for p in papers] == [("Short title only", ()), ("", ("Ann Untitled",))]
+    assert [(p.line, p.message) for p in problems] == [(1, "record is empty (no title, author, "
+                                                           "abstract, DOI, arXiv id, link or key); skipped")]
 
 
 def test_a_record_cut_short_is_read_and_reported() -> None:
@@ -149,4 +151,7 @@ def test_pubmed_medline_format_in_a_txt_file(tmp_path) -> None:
     assert paper.doi == "10.2165/11586800-000000000-00000" and paper.key == f"doi:{paper.doi}"
     assert paper.abstract == "Non-steroidal anti-inflammatory drug intake is associated with adverse effects."
     assert (paper.url, paper.categories) == ("https://pubmed.ncbi.nlm.nih.gov/21553931/", ("NSAID",))
-    assert [(p.line, p.message) for p in store.problems] == [(17, "record has no title; skipped")]
+    # A record without a title is still a paper (it has an author and a PubMed link).
+    assert store.problems == []
+    assert (store[1].title, store[1].authors, store[1].url) == (
+        "", ("Nobody N",), "https://pubmed.ncbi.nlm.nih.gov/99999999/")

@@ -99,10 +99,11 @@ def prune(keep: int = KEEP_INDEXES) -> None:
     ``keep`` most recently used index caches. Safe to call at any time; errors are ignored."""
     try:
         # Index caches are touched when used, so their time says when they last were.
-        indexes = sorted((root() / "index").glob("*.ptc"), key=lambda p: p.stat().st_mtime,
-                         reverse=True)
-        for old in indexes[keep:]:
-            old.unlink(missing_ok=True)
+        for kind in ("index", "merges"):  # merges: which records are one paper, per store
+            caches = sorted((root() / kind).glob("*.ptc"), key=lambda p: p.stat().st_mtime,
+                            reverse=True)
+            for old in caches[keep:]:
+                old.unlink(missing_ok=True)
         for shard_file in (root() / "shards").glob("*.ptc"):
             try:
                 source = str(Container(shard_file, "shard").meta.get("source", {}).get("path", ""))
@@ -115,7 +116,7 @@ def prune(keep: int = KEEP_INDEXES) -> None:
                 shard_file.unlink(missing_ok=True)
         # Left by a process killed while writing (a finished file is renamed at once).
         day_ago = time.time() - 86400
-        for folder in (root() / "index", root() / "shards"):
+        for folder in (root() / "index", root() / "shards", root() / "merges"):
             for temp in folder.glob(".*.tmp"):
                 if temp.stat().st_mtime < day_ago:
                     temp.unlink(missing_ok=True)

@@ -206,33 +206,38 @@ def _pread(fd: int, length: int, offset: int) -> bytes:
 class _Handles:
     """Open files of cache blobs, shared and bounded: a folder store of a thousand files
     must not hold a thousand descriptors. A file reopened after being closed must still be
-    the same file (same trailer), or it was replaced underneath us."""
+    the same file (same trailer and inode), or it was replaced underneath us. Handles are
+    kept per file (path and inode): a shard rewritten under the same name while an older
+    store still reads the old one must not be read at the old one's offsets."""
 
     LIMIT = 128
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._open: OrderedDict[Path, int] = OrderedDict()
+        self._open: OrderedDict[tuple[Path, tuple[int, int]], int] = OrderedDict()
 
-    def pread(self, path: Path, trailer: bytes, length: int, offset: int) -> bytes:
+    def pread(self, path: Path, trailer: bytes, length: int, offset: int,
+              file_id: tuple[int, int] = (0, 0)) -> bytes:
         with self._lock:
-            fd = self._open.get(path)
+            fd = self._open.get((path, file_id))
             if fd is None:
-                fd = self._reopen(path, trailer)
+                fd = self._reopen(path, trailer, file_id)
             else:
-                self._open.move_to_end(path)
+                self._open.move_to_end((path, file_id))
             data = _pread(fd, length, offset)
         if len(data) != length:
             raise CacheDamaged(f"{path.name} ends early")
         return data
 
-    def _reopen(self, path: Path, trailer: bytes) -> int:
+    def _reopen(self, path: Path, trailer: bytes, file_id: tuple[int, int]) -> int:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-        size = os.fstat(fd).st_size
-        if size < len(trailer) or _pread(fd, len(trailer), size - len(trailer)) != trailer:
+        stat = os.fstat(fd)
+        size = stat.st_size
+        if (size < len(trailer) or _pread(fd, len(trailer), size - len(trailer)) != trailer
+                or (file_id != (0, 0) and file_id != (stat.st_dev, stat.st_ino))):
             os.close(fd)
             raise CacheDamaged(f"{path.name} changed while in use")
-        self._open[path] = fd
+        self._open[(path, file_id)] = fd
         while len(self._open) > self.LIMIT:
             _, old = self._open.popitem(last=False)
             os.close(old)
@@ -240,9 +245,8 @@ class _Handles:
 
     def forget(self, path: Path) -> None:
         with self._lock:
-            fd = self._open.pop(path, None)
-            if fd is not None:
-                os.close(fd)
+            for version in [v for v in self._open if v[0] == path]:
+                os.close(self._open.pop(version))
 
 
 HANDLES = _Handles()
@@ -252,9 +256,10 @@ class LazyBlob:
     """A blob in a cache file, read by byte range; each block is checked on first read."""
 
     def __init__(self, path: Path, trailer: bytes, offset: int, length: int,
-                 block_crcs: np.ndarray) -> None:
+                 block_crcs: np.ndarray, file_id: tuple[int, int] = (0, 0)) -> None:
         self.path = path
         self._trailer = trailer
+        self._file_id = file_id
         self.offset = offset
         self.length = length
         self._crcs = block_crcs.tolist()
@@ -288,10 +293,11 @@ class LazyBlob:
         first, last = start // BLOCK, (end - 1) // BLOCK
         checked = self._checked
         if checked[first] and checked[last] and (last - first < 2 or all(checked[first:last])):
-            return HANDLES.pread(self.path, self._trailer, end - start, self.offset + start)
+            return HANDLES.pread(self.path, self._trailer, end - start, self.offset + start,
+                                 self._file_id)
         # Read whole blocks so the unchecked ones can be checked, then cut.
         lo, hi = first * BLOCK, min((last + 1) * BLOCK, self.length)
-        data = HANDLES.pread(self.path, self._trailer, hi - lo, self.offset + lo)
+        data = HANDLES.pread(self.path, self._trailer, hi - lo, self.offset + lo, self._file_id)
         view = memoryview(data)
         for block in range(first, last + 1):
             if not self._checked[block]:
@@ -310,7 +316,9 @@ class Container:
         when it cannot be read at all, FileNotFoundError when there is none)."""
         self.path = path
         with path.open("rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
+            stat = os.fstat(handle.fileno())
+            size = stat.st_size
+            self.file_id = (stat.st_dev, stat.st_ino)
             if size < len(MAGIC) + _TRAILER.size:
                 raise CacheDamaged(f"{path.name} is truncated")
             if handle.read(len(MAGIC)) != MAGIC:
@@ -386,4 +394,5 @@ class Container:
             raise CacheDamaged(f"{self.path.name}: blob {name!r} missing") from error
         if offset < len(MAGIC) or offset + length > self._data_end:
             raise CacheDamaged(f"{self.path.name}: blob {name!r} lies outside the file")
-        return LazyBlob(self.path, self.trailer, offset, length, self.array(f"{name}.blocks"))
+        return LazyBlob(self.path, self.trailer, offset, length, self.array(f"{name}.blocks"),
+                        self.file_id)

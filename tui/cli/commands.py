@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from tui.cli.session import CliError, Session
 from tui.export import annotation_fields, atomic_output, write_papers
-from tui.model import STATES, Annotation, Paper
+from tui.model import STATES, UNTITLED, Annotation, Fingerprint, Paper
 from tui.sanitize import clean_line, dumps_json
 
 if TYPE_CHECKING:
@@ -23,10 +23,18 @@ if TYPE_CHECKING:
     from tui.search import SearchEngine
     from tui.store import PaperStore
 
-__all__ = ["search", "stats", "export", "import_papers", "annotate", "annotations"]
+__all__ = ["search", "stats", "export", "import_papers", "remove", "annotate", "annotations"]
 
 _FORMAT_BY_SUFFIX = {".bib": "bibtex", ".bibtex": "bibtex", ".md": "markdown",
-                     ".markdown": "markdown", ".csv": "csv", ".json": "json"}
+                     ".markdown": "markdown", ".csv": "csv", ".json": "json", ".ris": "ris",
+                     ".csl.json": "csl-json", ".csljson": "csl-json"}
+
+
+def _format_of(path: Path) -> str | None:
+    """The export format a file name asks for (``x.csl.json`` is CSL-JSON, ``x.json`` JSON)."""
+    name = path.name.lower()
+    return next((fmt for suffix, fmt in sorted(_FORMAT_BY_SUFFIX.items(), key=lambda i: -len(i[0]))
+                 if name.endswith(suffix)), None)
 
 
 def _plural(count: int, noun: str) -> str:
@@ -63,7 +71,7 @@ def _every_match(session: Session, store: PaperStore, text: str,
 def _hit_lines(rank: int, paper: Paper, ann: Annotation | None, reason: Reason | None) -> list[str]:
     """Two or three readable lines for one match, every piece of data cleaned."""
     star = "★ " if ann and ann.starred else ""
-    lines = [f"{rank:>3}. {star}{clean_line(paper.title, 300) or '(untitled)'}"]
+    lines = [f"{rank:>3}. {star}{clean_line(paper.title, 300) or UNTITLED}"]
     authors = ", ".join(clean_line(a, 80) for a in paper.authors[:3])
     if len(paper.authors) > 3:
         authors += " et al."
@@ -127,9 +135,9 @@ def search(session: Session) -> int:
 
     if args.sort not in SORTS:
         raise CliError(f"--sort must be one of {', '.join(SORTS)}, not {args.sort!r}.", status=2)
-    store = session.open_store()
+    store, userdata, _ = session.open_annotated()
     session.report_problems(store)
-    notes = session.open_userdata().annotations()
+    notes = userdata.annotations()
     engine = _engine(store)
     model = _interest(session, engine, notes) if args.sort == "for-you" else None
     # run() rather than search(): the CLI prints no highlights, so none are computed.
@@ -167,28 +175,67 @@ def _triage_counts(store: PaperStore, notes: dict[str, Annotation] | Any) -> dic
     return counts
 
 
+_LISTED_MERGES = 20
+"""Merges listed per source in plain output (``--json`` lists them all)."""
+
+
+def _merges_by_source(store: PaperStore) -> dict[str, list[Any]]:
+    """The store's merges grouped by the file of the record taken into another paper."""
+    grouped: dict[str, list[Any]] = {str(source): [] for source in store.source_counts}
+    for merge in getattr(store, "merges", ()):
+        path, _, line = merge.merged.rpartition(":")
+        grouped.setdefault(path if line.isdigit() else merge.merged, []).append(merge)
+    return grouped
+
+
 def stats(session: Session) -> int:
-    """``papertray stats [PATH ...] [--json]``: papers, sources, bad records, annotations."""
-    store = session.open_store()
-    userdata = session.open_userdata()
+    """``papertray stats [PATH ...] [--json]``: papers, sources, merges, bad records,
+    annotations and orphans."""
+    store, userdata, followed = session.open_annotated()
     notes = userdata.annotations()
     triage = _triage_counts(store, notes)
     problems = [str(p) for p in store.problems]
+    merges = _merges_by_source(store)
     if session.args.json:
         session.say(dumps_json({
             "store": store.label, "papers": len(store),
             "first": store[0].title if len(store) else None,
             "last": store[len(store) - 1].title if len(store) else None,
             "sources": {str(k): v for k, v in store.source_counts.items()},
+            "merged": {source: len(found) for source, found in merges.items()},
+            "merges": [{"key": m.key, "kept": m.kept, "merged": m.merged, "reason": m.reason}
+                       for found in merges.values() for m in found],
+            "untitled": sum(1 for paper in store if not paper.title),
             "problems": problems, "profile": userdata.profile, "annotations": len(notes),
             "triage": triage,
+            "followed": [{"from": f.old_key, "to": f.new_key, "title": f.title, "why": f.why}
+                         for f in followed.followed],
+            "orphans": [{"key": o.annotation.key, "title": o.annotation.title, "reason": o.reason}
+                        for o in followed.orphans],
         }))
         return 0
     session.say(f"{clean_line(store.label)}: {_plural(len(store), 'paper')}")
     for source, count in store.source_counts.items():
-        session.say(f"  {clean_line(str(source), 400)}  {_plural(count, 'paper')}")
+        merged = len(merges.get(str(source), ()))
+        what = (f", {merged:,} merged into {'an earlier paper' if merged == 1 else 'earlier papers'}"
+                if merged else "")
+        session.say(f"  {clean_line(str(source), 400)}  {_plural(count, 'record')}{what}")
+    total = sum(len(found) for found in merges.values())
+    session.say(f"merges: {total or 'none'}" + (" (records that are one paper with another; "
+                                                  "each shown as: merged record is kept record)"
+                                                  if total else ""))
+    for source, found in merges.items():
+        for merge in found[:_LISTED_MERGES]:
+            session.say(f"  {clean_line(str(merge), 1000)}")
+        if len(found) > _LISTED_MERGES:
+            session.say(f"  ... and {len(found) - _LISTED_MERGES:,} more from "
+                        f"{clean_line(source, 400)} (--json lists them all)")
     session.say(f"profile {clean_line(userdata.profile)}: {_plural(len(notes), 'annotation')}; "
                 + " · ".join(f"{name} {count:,}" for name, count in triage.items()))
+    session.say(f"orphans: {len(followed.orphans) or 'none'}" + (
+        " (annotations kept under a key no single paper here has)" if followed.orphans else ""))
+    for orphan in followed.orphans:
+        session.say(f"  {clean_line(str(orphan), 1000)}")
     session.say(f"problems: {len(problems) or 'none'}")
     for problem in problems:
         session.say(f"  {clean_line(problem, 1000)}")
@@ -201,10 +248,10 @@ def export(session: Session) -> int:
     """``papertray export [PATH ...] [--query Q] [--format F] [-o FILE]``."""
     args = session.args
     output = Path(args.output) if args.output else None
-    fmt = args.format or (_FORMAT_BY_SUFFIX.get(output.suffix.lower()) if output else None) or "bibtex"
-    store = session.open_store()
+    fmt = args.format or (_format_of(output) if output else None) or "bibtex"
+    store, userdata, _ = session.open_annotated()
     session.report_problems(store)
-    notes = session.open_userdata().annotations()
+    notes = userdata.annotations()
     if args.query is not None and args.query.strip():
         papers = _every_match(session, store, args.query, notes)
     else:
@@ -249,6 +296,45 @@ def import_papers(session: Session) -> int:
     return 0
 
 
+# ---------------------------------------------------------------------------- remove
+
+def remove(session: Session) -> int:
+    """``papertray remove QUERY [--dry-run]``: papers out of the personal library."""
+    from tui.library import LibraryError, remove_from_library
+    from tui.query import parse_query
+
+    args = session.args
+    text = args.query.strip()
+    if not text:
+        raise CliError("Give a query: an empty one would remove the whole library, so it is "
+                       "refused.", status=2)
+    # A space after the last word: every word is complete, none is taken as the start of
+    # a longer one (the search bar guesses that for the word being typed, not a removal).
+    query = parse_query(text + " ")
+    if query.warnings:
+        raise CliError(" ".join(query.warnings) + " Nothing was removed.", status=2)
+    notes = session.open_userdata().annotations()
+
+    def choose(store: PaperStore) -> list[Paper]:
+        result = _engine(store).run(query, notes)
+        return [store[int(index)] for index in result.top(result.matched_all)]
+
+    try:
+        removal = remove_from_library(choose, dry_run=args.dry_run)
+    except LibraryError as error:
+        raise CliError(str(error)) from error
+    if not removal.papers:
+        raise CliError(f"No paper in the library ({removal.path}) matches {text!r}; nothing removed.")
+    verb = "Would remove" if args.dry_run else "Removed"
+    session.say(f"{verb} {_plural(len(removal.papers), 'paper')} from the library "
+                "(their annotations are kept):")
+    for paper in removal.papers:
+        session.say(f"  {clean_line(paper.title, 200) or UNTITLED} · {clean_line(paper.key, 120)}")
+    holds = "would hold" if args.dry_run else "holds"
+    session.say(f"The library {holds} {_plural(removal.total, 'paper')}: {clean_line(str(removal.path))}")
+    return 0
+
+
 # ---------------------------------------------------------------------------- annotate
 
 def _split_tags(values: list[str]) -> tuple[str, ...]:
@@ -271,15 +357,15 @@ def annotate(session: Session) -> int:
     if not any(value not in (None, ()) for value in changes.values()):
         raise CliError("Nothing to change: give --star, --unstar, --tag, --untag, --state or --note.",
                        status=2)
-    store = session.open_store()
+    store, userdata, _ = session.open_annotated()
     session.report_problems(store)
-    userdata = session.open_userdata()
     papers = _every_match(session, store, args.query, userdata.annotations())
     if not papers:
         raise CliError(f"No paper in {store.label} matches {args.query!r}; nothing changed.")
     before = {paper.key: _essence(userdata.get(paper.key)) for paper in papers}
     try:
-        after = userdata.update_many(((paper.key, paper.title) for paper in papers), **changes)
+        after = userdata.update_many(((paper.key, Fingerprint.of(paper)) for paper in papers),
+                                     **changes)
     except SaveError as error:
         raise CliError(str(error)) from error
     changed = sum(1 for ann in after if _essence(ann) != before.get(ann.key))

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = ["run", "parse_args", "build_app", "COMMANDS"]
 
-COMMANDS = ("search", "import", "annotate", "export", "annotations", "stats")
+COMMANDS = ("search", "import", "remove", "annotate", "export", "annotations", "stats")
 """Subcommands; any other first argument is a PATH to open in the TUI."""
 
 _EPILOG = """\
@@ -31,6 +31,8 @@ commands:
   search QUERY [PATH ...]   print ranked matches (--json: one object per line;
                             --sort for-you: by what you star and skip, with why)
   import FILE ...           add papers to your personal library
+  remove QUERY              take the papers QUERY matches out of your library
+                            (--dry-run shows them; annotations are kept)
   annotate QUERY [PATH ...] star, tag, note or triage every paper QUERY matches
                             (key:<stable key> targets one)
   export [PATH ...]         write papers as BibTeX, Markdown, CSV or JSON
@@ -87,6 +89,14 @@ def _command_parsers() -> dict[str, argparse.ArgumentParser]:
                             "(deduplicated; importing twice changes nothing).")
     imp.add_argument("files", nargs="+", metavar="FILE")
 
+    remove = command("remove", "Take the papers QUERY matches out of your personal library "
+                               "(never out of other files); their annotations are kept. Every "
+                               "word of QUERY must match in full: nothing is guessed from a "
+                               "word's start.")
+    remove.add_argument("query", metavar="QUERY", help="the papers to remove, as in search")
+    remove.add_argument("--dry-run", action="store_true",
+                        help="list the papers that would be removed; change nothing")
+
     annotate = command("annotate", "Change the annotations of every paper QUERY matches, as "
                                    "one change. 'key:<stable key>' targets one paper.")
     annotate.add_argument("query", metavar="QUERY", help="the papers to change, as in search")
@@ -116,7 +126,7 @@ def _command_parsers() -> dict[str, argparse.ArgumentParser]:
     stats = command("stats", "Count papers, sources, bad records and annotations.")
     _path_args(stats, "count")
     stats.add_argument("--json", action="store_true", help="one JSON object")
-    return {"search": search, "import": imp, "annotate": annotate, "export": export,
+    return {"search": search, "import": imp, "remove": remove, "annotate": annotate, "export": export,
             "annotations": annotations, "stats": stats}
 
 
@@ -197,6 +207,7 @@ def _run_command(args: argparse.Namespace) -> int:
     session = Session(args)
     handler: Callable[[Session], int] = {  # type: ignore[assignment]  # see cli.commands.annotations
         "search": cli_commands.search, "import": cli_commands.import_papers,
+        "remove": cli_commands.remove,
         "annotate": cli_commands.annotate, "export": cli_commands.export,
         "annotations": cli_commands.annotations, "stats": cli_commands.stats,
     }[args.command]

@@ -17,6 +17,7 @@ from tui.sanitize import clean, clean_line
 from tui.settings import Settings, load_settings
 
 if TYPE_CHECKING:
+    from tui.follow import FollowReport
     from tui.store import PaperStore
     from tui.userdata import UserData
 
@@ -126,6 +127,20 @@ class Session:
             self.warn(f"papertray: {warning}")
         self._userdata = userdata
         return userdata
+
+    def open_annotated(self) -> tuple[PaperStore, UserData, FollowReport]:
+        """The store, the profile, and its annotations moved to papers whose key changed
+        (a title typo fixed, a DOI added, keys of an earlier version): said on stderr."""
+        from tui.follow import follow
+
+        store = self.open_store()
+        userdata = self.open_userdata()
+        report = follow(store, userdata)
+        if report.followed:
+            self.warn(f"papertray: {report.summary()}")
+        if report.error:
+            self.warn(f"papertray: {report.error}")
+        return store, userdata, report
 
     def close(self) -> None:
         """Release what the run opened (the profile's lock file)."""

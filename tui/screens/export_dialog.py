@@ -15,7 +15,8 @@ from textual.widgets import Footer, Input, Select, Static
 
 __all__ = ["ExportDialog", "ExportRequest", "EXTENSIONS"]
 
-EXTENSIONS = {"bibtex": ".bib", "markdown": ".md", "csv": ".csv", "json": ".json"}
+EXTENSIONS = {"bibtex": ".bib", "csl-json": ".csl.json", "ris": ".ris", "markdown": ".md",
+              "csv": ".csv", "json": ".json"}
 """The file extension each export format gets by default."""
 
 
@@ -63,8 +64,12 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     def _format_changed(self, event: Select.Changed) -> None:
         field = self.query_one("#export-path", Input)
         path = Path(field.value)
-        if path.suffix in EXTENSIONS.values():  # only follow the format if the person kept ours
-            field.value = str(path.with_suffix(EXTENSIONS.get(str(event.value), path.suffix)))
+        # Only follow the format if the person kept one of ours (longest first: .csl.json).
+        ours = next((ext for ext in sorted(EXTENSIONS.values(), key=len, reverse=True)
+                     if path.name.endswith(ext)), None)
+        if ours is not None:
+            new = EXTENSIONS.get(str(event.value), ours)
+            field.value = str(path.with_name(path.name[:-len(ours)] + new))
 
     @on(Input.Submitted, "#export-path")
     def _submitted(self, event: Input.Submitted) -> None:

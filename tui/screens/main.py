@@ -28,6 +28,7 @@ from tui.messages import AnnotationsChanged, EngineReady, SearchFailed, SearchFi
 from tui.model import Paper
 from tui.screens.for_you import ForYouOrder
 from tui.screens.main_actions import PaperActions
+from tui.screens.follow_notice import follow_in_background
 from tui.screens.main_loading import StoreLoading
 from tui.search import SORTS, SearchCancelled
 from tui.triage import Triage
@@ -201,6 +202,7 @@ class MainScreen(PaperActions, StoreLoading, ForYouOrder, Screen):
         self.start_for_you(message.engine)
         current = self.paper_list.current  # someone browsing while it indexed stays put
         self.start_search(keep_key=current.key if current is not None else None)
+        follow_in_background(self)  # every paper is known now: annotations find theirs
 
     # -- searching ------------------------------------------------------------------------
     @property

@@ -226,13 +226,14 @@ class PaperActions:
         self.app.notify(f"Opening {one_line(paper.link, 120)}", markup=False)
 
     def action_copy_citation(self: "MainScreen") -> None:
-        """Copy BibTeX for the paper (or the marked papers) to the clipboard."""
+        """Copy a BibTeX citation (no abstract) of the paper or the marked papers."""
         from tui.export import bibtex_entry
 
         papers = self.targets()
         if not papers:
             return
-        text = "\n".join(bibtex_entry(p, self.userdata.get(p.key)) for p in papers)
+        text = "\n".join(bibtex_entry(p, self.userdata.get(p.key), with_abstract=False)
+                         for p in papers)
         self.app.copy_to_clipboard(text)
         what = one_line(papers[0].title, 60) if len(papers) == 1 else f"{len(papers)} papers"
         self.app.notify(f"Copied BibTeX for {what}", markup=False)

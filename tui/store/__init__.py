@@ -5,9 +5,11 @@ list in reading order, with everything wrong in them reported rather than raised
     >>> len(store), store.problems[:1], store[0].title
 
 :mod:`tui.store.files` finds the files and reads each with its format's reader
-(:mod:`tui.store.formats`); this module merges what they yield. Papers with the same
-stable key are one paper: the first file to give a field wins, later files fill the gaps.
-Big stores go through the on-disk cache (:mod:`tui.store.cache`).
+(:mod:`tui.store.formats`); this module merges what they yield. Which records are one
+paper is decided by :mod:`tui.store.identity` (same arXiv id or DOI; else the same title
+with nothing contradicting it); the first record to give a field wins, later ones fill
+the gaps, and every merge is kept in ``store.merges``. Big stores go through the on-disk
+cache (:mod:`tui.store.cache`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,14 @@ from pathlib import Path
 from tui.model import Paper, Problem
 from tui.store import cache as store_cache
 from tui.store import files as store_files
-from tui.store.base import PaperStore, ProgressCallback, Store, merge_papers
+from tui.store.base import (
+    PaperStore,
+    ProgressCallback,
+    Store,
+    combine_records,
+    merge_papers,
+    merge_records,
+)
 from tui.store.files import (
     MAX_PROBLEMS_PER_FILE,
     READERS,
@@ -31,7 +40,7 @@ from tui.store.files import (
 )
 
 __all__ = ["PaperStore", "Store", "open_store", "store_bytes", "sample_path", "merge_papers",
-           "READERS", "MAX_PROBLEMS_PER_FILE", "StorePaths"]
+           "combine_records", "READERS", "MAX_PROBLEMS_PER_FILE", "StorePaths"]
 
 
 def open_store(paths: StorePaths = None, *,
@@ -67,19 +76,13 @@ def _open_plain(given: list[Path], files: list[Path], sizes: dict[Path, int],
                 watch: Callable[[Paper], None] | None) -> Store:
     """Read every file into memory: the way for small stores."""
     total = sum(sizes.values())
-    papers: list[Paper] = []
-    index: dict[str, int] = {}
+    records: list[Paper] = []
     counts: dict[str, int] = {}
 
     def add(paper: Paper) -> None:
         if watch is not None:
             watch(paper)
-        position = index.get(paper.key)
-        if position is None:
-            index[paper.key] = len(papers)
-            papers.append(paper)
-        else:
-            papers[position] = merge_papers(papers[position], paper)
+        records.append(paper)
 
     done = 0
     if progress is not None:
@@ -90,7 +93,8 @@ def _open_plain(given: list[Path], files: list[Path], sizes: dict[Path, int],
         done += sizes[file]
         if progress is not None:
             progress(done, total)
+    papers, merges = merge_records(records)
     return Store(papers, paths=tuple(given), label=label, problems=problems,
-                 source_counts=counts)
+                 source_counts=counts, merges=merges)
 
 

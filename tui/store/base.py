@@ -16,9 +16,11 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
-from tui.model import Paper, Problem
+from tui.model import Paper, Problem, with_key
+from tui.store.identity import Merge, resolve, shared_records, title_hash_input
 
-__all__ = ["PaperStore", "Store", "merge_papers", "ProgressCallback"]
+__all__ = ["PaperStore", "Store", "merge_papers", "combine_records", "merge_records",
+           "ProgressCallback"]
 
 ProgressCallback = Callable[[int, int], None]
 """Called with (bytes read so far, total bytes of all files)."""
@@ -36,6 +38,8 @@ class PaperStore(Protocol):
     """Everything wrong in the input, each with file and line."""
     source_counts: dict[str, int]
     """File to the number of papers read from it, before merging."""
+    merges: list[Merge]
+    """Every record taken into a paper read before it, and why (same DOI, same title...)."""
     signature: str | None
     """Names the exact contents when the store came through the cache (the key of its
     cached search index); None for a store read into memory."""
@@ -72,7 +76,8 @@ class Store:
 
     def __init__(self, papers: list[Paper], *, paths: tuple[Path, ...] = (), label: str = "",
                  problems: list[Problem] | None = None,
-                 source_counts: dict[str, int] | None = None) -> None:
+                 source_counts: dict[str, int] | None = None,
+                 merges: list[Merge] | None = None) -> None:
         self.paths = paths
         """What was opened: the files and folders as given."""
         self.label = label
@@ -81,6 +86,8 @@ class Store:
         """Everything wrong in the input, each with file and line."""
         self.source_counts: dict[str, int] = source_counts if source_counts is not None else {}
         """File to the number of papers read from it, before merging."""
+        self.merges: list[Merge] = merges if merges is not None else []
+        """Every record taken into a paper read before it (same DOI, same title...)."""
         self.signature: str | None = None
         """Always None: a store in memory has no cached index."""
         self._papers = papers
@@ -119,11 +126,41 @@ class Store:
 
 
 
-_FIELDS = [f.name for f in dataclasses.fields(Paper) if f.name not in ("key", "source")]
+_FIELDS = [f.name for f in dataclasses.fields(Paper) if f.name not in ("key", "source", "fields")]
 
 
 def merge_papers(first: Paper, later: Paper) -> Paper:
-    """``first`` with its empty fields filled from ``later`` (same key)."""
+    """``first`` with its empty fields filled from ``later`` (the same paper); its key
+    is still ``first``'s (:func:`combine_records` gives the merged paper its own)."""
     gaps = {name: getattr(later, name) for name in _FIELDS
             if not getattr(first, name) and getattr(later, name)}
+    if later.fields:
+        have = {name for name, _ in first.fields}
+        extra = tuple((name, value) for name, value in later.fields if name not in have)
+        if extra:
+            gaps["fields"] = first.fields + extra
     return dataclasses.replace(first, **gaps) if gaps else first
+
+
+def combine_records(records: list[Paper]) -> Paper:
+    """One paper from the records of one paper, in reading order, keyed by what it holds."""
+    paper = records[0]
+    for later in records[1:]:
+        paper = merge_papers(paper, later)
+    return with_key(paper)
+
+
+def merge_records(records: list[Paper]) -> tuple[list[Paper], list[Merge]]:
+    """The papers that ``records`` (in reading order) make, in order of first appearance,
+    and the merges that made them."""
+    shared = shared_records([p.key for p in records], [p.doi.lower() for p in records],
+                            [title_hash_input(p) for p in records])
+    if not shared:
+        return records, []
+    resolution = resolve({r: records[r] for r in shared}, combine_records)
+    papers: list[Paper | None] = list(records)
+    for group in resolution.groups:
+        papers[group[0]] = combine_records([records[r] for r in group])
+        for record in group[1:]:
+            papers[record] = None
+    return [p for p in papers if p is not None], resolution.merges

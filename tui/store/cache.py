@@ -15,14 +15,18 @@ fifth of a second and the cache's files would only add bookkeeping.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tui.cache import CacheDamaged, file_signature, root, shard_path, store_signature
+import numpy as np
+
+from tui.cache import (CacheDamaged, Container, ContainerWriter, code_version, file_signature, root,
+                       shard_path, store_signature)
 from tui.model import Paper, Problem
 from tui.store import files as store_files
-from tui.store.compact import CompactStore, KeyCollision
+from tui.store.compact import CompactStore, KeyCollision, Resolved
 from tui.store.shard import Shard, ShardWriter
 
 __all__ = ["CACHE_MIN_BYTES", "worth_caching", "open_cached"]
@@ -78,6 +82,55 @@ def _build_shard(file: Path, signature: dict[str, object], progress: Callable[[i
     return Shard(where, str(file))
 
 
+def _resolution_path(signature: str) -> Path:
+    """Where the identity resolution of the store with this signature is kept (the
+    signature names every file's version and the reader and identity code)."""
+    return root() / "merges" / f"{signature}-{code_version('store/compact.py')}.ptc"
+
+
+def _load_resolution(signature: str, records: int) -> Resolved | None:
+    """The cached resolution of this exact store, or None (none, damaged or not ours)."""
+    from tui.store.identity import Merge
+
+    path = _resolution_path(signature)
+    try:
+        box = Container(path, "merges")
+        flat = box.array("records").astype(np.int64)
+        offsets = box.array("offsets").astype(np.int64)
+        keys = [str(key) for key in box.meta["keys"]]
+        merges = [Merge(*map(str, merge)) for merge in box.meta["merges"]]
+    except FileNotFoundError:
+        return None
+    except (CacheDamaged, OSError, ValueError, KeyError, TypeError) as error:
+        log.info("merge cache %s not used: %s", path.name, error)
+        return None
+    if (len(offsets) != len(keys) + 1 or offsets[0] != 0 or offsets[-1] != len(flat)
+            or np.any(np.diff(offsets) < 2) or (len(flat) and (flat.min() < 0 or flat.max() >= records))):
+        return None
+    bounds = offsets.tolist()
+    groups = [flat[lo:hi].tolist() for lo, hi in zip(bounds, bounds[1:])]
+    os.utime(path)  # recently used: pruning keeps it
+    return groups, keys, merges
+
+
+def _save_resolution(signature: str, resolved: Resolved) -> None:
+    """Keep a big store's resolution, so the next open reads it instead of working it out.
+    A cache that cannot be written only costs that time again."""
+    groups, keys, merges = resolved
+    try:
+        writer = ContainerWriter(_resolution_path(signature), "merges")
+        try:
+            writer.meta.update(keys=keys, merges=[[m.key, m.kept, m.merged, m.reason] for m in merges])
+            writer.array("records", np.array([r for g in groups for r in g], dtype=np.int64))
+            writer.array("offsets", np.cumsum([0] + [len(g) for g in groups]).astype(np.int64))
+            writer.commit()
+        except BaseException:
+            writer.abort()
+            raise
+    except OSError as error:
+        log.info("merge cache not written: %s", error)
+
+
 def open_cached(given: list[Path], files: list[Path], sizes: dict[Path, int],
                 problems: list[Problem], label: str,
                 progress: Callable[[int, int], None] | None,
@@ -111,8 +164,12 @@ def open_cached(given: list[Path], files: list[Path], sizes: dict[Path, int],
             done += sizes[file]
             if progress is not None:
                 progress(done, total)
+        whole = store_signature(signatures)
+        resolved = _load_resolution(whole, sum(s.count for s in shards))
         store = CompactStore(shards, paths=tuple(given), label=label, problems=found,
-                             source_counts=counts, signature=store_signature(signatures))
+                             source_counts=counts, signature=whole, resolved=resolved)
+        if resolved is None and store.resolved[0]:
+            _save_resolution(whole, store.resolved)
     except (OSError, CacheDamaged) as error:
         log.warning("the store cache cannot be used (%s); reading the files directly", error)
         if isinstance(error, OSError):  # say why a big store opens slowly, every time

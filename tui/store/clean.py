@@ -188,8 +188,11 @@ _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 
 def name_from_text(name: str) -> str:
     """One name as written: "Family, Given" turned round, "Given Family" kept, and
-    "Given Family, Jr." left alone."""
+    "Given Family, Jr." left alone; RIS's "Family, Given, Suffix" read as such."""
     name = clean_line(name)
+    if name.count(",") == 2:
+        family, given, suffix = (part.strip() for part in name.split(","))
+        return display_name(family, given, suffix) if family and given and suffix else name
     if name.count(",") != 1:
         return name
     family, _, given = (part.strip() for part in name.partition(","))

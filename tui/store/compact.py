@@ -15,12 +15,16 @@ from typing import Any
 
 import numpy as np
 
-from tui.cache.container import CacheDamaged
 from tui.model import Paper, Problem
-from tui.store.base import merge_papers
+from tui.store.base import combine_records
+from tui.store.identity import Merge, resolve
 from tui.store.shard import Shard, key_hash
 
-__all__ = ["CompactStore", "MergeMap", "KeyCollision"]
+__all__ = ["CompactStore", "MergeMap", "KeyCollision", "Resolved"]
+
+Resolved = tuple[list[list[int]], list[str], list[Merge]]
+"""Groups of records that are one paper (ascending record numbers), each group's key, and
+the merges that made them."""
 
 _CHUNK = 4096
 """Papers read in one go when walking the store."""
@@ -35,7 +39,7 @@ class MergeMap:
     """Which records (numbered across the shards in reading order) make which paper.
 
     A paper is its first record with its empty fields filled from its later records, as
-    :func:`tui.store.merge_papers` does; papers are in order of first appearance."""
+    :func:`tui.store.combine_records` does; papers are in order of first appearance."""
 
     n_docs: int
     doc_record: np.ndarray | None
@@ -48,43 +52,61 @@ class MergeMap:
     """Key hashes of the papers, ascending, for lookups by key..."""
     sorted_docs: np.ndarray
     """...and the paper each belongs to."""
+    doc_keys: dict[int, str]
+    """The key of each paper made of several records (it may be none of theirs: a record
+    without a DOI merged into one with a DOI makes a ``doi:`` paper)."""
 
     @classmethod
-    def build(cls, sorted_runs: list[tuple[np.ndarray, np.ndarray]]) -> "MergeMap":
-        """From each shard's ``(hashes sorted, rows in that order)``, in reading order."""
-        starts = np.cumsum([0] + [len(h) for h, _ in sorted_runs])
-        hashes = np.concatenate([h for h, _ in sorted_runs] or [np.zeros(0, np.uint64)])
-        records = np.concatenate([rows.astype(np.int64) + start
-                                  for (_, rows), start in zip(sorted_runs, starts)]
-                                 or [np.zeros(0, np.int64)])
-        if len(sorted_runs) > 1:
-            # Each run is sorted already; a stable sort merges them and keeps equal keys
-            # in reading order, so the first of each group is where the paper first appears.
-            order = np.argsort(hashes, kind="stable")
-            hashes, records = hashes[order], records[order]
-            del order
-        if len(hashes) > 1 and np.any(hashes[1:] < hashes[:-1]):
-            raise CacheDamaged("key hashes out of order")
-        first = np.ones(len(hashes), dtype=bool)
-        first[1:] = hashes[1:] != hashes[:-1]
-        if first.all():  # no key twice: every record is a paper, in the same order
-            return cls(len(hashes), None, np.zeros(0, np.int64), np.zeros(0, np.int64),
-                       hashes, records)
-        group = np.cumsum(first) - 1
-        primary = records[first]
-        # Papers are numbered in order of their first record: a running count over the
-        # records marked as first does it without sorting.
-        is_primary = np.zeros(len(records), dtype=bool)
-        is_primary[primary] = True
+    def build(cls, key_hashes: np.ndarray, groups: list[list[int]],
+              group_keys: list[str]) -> "MergeMap":
+        """From every record's key hash (reading order) and the groups of records that are
+        one paper (ascending record numbers), with each group's key."""
+        n = len(key_hashes)
+        if not groups:
+            order = np.argsort(key_hashes, kind="stable")
+            return cls._checked(n, None, np.zeros(0, np.int64), np.zeros(0, np.int64),
+                                key_hashes[order], order, {})
+        owner = np.arange(n, dtype=np.int64)
+        firsts = np.array([g[0] for g in groups], dtype=np.int64)
+        for group in groups:
+            owner[group[1:]] = group[0]
+        is_primary = owner == np.arange(n)
         doc_record = np.flatnonzero(is_primary)
-        group_doc = (np.cumsum(is_primary) - 1)[primary]
-        del is_primary
-        extra = np.flatnonzero(~first)
-        extra_records = records[extra]
-        extra_docs = group_doc[group[extra]]
+        doc_of_record = np.cumsum(is_primary) - 1  # valid at primary records
+        extra_records = np.flatnonzero(~is_primary)
+        extra_docs = doc_of_record[owner[extra_records]]
         order = np.lexsort((extra_records, extra_docs))
-        return cls(len(doc_record), doc_record, extra_docs[order], extra_records[order],
-                   hashes[first], group_doc)
+        doc_hashes = key_hashes[doc_record].copy()
+        group_docs = doc_of_record[firsts].tolist()
+        doc_keys = dict(zip(group_docs, group_keys))
+        doc_hashes[group_docs] = [key_hash(key) for key in group_keys]
+        by_hash = np.argsort(doc_hashes, kind="stable")
+        return cls._checked(len(doc_record), doc_record, extra_docs[order], extra_records[order],
+                            doc_hashes[by_hash], by_hash, doc_keys)
+
+    @classmethod
+    def _checked(cls, n_docs: int, doc_record: np.ndarray | None, extra_docs: np.ndarray,
+                 extra_records: np.ndarray, sorted_hashes: np.ndarray, sorted_docs: np.ndarray,
+                 doc_keys: dict[int, str]) -> "MergeMap":
+        if len(sorted_hashes) > 1 and np.any(sorted_hashes[1:] == sorted_hashes[:-1]):
+            # Identity gives each paper its own key, so two equal hashes are two keys
+            # sharing a hash: lookups by key could not tell them apart.
+            raise KeyCollision("two papers share a key hash")
+        return cls(n_docs, doc_record, extra_docs, extra_records, sorted_hashes, sorted_docs,
+                   doc_keys)
+
+
+def _repeated(values: np.ndarray, *, skip_zero: bool) -> np.ndarray:
+    """Positions of the values that occur more than once (0 ignored when ``skip_zero``)."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    same = ordered[1:] == ordered[:-1]
+    repeated = np.zeros(len(values), dtype=bool)
+    repeated[1:] |= same
+    repeated[:-1] |= same
+    if skip_zero:
+        repeated &= ordered != 0
+    return order[repeated]
 
 
 class CompactPapers(Sequence[Paper]):
@@ -106,12 +128,12 @@ class CompactPapers(Sequence[Paper]):
 
 
 class CompactStore:
-    """Papers of cached shards merged by key, in reading order: a
+    """Papers of cached shards merged by identity, in reading order: a
     :class:`tui.store.base.PaperStore` whose papers are made from the cache on access."""
 
     def __init__(self, shards: list[Shard], *, paths: tuple[Path, ...], label: str,
                  problems: list[Problem], source_counts: dict[str, int],
-                 signature: str) -> None:
+                 signature: str, resolved: "Resolved | None" = None) -> None:
         self.paths = paths
         self.label = label
         self.problems = problems
@@ -120,16 +142,38 @@ class CompactStore:
         """Names the exact contents (each file's path, size and time): the index cache key."""
         self.shards = shards
         self._starts = np.cumsum([0] + [s.count for s in shards]).tolist()
-        self.merge = MergeMap.build([(s.key_hash[s.key_order], s.key_order) for s in shards])
-        self._check_merged_keys()
+        self.merges: list[Merge] = []
+        """Every record taken into a paper read before it (see :class:`Store`)."""
+        self.resolved: Resolved = resolved if resolved is not None else self._resolve()
+        """Which records are one paper: the same for the same shards, so it is cached."""
+        groups, keys, self.merges = self.resolved
+        self.merge = MergeMap.build(self._key_hashes(), groups, keys)
         self._papers: CompactPapers = CompactPapers(self)
 
-    def _check_merged_keys(self) -> None:
-        """Records merged into one paper must really share the key, not just its hash."""
-        merge = self.merge
-        for doc, record in zip(merge.extra_docs.tolist(), merge.extra_records.tolist()):
-            if self._key_of_record(record) != self._key_of_record(self._record_of(doc)):
-                raise KeyCollision(self._key_of_record(record))
+    def _key_hashes(self) -> np.ndarray:
+        return np.concatenate([s.key_hash for s in self.shards] or [np.zeros(0, np.uint64)])
+
+    def _resolve(self) -> "Resolved":
+        """Which records are one paper: only records sharing a key, a DOI or a title with
+        another are read (a few, even in a big store) and put to the identity rule."""
+        empty = np.zeros(0, np.uint64)
+        key_hashes = self._key_hashes()
+        shared = np.unique(np.concatenate([
+            _repeated(key_hashes, skip_zero=False),
+            _repeated(np.concatenate([s.doi_hash for s in self.shards] or [empty]), skip_zero=True),
+            _repeated(np.concatenate([s.title_hash for s in self.shards] or [empty]), skip_zero=True),
+        ]))
+        if not len(shared):
+            return [], [], []
+        titled = np.concatenate([s.title_hash for s in self.shards])[shared] != 0
+        records = {}
+        for record, has_title in zip(shared.tolist(), titled.tolist()):
+            shard, row = self._locate(record)
+            # A titled paper's key and identity never depend on its abstract.
+            records[record] = shard.paper_without_abstract(row) if has_title else shard.paper(row)
+        resolution = resolve(records, combine_records)
+        keys = [combine_records([records[r] for r in group]).key for group in resolution.groups]
+        return resolution.groups, keys, resolution.merges
 
     # -- records ------------------------------------------------------------------------
 
@@ -154,6 +198,10 @@ class CompactStore:
         shard, row = self._locate(record)
         return shard.key(row)
 
+    def _key_of_doc(self, doc: int) -> str:
+        key = self.merge.doc_keys.get(doc)
+        return key if key is not None else self._key_of_record(self._record_of(doc))
+
     def _extras(self, doc: int) -> list[int]:
         docs = self.merge.extra_docs
         if not len(docs):
@@ -172,10 +220,14 @@ class CompactStore:
             raise IndexError("paper index out of range")
         shard, row = self._locate(self._record_of(index))
         paper = shard.paper(row)
-        for record in self._extras(index):
-            later, later_row = self._locate(record)
-            paper = merge_papers(paper, later.paper(later_row))
+        extras = self._extras(index)
+        if extras:
+            paper = combine_records([paper, *(self._record_paper(r) for r in extras)])
         return paper
+
+    def _record_paper(self, record: int) -> Paper:
+        shard, row = self._locate(record)
+        return shard.paper(row)
 
     def walk(self, start: int = 0, stop: int | None = None) -> Iterator[Paper]:
         """Papers ``start..stop`` in order, read a few thousand at a time."""
@@ -197,10 +249,12 @@ class CompactStore:
             if merged:
                 extra_docs, extra_records = self.merge.extra_docs, self.merge.extra_records
                 first, last = np.searchsorted(extra_docs, [lo, hi])
+                later: dict[int, list[Paper]] = {}
                 for doc, record in zip(extra_docs[first:last].tolist(),
                                        extra_records[first:last].tolist()):
-                    later, row = self._locate(record)
-                    papers[doc - lo] = merge_papers(papers[doc - lo], later.paper(row))
+                    later.setdefault(doc, []).append(self._record_paper(record))
+                for doc, others in later.items():
+                    papers[doc - lo] = combine_records([papers[doc - lo], *others])
             yield from papers
 
     # -- the PaperStore protocol ------------------------------------------------------------
@@ -227,7 +281,7 @@ class CompactStore:
         if pos == len(hashes) or hashes[pos] != value:
             return None
         doc = int(self.merge.sorted_docs[pos])
-        return doc if self._key_of_record(self._record_of(doc)) == key else None
+        return doc if self._key_of_doc(doc) == key else None
 
     def indices_of(self, keys: Sequence[str]) -> np.ndarray:
         """Positions of many keys at once (-1 for a key not in the store)."""
@@ -240,7 +294,7 @@ class CompactStore:
         hit = np.flatnonzero(hashes[pos] == wanted)
         docs = self.merge.sorted_docs[pos[hit]]
         for i, doc in zip(hit.tolist(), docs.tolist()):
-            if self._key_of_record(self._record_of(doc)) == keys[i]:
+            if self._key_of_doc(doc) == keys[i]:
                 found[i] = doc
         return found
 

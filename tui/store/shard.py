@@ -4,8 +4,12 @@ A shard holds the papers of one file as read, before merging, in reading order:
 
 - ``keys``: every stable key in one UTF-8 blob with offsets, kept in memory (lookups by
   key check it), and ``key_hash``, a 64-bit hash of each key for sorting and merging;
+- ``doi_hash`` and ``title_hash``: 64-bit hashes of each record's DOI and normalised
+  title (0 for none), so the store finds the few records that may be one paper with
+  another (:mod:`tui.store.identity`) without reading any row;
 - ``rows``: the other short fields of each paper (title, authors, year, venue, ids,
-  categories, date, citekey, type, source) as one encoded row, read on demand;
+  categories, date, citekey, type, source, other bibliographic fields) as one encoded
+  row, read on demand;
 - ``abstracts``: read on demand, for the detail pane and phrase checks.
 
 Problems found while reading the file are kept in the header, so a cached file reports
@@ -25,8 +29,9 @@ import numpy as np
 
 from tui.cache.container import CacheDamaged, Container, ContainerWriter
 from tui.model import Paper, Problem
+from tui.store.identity import title_hash_input
 
-__all__ = ["ShardWriter", "Shard", "key_hash", "KIND"]
+__all__ = ["ShardWriter", "Shard", "key_hash", "value_hash", "KIND"]
 
 KIND = "shard"
 _FIELD = "\x1f"
@@ -40,6 +45,11 @@ _ENCODING = ("utf-8", "surrogatepass")
 def key_hash(key: str) -> int:
     """The 64-bit hash of a stable key used for sorting and merging (same on every run)."""
     return int.from_bytes(blake2b(key.encode(*_ENCODING), digest_size=8).digest(), "little")
+
+
+def value_hash(value: str) -> int:
+    """The 64-bit hash of a DOI or normalised title; 0 stands for none (never a hash)."""
+    return (key_hash(value) or 1) if value else 0
 
 
 def _safe(text: str) -> bool:
@@ -56,13 +66,17 @@ def _encode_row(paper: Paper, name: str) -> bytes:
     fields = (paper.title, year, paper.venue, paper.doi, paper.arxiv, paper.url,
               paper.date, paper.citekey, paper.entry_type, source)
     simple = (all(_safe(f) for f in fields) and isinstance(paper.year, (int, type(None)))
-              and all(item and _safe(item) for items in lists for item in items))
+              and all(item and _safe(item) for items in lists for item in items)
+              and all(_safe(name) and "=" not in name and name and _safe(value)
+                      for name, value in paper.fields))
     if simple:
         text = _FIELD.join((fields[0], _ITEM.join(paper.authors), *fields[1:],
-                            _ITEM.join(paper.categories)))
+                            _ITEM.join(paper.categories),
+                            _ITEM.join(f"{name}={value}" for name, value in paper.fields)))
     else:
         text = _JSON_ROW + json.dumps([fields[0], list(paper.authors), *fields[1:],
-                                       list(paper.categories)], ensure_ascii=False)
+                                       list(paper.categories),
+                                       [list(pair) for pair in paper.fields]], ensure_ascii=False)
     return text.encode(*_ENCODING)
 
 
@@ -70,19 +84,24 @@ def _decode_row(key: str, row: bytes, abstract: str, name: str) -> Paper:
     text = row.decode(*_ENCODING)
     if text.startswith(_JSON_ROW):
         parts: list[Any] = json.loads(text[1:])
+        if len(parts) != 13:
+            raise CacheDamaged("a cached paper has the wrong number of fields")
         authors, categories = tuple(parts[1]), tuple(parts[11])
+        extra = tuple((str(n), str(v)) for n, v in parts[12])
     else:
         parts = text.split(_FIELD)
+        if len(parts) != 13:
+            raise CacheDamaged("a cached paper has the wrong number of fields")
         authors = tuple(parts[1].split(_ITEM)) if parts[1] else ()
         categories = tuple(parts[11].split(_ITEM)) if parts[11] else ()
-    if len(parts) != 12:
-        raise CacheDamaged("a cached paper has the wrong number of fields")
-    title, _, year, venue, doi, arxiv, url, date, citekey, entry_type, source, _ = parts
+        extra = tuple((name, value) for name, _, value in
+                      (item.partition("=") for item in parts[12].split(_ITEM))) if parts[12] else ()
+    title, _, year, venue, doi, arxiv, url, date, citekey, entry_type, source, _, _ = parts
     source = (name + source[1:]) if source[:1] == "r" else source[1:]
     return Paper(key=key, title=title, authors=authors, year=int(year) if year else None,
                  venue=venue, abstract=abstract, doi=doi, arxiv=arxiv, url=url,
                  categories=categories, date=date, citekey=citekey, entry_type=entry_type,
-                 source=source)
+                 source=source, fields=extra)
 
 
 class ShardWriter:
@@ -104,6 +123,8 @@ class ShardWriter:
         self._keys = bytearray()
         self._key_ends = array("Q")
         self._hashes = array("Q")
+        self._doi_hashes = array("Q")
+        self._title_hashes = array("Q")
 
     def add(self, paper: Paper) -> None:
         """Append one paper, as read."""
@@ -111,6 +132,8 @@ class ShardWriter:
         self._keys += key
         self._key_ends.append(len(self._keys))
         self._hashes.append(int.from_bytes(blake2b(key, digest_size=8).digest(), "little"))
+        self._doi_hashes.append(value_hash(paper.doi.lower()))
+        self._title_hashes.append(value_hash(title_hash_input(paper)))
         self._rows += _encode_row(paper, self.name)
         self._row_ends.append(len(self._rows))
         self._abstracts.write(paper.abstract.encode(*_ENCODING))
@@ -133,6 +156,8 @@ class ShardWriter:
         hashes = np.frombuffer(self._hashes, dtype=np.uint64)
         out.array("key_hash", hashes)
         out.array("key_order", np.argsort(hashes, kind="stable").astype(np.uint32))
+        out.array("doi_hash", np.frombuffer(self._doi_hashes, dtype=np.uint64))
+        out.array("title_hash", np.frombuffer(self._title_hashes, dtype=np.uint64))
         out.commit()
         self._rows, self._keys = bytearray(), bytearray()
 
@@ -165,6 +190,10 @@ class Shard:
         """The 64-bit hash of each paper's key, in reading order..."""
         self.key_order = box.array("key_order").astype(np.int64)
         """...and the rows in ascending hash order (stable), for merging and lookups."""
+        self.doi_hash = box.array("doi_hash")
+        """The hash of each record's DOI (0: none)..."""
+        self.title_hash = box.array("title_hash")
+        """...and of its normalised title (0: untitled), to find records that may be one."""
         self._keys = box.array("keys").tobytes()
         self._key_offsets = box.array("key_offsets").astype(np.int64)
         self._row_offsets = box.array("row_offsets").astype(np.int64)
@@ -175,7 +204,8 @@ class Shard:
         self._rows.check_all()
         self._abstracts.check_all()
         n = self.count
-        if not (len(self.key_hash) == len(self.key_order) == n and len(self._key_offsets) == len(self._row_offsets)
+        if not (len(self.key_hash) == len(self.key_order) == len(self.doi_hash)
+                == len(self.title_hash) == n and len(self._key_offsets) == len(self._row_offsets)
                 == len(self._abstract_offsets) == n + 1):
             raise CacheDamaged(f"{path.name}: column lengths disagree")
         for offsets, length in ((self._key_offsets, len(self._keys)),
@@ -206,6 +236,12 @@ class Shard:
             self.key(row), self._rows.read(rows[row], rows[row + 1]),
             self._abstracts.read(abstracts[row], abstracts[row + 1]).decode(*_ENCODING),
             self.name)
+
+    def paper_without_abstract(self, row: int) -> Paper:
+        """The paper at ``row`` but its abstract: what deciding identity needs of a titled
+        paper, read without touching the abstracts (most of a store's bytes)."""
+        rows = self._row_ends
+        return _decode_row(self.key(row), self._rows.read(rows[row], rows[row + 1]), "", self.name)
 
     def papers(self, start: int, stop: int, rows: np.ndarray | None = None) -> Iterator[Paper]:
         """Papers ``start..stop`` (or only ``rows``, ascending within that range), read in

@@ -24,6 +24,12 @@ TABLE = "annotations"
 
 FIELDS = ("created", "key", "note", "starred", "state", "tags", "title", "updated")
 
+FINGERPRINT_FIELDS = {"arxiv": str, "author": str, "citekey": str, "doi": str, "source": str,
+                      "year": int}
+"""Optional fields: what the annotation remembers of its paper beyond its title, so it can
+follow the paper when its key changes (:mod:`tui.follow`). Written only when known, so a
+document of an earlier version is still a whole, valid document."""
+
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 _WHITESPACE = re.compile(r"\s+")
 _CANONICAL = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")
@@ -75,9 +81,15 @@ def normalise_tags(tags: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted({t for t in (normalise_tag(tag) for tag in tags) if t}))
 
 
+def _fingerprint_of(annotation: Annotation) -> dict[str, Any]:
+    """The fingerprint fields the annotation knows (empty ones left out)."""
+    return {name: getattr(annotation, name) for name in FINGERPRINT_FIELDS
+            if getattr(annotation, name)}
+
+
 def to_document(annotation: Annotation) -> dict[str, Any]:
     """The JSON document for one annotation (every field, keys in sorted order)."""
-    return {
+    return dict(sorted({
         "created": annotation.created,
         "key": annotation.key,
         "note": annotation.note,
@@ -86,7 +98,21 @@ def to_document(annotation: Annotation) -> dict[str, Any]:
         "tags": list(annotation.tags),
         "title": annotation.title,
         "updated": annotation.updated,
-    }
+        **_fingerprint_of(annotation),
+    }.items()))
+
+
+def _fingerprint(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """The fingerprint fields of a document (raise ValueError for a wrong type)."""
+    found = {}
+    for name, kind in FINGERPRINT_FIELDS.items():
+        value = doc.get(name)
+        if value is None:
+            continue
+        if type(value) is not kind:
+            raise ValueError(f'"{name}" should be {kind.__name__}, not {type(value).__name__}')
+        found[name] = value
+    return found
 
 
 def _typed(doc: Mapping[str, Any], name: str, kind: type, default: Any) -> Any:
@@ -110,7 +136,7 @@ def _as_written(doc: Any) -> Annotation | None:
     Opening 100,000 annotations checks them all; this path is about three times faster
     than the general one and accepts nothing the general one would refuse or change.
     """
-    if type(doc) is not dict or len(doc) != len(FIELDS):
+    if type(doc) is not dict or len(doc) < len(FIELDS):
         return None
     try:
         key, starred, tags, note = doc["key"], doc["starred"], doc["tags"], doc["note"]
@@ -124,7 +150,15 @@ def _as_written(doc: Any) -> Annotation | None:
         return None
     if tags and not _already_normal(tags):
         return None
-    return Annotation(key, starred, tuple(tags), note, state, title, created, updated)
+    if len(doc) == len(FIELDS):
+        return Annotation(key, starred, tuple(tags), note, state, title, created, updated)
+    try:
+        extra = _fingerprint(doc)
+    except ValueError:
+        return None
+    if len(doc) != len(FIELDS) + len(extra):
+        return None  # a field we do not know: the general path decides
+    return Annotation(key, starred, tuple(tags), note, state, title, created, updated, **extra)
 
 
 def from_document(doc: Any) -> Annotation:
@@ -161,6 +195,7 @@ def from_document(doc: Any) -> Annotation:
         title=_typed(doc, "title", str, ""),
         created=stamps["created"],
         updated=stamps["updated"],
+        **_fingerprint(doc),
     )
 
 
@@ -196,16 +231,20 @@ def _document_text(annotation: Annotation, quote: Callable[[str], str]) -> str:
     tags = "[]"
     if annotation.tags:
         tags = "[\n" + ",\n".join(f"        {quote(tag)}" for tag in annotation.tags) + "\n      ]"
-    return (f"    {quote(annotation.key)}: {{\n"
-            f'      "created": {quote(annotation.created)},\n'
-            f'      "key": {quote(annotation.key)},\n'
-            f'      "note": {quote(annotation.note)},\n'
-            f'      "starred": {"true" if annotation.starred else "false"},\n'
-            f'      "state": {quote(annotation.state)},\n'
-            f'      "tags": {tags},\n'
-            f'      "title": {quote(annotation.title)},\n'
-            f'      "updated": {quote(annotation.updated)}\n'
-            "    }")
+    entries = {
+        "created": quote(annotation.created),
+        "key": quote(annotation.key),
+        "note": quote(annotation.note),
+        "starred": "true" if annotation.starred else "false",
+        "state": quote(annotation.state),
+        "tags": tags,
+        "title": quote(annotation.title),
+        "updated": quote(annotation.updated),
+    }
+    for name, value in _fingerprint_of(annotation).items():
+        entries[name] = quote(value) if isinstance(value, str) else str(value)
+    body = ",\n".join(f'      "{name}": {entries[name]}' for name in sorted(entries))
+    return f"    {quote(annotation.key)}: {{\n{body}\n    }}"
 
 
 def encode_shard(annotations: Mapping[str, Annotation]) -> bytes:

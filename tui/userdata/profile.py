@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Mapping, TypeVar
 
 from tui import paths
-from tui.model import STATES, Annotation, Problem, State
+from tui.model import STATES, Annotation, Fingerprint, Problem, State
 from tui.userdata.format import is_newer, normalise_tags, now_stamp
 from tui.userdata.shards import SaveError, ShardedFiles, shard_of
 from tui.userdata.storage import atomic_write
@@ -68,8 +68,10 @@ class _Change:
     note: str | None = None
     state: State | None = None
 
-    def apply(self, old: Annotation | None, key: str, title: str) -> Annotation | None:
-        """The annotation after this change, or None when it changes nothing."""
+    def apply(self, old: Annotation | None, key: str, about: str | Fingerprint) -> Annotation | None:
+        """The annotation after this change, or None when it changes nothing. ``about`` is
+        the paper's title, or its whole fingerprint (kept, so the annotation can follow
+        the paper if its key changes)."""
         base = old or Annotation(key=key)
         tags = set(base.tags if self.tags is None else self.tags)
         tags = (tags | set(self.add_tags)) - set(self.remove_tags)
@@ -83,7 +85,13 @@ class _Change:
         if new == base and (old is not None or new.is_blank):
             return None
         stamp = now_stamp(after=base.updated)
-        return replace(new, title=title or base.title, created=base.created or stamp, updated=stamp)
+        if isinstance(about, Fingerprint):
+            new = replace(new, title=about.title, author=about.author, year=about.year,
+                          citekey=about.citekey, doi=about.doi, arxiv=about.arxiv,
+                          source=about.source)
+        else:
+            new = replace(new, title=about or base.title)
+        return replace(new, created=base.created or stamp, updated=stamp)
 
 
 class UserData:
@@ -154,24 +162,27 @@ class UserData:
 
     # ----- changing --------------------------------------------------------------------
 
-    def update(self, key: str, *, title: str = "", starred: bool | None = None,
+    def update(self, key: str, *, title: str | Fingerprint = "", starred: bool | None = None,
                tags: Iterable[str] | None = None, add_tags: Iterable[str] = (),
                remove_tags: Iterable[str] = (), note: str | None = None,
                state: State | None = None) -> Annotation:
         """Change one paper's annotation and save it before returning.
 
         None (or empty) arguments leave a field as it is; ``tags`` replaces the tags, then
-        ``add_tags`` and ``remove_tags`` apply. ``title`` is the paper's title, copied.
+        ``add_tags`` and ``remove_tags`` apply. ``title`` is the paper's title, copied, or
+        its :class:`~tui.model.Fingerprint` (title and what else finds the paper again).
         Raises SaveError (the change kept in memory) when it cannot be written.
         """
         return self.update_many([(key, title)], starred=starred, tags=tags, add_tags=add_tags,
                                 remove_tags=remove_tags, note=note, state=state)[0]
 
-    def update_many(self, items: Iterable[tuple[str, str]], *, starred: bool | None = None,
+    def update_many(self, items: Iterable[tuple[str, str | Fingerprint]], *,
+                    starred: bool | None = None,
                     tags: Iterable[str] | None = None, add_tags: Iterable[str] = (),
                     remove_tags: Iterable[str] = (), note: str | None = None,
                     state: State | None = None) -> list[Annotation]:
-        """Apply one change to many papers (``(key, title)`` pairs) as a single step.
+        """Apply one change to many papers (``(key, title or fingerprint)`` pairs) as a
+        single step.
 
         Each touched shard is written once. Returns the annotations in the order given.
         """
@@ -190,7 +201,8 @@ class UserData:
                 new = change.apply(self._cache.get(key), key, title)
                 if new is not None:
                     self._files.stage(key, new)
-                results.append(self._cache.get(key) or Annotation(key=key, title=title))
+                results.append(self._cache.get(key) or Annotation(
+                    key=key, title=title.title if isinstance(title, Fingerprint) else title))
             return results
 
         return self._transaction({shard_of(key) for key, _ in pairs}, apply)

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown, Static
 
-from tui.model import Annotation, Paper, Span
+from tui.model import UNTITLED, Annotation, Paper, Span
 from tui.widgets.text import component_text_style, highlighted, multi_line, one_line
 
 __all__ = ["PaperDetail", "TITLE_LIMIT", "AUTHORS_LIMIT", "ABSTRACT_LIMIT"]
@@ -90,8 +90,11 @@ class PaperDetail(VerticalScroll, can_focus=True):
               reason: str | None) -> Text:
         match_style = self._match_style()
         text = Text(end="")
-        text.append_text(highlighted(paper.title, spans.get("title", ()), match_style,
-                                     base="bold", limit=TITLE_LIMIT))
+        if paper.title:
+            text.append_text(highlighted(paper.title, spans.get("title", ()), match_style,
+                                         base="bold", limit=TITLE_LIMIT))
+        else:
+            text.append(UNTITLED, style="bold italic")
         if paper.authors:
             text.append("\n")
             text.append_text(highlighted(paper.authors_text, spans.get("authors", ()),
@@ -107,6 +110,8 @@ class PaperDetail(VerticalScroll, can_focus=True):
 
     def _facts(self, text: Text, paper: Paper, note: Annotation, reason: str | None) -> None:
         rows: list[tuple[str, str]] = []
+        if paper.citekey:
+            rows.append(("Citekey", one_line(paper.citekey, 200)))
         if paper.arxiv:
             rows.append(("arXiv", one_line(paper.arxiv, 60)))
         if paper.doi:

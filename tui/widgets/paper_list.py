@@ -22,7 +22,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.model import Annotation, Hit, Paper
+from tui.model import UNTITLED, Annotation, Hit, Paper
 from tui.widgets.text import ELLIPSIS, component_text_style, highlighted, one_line, shorten
 
 __all__ = ["PaperList", "Results", "STATE_GLYPHS"]
@@ -358,7 +358,7 @@ class PaperList(ScrollView, can_focus=True):
         room = width - (len(tags) + 2 if tags else 0) - 1
         cell = highlighted(hit.paper.title, hit.spans.get("title", ()),
                            self._part_style("paper-list--match"),
-                           limit=500)
+                           limit=500) if hit.paper.title else Text(UNTITLED, style="italic")
         if cell.cell_len > room:
             cell.truncate(max(3, room - 1))
             cell.append(ELLIPSIS)

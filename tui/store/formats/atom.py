@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from email.utils import parsedate_tz
 from pathlib import Path
 
-from tui.model import Paper, Problem, normalise_arxiv_id, stable_key
+from tui.model import Paper, Problem, normalise_arxiv_id, with_key
 from tui.store.clean import (
     arxiv_from_url,
     clean_block,
@@ -22,6 +22,7 @@ from tui.store.clean import (
     parse_date,
     split_author_string,
 )
+from tui.store.formats.bibfields import EMPTY_RECORD, bib_fields, is_empty_record
 from tui.store.reading import read_text
 
 __all__ = ["parse", "parse_text"]
@@ -80,8 +81,6 @@ def _atom_entry(entry: ET.Element, source: str) -> Paper | str:
     summary = _text(entry.find(f"{ATOM}summary")) or _text(entry.find(f"{ATOM}content"))
     if "/api/errors" in identifier:
         return f"the feed reports an error: {clean_line(summary) or title}"
-    if not title:
-        return "entry has no title; skipped"
     arxiv_id = normalise_arxiv_id(identifier.replace("oai:arXiv.org:", "")) or \
         normalise_arxiv_id(arxiv_from_url(identifier))
     authors = tuple(clean_line(_text(a.find(f"{ATOM}name"))) for a in entry.findall(f"{ATOM}author"))
@@ -93,13 +92,19 @@ def _atom_entry(entry: ET.Element, source: str) -> Paper | str:
     categories = tuple(dict.fromkeys(
         c.get("term", "") for c in entry.findall(f"{ATOM}category") if c.get("term")))
     doi = first_doi(_text(entry.find(f"{ARXIV}doi")))
-    return Paper(
-        key=stable_key(title=title, doi=doi, arxiv=arxiv_id),
+    authors = tuple(a for a in authors if a)
+    abstract = clean_block(_ANNOUNCE.sub("", summary))
+    if is_empty_record(title=title, authors=authors, abstract=abstract, doi=doi, arxiv=arxiv_id,
+                       url=url):
+        return EMPTY_RECORD
+    comment = clean_line(_text(entry.find(f"{ARXIV}comment")))
+    return with_key(Paper(
+        key="",
         title=title,
-        authors=tuple(a for a in authors if a),
+        authors=authors,
         year=int(date[:4]) if date else None,
         venue=clean_line(_text(entry.find(f"{ARXIV}journal_ref"))),
-        abstract=clean_block(_ANNOUNCE.sub("", summary)),
+        abstract=abstract,
         doi=doi,
         arxiv=arxiv_id,
         url=clean_line(url),
@@ -107,31 +112,35 @@ def _atom_entry(entry: ET.Element, source: str) -> Paper | str:
         date=date,
         entry_type="misc",
         source=source,
-    )
+        fields=bib_fields([("note", comment)]),
+    ))
 
 
 def _rss_item(item: ET.Element, source: str) -> Paper | str:
     title = clean_line(_text(item.find("title")))
-    if not title:
-        return "item has no title; skipped"
     link = clean_line(_text(item.find("link")))
     guid = _text(item.find("guid"))
     arxiv_id = normalise_arxiv_id(arxiv_from_url(link)) or \
         normalise_arxiv_id(guid.replace("oai:arXiv.org:", ""))
     date = parse_date(_rss_date(_text(item.find("pubDate")) or _text(item.find(f"{DC}date"))))
-    return Paper(
-        key=stable_key(title=title, arxiv=arxiv_id),
+    authors = split_author_string(_text(item.find(f"{DC}creator")) or _text(item.find("author")))
+    abstract = clean_block(_ANNOUNCE.sub("", _text(item.find("description"))))
+    if is_empty_record(title=title, authors=authors, abstract=abstract, doi="", arxiv=arxiv_id,
+                       url=link):
+        return EMPTY_RECORD
+    return with_key(Paper(
+        key="",
         title=title,
-        authors=split_author_string(_text(item.find(f"{DC}creator")) or _text(item.find("author"))),
+        authors=authors,
         year=int(date[:4]) if date else None,
-        abstract=clean_block(_ANNOUNCE.sub("", _text(item.find("description")))),
+        abstract=abstract,
         arxiv=arxiv_id,
         url=link,
         categories=tuple(dict.fromkeys(clean_line(_text(c)) for c in item.findall("category"))),
         date=date,
         entry_type="misc",
         source=source,
-    )
+    ))
 
 
 def _rss_date(value: str) -> str:

@@ -20,7 +20,7 @@ from bibtexparser import model
 from bibtexparser.exceptions import BlockAbortedException
 from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
 
-from tui.model import Paper, Problem, normalise_arxiv_id, stable_key
+from tui.model import Paper, Problem, normalise_arxiv_id, with_key
 from tui.store.clean import (
     arxiv_from_doi,
     arxiv_from_url,
@@ -31,6 +31,7 @@ from tui.store.clean import (
     parse_year,
     split_keywords,
 )
+from tui.store.formats.bibfields import EMPTY_RECORD, VENUE_FIELDS, is_empty_record, unescape_verbatim
 from tui.store.formats.latex import latex_to_text
 from tui.store.reading import read_text
 
@@ -47,8 +48,6 @@ MONTH_MACROS = {
 }
 """The month macros every BibTeX style predefines."""
 
-VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "eventtitle", "publisher",
-                "institution", "school", "organization", "howpublished")
 _ARXIV_IN_TEXT = re.compile(r"arxiv[:\s]\s*([a-z\-]+(?:\.[a-z]{2})?/\d{7}|\d{4}\.\d{4,5})(v\d+)?",
                             re.IGNORECASE)
 _MISSING_KEY = re.compile(r"^(\s*@\s*\w+\s*[{(])(?=\s*[\w-]+\s*=)")
@@ -219,10 +218,28 @@ def _abstract(value: str) -> str:
 
 
 def _url(value: str) -> str:
-    value = value.strip().removeprefix("\\url{").replace("{", "").replace("}", "")
-    for escaped in ("\\_", "\\%", "\\&", "\\#", "\\~"):
-        value = value.replace(escaped, escaped[1])
-    return value.split()[0] if value.split() else ""
+    words = unescape_verbatim(value).split()
+    return words[0] if words else ""
+
+
+NOT_PAPERS = {"set": "groups other entries", "xdata": "holds fields other entries inherit"}
+"""biblatex entry types that are not publications of their own."""
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+_LINE_BREAK = re.compile(r"[ \t]*\r?\n[ \t]*")
+
+
+def _one_line_per_paragraph(value: str) -> str:
+    """A field's text with each line break read as the space (Bib)TeX reads it, blank
+    lines (paragraph breaks) kept, so a value written back reads the same everywhere."""
+    value = value.replace("\r\n", "\n").strip()
+    if "\n" not in value:
+        return value
+    return "\n\n".join(_LINE_BREAK.sub(" ", part) for part in _PARAGRAPH_BREAK.split(value))
+
+
+_NOT_KEPT_AS_FIELDS = frozenset({"abstract"})
+"""Raw fields not kept in :attr:`Paper.fields`: the abstract is kept (decoded) in its own
+column, and twice would double what a big store holds."""
 
 
 def _read_entry(entry: model.Entry, line: int, macros: dict[str, str],
@@ -241,11 +258,14 @@ def _read_entry(entry: model.Entry, line: int, macros: dict[str, str],
 def _paper(raw: _Raw, name: str) -> Paper | Problem:
     """A paper from one entry's fields, or the reason there is none."""
     fields, line = raw.fields, raw.line
+    label = f"entry '{raw.key}'" if raw.key else "entry"
+    if raw.entry_type in NOT_PAPERS:
+        members = fields.get("entryset", "").strip()
+        what = f" ({members})" if members else ""
+        return Problem(name, line, f"@{raw.entry_type} {label.removeprefix('entry ')} "
+                       f"{NOT_PAPERS[raw.entry_type]}{what}; not a paper of its own")
     title = latex_to_text(fields.get("title", ""))
-    if not title:
-        label = f"entry '{raw.key}'" if raw.key else "entry"
-        return Problem(name, line, f"{label} has no title; skipped")
-    doi = first_doi(fields.get("doi", ""))
+    doi = first_doi(unescape_verbatim(fields.get("doi", "")))
     url = _url(fields.get("url", ""))
     eprint = fields.get("eprint", "").strip()
     eprint_type = (fields.get("eprinttype") or fields.get("archiveprefix") or "").strip().lower()
@@ -265,14 +285,18 @@ def _paper(raw: _Raw, name: str) -> Paper | Problem:
     if not date and year:
         date = iso_date(year, month_number(fields.get("month", "")))
     authors = _names(fields.get("author", "")) or _names(fields.get("editor", ""))
+    abstract = _abstract(fields.get("abstract", ""))
+    if is_empty_record(title=title, authors=authors, abstract=abstract, doi=doi, arxiv=arxiv_id,
+                       url=url, citekey=raw.key):
+        return Problem(name, line, EMPTY_RECORD.replace("record", label, 1))
     venue = next((latex_to_text(fields[f]) for f in VENUE_FIELDS if fields.get(f, "").strip()), "")
-    return Paper(
-        key=stable_key(title=title, doi=doi, arxiv=arxiv_id),
+    return with_key(Paper(
+        key="",
         title=title,
         authors=authors,
         year=year,
         venue=venue,
-        abstract=_abstract(fields.get("abstract", "")),
+        abstract=abstract,
         doi=doi,
         arxiv=arxiv_id,
         url=url,
@@ -281,4 +305,6 @@ def _paper(raw: _Raw, name: str) -> Paper | Problem:
         citekey=raw.key,
         entry_type=raw.entry_type,
         source=f"{name}:{line}",
-    )
+        fields=tuple((field, _one_line_per_paragraph(value)) for field, value in fields.items()
+                     if field not in _NOT_KEPT_AS_FIELDS and value.strip()),
+    ))

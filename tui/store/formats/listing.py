@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tui.model import Paper, Problem, stable_key
+from tui.model import Paper, Problem, with_key
 from tui.store.clean import clean_block, clean_line
 from tui.store.reading import read_text
 
@@ -88,12 +88,12 @@ def parse_text(text: str, name: str) -> Iterator[Paper | Problem]:
     yield from problems
     for draft in drafts:
         title = clean_line(draft.title)
-        yield Paper(
-            key=stable_key(title=title),
+        yield with_key(Paper(
+            key="",
             title=title,
             abstract=clean_block("\n\n".join(draft.abstract)),
             source=f"{name}:{draft.line}",
-        )
+        ))
     if not drafts and not problems:
         yield Problem(name, None, "no papers found in this text")
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from tui.model import Paper, Problem, stable_key
+from tui.model import Paper, Problem, with_key
+from tui.store.formats.bibfields import EMPTY_RECORD, bib_fields, is_empty_record
 from tui.store.clean import clean_block, clean_line, first_doi, name_from_text, parse_date
 from tui.store.reading import read_text
 
@@ -55,26 +56,35 @@ def parse_text(text: str, name: str) -> Iterator[Paper | Problem]:
         title = clean_line(" ".join(record.get("TI", record.get("BTI", []))))
         if title.endswith(".") and not title.endswith(".."):
             title = title[:-1]  # MEDLINE closes every title with a full stop
-        if not title:
-            yield Problem(name, line, "record has no title; skipped")
-            continue
         doi = next((first_doi(v) for v in record.get("LID", []) + record.get("AID", [])
                     if v.endswith("[doi]")), "")
         date = parse_date(*(record.get("DP", [""])[0].split(" ", 1) + [""])[:2])
         pmid = record.get("PMID", [""])[0]
         names = record.get("FAU") or record.get("AU") or []
         keywords = record.get("OT") or record.get("MH") or []
-        yield Paper(
-            key=stable_key(title=title, doi=doi),
+        authors = tuple(n for n in map(name_from_text, names + record.get("CN", [])) if n)
+        abstract = clean_block("\n\n".join(record.get("AB", [])))
+        venue = clean_line((record.get("JT") or record.get("TA") or [""])[0])
+        url = f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/" if pmid.isdigit() else ""
+        if is_empty_record(title=title, authors=authors, abstract=abstract, doi=doi, arxiv="",
+                           url=url):
+            yield Problem(name, line, EMPTY_RECORD)
+            continue
+        yield with_key(Paper(
+            key="",
             title=title,
-            authors=tuple(n for n in map(name_from_text, names + record.get("CN", [])) if n),
+            authors=authors,
             year=int(date[:4]) if date else None,
-            venue=clean_line((record.get("JT") or record.get("TA") or [""])[0]),
-            abstract=clean_block("\n\n".join(record.get("AB", []))),
+            venue=venue,
+            abstract=abstract,
             doi=doi,
-            url=f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/" if pmid.isdigit() else "",
+            url=url,
             categories=tuple(dict.fromkeys(clean_line(k).lstrip("*") for k in keywords)),
             date=date,
             entry_type="article",
             source=f"{name}:{line}",
-        )
+            fields=bib_fields([("volume", clean_line(" ".join(record.get("VI", [])))),
+                               ("number", clean_line(" ".join(record.get("IP", [])))),
+                               ("pages", clean_line(" ".join(record.get("PG", [])))),
+                               ("issn", clean_line((record.get("IS") or [""])[0]))]),
+        ))

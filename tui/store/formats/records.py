@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from tui.model import Paper, Problem, normalise_arxiv_id, stable_key
+from tui.model import Paper, Problem, normalise_arxiv_id, with_key
 from tui.store.clean import (
     CONTROL_CHARACTERS as _CONTROL,
 )
@@ -30,6 +30,7 @@ from tui.store.clean import (
     split_author_string,
     split_keywords,
 )
+from tui.store.formats.bibfields import EDITOR_SEPARATOR, EMPTY_RECORD, bib_fields, is_empty_record
 
 __all__ = ["RecordError", "paper_from_record", "read_record", "is_arxiv_record", "CSL_TYPES"]
 
@@ -230,10 +231,9 @@ def _arxiv_abstract(text: str) -> str:
 def _arxiv_paper(record: dict[str, Any], source: str) -> Paper:
     """The lean path for one arXiv snapshot record."""
     title = record.get("title")
-    if not isinstance(title, str) or not title.strip():
-        raise RecordError("record has no title" if not title else
-                          f"title is {_kind(title)}, not text")
-    title = clean_line(title)
+    if title is not None and not isinstance(title, str):
+        raise RecordError(f"title is {_kind(title)}, not text")
+    title = clean_line(title or "")
     raw_id = record.get("id")
     raw_id = raw_id if isinstance(raw_id, str) else str(raw_id or "")
     arxiv_id = raw_id if _PLAIN_ARXIV_ID.fullmatch(raw_id) else normalise_arxiv_id(raw_id)
@@ -249,10 +249,15 @@ def _arxiv_paper(record: dict[str, Any], source: str) -> Paper:
     if not date and isinstance(record.get("update_date"), str):
         date = parse_date(record["update_date"])
     year = int(date[:4]) if date else None
-    key = f"arxiv:{arxiv_id}" if arxiv_id else stable_key(title=title, doi=doi)
-    return Paper(key=key, title=title, authors=_arxiv_authors(record), year=year, venue=venue,
-                 abstract=abstract, doi=doi, arxiv=arxiv_id, categories=categories, date=date,
-                 entry_type="article" if venue else "misc", source=source)
+    paper = Paper(key=f"arxiv:{arxiv_id}", title=title, authors=_arxiv_authors(record), year=year,
+                  venue=venue, abstract=abstract, doi=doi, arxiv=arxiv_id, categories=categories,
+                  date=date, entry_type="article" if venue else "misc", source=source)
+    if arxiv_id:
+        return paper  # the key is the id: the common case, a million times over
+    if is_empty_record(title=title, authors=paper.authors, abstract=abstract, doi=doi, arxiv="",
+                       url=""):
+        raise RecordError(EMPTY_RECORD.removesuffix("; skipped"))
+    return with_key(paper)
 
 
 def paper_from_record(record: object, source: str, notes: list[str] | None = None) -> Paper:
@@ -271,8 +276,6 @@ def paper_from_record(record: object, source: str, notes: list[str] | None = Non
         # A list of strings is fine: Crossref's JSON gives ["The title"].
         raise RecordError(f"title is {_kind(raw_title)}, not text")
     title = clean_line(_strip_csl_markup(_text(record, "title", notes=notes)))
-    if not title:
-        raise RecordError("record has no title")
     doi = first_doi(_text(record, "doi", "DOI", notes=notes))
     url = clean_line(_text(record, "url", "URL", "link", notes=notes))
     arxiv_field = _text(record, "arxiv", "arxiv_id", "arXiv", "eprint", notes=notes)
@@ -291,10 +294,14 @@ def paper_from_record(record: object, source: str, notes: list[str] | None = Non
     entry_type = CSL_TYPES.get(raw_type, raw_type.lower() if raw_type.isalpha() else "")
     citekey = clean_line(_text(record, "citekey", "citation-key", "citationKey", "ID",
                                notes=notes))
-    return Paper(
-        key=stable_key(title=title, doi=doi, arxiv=arxiv_id),
+    authors = _authors(record, notes)
+    if is_empty_record(title=title, authors=authors, abstract=abstract, doi=doi, arxiv=arxiv_id,
+                       url=url, citekey=citekey):
+        raise RecordError(EMPTY_RECORD.removesuffix("; skipped"))
+    return with_key(Paper(
+        key="",
         title=title,
-        authors=_authors(record, notes),
+        authors=authors,
         year=year,
         venue=venue,
         abstract=abstract,
@@ -306,7 +313,54 @@ def paper_from_record(record: object, source: str, notes: list[str] | None = Non
         citekey=citekey,
         entry_type=entry_type,
         source=source,
-    )
+        fields=_fields(record, entry_type),
+    ))
+
+
+_CSL_FIELDS = (("volume", "volume"), ("issue", "number"), ("number", "number"), ("page", "pages"),
+               ("pages", "pages"), ("publisher", "publisher"), ("publisher-place", "address"),
+               ("edition", "edition"), ("collection-title", "series"), ("ISBN", "isbn"),
+               ("ISSN", "issn"), ("language", "language"), ("note", "note"),
+               ("original-publisher", "origpublisher"),
+               ("original-publisher-place", "origlocation"))
+"""CSL-JSON variables (and the generic schema's) under their BibTeX names."""
+
+
+def _fields(record: dict[str, Any], entry_type: str) -> tuple[tuple[str, str], ...]:
+    """Bibliographic fields papertray has no column for: a ``fields`` object (BibTeX text,
+    as papertray's own JSON export writes it) is taken as it is; CSL variables are
+    escaped into BibTeX text under their BibTeX names."""
+    own = record.get("fields")
+    if isinstance(own, dict):
+        return tuple((str(name).lower(), value) for name, value in own.items()
+                     if isinstance(value, str) and value.strip() and _balanced(value))
+    pairs: list[tuple[str, str]] = []
+    container = record.get("container-title")
+    if isinstance(container, str) and container.strip():
+        name = "booktitle" if entry_type in ("inproceedings", "incollection") else "journal"
+        pairs.append((name, clean_line(_strip_csl_markup(container))))
+    editors = record.get("editor")
+    if isinstance(editors, list) and record.get("author"):
+        pairs.append(("editor", EDITOR_SEPARATOR.join(n for n in map(_name, editors) if n)))
+    for csl, bib in _CSL_FIELDS:
+        value = record.get(csl)
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            pairs.append((bib, clean_line(str(value))))
+    if "original-date" in record:  # a reprint: when it was first published
+        pairs.append(("origdate", _csl_date(record["original-date"])))
+    fields = bib_fields(pairs)
+    return tuple((n, v.replace("-{}-", "--")) if n == "pages" else (n, v) for n, v in fields)
+
+
+def _balanced(value: str) -> bool:
+    """True when ``value``'s braces pair up (a BibTeX value whose braces do not would end
+    the field early when written back)."""
+    depth = 0
+    for char in value:
+        depth += (char == "{") - (char == "}")
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def read_record(record: object, name: str, line: int) -> Iterator[Paper | Problem]:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import rispy
 
-from tui.model import Paper, Problem, normalise_arxiv_id, stable_key
+from tui.model import Paper, Problem, normalise_arxiv_id, with_key
 from tui.store.clean import (
     arxiv_from_doi,
     arxiv_from_url,
@@ -26,6 +27,7 @@ from tui.store.clean import (
     parse_year,
     split_keywords,
 )
+from tui.store.formats.bibfields import EDITOR_SEPARATOR, EMPTY_RECORD, bib_fields, is_empty_record
 from tui.store.reading import read_text
 
 __all__ = ["parse", "parse_text", "is_wok", "RIS_TYPES"]
@@ -171,8 +173,6 @@ def _paper(entry: dict, source: str, wok: bool) -> Paper | str:
         entry_type = RIS_TYPES.get(_first(entry, "type_of_reference").strip().upper(), "misc")
         urls = _list(entry, "urls")
     title = clean_line(title)
-    if not title:
-        return "record has no title; skipped"
     doi = first_doi(_first(entry, "doi"))
     url = clean_line(urls[0]) if urls else ""
     arxiv_id = normalise_arxiv_id(arxiv_from_doi(doi)) or next(
@@ -182,18 +182,57 @@ def _paper(entry: dict, source: str, wok: bool) -> Paper | str:
         if match := _ARXIV_IN_TEXT.search(notes):
             arxiv_id = normalise_arxiv_id(match.group(1))
     year = parse_year(date) if date else None
-    return Paper(
-        key=stable_key(title=title, doi=doi, arxiv=arxiv_id),
+    authors = tuple(n for n in (name_from_text(n) for n in names) if n)
+    abstract = clean_block(_first(entry, "abstract", "notes_abstract"))
+    venue = clean_line(venue)
+    citekey = "" if wok else clean_line(_first(entry, "id"))
+    if is_empty_record(title=title, authors=authors, abstract=abstract, doi=doi, arxiv=arxiv_id,
+                       url=url, citekey=citekey):
+        return EMPTY_RECORD
+    return with_key(Paper(
+        key="",
         title=title,
-        authors=tuple(n for n in (name_from_text(n) for n in names) if n),
+        authors=authors,
         year=year,
-        venue=clean_line(venue),
-        abstract=clean_block(_first(entry, "abstract", "notes_abstract")),
+        venue=venue,
+        abstract=abstract,
         doi=doi,
         arxiv=arxiv_id,
         url=url,
         categories=categories,
         date=date,
+        citekey=citekey,
         entry_type=entry_type,
         source=source,
-    )
+        fields=() if wok else _bib_fields(entry, entry_type),
+    ))
+
+
+def _bib_fields(entry: dict[str, Any], entry_type: str) -> tuple[tuple[str, str], ...]:
+    """The RIS fields papertray has no column for, under their BibTeX names."""
+    start, end = clean_line(_first(entry, "start_page")), clean_line(_first(entry, "end_page"))
+    pages = f"{start}--{end}" if start and end and start != end else start or end
+    container = clean_line(_first(entry, "secondary_title", "journal_name", "alternate_title3",
+                                  "alternate_title1", "alternate_title2"))
+    editors = [name_from_text(n) for n in _list(entry, "editor", "secondary_authors")
+               if _list(entry, "authors", "first_authors")]
+    venue_field = {"article": "journal", "inproceedings": "booktitle",
+                   "incollection": "booktitle"}.get(entry_type, "")
+    pairs = [
+        (venue_field, container) if venue_field else ("", ""),
+        ("editor", EDITOR_SEPARATOR.join(n for n in editors if n)),
+        ("volume", clean_line(_first(entry, "volume"))),
+        ("number", clean_line(_first(entry, "number"))),
+        ("pages", pages),
+        ("publisher", clean_line(_first(entry, "publisher"))),
+        ("address", clean_line(_first(entry, "place_published"))),
+        ("edition", clean_line(_first(entry, "edition"))),
+        ("series", clean_line(_first(entry, "tertiary_title"))),
+        ("issn" if entry_type == "article" else "isbn", clean_line(_first(entry, "issn"))),
+        ("language", clean_line(_first(entry, "language"))),
+        ("origdate", clean_line(_first(entry, "original_publication"))),  # a reprint's original
+    ]
+    fields = bib_fields((name, value) for name, value in pairs if name)
+    # A page range is BibTeX's "--": written unescaped, so it reads back as a dash.
+    return tuple((name, value.replace("-{}-", "--")) if name == "pages" else (name, value)
+                 for name, value in fields)

@@ -1,0 +1,63 @@
+"""In the reader: star and note a DOI-less .bib entry, fix a typo in its title, add a DOI;
+the star and the note stay on the paper, and the reader says so once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.ui.conftest import SIZE, settle
+
+BIB = """@article{lee2020,
+  title  = {Dense Retreival for Everyone},
+  author = {Lee, Ann},
+  year   = 2020,
+}
+
+@article{kim2021,
+  title  = {Another Paper},
+  author = {Kim, Bo},
+  year   = 2021,
+}
+"""
+
+
+def _followed(app) -> list[str]:
+    return [n.message for n in app._notifications if n.title == "Annotations followed"]
+
+
+async def test_star_and_note_follow_the_paper_through_a_typo_fix_and_a_new_doi(make_app, tmp_path: Path):
+    bib = tmp_path / "refs.bib"
+    bib.write_text(BIB, encoding="utf-8")
+    app = make_app(bib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.main_screen.paper_list.current.title == "Dense Retreival for Everyone"
+        await pilot.press("s")
+        await pilot.press("n")
+        await pilot.pause()
+        for char in "vs BM25":
+            await pilot.press("space" if char == " " else char)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert _followed(app) == []
+    app.userdata.close()
+
+    for edit in (("Retreival", "Retrieval"), ("year   = 2020,", "year   = 2020,\n  doi = {10.1000/dense},")):
+        bib.write_text(bib.read_text().replace(*edit), encoding="utf-8")
+        app = make_app(bib)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            paper = app.main_screen.paper_list.current
+            assert paper.title == "Dense Retrieval for Everyone"
+            note = app.userdata.get(paper.key)
+            assert note is not None and note.starred and note.note == "vs BM25"
+            assert _followed(app) == ["1 annotation followed its paper: “Dense Retrieval for "
+                                      "Everyone” (same citekey lee2020)."]
+            assert app.main_screen.triage.counts["starred"] == 1
+        app.userdata.close()
+    assert paper.key == "doi:10.1000/dense"
+
+    app = make_app(bib)  # said once: the next open has nothing to say
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert _followed(app) == [] and app.userdata.get("doi:10.1000/dense").starred

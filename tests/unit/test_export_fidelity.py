@@ -1,0 +1,186 @@
+"""Exports that lose nothing: BibTeX written back with its type, key and every field;
+other formats' fields in the right BibTeX fields; CSL-JSON and RIS read back the same."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import bibtexparser
+import pytest
+
+from tui.export import bibtex_entry, write_papers
+from tui.model import Paper, with_key
+from tui.store import open_store
+
+IDENTITY = Path(__file__).resolve().parents[1] / "data" / "identity"
+
+
+def _export(papers, fmt: str = "bibtex", annotations=None) -> str:
+    out = io.StringIO()
+    write_papers(list(papers), fmt, out, annotations)
+    return out.getvalue()
+
+
+def _entries(text: str) -> list[tuple[str, str, dict[str, str]]]:
+    """(type, key, raw fields) of every entry, as bibtexparser reads them (no decoding)."""
+    library = bibtexparser.parse_string(text)
+    assert not library.failed_blocks, [b.error for b in library.failed_blocks]
+    return [(e.entry_type.lower(), e.key, {f.key.lower(): f.value for f in e.fields})
+            for e in library.entries]
+
+
+def _reopen(tmp_path: Path, text: str, name: str) -> list[Paper]:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    store = open_store(path)
+    assert store.problems == []
+    return list(store)
+
+
+def _bib_fixtures(fixtures_dir: Path) -> list[Path]:
+    return sorted((fixtures_dir / "bib").rglob("*.bib"))
+
+
+def test_bibtex_export_is_a_fixed_point_on_every_bibtex_fixture(fixtures_dir: Path,
+                                                                tmp_path: Path) -> None:
+    for path in _bib_fixtures(fixtures_dir):
+        store = open_store(path)
+        first = _export(store)
+        papers = _reopen(tmp_path, first, "first.bib")
+        second = _export(papers)
+        assert _entries(second) == _entries(first), path.name
+        assert [p.key for p in papers] == [p.key for p in store], path.name
+        assert [(p.title, p.authors, p.year, p.doi, p.arxiv, p.url) for p in papers] == \
+            [(p.title, p.authors, p.year, p.doi, p.arxiv, p.url) for p in store], path.name
+
+
+def test_bibtex_export_keeps_every_field_type_and_key_of_each_entry(fixtures_dir: Path) -> None:
+    """Compared with bibtexparser's own reading of the fixture: each paper's entry (the
+    first of the records merged into it) comes back with its type, key and every field."""
+    for path in _bib_fixtures(fixtures_dir):
+        store = open_store(path)
+        original = {key: (kind, fields) for kind, key, fields in
+                    _entries_lenient(path.read_text(encoding="utf-8", errors="replace"))}
+        for kind, key, fields in _entries(_export(store)):
+            if key not in original:
+                continue  # a key made up for an entry that had none
+            assert kind == original[key][0], (path.name, key)
+            lost = set(original[key][1]) - set(fields)
+            assert not lost, (path.name, key, lost)
+
+
+def _entries_lenient(text: str):
+    library = bibtexparser.parse_string(text)
+    for entry in library.entries:
+        yield entry.entry_type.lower(), entry.key, {f.key.lower() for f in entry.fields}
+
+
+def test_a_book_keeps_publisher_volume_number_and_pages(tmp_path: Path) -> None:
+    """The old export dropped volume, number and pages and wrote a book's publisher as
+    howpublished."""
+    store = open_store(IDENTITY / "library.bib")
+    text = _export(store)
+    entries = {key: (kind, fields) for kind, key, fields in _entries(text)}
+    assert entries["kullback"] == ("book", {
+        "author": "Kullback, Solomon", "title": "Information Theory and Statistics",
+        "year": "1959", "publisher": "John Wiley \\& Sons", "address": "New York"})
+    assert entries["smith2001"][1] | {} == {
+        "author": "Smith, John", "title": "Introduction", "journal": "Journal of Examples",
+        "year": "2001", "volume": "12", "number": "3", "pages": "1--4"}
+    assert entries["kullback:reprint"][1]["origyear"] == "1959"
+    assert entries["wirth:second"][1]["edition"] == "Second"
+
+
+def test_a_url_ending_in_a_backslash_reads_back_identical(tmp_path: Path) -> None:
+    """The old export wrote {http://x\\} which hides the value's closing brace."""
+    paper = with_key(Paper(key="", title="Odd Link", url="http://example.org/dir\\",
+                           doi="10.1002/(SICI)1097-4636(199706)35:4<409::AID-JBM1>3.0.CO;2-I"))
+    text = _export([paper, with_key(Paper(key="", title="Next"))])
+    kinds = _entries(text)  # bibtexparser reads both entries whole
+    assert [fields.get("url") for _, _, fields in kinds] == ["http://example.org/dir\\textbackslash{}", None]
+    back = _reopen(tmp_path, text, "odd.bib")
+    assert [(p.title, p.url, p.doi) for p in back] == [
+        ("Odd Link", "http://example.org/dir\\",
+         "10.1002/(SICI)1097-4636(199706)35:4<409::AID-JBM1>3.0.CO;2-I"), ("Next", "", "")]
+    assert _entries(_export(back)) == kinds
+
+
+def test_other_formats_fields_go_to_the_right_bibtex_fields(tmp_path: Path) -> None:
+    ris = tmp_path / "in.ris"
+    ris.write_text("TY  - JOUR\nTI  - A Journal Paper\nAU  - Lee, Ann\nPY  - 2020\n"
+                   "T2  - Journal of Tests\nVL  - 7\nIS  - 2\nSP  - 10\nEP  - 19\n"
+                   "PB  - Test Press\nSN  - 1234-5678\nER  - \n\n"
+                   "TY  - BOOK\nTI  - A Book\nAU  - Kim, Bo\nPY  - 2019\nPB  - Big Publisher\n"
+                   "CY  - Paris\nET  - 2\nER  - \n", encoding="utf-8")
+    csl = tmp_path / "in.json"
+    csl.write_text(json.dumps([{"type": "chapter", "title": "A Chapter", "author": [
+        {"family": "Roe", "given": "Dee"}], "editor": [{"family": "Ed", "given": "Ida"}],
+        "container-title": "The Collection", "page": "5-9", "publisher": "Pub",
+        "issued": {"date-parts": [[2018]]}}]), encoding="utf-8")
+    entries = {key: (kind, fields) for kind, key, fields in
+               _entries(_export(open_store([ris, csl])))}
+    assert entries["lee2020journal"] == ("article", {
+        "author": "Ann Lee", "title": "A Journal Paper", "journal": "Journal of Tests",
+        "year": "2020", "volume": "7", "number": "2", "pages": "10--19",
+        "publisher": "Test Press", "issn": "1234-5678"})
+    assert entries["kim2019book"] == ("book", {
+        "author": "Bo Kim", "title": "A Book", "year": "2019", "publisher": "Big Publisher",
+        "address": "Paris", "edition": "2"})
+    assert entries["roe2018chapter"] == ("incollection", {
+        "author": "Dee Roe", "title": "A Chapter", "year": "2018", "booktitle": "The Collection",
+        "editor": "Ida Ed", "pages": "5-9", "publisher": "Pub"})
+
+
+def test_a_citation_leaves_the_abstract_out() -> None:
+    paper = with_key(Paper(key="", title="T", authors=("Ann Lee",), year=2020,
+                           abstract="A long abstract.", fields=(("volume", "3"),)))
+    assert "abstract" in bibtex_entry(paper)
+    citation = bibtex_entry(paper, with_abstract=False)
+    assert "abstract" not in citation and "volume = {3}" in citation
+
+
+def _identity_of(papers) -> list[tuple]:
+    return [(p.title, p.authors, p.year, p.doi, p.arxiv) for p in papers]
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("csl-json", "back.json"), ("ris", "back.ris")])
+def test_csl_json_and_ris_read_back_with_the_same_titles_authors_years_and_ids(
+        fmt: str, name: str, tmp_path: Path) -> None:
+    store = open_store(IDENTITY)
+    back = _reopen(tmp_path, _export(store, fmt), name)
+    assert _identity_of(back) == _identity_of(store)
+    assert [p.key for p in back] == [p.key for p in store]
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("csl-json", "back.json"), ("ris", "back.ris")])
+def test_csl_json_and_ris_of_every_fixture_read_back_the_same(fmt: str, name: str,
+                                                             fixtures_dir: Path, tmp_path: Path) -> None:
+    store = open_store(fixtures_dir)
+    path = tmp_path / name
+    path.write_text(_export(store, fmt), encoding="utf-8")
+    back = open_store(path)
+    assert [p.problems for p in ()] == [] and back.problems == []
+    assert len(back) == len(store)
+    assert _identity_of(back) == _identity_of(store)
+
+
+def test_csl_json_and_ris_carry_tags_notes_and_fields(tmp_path: Path) -> None:
+    from tui.model import Annotation
+
+    store = open_store(IDENTITY / "library.bib")
+    smith = next(p for p in store if p.citekey == "smith2001")
+    notes = {smith.key: Annotation(smith.key, tags=("intro", "to-cite"), note="Read first")}
+    item = json.loads(_export([smith], "csl-json", notes))[0]
+    assert {k: item[k] for k in ("id", "type", "title", "author", "issued", "container-title",
+                                 "volume", "issue", "page", "keyword", "note")} == {
+        "id": "smith2001", "type": "article-journal", "title": "Introduction",
+        "author": [{"family": "Smith", "given": "John"}], "issued": {"date-parts": [[2001]]},
+        "container-title": "Journal of Examples", "volume": "12", "issue": "3", "page": "1-4",
+        "keyword": "intro, to-cite", "note": "Read first"}
+    ris = _export([smith], "ris", notes)
+    assert ris.splitlines() == [
+        "TY  - JOUR", "ID  - smith2001", "TI  - Introduction", "AU  - Smith, John", "PY  - 2001",
+        "DA  - 2001/", "T2  - Journal of Examples", "VL  - 12", "IS  - 3", "SP  - 1", "EP  - 4",
+        "KW  - intro", "KW  - to-cite", "N1  - Read first", "ER  - "]

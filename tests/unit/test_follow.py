@@ -1,0 +1,183 @@
+"""Annotations follow their paper when its key changes; the others are orphans, kept.
+
+``tests/data/identity_profile_v1`` is a profile written by papertray before keys told
+same-titled papers apart (``title:<hash>`` keys), on ``tests/data/identity``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tui.follow import follow, legacy_title_key
+from tui.model import Annotation, Fingerprint
+from tui.store import open_store
+from tui.userdata import UserData
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+IDENTITY = DATA / "identity"
+OLD_PROFILE = DATA / "identity_profile_v1"
+
+
+def _old_profile(tmp_path: Path) -> Path:
+    folder = tmp_path / "profiles" / "before"
+    shutil.copytree(OLD_PROFILE, folder)
+    return folder
+
+
+def _essence(ann: Annotation) -> tuple:
+    return ann.starred, ann.tags, ann.note, ann.state
+
+
+def test_a_profile_of_the_earlier_version_opens_and_keeps_every_annotation(tmp_path: Path) -> None:
+    folder = _old_profile(tmp_path)
+    before = dict(UserData(folder).annotations())
+    assert len(before) == 5 and sum(k.startswith("title:") for k in before) == 4
+    store = open_store(IDENTITY)
+    report = follow(store, UserData(folder))
+    after = UserData(folder).annotations()
+    # The paper the old key named alone moved to its new key, joined with the annotation
+    # that paper already had; keys several papers now share are orphans, kept as they were.
+    lee = store.get("doi:10.5555/dense.2020")
+    assert [(f.old_key, f.new_key) for f in report.followed] == [
+        ("title:384e6be66736", lee.key)]
+    assert report.summary() == ("1 annotation followed its paper: “Dense Retrieval for Everyone” "
+                                "(same title).")
+    assert _essence(after[lee.key]) == (True, ("retrieval", "to-cite"),
+                                        "The published version\n\nCompare with BM25", "inbox")
+    assert after[lee.key].citekey == "lee2020" and after[lee.key].author == "Ann Lee"
+    orphans = {o.annotation.key: o.reason for o in report.orphans}
+    assert set(orphans) == {"title:26aca7941a99", "title:6f0c2922cb86", "title:56fef6d96fea"}
+    assert orphans["title:26aca7941a99"].startswith("2 papers match it (same title): ref:smith2001")
+    for key in orphans:
+        assert after[key] == before[key]
+    assert "title:384e6be66736" not in after and len(after) == 4
+    # Once: the next open finds nothing more to move.
+    assert follow(store, UserData(folder)).followed == []
+
+
+def test_the_old_keys_are_what_the_code_as_found_wrote() -> None:
+    keys = set()
+    for shard in (OLD_PROFILE / "annotations").glob("*.json"):
+        keys |= set(json.loads(shard.read_text())["annotations"])
+    store = open_store(IDENTITY)
+    assert {legacy_title_key(p.title) for p in store if p.title} >= {k for k in keys if k.startswith("title:")}
+
+
+def _annotate(tmp_path: Path, store, paper, **changes) -> UserData:
+    userdata = UserData(tmp_path / "profile")
+    userdata.update(paper.key, title=Fingerprint.of(paper), **changes)
+    return userdata
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_star_and_note_survive_a_title_typo_fix_and_an_added_doi(tmp_path: Path) -> None:
+    bib = _write(tmp_path / "refs.bib", "@article{lee2020, title = {Dense Retreival for Everyone},\n"
+                                        "  author = {Lee, Ann}, year = 2020}\n"
+                                        "@article{kim2021, title = {Another Paper}, author = {Kim, Bo}}\n")
+    store = open_store(bib)
+    userdata = _annotate(tmp_path, store, store[0], starred=True, note="Compare with BM25")
+    old_key = store[0].key
+    _write(bib, bib.read_text().replace("Retreival", "Retrieval"))
+    store = open_store(bib)
+    report = follow(store, userdata)
+    assert [(f.old_key, f.new_key, f.why) for f in report.followed] == [
+        (old_key, store[0].key, "same citekey lee2020")]
+    assert store[0].key != old_key and _essence(userdata.get(store[0].key))[:3] == (
+        True, (), "Compare with BM25")
+    _write(bib, bib.read_text().replace("year = 2020}", "year = 2020, doi = {10.1000/dense}}"))
+    store = open_store(bib)
+    assert store[0].key == "doi:10.1000/dense"
+    assert len(follow(store, userdata).followed) == 1
+    assert userdata.get("doi:10.1000/dense").starred and len(userdata) == 1
+    assert follow(store, userdata).followed == []  # said once
+
+
+def test_without_citekey_a_title_with_a_few_typos_and_the_same_author_is_followed(tmp_path: Path) -> None:
+    path = tmp_path / "papers.jsonl"
+    rows = [{"title": "Contrastive Learnin of Sentence Embedings", "authors": ["Tianyu Gao"], "year": 2021},
+            {"title": "Contrastive Learning of Image Embeddings", "authors": ["Ting Chen"], "year": 2021}]
+    _write(path, "\n".join(json.dumps(r) for r in rows) + "\n")
+    store = open_store(path)
+    userdata = _annotate(tmp_path, store, store[0], tags=["thesis"])
+    rows[0]["title"] = "Contrastive Learning of Sentence Embeddings"
+    rows[0]["year"] = 2022  # the year changed too: the key changes, the author does not
+    _write(path, "\n".join(json.dumps(r) for r in rows) + "\n")
+    store = open_store(path)
+    report = follow(store, userdata)
+    assert [f.new_key for f in report.followed] == [store[0].key]
+    assert report.followed[0].why == "same first author, title within a few letters"
+    assert userdata.get(store[0].key).tags == ("thesis",) and report.orphans == []
+
+
+def test_an_annotation_that_could_be_two_papers_or_none_is_an_orphan_never_deleted(tmp_path: Path) -> None:
+    bib = _write(tmp_path / "refs.bib", "@article{a, title = {Introduction}, author = {Smith, J.}}\n")
+    store = open_store(bib)
+    userdata = _annotate(tmp_path, store, store[0], starred=True)
+    kept = userdata.get(store[0].key)
+    _write(bib, "@article{b, title = {Introduction}, author = {Smith, John}, year = 2001}\n"
+                "@article{c, title = {Introduction}, author = {Smith, Jane}, year = 2019}\n")
+    report = follow(open_store(bib), userdata)
+    assert report.followed == [] and [o.annotation for o in report.orphans] == [kept]
+    assert "2 papers match it" in report.orphans[0].reason
+    _write(bib, "@article{z, title = {Something Else}, author = {Zed, Z.}}\n")
+    report = follow(open_store(bib), userdata)
+    assert [o.reason for o in report.orphans] == ["no paper in this store matches it"]
+    assert userdata.get(kept.key) == kept
+
+
+def test_annotations_of_papers_in_other_files_are_not_orphans_here(tmp_path: Path) -> None:
+    one = _write(tmp_path / "one.bib", "@article{a, title = {Alpha}, author = {Ay, A.}}\n")
+    two = _write(tmp_path / "two.bib", "@article{b, title = {Beta}, author = {Bee, B.}}\n")
+    store = open_store(one)
+    userdata = _annotate(tmp_path, store, store[0], starred=True)
+    report = follow(open_store(two), userdata)
+    assert (report.followed, report.orphans, report.elsewhere) == ([], [], 1)
+
+
+def test_two_windows_following_at_once_move_each_annotation_once(tmp_path: Path) -> None:
+    bib = _write(tmp_path / "refs.bib", "@article{lee2020, title = {Dense Retreival}, author = {Lee, Ann}}\n")
+    store = open_store(bib)
+    _annotate(tmp_path, store, store[0], starred=True, note="n", tags=["x"]).close()
+    first, second = UserData(tmp_path / "profile"), UserData(tmp_path / "profile")
+    _write(bib, bib.read_text().replace("Retreival", "Retrieval"))
+    store = open_store(bib)
+    from tui.follow import plan
+
+    # Both windows worked out the same move before either wrote it.
+    _, first_changes = plan(store, first.annotations())
+    _, second_changes = plan(store, second.annotations())
+    first.restore(first_changes)
+    second.restore(second_changes)
+    third = UserData(tmp_path / "profile")
+    assert list(third.annotations()) == [store[0].key]
+    assert _essence(third.get(store[0].key)) == (True, ("x",), "n", "inbox")
+    assert follow(store, second).followed == [] and follow(store, first).followed == []
+
+
+def test_the_cli_says_once_what_followed_and_stats_lists_orphans(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    (home / "data" / "profiles").mkdir(parents=True)
+    shutil.copytree(OLD_PROFILE, home / "data" / "profiles" / "before")
+    env = {"PAPERTRAY_DATA_DIR": str(home / "data"), "PAPERTRAY_CONFIG_DIR": str(home / "config"),
+           "PAPERTRAY_CACHE_DIR": str(home / "cache"), "PAPERTRAY_USER": "before", "PATH": "/usr/bin"}
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "tui", *args], env=env, capture_output=True,
+                              text=True, timeout=120)
+
+    first = run("search", "is:starred", str(IDENTITY))
+    assert "1 annotation followed its paper: “Dense Retrieval for Everyone”" in first.stderr
+    assert "Dense Retrieval for Everyone" in first.stdout
+    stats = run("stats", str(IDENTITY))
+    assert "followed" not in stats.stderr
+    assert "orphans: 3 (annotations kept under a key no single paper here has)" in stats.stdout
+    assert "“Introduction” (title:26aca7941a99): 2 papers match it" in stats.stdout
+    assert "more.ris:1 is " in stats.stdout and "(same title, first author and year)" in stats.stdout

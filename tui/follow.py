@@ -1,0 +1,274 @@
+"""Annotations follow their paper when its key changes.
+
+A paper's key comes from what the paper says (:func:`tui.model.stable_key`): fix a typo in
+a ``.bib`` title, add a DOI, or open a profile written before the key scheme changed, and
+the paper gets a new key while its star, tags and note stay under the old one. Each
+annotation remembers its paper (:class:`~tui.model.Fingerprint`: title, first author,
+year, citekey, DOI, arXiv id, file), so when its key is no longer in the opened store it
+is looked for, in this order, by:
+
+1. the same arXiv id, 2. the same DOI (both also read off an old ``arxiv:``/``doi:`` key),
+3. the same citekey in the same file, 4. the title an old ``title:<hash>`` key was made
+of, 5. a title within a few typos with the same first author (the same title, when the
+annotation knows no author).
+
+The first rule that finds anything decides: exactly one paper, and the annotation moves
+to it (joined with what that paper already had); more than one, and it is an orphan,
+listed with the papers it could be. Nothing is ever deleted: an orphan stays under its
+old key, and comes back if its paper does. The move is one :meth:`UserData.restore`,
+which re-reads and merges what other windows wrote, so a follow done by two windows at
+once ends the same as one. Nothing here imports textual or rich.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from rapidfuzz.distance import Levenshtein
+
+from tui.model import Annotation, Fingerprint, Paper, family_name, normalise_title
+
+__all__ = ["Followed", "Orphan", "FollowReport", "plan", "follow", "legacy_title_key"]
+
+_LEGACY_TITLE_KEY = re.compile(r"title:[0-9a-f]{12}")
+_SHOWN = 3
+"""Papers named in a one-line summary; the rest are counted."""
+
+
+def legacy_title_key(title: str) -> str:
+    """The key papertray gave a paper without arXiv id or DOI before keys told same-titled
+    papers apart: ``title:`` and 12 hex digits of the normalised title's SHA-1."""
+    return "title:" + hashlib.sha1(normalise_title(title).encode("utf-8")).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class Followed:
+    """An annotation moved from its paper's old key to its new one."""
+
+    old_key: str
+    new_key: str
+    title: str
+    why: str
+    """Which part of the fingerprint found the paper: "same citekey lee2020"."""
+
+
+@dataclass(frozen=True)
+class Orphan:
+    """An annotation whose paper is not in the store, or could be several papers."""
+
+    annotation: Annotation
+    reason: str
+
+    def __str__(self) -> str:
+        title = self.annotation.title or self.annotation.key
+        return f"“{title}” ({self.annotation.key}): {self.reason}"
+
+
+@dataclass
+class FollowReport:
+    """What following did: moved annotations, orphans, and the count of annotations of
+    papers in files this store does not hold (not orphans: their store is elsewhere)."""
+
+    followed: list[Followed] = field(default_factory=list)
+    orphans: list[Orphan] = field(default_factory=list)
+    elsewhere: int = 0
+    error: str = ""
+    """The save error, when the moves could not be written yet (they are retried)."""
+
+    def summary(self) -> str:
+        """One sentence for the person: "2 annotations followed their papers: ..."."""
+        if not self.followed:
+            return ""
+        count = len(self.followed)
+        what = "1 annotation followed its paper" if count == 1 else \
+            f"{count} annotations followed their papers"
+        named = ", ".join(f"“{f.title}” ({f.why})" for f in self.followed[:_SHOWN])
+        more = f" and {count - _SHOWN} more" if count > _SHOWN else ""
+        return f"{what}: {named}{more}."
+
+    def orphan_summary(self) -> str:
+        """One short sentence about orphans (their titles), or ""."""
+        if not self.orphans:
+            return ""
+        count = len(self.orphans)
+        named = ", ".join(f"“{o.annotation.title or o.annotation.key}”" for o in self.orphans[:_SHOWN])
+        more = f" and {count - _SHOWN} more" if count > _SHOWN else ""
+        return (f"{count} annotation{'s' if count != 1 else ''} found no single paper and "
+                f"{'are' if count != 1 else 'is'} kept as {'they are' if count != 1 else 'it is'}: "
+                f"{named}{more}. 'papertray stats' lists the papers each could be.")
+
+
+@dataclass
+class _Wanted:
+    """What the lost annotations look for, so one walk of the store finds every candidate."""
+
+    arxiv: dict[str, list[int]] = field(default_factory=dict)
+    doi: dict[str, list[int]] = field(default_factory=dict)
+    citekey: dict[str, list[int]] = field(default_factory=dict)
+    legacy: dict[str, list[int]] = field(default_factory=dict)
+    family: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    title: dict[str, list[int]] = field(default_factory=dict)
+
+
+def _ids(annotation: Annotation) -> tuple[str, str]:
+    """The arXiv id and DOI an annotation knows, from its fingerprint or its own key."""
+    scheme, _, value = annotation.key.partition(":")
+    arxiv = annotation.arxiv or (value if scheme == "arxiv" else "")
+    doi = annotation.doi or (value if scheme == "doi" else "")
+    return arxiv, doi.lower()
+
+
+def _walk(papers: Iterable[Paper], lost: Sequence[Annotation]) -> _Wanted:
+    wanted = _Wanted()
+    for annotation in lost:
+        arxiv, doi = _ids(annotation)
+        if arxiv:
+            wanted.arxiv.setdefault(arxiv, [])
+        if doi:
+            wanted.doi.setdefault(doi, [])
+        if annotation.citekey:
+            wanted.citekey.setdefault(annotation.citekey, [])
+        if _LEGACY_TITLE_KEY.fullmatch(annotation.key):
+            wanted.legacy.setdefault(annotation.key, [])
+        if annotation.title and annotation.author:
+            wanted.family.setdefault(family_name(annotation.author), [])
+        elif annotation.title:
+            wanted.title.setdefault(normalise_title(annotation.title), [])
+    if not any(vars(wanted).values()):
+        return wanted
+    for position, paper in enumerate(papers):
+        if paper.arxiv in wanted.arxiv:
+            wanted.arxiv[paper.arxiv].append(position)
+        if paper.doi and paper.doi.lower() in wanted.doi:
+            wanted.doi[paper.doi.lower()].append(position)
+        if paper.citekey in wanted.citekey:
+            wanted.citekey[paper.citekey].append(position)
+        if wanted.legacy and paper.title and (old := legacy_title_key(paper.title)) in wanted.legacy:
+            wanted.legacy[old].append(position)
+        if paper.authors and (family := family_name(paper.authors[0])) in wanted.family:
+            wanted.family[family].append((position, normalise_title(paper.title)))
+        if wanted.title and paper.title and (title := normalise_title(paper.title)) in wanted.title:
+            wanted.title[title].append(position)
+    return wanted
+
+
+def _same_file(store: Any, position: int, source: str) -> bool:
+    path, _, line = store[position].source.rpartition(":")
+    where = path if line.isdigit() else store[position].source
+    return _real(where) == _real(source)
+
+
+def _real(path: str) -> str:
+    return os.path.realpath(os.path.abspath(path))
+
+
+def _candidates(store: Any, annotation: Annotation, wanted: _Wanted) -> tuple[list[int], str]:
+    """The papers the first rule that finds any finds, and how it found them."""
+    arxiv, doi = _ids(annotation)
+    if arxiv and wanted.arxiv.get(arxiv):
+        return wanted.arxiv[arxiv], f"same arXiv id {arxiv}"
+    if doi and wanted.doi.get(doi):
+        return wanted.doi[doi], f"same DOI {doi}"
+    if annotation.citekey and wanted.citekey.get(annotation.citekey):
+        found = [p for p in wanted.citekey[annotation.citekey]
+                 if not annotation.source or _same_file(store, p, annotation.source)]
+        if found:
+            return found, f"same citekey {annotation.citekey}"
+    if wanted.legacy.get(annotation.key):
+        return wanted.legacy[annotation.key], "same title"
+    title = normalise_title(annotation.title)
+    if annotation.title and annotation.author:
+        limit = max(2, min(6, len(title) // 10))  # "a few typos": more in a longer title
+        found = [p for p, other in wanted.family.get(family_name(annotation.author), ())
+                 if Levenshtein.distance(title, other, score_cutoff=limit) <= limit]
+        return found, "same first author, title within a few letters"
+    if annotation.title:
+        return wanted.title.get(title, []), "same title"
+    return [], ""
+
+
+def _joined(moved: Annotation, present: Annotation | None) -> Annotation:
+    """``moved`` (already keyed and fingerprinted for its paper) joined with the annotation
+    its paper already has: a star, tags, note and triage state from either survive (both
+    notes, when they differ; the note already there first)."""
+    if present is None:
+        return moved
+    from tui.userdata.format import now_stamp  # one stamp later than both, so it wins merges
+
+    notes = [n for n in dict.fromkeys((present.note.strip(), moved.note.strip())) if n]
+    newer = max(present, moved, key=lambda a: a.updated)
+    state = newer.state if newer.state != "inbox" else (present.state if present.state != "inbox"
+                                                         else moved.state)
+    return replace(moved, starred=present.starred or moved.starred,
+                   tags=tuple(sorted(set(present.tags) | set(moved.tags))),
+                   note="\n\n".join(notes), state=state,
+                   created=min(a.created for a in (present, moved) if a.created) if (
+                       present.created or moved.created) else "",
+                   updated=now_stamp(after=max(present.updated, moved.updated)))
+
+
+def _lost(store: Any, annotations: Mapping[str, Annotation]) -> list[Annotation]:
+    """Annotations (that say something) whose key is not in the store."""
+    keys = [key for key, ann in annotations.items() if not ann.is_blank]
+    indices_of = getattr(store, "indices_of", None)
+    if indices_of is not None:
+        found = indices_of(keys).tolist()
+        return [annotations[k] for k, doc in zip(keys, found) if doc < 0]
+    return [annotations[k] for k in keys if store.index_of(k) is None]
+
+
+def plan(store: Any, annotations: Mapping[str, Annotation]) -> tuple[FollowReport, dict[str, Annotation | None]]:
+    """Where each lost annotation of ``annotations`` goes in ``store``: the report, and
+    the changes that make it so (old key -> None, new key -> annotation). Writes nothing."""
+    report = FollowReport()
+    lost = _lost(store, annotations)
+    if not lost:
+        return report, {}
+    files = {_real(name) for name in getattr(store, "source_counts", {})}
+    here = []
+    for annotation in lost:
+        if annotation.source and _real(annotation.source) not in files:
+            report.elsewhere += 1  # a paper of a file this store does not hold
+        else:
+            here.append(annotation)
+    wanted = _walk(store, here)
+    changes: dict[str, Annotation | None] = {}
+    for annotation in here:
+        found, why = _candidates(store, annotation, wanted)
+        papers = list(dict.fromkeys(found))
+        if len(papers) != 1:
+            reason = "no paper in this store matches it" if not papers else (
+                f"{len(papers)} papers match it ({why}): "
+                + ", ".join(store[p].key for p in papers[:_SHOWN]))
+            report.orphans.append(Orphan(annotation, reason))
+            continue
+        paper = store[papers[0]]
+        fingerprint = Fingerprint.of(paper)
+        moved = replace(annotation, key=paper.key, title=fingerprint.title, author=fingerprint.author,
+                        year=fingerprint.year, citekey=fingerprint.citekey, doi=fingerprint.doi,
+                        arxiv=fingerprint.arxiv, source=fingerprint.source)
+        present = changes.get(paper.key) or annotations.get(paper.key)
+        changes[annotation.key] = None
+        changes[paper.key] = _joined(moved, present)
+        report.followed.append(Followed(annotation.key, paper.key, paper.title or annotation.title, why))
+    return report, changes
+
+
+def follow(store: Any, userdata: Any) -> FollowReport:
+    """Move every annotation whose paper changed key to the paper's new key, and list the
+    orphans. Takes in what other windows saved first, so a follow happens once."""
+    from tui.userdata import SaveError
+
+    userdata.reload()
+    report, changes = plan(store, userdata.annotations())
+    if changes:
+        try:
+            userdata.restore(changes)
+        except SaveError as error:  # kept in memory and written with the next change
+            report.error = str(error)
+    return report

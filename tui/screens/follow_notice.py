@@ -1,0 +1,52 @@
+"""Annotations follow their papers in the reader: once the whole store is open, a worker
+runs :func:`tui.follow.follow`, and the person is told what moved and what is orphaned.
+
+Kept out of the main screen's modules: the screen only starts it when its engine is
+ready (every paper is known then), and everything else happens here.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from tui.follow import FollowReport, follow
+
+if TYPE_CHECKING:
+    from tui.screens.main import MainScreen
+
+__all__ = ["follow_in_background"]
+
+log = logging.getLogger(__name__)
+
+
+def follow_in_background(screen: "MainScreen") -> None:
+    """Move annotations whose paper's key changed, in a thread; then tell the person."""
+    store, userdata = screen.store, screen.userdata
+
+    def run() -> None:
+        try:
+            report = follow(store, userdata)
+        except Exception:  # the reader goes on; nothing was moved
+            log.exception("following annotations failed")
+            return
+        if report.followed or report.orphans or report.error:
+            screen.app.call_from_thread(_tell, screen, report)
+
+    screen.run_worker(run, thread=True, group="follow", exclusive=True, exit_on_error=False)
+
+
+def _tell(screen: "MainScreen", report: FollowReport) -> None:
+    """Say what moved (and show it), and which annotations found no single paper."""
+    if report.followed:
+        screen.app.notify(report.summary(), title="Annotations followed", timeout=12,
+                          markup=False)
+        screen.triage.recount()
+        screen.refresh_counts()
+        current = screen.paper_list.current
+        screen.start_search(keep_key=current.key if current is not None else None)
+    if report.orphans:
+        screen.app.notify(report.orphan_summary(), title="Orphaned annotations",
+                          severity="warning", timeout=15, markup=False)
+    if report.error:
+        screen.app.notify(report.error, title="Not saved yet", severity="error", markup=False)
