@@ -206,7 +206,9 @@ def bibtex_entry(paper: Paper, annotation: Annotation | None = None, *,
         fields.append(("keywords", _bibtex_escape(", ".join(keywords))))
     if annotation and annotation.note:
         fields.append(("annote", _bibtex_escape(annotation.note, multiline=True)))
-    key = citekey or citekey_for(paper)
+    # The key is written bare (no braces around it), so it is cleaned like every other
+    # string from a file: an escape sequence in a citekey must not reach a terminal.
+    key = clean(citekey or citekey_for(paper), max_chars=None)
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@{kind}{{{key},\n{body}\n}}\n"
 
