@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from tui import paths as app_paths
-from tui.cache.container import HANDLES, CacheDamaged, Container, ContainerWriter
+from tui.cache.container import CacheDamaged, Container, ContainerWriter
 
 __all__ = ["CacheDamaged", "Container", "ContainerWriter", "root", "code_version",
            "shard_version", "index_version", "shard_path", "index_path_for", "file_signature",
@@ -129,5 +129,4 @@ def forget(files: list[Path]) -> None:
     targets = [shard_path(Path(file).resolve()) for file in files]
     targets.append(index_path_for(store_signature([file_signature(Path(f)) for f in files])))
     for target in targets:
-        HANDLES.forget(target)
         target.unlink(missing_ok=True)
