@@ -3,8 +3,10 @@
 Opening a store of a million papers means parsing gigabytes of JSON or BibTeX, tens of
 seconds; the cache makes every later open a matter of reading a few arrays. Each file's
 papers are kept in a shard under ``cache_dir()/shards``, named after the file's resolved
-path and the reader code; the shard records the file's size and modification time, and
-is used only while both still match. A changed file is parsed again alone; the others
+path and the reader code; the shard records the file's signature (size, times, inode and
+a hash of samples of its bytes: :func:`tui.cache.file_signature`), and is used only
+while it still matches, so an edit that keeps the size and the modification time is
+caught too. A changed file is parsed again alone; the others
 come from their shards. A shard that is damaged, truncated, of another version or simply
 unreadable is parsed again, never trusted (see :mod:`tui.cache.container`).
 
