@@ -17,11 +17,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from tui import paths as app_paths
-from tui.cache.container import CacheDamaged, Container, ContainerWriter
+from tui.cache.container import TEMP_SUFFIX, CacheDamaged, Container, ContainerWriter, is_held
 
 __all__ = ["CacheDamaged", "Container", "ContainerWriter", "root", "code_version",
            "shard_version", "index_version", "shard_path", "index_path_for", "file_signature",
-           "store_signature", "prune", "forget", "KEEP_INDEXES"]
+           "store_signature", "prune", "forget", "remove_leftovers", "KEEP_INDEXES"]
 
 log = logging.getLogger(__name__)
 
@@ -142,14 +142,35 @@ def prune(keep: int = KEEP_INDEXES) -> None:
                 gone = outdated = True
             if gone or outdated:
                 shard_file.unlink(missing_ok=True)
-        # Left by a process killed while writing (a finished file is renamed at once).
-        day_ago = time.time() - 86400
-        for folder in (root() / "index", root() / "shards"):
-            for temp in folder.glob(".*.tmp"):
-                if temp.stat().st_mtime < day_ago:
-                    temp.unlink(missing_ok=True)
+        remove_leftovers()
     except OSError as error:
         log.debug("pruning the cache failed: %s", error)
+
+
+LEFTOVER_GRACE = 2.0
+"""Seconds a temporary file is left alone however it looks: a writer takes its lock a
+moment after creating the file."""
+
+
+def remove_leftovers() -> int:
+    """Remove the temporary files of writers that were killed (a finished file is renamed
+    at once): each one no live process holds. Returns how many were removed; errors are
+    ignored. Cheap enough to run on every open: two folder listings."""
+    removed = 0
+    recent = time.time() - LEFTOVER_GRACE
+    for folder in (root() / "index", root() / "shards"):
+        try:
+            temps = list(folder.glob(f".*{TEMP_SUFFIX}"))
+        except OSError:
+            continue
+        for temp in temps:
+            try:
+                if temp.stat().st_mtime < recent and not is_held(temp):
+                    temp.unlink()
+                    removed += 1
+            except OSError:
+                pass
+    return removed
 
 
 def forget(files: list[Path]) -> None:

@@ -36,7 +36,13 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-__all__ = ["CacheDamaged", "ContainerWriter", "Container", "LazyBlob", "FORMAT_VERSION"]
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+
+__all__ = ["CacheDamaged", "ContainerWriter", "Container", "LazyBlob", "FORMAT_VERSION",
+           "TEMP_SUFFIX", "hold", "is_held"]
 
 FORMAT_VERSION = 1
 """Bump when the layout of any cache file changes; older files are then rebuilt."""
@@ -50,6 +56,40 @@ BLOCK = 1 << 16
 MEMMAP_BYTES = 16 << 20
 """Arrays at least this big are memory-mapped (after their check) rather than copied."""
 _READ_CHUNK = 8 << 20
+
+
+TEMP_SUFFIX = ".tmp"
+"""Ending of a cache file being written (named ``.<final name>.<random>.tmp``)."""
+
+
+def hold(fd: int) -> None:
+    """Mark the temporary file open on ``fd`` as being written by a live process: an
+    exclusive lock that the system drops when the process ends, however it ends, so the
+    next papertray can tell a killed writer's leftover from a file still being written."""
+    if fcntl is not None:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            pass
+
+
+def is_held(path: Path) -> bool:
+    """True while some process is writing the temporary file at ``path`` (see
+    :func:`hold`). Without POSIX locks (Windows) a file open elsewhere cannot be
+    removed anyway, so it counts as not held and removing it simply fails."""
+    if fcntl is None:
+        return False
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return True  # gone or unreadable: leave it
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)  # closing drops the lock taken just now
+    return False
 
 
 class CacheDamaged(Exception):
@@ -107,8 +147,10 @@ class ContainerWriter:
         self._blobs: dict[str, dict[str, Any]] = {}
         self._open_sink: tuple[str, _BlobSink] | None = None
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX,
+                                        dir=path.parent)
         self._temp = Path(name)
+        hold(handle)
         self._handle: BinaryIO = os.fdopen(handle, "wb")
         self._handle.write(MAGIC)
 

@@ -21,7 +21,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tui.cache import CacheDamaged, file_signature, root, shard_path, store_signature
+from tui.cache import (
+    CacheDamaged,
+    file_signature,
+    remove_leftovers,
+    root,
+    shard_path,
+    store_signature,
+)
 from tui.model import Paper, Problem
 from tui.store import files as store_files
 from tui.store.compact import CompactStore, KeyCollision
@@ -86,6 +93,7 @@ def open_cached(given: list[Path], files: list[Path], sizes: dict[Path, int],
                 watch: Callable[[Paper], None] | None = None) -> CompactStore | None:
     """The store through the cache, or None when the cache cannot be used (it cannot be
     written, or two keys share a hash): the caller then reads the files directly."""
+    remove_leftovers()  # of earlier runs killed while writing the cache
     total = sum(sizes.values())
     found = list(problems)  # left untouched if the cache fails and the files are read directly
     shards: list[Shard] = []
