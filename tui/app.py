@@ -8,7 +8,9 @@ annotations when another instance may have written them.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 from typing import Any
 
 from textual.app import App
@@ -25,6 +27,9 @@ log = logging.getLogger(__name__)
 __all__ = ["PaperTrayApp"]
 
 DEFAULT_THEME = "textual-dark"
+QUIT_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT")
+                     if hasattr(signal, name))
+"""Signals that end papertray the normal way (see ``PaperTrayApp.exit_on_signal``)."""
 RELOAD_SECONDS = 5.0
 """How often annotations are re-read in case another instance changed them."""
 
@@ -89,6 +94,33 @@ class PaperTrayApp(App[None]):
                 self.notify(warning, title=title, severity="warning", timeout=15,
                             markup=False)
         self.set_interval(RELOAD_SECONDS, self.check_userdata, name="reload annotations")
+        self._catch_signals()
+
+    def _catch_signals(self) -> None:
+        """Quit the normal way on SIGTERM, SIGHUP (the terminal closed) and SIGINT (a kill
+        from another shell: ctrl+c is a key here): the terminal is given back as it was
+        (alternate screen off, cursor shown, mouse reporting off), the screens close as on
+        ``q``, and the exit status says which signal ended papertray."""
+        loop = asyncio.get_running_loop()
+        for signum in QUIT_SIGNALS:
+            try:
+                loop.add_signal_handler(signum, self.exit_on_signal, signum)
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass  # Windows, or not the main thread: the default handling stays
+
+    def on_unmount(self) -> None:
+        """Give the signals back to Python (tests run many apps in one process)."""
+        loop = asyncio.get_running_loop()
+        for signum in QUIT_SIGNALS:
+            try:
+                loop.remove_signal_handler(signum)
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass
+
+    def exit_on_signal(self, signum: int) -> None:
+        """Quit as ``q`` does, with the shell's status for a signal (128 + its number)."""
+        log.info("quitting on signal %s", signum)
+        self.exit(return_code=128 + signum)
 
     def _remember_theme(self, theme: Any) -> None:
         from tui.settings import SettingsError, save_theme
