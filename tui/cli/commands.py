@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui.cli.session import CliError, Session
-from tui.export import annotation_fields, atomic_output, write_papers
+from tui.export import annotation_fields, atomic_output, standard_stream, write_papers
 from tui.model import STATES, Annotation, Paper
 from tui.sanitize import clean_line, dumps_json
 
@@ -252,12 +252,21 @@ def annotations(session: Session) -> int:
     if args.action == "export":
         if path.is_dir():
             raise CliError(f"Cannot write {path}: it is a folder.")
+        from tui.userdata.transfer import export_payload
+
+        notes = userdata.annotations()
         try:
-            count = userdata.export(path)
+            # Through atomic_output, like export -o: a symlink is written through, a FIFO
+            # or /dev/stdout written into, never replaced.
+            with atomic_output(path, newline="") as out:
+                out.write(export_payload(userdata.profile, notes.values()).decode("utf-8"))
+            count = len(notes)
         except OSError as error:
             raise CliError(f"Cannot write {path}: {error.strerror or error}.") from error
-        session.say(f"Saved {_plural(count, 'annotation')} of profile "
-                    f"{clean_line(userdata.profile)} to {clean_line(str(path))}.")
+        # On stderr when the backup itself went to stdout, so the two do not mix.
+        tell = session.warn if standard_stream(path) else session.say
+        tell(f"Saved {_plural(count, 'annotation')} of profile "
+             f"{clean_line(userdata.profile)} to {clean_line(str(path))}.")
         return 0
     if not path.is_file():
         raise CliError(f"Cannot import {path}: no such file.")
