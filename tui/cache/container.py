@@ -249,6 +249,7 @@ def _release(mapping: mmap.mmap, start: int, end: int) -> None:
 
 
 _DONTNEED = getattr(mmap, "MADV_DONTNEED", None)
+_HAS_PREAD = hasattr(os, "pread")
 
 
 class LazyBlob:
@@ -258,10 +259,10 @@ class LazyBlob:
     by its name afterwards: another papertray rebuilding the cache replaces the file, and
     this one keeps reading what it opened."""
 
-    def __init__(self, mapping: mmap.mmap, name: str, offset: int, length: int,
-                 block_crcs: np.ndarray) -> None:
-        self._map = mapping
-        self._name = name
+    def __init__(self, box: "Container", offset: int, length: int, block_crcs: np.ndarray) -> None:
+        self._box = box
+        self._map = box._map
+        self._name = name = box.path.name
         self.offset = offset
         self.length = length
         self._crcs = block_crcs.tolist()
@@ -271,20 +272,16 @@ class LazyBlob:
 
     def check_all(self) -> None:
         """Check every block now (costing no resident memory); raises CacheDamaged."""
-        view = memoryview(self._map)
-        try:
-            window = BLOCK * 128
-            for start in range(0, self.length, window):
-                size = min(window, self.length - start)
-                base = self.offset + start
-                for i, block_start in enumerate(range(0, size, BLOCK)):
-                    block = start // BLOCK + i
-                    end = base + min(block_start + BLOCK, size)
-                    if zlib.crc32(view[base + block_start:end]) != self._crcs[block]:
-                        raise CacheDamaged(f"{self._name}: a block of text is damaged")
-                    self._checked[block] = 1
-                _release(self._map, base, base + size)
-        finally:
+        window = BLOCK * 128
+        for start in range(0, self.length, window):
+            size = min(window, self.length - start)
+            data = self._box.read(self.offset + start, size)
+            view = memoryview(data)
+            for i, block_start in enumerate(range(0, size, BLOCK)):
+                block = start // BLOCK + i
+                if zlib.crc32(view[block_start:block_start + BLOCK]) != self._crcs[block]:
+                    raise CacheDamaged(f"{self._name}: a block of text is damaged")
+                self._checked[block] = 1
             view.release()
 
     def read(self, start: int, end: int) -> bytes:
@@ -322,14 +319,15 @@ class Container:
         """Open ``path`` expecting a file of ``kind``; raises CacheDamaged (or OSError
         when it cannot be read at all, FileNotFoundError when there is none)."""
         self.path = path
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        self._fd: int | None = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
         try:
-            size = os.fstat(fd).st_size
+            size = os.fstat(self._fd).st_size
             if size < len(MAGIC) + _TRAILER.size:
                 raise CacheDamaged(f"{path.name} is truncated")
-            self._map = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
-        finally:
-            os.close(fd)
+            self._map = mmap.mmap(self._fd, 0, access=mmap.ACCESS_READ)
+        except BaseException:
+            self.close()
+            raise
         mapping = self._map
         if mapping[:len(MAGIC)] != MAGIC:
             raise CacheDamaged(f"{path.name} is not a papertray cache file")
@@ -353,6 +351,40 @@ class Container:
         self.meta: dict[str, Any] = parsed.get("meta") or {}
         self._arrays: dict[str, dict[str, Any]] = parsed.get("arrays") or {}
         self._blobs: dict[str, dict[str, Any]] = parsed.get("blobs") or {}
+
+    def close(self) -> None:
+        """Close the file's descriptor, kept open only for the checks made when it is
+        opened (plain reads check faster than the mapping); what was read stays usable."""
+        fd = getattr(self, "_fd", None)  # None too when opening failed
+        if fd is not None:
+            self._fd = None
+            os.close(fd)
+
+    def __del__(self) -> None:
+        self.close()
+
+    def read(self, offset: int, length: int) -> bytes:
+        """Bytes of the file: by a plain read while the descriptor is open (no resident
+        memory kept), else from the mapping."""
+        if self._fd is None or not _HAS_PREAD:
+            data = self._map[offset:offset + length]
+        else:
+            data = os.pread(self._fd, length, offset)
+        if len(data) != length:
+            raise CacheDamaged(f"{self.path.name} ends early")
+        return data
+
+    def crc(self, offset: int, length: int) -> int:
+        """CRC-32 of a byte range, read in big chunks without keeping it in memory."""
+        if self._fd is None or not _HAS_PREAD:
+            return _crc_of_map(self._map, offset, length)
+        crc = 0
+        for start in range(offset, offset + length, _READ_CHUNK):
+            chunk = os.pread(self._fd, min(_READ_CHUNK, offset + length - start), start)
+            if not chunk:
+                raise CacheDamaged(f"{self.path.name} ends early")
+            crc = zlib.crc32(chunk, crc)
+        return crc
 
     def names(self) -> list[str]:
         """Names of the arrays stored."""
@@ -378,7 +410,7 @@ class Container:
         """The array ``name``, checked; big ones stay in the mapped file (read-only)."""
         offset, dtype, shape, nbytes, crc = self._where(name)
         if nbytes >= MEMMAP_BYTES:
-            if _crc_of_map(self._map, offset, nbytes) != crc:
+            if self.crc(offset, nbytes) != crc:
                 raise CacheDamaged(f"{self.path.name}: array {name!r} is damaged")
             count = nbytes // dtype.itemsize if dtype.itemsize else 0
             return np.frombuffer(self._map, dtype=dtype, count=count, offset=offset).reshape(shape)
@@ -400,4 +432,4 @@ class Container:
             raise CacheDamaged(f"{self.path.name}: blob {name!r} missing") from error
         if offset < len(MAGIC) or offset + length > self._data_end:
             raise CacheDamaged(f"{self.path.name}: blob {name!r} lies outside the file")
-        return LazyBlob(self._map, self.path.name, offset, length, self.array(f"{name}.blocks"))
+        return LazyBlob(self, offset, length, self.array(f"{name}.blocks"))

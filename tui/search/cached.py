@@ -48,7 +48,10 @@ def load_index(store: Any) -> SearchIndex | None:
             raise CacheDamaged("made for other files")
         if box.meta.get("n_docs") != len(store):
             raise CacheDamaged("paper count differs from the store's")
-        index = SearchIndex.from_arrays(box.arrays())
+        try:
+            index = SearchIndex.from_arrays(box.arrays())
+        finally:
+            box.close()
         if index.n_docs != len(store) or len(index.title_offsets) != len(store) + 1:
             raise CacheDamaged("index arrays do not fit the store")
         for name in ("title", "authors", "abstract"):
