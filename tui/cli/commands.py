@@ -210,6 +210,19 @@ def _split_tags(values: list[str]) -> tuple[str, ...]:
     return tuple(tag for value in values for tag in re.split(r"[,\s]+", value) if tag)
 
 
+def _not_saved(error: Exception) -> str:
+    """A failed save in one sentence. Unlike the reader, which keeps a change and saves it
+    again later, a command ends here: what it could not save is not kept anywhere."""
+    cause = error.__cause__
+    if isinstance(cause, OSError):
+        where = f" to {cause.filename}" if cause.filename else ""
+        reason = cause.strerror or str(cause)
+    else:
+        where, reason = "", str(error)
+    return (f"Could not save annotations{where} ({reason}); the change was not saved. "
+            "Run the command again once the data folder can be written.")
+
+
 def _essence(ann: Annotation | None) -> tuple[Any, ...]:
     ann = ann or Annotation(key="")
     return ann.starred, ann.tags, ann.note, ann.state
@@ -235,7 +248,7 @@ def annotate(session: Session) -> int:
     try:
         after = userdata.update_many(((paper.key, paper.title) for paper in papers), **changes)
     except SaveError as error:
-        raise CliError(str(error)) from error
+        raise CliError(_not_saved(error)) from error
     changed = sum(1 for ann in after if _essence(ann) != before.get(ann.key))
     session.say(f"Changed {changed:,} of {_plural(len(papers), 'matching paper')}"
                 f" (profile {clean_line(userdata.profile)}).")
@@ -275,7 +288,7 @@ def annotations(session: Session) -> int:
     try:
         report = userdata.import_file(path)
     except SaveError as error:
-        raise CliError(str(error)) from error
+        raise CliError(_not_saved(error)) from error
     for problem in report.problems:
         session.warn(str(problem))
     read = report.added + report.updated + report.kept + report.unchanged

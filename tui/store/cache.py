@@ -34,7 +34,7 @@ from tui.store import files as store_files
 from tui.store.compact import CompactStore, KeyCollision
 from tui.store.shard import Shard, ShardWriter
 
-__all__ = ["CACHE_MIN_BYTES", "worth_caching", "open_cached"]
+__all__ = ["CACHE_MIN_BYTES", "worth_caching", "open_cached", "is_cache_problem"]
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,11 @@ CACHE_MIN_BYTES = 512 << 10
 fifth of a second (BibTeX, the slowest, at about 0.45 s a MB; JSON Lines 40 times
 faster), and the cache's files would only add bookkeeping. The bundled sample and
 most daily listings are under it."""
+
+
+def is_cache_problem(problem: Problem) -> bool:
+    """True for the problem saying the cache could not be used (not a bad record)."""
+    return problem.path == str(root())
 
 
 def worth_caching(total_bytes: int) -> bool:
