@@ -86,7 +86,7 @@ class PaperTrayApp(App[None]):
         self._theme_loaded = True
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self.settings.keys:
-            self.set_keymap(self.settings.keys)
+            self._apply_keymap()
         self.push_screen(self.main_screen)
         for title, warnings in (("Settings", getattr(self.settings, "warnings", ())),
                                 ("Your annotations", getattr(self.userdata, "warnings", ()))):
@@ -121,6 +121,18 @@ class PaperTrayApp(App[None]):
         """Quit as ``q`` does, with the shell's status for a signal (128 + its number)."""
         log.info("quitting on signal %s", signum)
         self.exit(return_code=128 + signum)
+
+    def _apply_keymap(self) -> None:
+        """Use the entries of ``[keys]`` that work; each other one is reported (shown with
+        the settings warnings) and its binding keeps its default key."""
+        from tui.keymap import bindings_of, check_keymap
+        from tui.screens.keys import key_scopes
+
+        usable, problems = check_keymap(self.settings.keys, bindings_of(key_scopes(type(self))),
+                                        getattr(self.settings, "key_places", None))
+        self.settings.keys = usable
+        self.settings.warnings = [*getattr(self.settings, "warnings", ()), *problems]
+        self.set_keymap(usable)
 
     def _remember_theme(self, theme: Any) -> None:
         from tui.settings import SettingsError, save_theme
