@@ -147,7 +147,7 @@ def prune(keep: int = KEEP_INDEXES) -> None:
         log.debug("pruning the cache failed: %s", error)
 
 
-LEFTOVER_GRACE = 2.0
+LEFTOVER_GRACE = 1.0
 """Seconds a temporary file is left alone however it looks: a writer takes its lock a
 moment after creating the file."""
 
