@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.e2e.test_tmux import TMUX, Terminal, env, papertray_command  # noqa: F401
+from tests.e2e.test_tmux import TMUX, Terminal, papertray_command
 
 pytestmark = pytest.mark.e2e
 

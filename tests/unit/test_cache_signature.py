@@ -59,7 +59,7 @@ def test_a_same_size_edit_with_the_old_modification_time_is_seen(tmp_path: Path)
 
 def test_a_warm_open_reads_the_cache_not_the_file(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    import tui.store as store_module
+    import tui.store.files as store_module
 
     path = _store(tmp_path / "papers.jsonl", "alpha", count=50)
     open_store(path)

@@ -31,7 +31,6 @@ import struct
 import tempfile
 import zlib
 from pathlib import Path
-from io import BufferedReader
 from typing import Any, BinaryIO
 
 import numpy as np

@@ -22,7 +22,7 @@ from tui.widgets import FilterPane, PaperDetail, PaperList, SearchInput
 __all__ = ["help_sections", "key_scopes"]
 
 
-def key_scopes(app_class: type[App]) -> list[tuple[str, list[type[DOMNode]]]]:
+def key_scopes(app_class: type[App[Any]]) -> list[tuple[str, list[type[DOMNode]]]]:
     """Each part of the reader and the classes whose BINDINGS work there, in help's order."""
     return [
         ("Anywhere", [app_class, MainScreen]),

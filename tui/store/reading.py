@@ -187,7 +187,7 @@ def _decompressor(compression: str, raw: BinaryIO) -> BinaryIO:
         raise UnreadableFile("compressed with Zstandard, which needs the zstandard package "
                              "(pip install zstandard); decompress it with 'unzstd' to read "
                              "it without") from None
-    return io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(raw))  # type: ignore[arg-type]
+    return io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(raw))
 
 
 def open_binary(path: Path) -> Opened:
