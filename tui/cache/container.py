@@ -327,14 +327,20 @@ class Container:
         except BaseException:
             self.close()
             raise
-        mapping = self._map
-        if mapping[:len(MAGIC)] != MAGIC:
+        try:
+            self._read_header(path, kind, size)
+        except BaseException:
+            self.close()
+            raise
+
+    def _read_header(self, path: Path, kind: str, size: int) -> None:
+        if self.read(0, len(MAGIC)) != MAGIC:
             raise CacheDamaged(f"{path.name} is not a papertray cache file")
-        self.trailer = mapping[size - _TRAILER.size:size]
+        self.trailer = self.read(size - _TRAILER.size, _TRAILER.size)
         magic, offset, length, crc = _TRAILER.unpack(self.trailer)
         if magic != END_MAGIC or offset + length + _TRAILER.size != size:
             raise CacheDamaged(f"{path.name} is truncated or damaged")
-        header = mapping[offset:offset + length]
+        header = self.read(offset, length)
         if zlib.crc32(header) != crc:
             raise CacheDamaged(f"{path.name}: damaged header")
         try:
@@ -413,7 +419,7 @@ class Container:
                 raise CacheDamaged(f"{self.path.name}: array {name!r} is damaged")
             count = nbytes // dtype.itemsize if dtype.itemsize else 0
             return np.frombuffer(self._map, dtype=dtype, count=count, offset=offset).reshape(shape)
-        data = self._map[offset:offset + nbytes]
+        data = self.read(offset, nbytes)  # a plain read while open: no mapped pages touched
         if len(data) != nbytes or zlib.crc32(data) != crc:
             raise CacheDamaged(f"{self.path.name}: array {name!r} is damaged")
         return np.frombuffer(data, dtype=dtype).reshape(shape)
