@@ -8,7 +8,9 @@ annotations when another instance may have written them.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 from typing import Any
 
 from textual.app import App
@@ -25,6 +27,9 @@ log = logging.getLogger(__name__)
 __all__ = ["PaperTrayApp"]
 
 DEFAULT_THEME = "textual-dark"
+QUIT_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT")
+                     if hasattr(signal, name))
+"""Signals that end papertray the normal way (see ``PaperTrayApp.exit_on_signal``)."""
 RELOAD_SECONDS = 5.0
 """How often annotations are re-read in case another instance changed them."""
 
@@ -81,7 +86,7 @@ class PaperTrayApp(App[None]):
         self._theme_loaded = True
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self.settings.keys:
-            self.set_keymap(self.settings.keys)
+            self._apply_keymap()
         self.push_screen(self.main_screen)
         for title, warnings in (("Settings", getattr(self.settings, "warnings", ())),
                                 ("Your annotations", getattr(self.userdata, "warnings", ()))):
@@ -89,6 +94,45 @@ class PaperTrayApp(App[None]):
                 self.notify(warning, title=title, severity="warning", timeout=15,
                             markup=False)
         self.set_interval(RELOAD_SECONDS, self.check_userdata, name="reload annotations")
+        self._catch_signals()
+
+    def _catch_signals(self) -> None:
+        """Quit the normal way on SIGTERM, SIGHUP (the terminal closed) and SIGINT (a kill
+        from another shell: ctrl+c is a key here): the terminal is given back as it was
+        (alternate screen off, cursor shown, mouse reporting off), the screens close as on
+        ``q``, and the exit status says which signal ended papertray."""
+        loop = asyncio.get_running_loop()
+        for signum in QUIT_SIGNALS:
+            try:
+                loop.add_signal_handler(signum, self.exit_on_signal, signum)
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass  # Windows, or not the main thread: the default handling stays
+
+    def on_unmount(self) -> None:
+        """Give the signals back to Python (tests run many apps in one process)."""
+        loop = asyncio.get_running_loop()
+        for signum in QUIT_SIGNALS:
+            try:
+                loop.remove_signal_handler(signum)
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass
+
+    def exit_on_signal(self, signum: int) -> None:
+        """Quit as ``q`` does, with the shell's status for a signal (128 + its number)."""
+        log.info("quitting on signal %s", signum)
+        self.exit(return_code=128 + signum)
+
+    def _apply_keymap(self) -> None:
+        """Use the entries of ``[keys]`` that work; each other one is reported (shown with
+        the settings warnings) and its binding keeps its default key."""
+        from tui.keymap import bindings_of, check_keymap
+        from tui.screens.keys import key_scopes
+
+        usable, problems = check_keymap(self.settings.keys, bindings_of(key_scopes(type(self))),
+                                        getattr(self.settings, "key_places", None))
+        self.settings.keys = usable
+        self.settings.warnings = [*getattr(self.settings, "warnings", ()), *problems]
+        self.set_keymap(usable)
 
     def _remember_theme(self, theme: Any) -> None:
         from tui.settings import SettingsError, save_theme

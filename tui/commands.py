@@ -14,6 +14,8 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.markup import escape
 
+from tui.sanitize import clean_line
+
 __all__ = ["PaperTrayCommands"]
 
 Command = tuple[str, str, Callable[[], object], bool]
@@ -43,7 +45,8 @@ class PaperTrayCommands(Provider):
         for sort in SORTS:
             yield f"Sort by {sort}", "Order the papers in view", partial(screen.sort_by, sort), True
         for name, query in screen.settings.saved_searches.items():
-            yield (f"Saved search: {name}", query,
+            # Both come from config.toml: cleaned, so they cannot drive the terminal.
+            yield (f"Saved search: {clean_line(name, 200)}", clean_line(query, 500),
                    partial(screen.filter_pane.choose_saved, name, query), False)
         yield "Show keys", "Every key and what it does", self.app.action_help, True
 

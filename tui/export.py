@@ -12,10 +12,13 @@ every character, escaped. No textual or rich here.
 from __future__ import annotations
 
 import csv
+import errno
 import itertools
 import os
 import re
+import stat
 import string
+import sys
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
@@ -36,6 +39,7 @@ __all__ = [
     "paper_record",
     "annotation_fields",
     "atomic_output",
+    "standard_stream",
 ]
 
 FORMATS = ("bibtex", "csl-json", "ris", "markdown", "csv", "json")
@@ -215,7 +219,10 @@ def bibtex_fields(paper: Paper, annotation: Annotation | None = None, *,
     read with (a .bib entry's own, or another format's volume, pages...) as they were,
     and its columns where it had no such field; the annotation adds its tags to
     ``keywords`` and its note to ``annote``."""
-    own = {name: value for name, value in paper.fields if name != "abstract" or with_abstract}
+    # A file's own field text is written as it was, cleaned like every string bound for a
+    # person: an escape sequence in a field must not reach a terminal or a clipboard.
+    own = {name: clean(value, multiline=True, max_chars=None) for name, value in paper.fields
+           if name != "abstract" or with_abstract}
     kind = _entry_type(paper)
     before, after = _typed_fields(paper, kind, with_abstract)
     fields: dict[str, str] = {}
@@ -252,7 +259,9 @@ def bibtex_entry(paper: Paper, annotation: Annotation | None = None, *,
     :func:`bibtex_fields`). ``citekey`` overrides the paper's own (used to keep keys unique
     in one file); ``with_abstract=False`` leaves the abstract out, for a citation."""
     fields = bibtex_fields(paper, annotation, with_abstract=with_abstract)
-    key = citekey or citekey_for(paper)
+    # The key is written bare (no braces around it), so it is cleaned like every other
+    # string from a file: an escape sequence in a citekey must not reach a terminal.
+    key = clean(citekey or citekey_for(paper), max_chars=None)
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@{_entry_type(paper)}{{{key},\n{body}\n}}\n"
 
@@ -360,12 +369,51 @@ def _default_mode() -> int:
     return 0o666 & ~mask
 
 
+_STANDARD_STREAMS = {"/dev/stdout": 1, "/dev/fd/1": 1, "/proc/self/fd/1": 1,
+                     "/dev/stderr": 2, "/dev/fd/2": 2, "/proc/self/fd/2": 2}
+"""Names of the process's standard output and error, written to directly."""
+
+
+def standard_stream(path: str | os.PathLike[str]) -> int | None:
+    """1 or 2 when ``path`` names the process's standard output or error, else None."""
+    return _STANDARD_STREAMS.get(os.fspath(path))
+
+
+def _writes_in_place(target: Path) -> bool:
+    """True for an existing target that is no regular file (a FIFO, a terminal, a socket,
+    ``/dev/stdout``): what is written goes into it, as a shell redirection would do,
+    because replacing it would break whoever reads from it."""
+    try:
+        mode = target.stat().st_mode  # follows symlinks: /dev/stdout is one
+    except OSError:
+        return False
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, "it is a folder", str(target))
+    return not stat.S_ISREG(mode) or str(Path(os.path.realpath(target))).startswith(("/proc/", "/dev/"))
+
+
 @contextmanager
 def atomic_output(path: str | os.PathLike[str], *, newline: str | None = None) -> Iterator[TextIO]:
     """Open ``path`` for writing text so that it appears complete or not at all: a temp file
     in the same folder, flushed and fsynced, then ``os.replace``-d over the target. On any
-    error the target is untouched and the temp file removed. Raises OSError as usual."""
+    error the target is untouched and the temp file removed. Raises OSError as usual.
+
+    A symlink is written through: the file it points to gets the new content and the link
+    stays a link. A FIFO, a terminal or ``/dev/stdout`` is written into, not replaced."""
+    standard = standard_stream(path)
+    if standard is not None:  # the process's own output, whatever /dev holds on this system
+        stream = sys.stdout if standard == 1 else sys.stderr
+        stream.flush()
+        with open(os.dup(standard), "w", encoding="utf-8", newline=newline) as handle:
+            yield handle
+        return
     target = Path(path)
+    if _writes_in_place(target):
+        with open(target, "w", encoding="utf-8", newline=newline) as handle:
+            yield handle
+        return
+    if target.is_symlink():
+        target = Path(os.path.realpath(target))
     try:
         mode = target.stat().st_mode & 0o777
     except OSError:

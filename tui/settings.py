@@ -61,6 +61,8 @@ class Settings:
     """Binding id to key string (``"S"`` or ``"L,w"``), given to ``App.set_keymap``."""
     saved_searches: dict[str, str] = field(default_factory=dict)
     """Name to query, in the order the file lists them."""
+    key_places: dict[str, str] = field(default_factory=dict, compare=False)
+    """Where each ``[keys]`` entry is written (``file:line``), for messages about it."""
     path: Path | None = None
     """The file these settings were read from, or None when there was none."""
     warnings: list[str] = field(default_factory=list, compare=False)
@@ -142,6 +144,7 @@ def _parse(text: str, path: Path, problems: list[str]) -> Settings:
         problems.append(f"{_where(path, _line_of(text, 'for_you'))}: 'for_you' should be true or "
                         "false; it is ignored.")
     settings.keys = _string_table(data.get("keys", {}), "keys", path, text, problems)
+    settings.key_places = {name: _where(path, _line_of(text, name, "keys")) for name in settings.keys}
     settings.saved_searches = _string_table(data.get("searches", {}), "searches", path, text, problems)
     for unknown in sorted(set(data) - set(_KNOWN_KEYS)):
         problems.append(f"{_where(path, _line_of(text, unknown))}: unknown setting '{unknown}' "

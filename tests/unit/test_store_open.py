@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+import os
 from pathlib import Path
 
 import pytest
@@ -141,15 +142,15 @@ def test_an_unreadable_file_is_reported_not_raised(tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     locked = _write(tmp_path / "locked.bib", "@misc{a, title={A}}")
     good = _write(tmp_path / "good.ris", RIS_ONE)
-    real_open = Path.open
+    real_open = os.open
 
-    def open_refusing_locked(self: Path, *args, **kwargs):
+    def open_refusing_locked(path, *args, **kwargs):
         # chmod 0 does not stop root (CI runs as root), so the refusal is simulated.
-        if self == locked:
+        if Path(path) == locked:
             raise PermissionError(13, "Permission denied")
-        return real_open(self, *args, **kwargs)
+        return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "open", open_refusing_locked)
+    monkeypatch.setattr(os, "open", open_refusing_locked)
     store = open_store([locked, good])
     assert [p.title for p in store] == ["A RIS paper"]
     assert store.problems[0].path == str(locked)

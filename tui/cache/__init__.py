@@ -17,11 +17,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from tui import paths as app_paths
-from tui.cache.container import HANDLES, CacheDamaged, Container, ContainerWriter
+from tui.cache.container import TEMP_SUFFIX, CacheDamaged, Container, ContainerWriter, is_held
 
 __all__ = ["CacheDamaged", "Container", "ContainerWriter", "root", "code_version",
            "shard_version", "index_version", "shard_path", "index_path_for", "file_signature",
-           "store_signature", "prune", "forget", "KEEP_INDEXES"]
+           "store_signature", "prune", "forget", "remove_leftovers", "KEEP_INDEXES"]
 
 log = logging.getLogger(__name__)
 
@@ -81,15 +81,44 @@ def index_path_for(signature: str) -> Path:
     return root() / "index" / f"{name}.ptc"
 
 
+SAMPLES = 16
+"""Blocks of a file hashed into its signature: the first, the last and evenly between."""
+SAMPLE_BYTES = 4096
+
+
+def _sampled_hash(path: Path, size: int) -> str:
+    """A hash of a whole small file, or of :data:`SAMPLES` blocks of a big one (64 KB
+    read, whatever the size: a warm open of a 4 GB snapshot stays instant)."""
+    digest = hashlib.blake2b(digest_size=16)
+    with path.open("rb") as handle:
+        if size <= SAMPLES * SAMPLE_BYTES:
+            digest.update(handle.read())
+        else:
+            step = (size - SAMPLE_BYTES) // (SAMPLES - 1)
+            for number in range(SAMPLES):
+                handle.seek(number * step)
+                digest.update(handle.read(SAMPLE_BYTES))
+    return digest.hexdigest()
+
+
 def file_signature(path: Path) -> dict[str, object]:
-    """What identifies one version of a file: its resolved path, size and change time."""
+    """What identifies one version of a file's content: its resolved path, size, inode,
+    modification and change times, and a hash of samples of its bytes.
+
+    The change time (ctime) cannot be set by a program: an edit that keeps the size and
+    puts the old modification time back (``touch -r``, ``rsync -t``) still changes it,
+    and so does swapping two files by renaming. The sampled hash catches what a file
+    system without a real ctime, or a copied cache folder, would let through."""
     stat = path.stat()
-    return {"path": str(path.resolve()), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+    return {"path": str(path.resolve()), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
+            "ctime_ns": stat.st_ctime_ns, "inode": stat.st_ino,
+            "sample": _sampled_hash(path, stat.st_size)}
 
 
 def store_signature(signatures: list[dict[str, object]]) -> str:
     """Names a store's exact contents: each file's signature, and the reader code."""
-    parts = [f"{s['path']}\x00{s['size']}\x00{s['mtime_ns']}" for s in signatures]
+    parts = ["\x00".join(f"{name}={value}" for name, value in sorted(s.items()))
+             for s in signatures]
     parts.append(shard_version())
     return hashlib.sha1("\x01".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
@@ -114,14 +143,35 @@ def prune(keep: int = KEEP_INDEXES) -> None:
                 gone = outdated = True
             if gone or outdated:
                 shard_file.unlink(missing_ok=True)
-        # Left by a process killed while writing (a finished file is renamed at once).
-        day_ago = time.time() - 86400
-        for folder in (root() / "index", root() / "shards", root() / "merges"):
-            for temp in folder.glob(".*.tmp"):
-                if temp.stat().st_mtime < day_ago:
-                    temp.unlink(missing_ok=True)
+        remove_leftovers()
     except OSError as error:
         log.debug("pruning the cache failed: %s", error)
+
+
+LEFTOVER_GRACE = 1.0
+"""Seconds a temporary file is left alone however it looks: a writer takes its lock a
+moment after creating the file."""
+
+
+def remove_leftovers() -> int:
+    """Remove the temporary files of writers that were killed (a finished file is renamed
+    at once): each one no live process holds. Returns how many were removed; errors are
+    ignored. Cheap enough to run on every open: two folder listings."""
+    removed = 0
+    recent = time.time() - LEFTOVER_GRACE
+    for folder in (root() / "index", root() / "shards", root() / "merges"):
+        try:
+            temps = list(folder.glob(f".*{TEMP_SUFFIX}"))
+        except OSError:
+            continue
+        for temp in temps:
+            try:
+                if temp.stat().st_mtime < recent and not is_held(temp):
+                    temp.unlink()
+                    removed += 1
+            except OSError:
+                pass
+    return removed
 
 
 def forget(files: list[Path]) -> None:
@@ -130,5 +180,4 @@ def forget(files: list[Path]) -> None:
     targets = [shard_path(Path(file).resolve()) for file in files]
     targets.append(index_path_for(store_signature([file_signature(Path(f)) for f in files])))
     for target in targets:
-        HANDLES.forget(target)
         target.unlink(missing_ok=True)

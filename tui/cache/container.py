@@ -1,11 +1,13 @@
 """The cache file format: numpy arrays and large text blobs in one checked file.
 
 A cache file is rebuilt from the papers at any time, so it is never trusted: every byte
-used is covered by a CRC-32 that is checked before use. Arrays are checked when read
-(big ones, then memory-mapped, cost no memory for the check). Blobs (abstracts) are read
-by byte range; each 64 KB block has its own CRC, checked by :meth:`LazyBlob.check_all`
-when the file is opened (in big reads, without keeping the text in memory) or, failing
-that, the first time the block is read.
+used is covered by a CRC-32 that is checked before use. A file is memory-mapped when
+opened, and everything is read from that mapping: another process may replace the file
+at any time (it rebuilds the cache) and this one goes on reading the file it opened.
+Arrays are checked when read (big ones stay in the mapping and cost no memory for the
+check). Blobs (abstracts) are read by byte range; each 64 KB block has its own CRC,
+checked by :meth:`LazyBlob.check_all` when the file is opened (without keeping the text
+in memory) or, failing that, the first time the block is read.
 
 Layout (little-endian)::
 
@@ -23,19 +25,23 @@ truncated, damaged or foreign file, or one of another format version, raises
 from __future__ import annotations
 
 import json
+import mmap
 import os
 import struct
 import tempfile
-import threading
 import zlib
-from collections import OrderedDict
 from pathlib import Path
-from io import BufferedReader
 from typing import Any, BinaryIO
 
 import numpy as np
 
-__all__ = ["CacheDamaged", "ContainerWriter", "Container", "LazyBlob", "FORMAT_VERSION"]
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+
+__all__ = ["CacheDamaged", "ContainerWriter", "Container", "LazyBlob", "FORMAT_VERSION",
+           "TEMP_SUFFIX", "hold", "is_held"]
 
 FORMAT_VERSION = 1
 """Bump when the layout of any cache file changes; older files are then rebuilt."""
@@ -51,24 +57,42 @@ MEMMAP_BYTES = 16 << 20
 _READ_CHUNK = 8 << 20
 
 
+TEMP_SUFFIX = ".tmp"
+"""Ending of a cache file being written (named ``.<final name>.<random>.tmp``)."""
+
+
+def hold(fd: int) -> None:
+    """Mark the temporary file open on ``fd`` as being written by a live process: an
+    exclusive lock that the system drops when the process ends, however it ends, so the
+    next papertray can tell a killed writer's leftover from a file still being written."""
+    if fcntl is not None:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            pass
+
+
+def is_held(path: Path) -> bool:
+    """True while some process is writing the temporary file at ``path`` (see
+    :func:`hold`). Without POSIX locks (Windows) a file open elsewhere cannot be
+    removed anyway, so it counts as not held and removing it simply fails."""
+    if fcntl is None:
+        return False
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return True  # gone or unreadable: leave it
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)  # closing drops the lock taken just now
+    return False
+
+
 class CacheDamaged(Exception):
     """A cache file that cannot be used: truncated, damaged, foreign or out of date."""
-
-
-def _crc_of_file(handle: BufferedReader, offset: int, length: int) -> int:
-    """CRC-32 of a byte range, read in chunks so the check costs no memory."""
-    crc = 0
-    handle.seek(offset)
-    buffer = bytearray(min(length, _READ_CHUNK) or 1)
-    view = memoryview(buffer)
-    left = length
-    while left:
-        got = handle.readinto(view[: min(left, len(buffer))])
-        if not got:
-            raise CacheDamaged("file ends early")
-        crc = zlib.crc32(view[:got], crc)
-        left -= got
-    return crc
 
 
 class _BlobSink:
@@ -122,8 +146,10 @@ class ContainerWriter:
         self._blobs: dict[str, dict[str, Any]] = {}
         self._open_sink: tuple[str, _BlobSink] | None = None
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX,
+                                        dir=path.parent)
         self._temp = Path(name)
+        hold(handle)
         self._handle: BinaryIO = os.fdopen(handle, "wb")
         self._handle.write(MAGIC)
 
@@ -194,142 +220,127 @@ class ContainerWriter:
             self._temp.unlink(missing_ok=True)
 
 
-def _pread(fd: int, length: int, offset: int) -> bytes:
-    """Read ``length`` bytes at ``offset`` (callers hold the handles lock, so the seek and
-    read of systems without ``os.pread``, Windows, cannot interleave)."""
-    if hasattr(os, "pread"):
-        return os.pread(fd, length, offset)
-    os.lseek(fd, offset, os.SEEK_SET)
-    return os.read(fd, length)
+def _crc_of_map(mapping: mmap.mmap, offset: int, length: int) -> int:
+    """CRC-32 of a byte range of a mapped file, a window at a time; each window is given
+    back to the system once checked, so checking a big file costs no resident memory."""
+    crc = 0
+    view = memoryview(mapping)
+    try:
+        for start in range(offset, offset + length, _READ_CHUNK):
+            end = min(start + _READ_CHUNK, offset + length)
+            crc = zlib.crc32(view[start:end], crc)
+            _release(mapping, start, end)
+    finally:
+        view.release()
+    return crc
 
 
-class _Handles:
-    """Open files of cache blobs, shared and bounded: a folder store of a thousand files
-    must not hold a thousand descriptors. A file reopened after being closed must still be
-    the same file (same trailer and inode), or it was replaced underneath us. Handles are
-    kept per file (path and inode): a shard rewritten under the same name while an older
-    store still reads the old one must not be read at the old one's offsets."""
-
-    LIMIT = 128
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._open: OrderedDict[tuple[Path, tuple[int, int]], int] = OrderedDict()
-
-    def pread(self, path: Path, trailer: bytes, length: int, offset: int,
-              file_id: tuple[int, int] = (0, 0)) -> bytes:
-        with self._lock:
-            fd = self._open.get((path, file_id))
-            if fd is None:
-                fd = self._reopen(path, trailer, file_id)
-            else:
-                self._open.move_to_end((path, file_id))
-            data = _pread(fd, length, offset)
-        if len(data) != length:
-            raise CacheDamaged(f"{path.name} ends early")
-        return data
-
-    def _reopen(self, path: Path, trailer: bytes, file_id: tuple[int, int]) -> int:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-        stat = os.fstat(fd)
-        size = stat.st_size
-        if (size < len(trailer) or _pread(fd, len(trailer), size - len(trailer)) != trailer
-                or (file_id != (0, 0) and file_id != (stat.st_dev, stat.st_ino))):
-            os.close(fd)
-            raise CacheDamaged(f"{path.name} changed while in use")
-        self._open[(path, file_id)] = fd
-        while len(self._open) > self.LIMIT:
-            _, old = self._open.popitem(last=False)
-            os.close(old)
-        return fd
-
-    def forget(self, path: Path) -> None:
-        with self._lock:
-            for version in [v for v in self._open if v[0] == path]:
-                os.close(self._open.pop(version))
+def _release(mapping: mmap.mmap, start: int, end: int) -> None:
+    """Drop the pages of ``[start, end)`` from this process (they stay in the page cache
+    and come back on the next read), where the system allows it."""
+    if _DONTNEED is None:
+        return
+    first = start - start % mmap.PAGESIZE
+    try:
+        mapping.madvise(_DONTNEED, first, end - first)
+    except (OSError, ValueError):
+        pass
 
 
-HANDLES = _Handles()
+_DONTNEED = getattr(mmap, "MADV_DONTNEED", None)
+_HAS_PREAD = hasattr(os, "pread")
 
 
 class LazyBlob:
-    """A blob in a cache file, read by byte range; each block is checked on first read."""
+    """A blob in a cache file, read by byte range; each block is checked on first read.
 
-    def __init__(self, path: Path, trailer: bytes, offset: int, length: int,
-                 block_crcs: np.ndarray, file_id: tuple[int, int] = (0, 0)) -> None:
-        self.path = path
-        self._trailer = trailer
-        self._file_id = file_id
+    Reads come from the file's memory map, which stays valid whatever happens to the file
+    by its name afterwards: another papertray rebuilding the cache replaces the file, and
+    this one keeps reading what it opened."""
+
+    def __init__(self, box: "Container", offset: int, length: int, block_crcs: np.ndarray) -> None:
+        self._box = box
+        self._map = box._map
+        self._name = name = box.path.name
         self.offset = offset
         self.length = length
         self._crcs = block_crcs.tolist()
         self._checked = bytearray(len(block_crcs))  # cheaper to test than a numpy array
         if len(block_crcs) != (length + BLOCK - 1) // BLOCK:
-            raise CacheDamaged(f"{path.name}: blob block count does not match its length")
+            raise CacheDamaged(f"{name}: blob block count does not match its length")
 
     def check_all(self) -> None:
-        """Check every block now (in big reads, costing no memory); raises CacheDamaged."""
-        chunk = BLOCK * 128
-        buffer = bytearray(chunk)
-        view = memoryview(buffer)
-        with open(self.path, "rb", buffering=0) as handle:
-            for start in range(0, self.length, chunk):
-                size = min(chunk, self.length - start)
-                handle.seek(self.offset + start)
-                if handle.readinto(view[:size]) != size:
-                    raise CacheDamaged(f"{self.path.name} ends early")
-                for i, block_start in enumerate(range(0, size, BLOCK)):
-                    block = start // BLOCK + i
-                    if zlib.crc32(view[block_start:block_start + BLOCK][:size - block_start]) != self._crcs[block]:
-                        raise CacheDamaged(f"{self.path.name}: a block of text is damaged")
-                    self._checked[block] = 1
+        """Check every block now (costing no resident memory); raises CacheDamaged."""
+        window = BLOCK * 128
+        for start in range(0, self.length, window):
+            size = min(window, self.length - start)
+            data = self._box.read(self.offset + start, size)
+            view = memoryview(data)
+            for i, block_start in enumerate(range(0, size, BLOCK)):
+                block = start // BLOCK + i
+                if zlib.crc32(view[block_start:block_start + BLOCK]) != self._crcs[block]:
+                    raise CacheDamaged(f"{self._name}: a block of text is damaged")
+                self._checked[block] = 1
+            view.release()
 
     def read(self, start: int, end: int) -> bytes:
         """Bytes ``[start, end)`` of the blob."""
         if not 0 <= start <= end <= self.length:
-            raise CacheDamaged(f"{self.path.name}: a record points outside its blob")
+            raise CacheDamaged(f"{self._name}: a record points outside its blob")
         if start == end:
             return b""
         first, last = start // BLOCK, (end - 1) // BLOCK
         checked = self._checked
         if checked[first] and checked[last] and (last - first < 2 or all(checked[first:last])):
-            return HANDLES.pread(self.path, self._trailer, end - start, self.offset + start,
-                                 self._file_id)
-        # Read whole blocks so the unchecked ones can be checked, then cut.
+            return self._map[self.offset + start:self.offset + end]
+        # Check the whole blocks the range touches, then cut.
         lo, hi = first * BLOCK, min((last + 1) * BLOCK, self.length)
-        data = HANDLES.pread(self.path, self._trailer, hi - lo, self.offset + lo, self._file_id)
+        data = self._map[self.offset + lo:self.offset + hi]
         view = memoryview(data)
         for block in range(first, last + 1):
             if not self._checked[block]:
                 part = view[(block - first) * BLOCK:(block - first + 1) * BLOCK]
                 if zlib.crc32(part) != self._crcs[block]:
-                    raise CacheDamaged(f"{self.path.name}: a block of text is damaged")
+                    raise CacheDamaged(f"{self._name}: a block of text is damaged")
                 checked[block] = 1
         return data[start - lo:end - lo]
 
 
 class Container:
-    """An opened cache file: header checked, arrays available after their check."""
+    """An opened cache file: header checked, arrays available after their check.
+
+    The file is memory-mapped once and its descriptor closed: a store of a thousand
+    files holds no descriptors, and everything read afterwards comes from the file as it
+    was opened, even when another process replaces it (the system keeps a replaced file
+    while it is mapped). Cache files are only ever replaced whole, never changed in place."""
 
     def __init__(self, path: Path, kind: str) -> None:
         """Open ``path`` expecting a file of ``kind``; raises CacheDamaged (or OSError
         when it cannot be read at all, FileNotFoundError when there is none)."""
         self.path = path
-        with path.open("rb") as handle:
-            stat = os.fstat(handle.fileno())
-            size = stat.st_size
-            self.file_id = (stat.st_dev, stat.st_ino)
+        self._fd: int | None = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        try:
+            size = os.fstat(self._fd).st_size
             if size < len(MAGIC) + _TRAILER.size:
                 raise CacheDamaged(f"{path.name} is truncated")
-            if handle.read(len(MAGIC)) != MAGIC:
-                raise CacheDamaged(f"{path.name} is not a papertray cache file")
-            handle.seek(size - _TRAILER.size)
-            self.trailer = handle.read(_TRAILER.size)
-            magic, offset, length, crc = _TRAILER.unpack(self.trailer)
-            if magic != END_MAGIC or offset + length + _TRAILER.size != size:
-                raise CacheDamaged(f"{path.name} is truncated or damaged")
-            handle.seek(offset)
-            header = handle.read(length)
+            self._map = mmap.mmap(self._fd, 0, access=mmap.ACCESS_READ)
+        except BaseException:
+            self.close()
+            raise
+        try:
+            self._read_header(path, kind, size)
+        except BaseException:
+            self.close()
+            raise
+
+    def _read_header(self, path: Path, kind: str, size: int) -> None:
+        if self.read(0, len(MAGIC)) != MAGIC:
+            raise CacheDamaged(f"{path.name} is not a papertray cache file")
+        self.trailer = self.read(size - _TRAILER.size, _TRAILER.size)
+        magic, offset, length, crc = _TRAILER.unpack(self.trailer)
+        if magic != END_MAGIC or offset + length + _TRAILER.size != size:
+            raise CacheDamaged(f"{path.name} is truncated or damaged")
+        header = self.read(offset, length)
         if zlib.crc32(header) != crc:
             raise CacheDamaged(f"{path.name}: damaged header")
         try:
@@ -345,6 +356,40 @@ class Container:
         self.meta: dict[str, Any] = parsed.get("meta") or {}
         self._arrays: dict[str, dict[str, Any]] = parsed.get("arrays") or {}
         self._blobs: dict[str, dict[str, Any]] = parsed.get("blobs") or {}
+
+    def close(self) -> None:
+        """Close the file's descriptor, kept open only for the checks made when it is
+        opened (plain reads check faster than the mapping); what was read stays usable."""
+        fd = getattr(self, "_fd", None)  # None too when opening failed
+        if fd is not None:
+            self._fd = None
+            os.close(fd)
+
+    def __del__(self) -> None:
+        self.close()
+
+    def read(self, offset: int, length: int) -> bytes:
+        """Bytes of the file: by a plain read while the descriptor is open (no resident
+        memory kept), else from the mapping."""
+        if self._fd is None or not _HAS_PREAD:
+            data = self._map[offset:offset + length]
+        else:
+            data = os.pread(self._fd, length, offset)
+        if len(data) != length:
+            raise CacheDamaged(f"{self.path.name} ends early")
+        return data
+
+    def crc(self, offset: int, length: int) -> int:
+        """CRC-32 of a byte range, read in big chunks without keeping it in memory."""
+        if self._fd is None or not _HAS_PREAD:
+            return _crc_of_map(self._map, offset, length)
+        crc = 0
+        for start in range(offset, offset + length, _READ_CHUNK):
+            chunk = os.pread(self._fd, min(_READ_CHUNK, offset + length - start), start)
+            if not chunk:
+                raise CacheDamaged(f"{self.path.name} ends early")
+            crc = zlib.crc32(chunk, crc)
+        return crc
 
     def names(self) -> list[str]:
         """Names of the arrays stored."""
@@ -367,16 +412,14 @@ class Container:
         return offset, dtype, shape, nbytes, crc
 
     def array(self, name: str) -> np.ndarray:
-        """The array ``name``, checked; big ones are read-only memory maps."""
+        """The array ``name``, checked; big ones stay in the mapped file (read-only)."""
         offset, dtype, shape, nbytes, crc = self._where(name)
         if nbytes >= MEMMAP_BYTES:
-            with self.path.open("rb") as handle:
-                if _crc_of_file(handle, offset, nbytes) != crc:
-                    raise CacheDamaged(f"{self.path.name}: array {name!r} is damaged")
-            return np.memmap(self.path, dtype=dtype, mode="r", offset=offset, shape=shape)
-        with self.path.open("rb") as handle:
-            handle.seek(offset)
-            data = handle.read(nbytes)
+            if self.crc(offset, nbytes) != crc:
+                raise CacheDamaged(f"{self.path.name}: array {name!r} is damaged")
+            count = nbytes // dtype.itemsize if dtype.itemsize else 0
+            return np.frombuffer(self._map, dtype=dtype, count=count, offset=offset).reshape(shape)
+        data = self.read(offset, nbytes)  # a plain read while open: no mapped pages touched
         if len(data) != nbytes or zlib.crc32(data) != crc:
             raise CacheDamaged(f"{self.path.name}: array {name!r} is damaged")
         return np.frombuffer(data, dtype=dtype).reshape(shape)
@@ -394,5 +437,4 @@ class Container:
             raise CacheDamaged(f"{self.path.name}: blob {name!r} missing") from error
         if offset < len(MAGIC) or offset + length > self._data_end:
             raise CacheDamaged(f"{self.path.name}: blob {name!r} lies outside the file")
-        return LazyBlob(self.path, self.trailer, offset, length, self.array(f"{name}.blocks"),
-                        self.file_id)
+        return LazyBlob(self, offset, length, self.array(f"{name}.blocks"))

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui.cli.session import CliError, Session
-from tui.export import annotation_fields, atomic_output, write_papers
+from tui.export import annotation_fields, atomic_output, standard_stream, write_papers
 from tui.model import STATES, UNTITLED, Annotation, Fingerprint, Paper
 from tui.sanitize import clean_line, dumps_json
 
@@ -342,6 +342,19 @@ def _split_tags(values: list[str]) -> tuple[str, ...]:
     return tuple(tag for value in values for tag in re.split(r"[,\s]+", value) if tag)
 
 
+def _not_saved(error: Exception) -> str:
+    """A failed save in one sentence. Unlike the reader, which keeps a change and saves it
+    again later, a command ends here: what it could not save is not kept anywhere."""
+    cause = error.__cause__
+    if isinstance(cause, OSError):
+        where = f" to {cause.filename}" if cause.filename else ""
+        reason = cause.strerror or str(cause)
+    else:
+        where, reason = "", str(error)
+    return (f"Could not save annotations{where} ({reason}); the change was not saved. "
+            "Run the command again once the data folder can be written.")
+
+
 def _essence(ann: Annotation | None) -> tuple[Any, ...]:
     ann = ann or Annotation(key="")
     return ann.starred, ann.tags, ann.note, ann.state
@@ -367,7 +380,7 @@ def annotate(session: Session) -> int:
         after = userdata.update_many(((paper.key, Fingerprint.of(paper)) for paper in papers),
                                      **changes)
     except SaveError as error:
-        raise CliError(str(error)) from error
+        raise CliError(_not_saved(error)) from error
     changed = sum(1 for ann in after if _essence(ann) != before.get(ann.key))
     session.say(f"Changed {changed:,} of {_plural(len(papers), 'matching paper')}"
                 f" (profile {clean_line(userdata.profile)}).")
@@ -384,12 +397,21 @@ def annotations(session: Session) -> int:
     if args.action == "export":
         if path.is_dir():
             raise CliError(f"Cannot write {path}: it is a folder.")
+        from tui.userdata.transfer import export_payload
+
+        notes = userdata.annotations()
         try:
-            count = userdata.export(path)
+            # Through atomic_output, like export -o: a symlink is written through, a FIFO
+            # or /dev/stdout written into, never replaced.
+            with atomic_output(path, newline="") as out:
+                out.write(export_payload(userdata.profile, notes.values()).decode("utf-8"))
+            count = len(notes)
         except OSError as error:
             raise CliError(f"Cannot write {path}: {error.strerror or error}.") from error
-        session.say(f"Saved {_plural(count, 'annotation')} of profile "
-                    f"{clean_line(userdata.profile)} to {clean_line(str(path))}.")
+        # On stderr when the backup itself went to stdout, so the two do not mix.
+        tell = session.warn if standard_stream(path) else session.say
+        tell(f"Saved {_plural(count, 'annotation')} of profile "
+             f"{clean_line(userdata.profile)} to {clean_line(str(path))}.")
         return 0
     if not path.is_file():
         raise CliError(f"Cannot import {path}: no such file.")
@@ -398,7 +420,7 @@ def annotations(session: Session) -> int:
     try:
         report = userdata.import_file(path)
     except SaveError as error:
-        raise CliError(str(error)) from error
+        raise CliError(_not_saved(error)) from error
     for problem in report.problems:
         session.warn(str(problem))
     read = report.added + report.updated + report.kept + report.unchanged

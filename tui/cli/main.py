@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from typing import TYPE_CHECKING, Callable, Sequence
 
@@ -201,7 +202,26 @@ def build_app(args: argparse.Namespace) -> PaperTrayApp:
     return PaperTrayApp(store=store, userdata=userdata, settings=session.settings, loader=loader)
 
 
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def _run_command(args: argparse.Namespace) -> int:
+    """Run one subcommand. SIGTERM and SIGHUP end it as ctrl+c would, unwinding: a cache
+    file half written is removed, the profile's lock released, the status 128 + signal."""
+    names = [name for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    try:
+        previous = {name: signal.signal(getattr(signal, name), _stop) for name in names}
+    except ValueError:  # not the main thread (a test, an embedding program): leave them
+        previous = {}
+    try:
+        return _run(args)
+    finally:
+        for name, handler in previous.items():
+            signal.signal(getattr(signal, name), handler)
+
+
+def _run(args: argparse.Namespace) -> int:
     from tui.cli import commands as cli_commands
 
     session = Session(args)

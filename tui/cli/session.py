@@ -101,16 +101,27 @@ class Session:
 
     def report_problems(self, store: PaperStore, *, in_full: bool = False) -> None:
         """Tell the person about bad records: each as ``file:line: message`` when ``in_full``,
-        else one line pointing at ``papertray stats``, which lists them."""
+        else one line pointing at ``papertray stats``, which lists them. A cache that
+        could not be used is said in its own words, never counted as a bad record."""
         if not store.problems:
             return
+        from tui.store.cache import is_cache_problem
+
+        records = []
+        for problem in store.problems:
+            if is_cache_problem(problem):  # not the files' fault: said as it is
+                self.warn(f"papertray: {problem}")
+            else:
+                records.append(problem)
         if in_full:
-            for problem in store.problems:
+            for problem in records:
                 self.warn(str(problem))
             return
-        count = len(store.problems)
-        self.warn(f"papertray: {count} problem{'s' if count != 1 else ''} reading {store.label} "
-                  "(bad records are skipped); 'papertray stats' on the same store lists them.")
+        if records:
+            count = len(records)
+            self.warn(f"papertray: {count} problem{'s' if count != 1 else ''} reading "
+                      f"{store.label} (bad records are skipped); 'papertray stats' on the same "
+                      "store lists them.")
 
     # ------------------------------------------------------------------ user data
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from textual.app import App
+from textual.dom import DOMNode
 
 from tui.screens.export_dialog import ExportDialog
 from tui.screens.help import KeyRow, key_rows
@@ -18,18 +19,24 @@ from tui.screens.note_editor import NoteEditor
 from tui.screens.tag_picker import TagPicker
 from tui.widgets import FilterPane, PaperDetail, PaperList, SearchInput
 
-__all__ = ["help_sections"]
+__all__ = ["help_sections", "key_scopes"]
+
+
+def key_scopes(app_class: type[App[Any]]) -> list[tuple[str, list[type[DOMNode]]]]:
+    """Each part of the reader and the classes whose BINDINGS work there, in help's order."""
+    return [
+        ("Anywhere", [app_class, MainScreen]),
+        ("Paper list", [PaperList]),
+        ("Reading a paper", [PaperDetail]),
+        ("Search bar", [SearchInput]),
+        ("Filter pane", [FilterPane]),
+        ("Tag editor", [TagPicker]),
+        ("Note editor", [NoteEditor]),
+        ("Export", [ExportDialog]),
+    ]
 
 
 def help_sections(app: App[Any], keymap: Mapping[str, str]) -> list[tuple[str, list[KeyRow]]]:
     """Every part of the reader with its keys, in the order help shows them."""
-    return [
-        ("Anywhere", key_rows(app, type(app), keymap) + key_rows(app, MainScreen, keymap)),
-        ("Paper list", key_rows(app, PaperList, keymap)),
-        ("Reading a paper", key_rows(app, PaperDetail, keymap)),
-        ("Search bar", key_rows(app, SearchInput, keymap)),
-        ("Filter pane", key_rows(app, FilterPane, keymap)),
-        ("Tag editor", key_rows(app, TagPicker, keymap)),
-        ("Note editor", key_rows(app, NoteEditor, keymap)),
-        ("Export", key_rows(app, ExportDialog, keymap)),
-    ]
+    return [(name, [row for owner in owners for row in key_rows(app, owner, keymap)])
+            for name, owners in key_scopes(type(app))]

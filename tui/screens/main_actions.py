@@ -7,8 +7,6 @@ Kept apart from ``main.py`` (layout and the search data flow) so each stays read
 from __future__ import annotations
 
 import os
-import shlex
-import subprocess
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -155,13 +153,15 @@ class PaperActions:
 
     def action_external_note(self: "MainScreen") -> None:
         """Edit the note in $VISUAL / $EDITOR, suspending the app meanwhile."""
+        from tui.external_editor import EditorError, editor_command, run_editor
+
         paper = self.paper_list.current
-        command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
         if paper is None:
             return
-        if not command:
-            self.app.notify("Set $EDITOR (or $VISUAL) to edit notes in your own editor; "
-                            "n opens the built-in editor.", severity="warning", markup=False)
+        try:  # found out before the terminal is handed over, so the reader never is stuck
+            words = editor_command(os.environ)
+        except EditorError as exc:
+            self.app.notify(str(exc), severity="warning", markup=False)
             return
         saved = getattr(self.userdata.get(paper.key), "note", "")
         with tempfile.TemporaryDirectory(prefix="papertray-") as folder:
@@ -169,20 +169,19 @@ class PaperActions:
             path.write_text(self.drafts.get(paper.key, saved), encoding="utf-8")
             try:
                 with self.app.suspend():
-                    status = subprocess.call([*shlex.split(command), str(path)])
+                    status, problem = run_editor(words, path)
             except SuspendNotSupported:
                 if not self.app.is_headless:
                     self.app.notify("This terminal cannot hand over to an editor; use n.",
                                     severity="warning", markup=False)
                     return
-                status = subprocess.call([*shlex.split(command), str(path)])
-            except OSError as exc:
-                self.app.notify(f"Could not run {command}: {exc.strerror}.", severity="error",
-                                markup=False)
+                status, problem = run_editor(words, path)
+            if problem:
+                self.app.notify(problem, severity="error", markup=False)
                 return
             text = path.read_text(encoding="utf-8", errors="replace")
         if status != 0:
-            self.app.notify(f"{command} exited with status {status}; note not changed.",
+            self.app.notify(f"{words[0]} exited with status {status}; note not changed.",
                             severity="warning", markup=False)
         elif text != saved:
             self.drafts.pop(paper.key, None)

@@ -1,9 +1,10 @@
 """The search index of a cached store, saved next to its shards and reused.
 
 Building the index of a million papers takes about a minute; loading it back takes well
-under a second. The index file is named after the store's signature (every file's path,
-size and modification time, and the reader code) and the indexing code, so any change to
-the files or the code makes a new index; a damaged file is rebuilt (see
+under a second. The index file is named after the store's signature (each file's path,
+size, times, inode and a hash of samples of its bytes, and the reader code) and the
+indexing code, and records that signature, so any change to the files or the code makes a new index and an index
+file swapped in from another store is never used; a damaged file is rebuilt (see
 :mod:`tui.cache.container`). Stores that are not cached (small ones) are indexed in memory
 each time: that takes well under a second for them.
 """
@@ -41,9 +42,16 @@ def load_index(store: Any) -> SearchIndex | None:
         return None
     try:
         box = Container(where, KIND)
+        if box.meta.get("signature") != store.signature:
+            # Another store's index under this name (files swapped or copied in): its
+            # paper count may even agree, so only the signature tells.
+            raise CacheDamaged("made for other files")
         if box.meta.get("n_docs") != len(store):
             raise CacheDamaged("paper count differs from the store's")
-        index = SearchIndex.from_arrays(box.arrays())
+        try:
+            index = SearchIndex.from_arrays(box.arrays())
+        finally:
+            box.close()
         if index.n_docs != len(store) or len(index.title_offsets) != len(store) + 1:
             raise CacheDamaged("index arrays do not fit the store")
         for name in ("title", "authors", "abstract"):
@@ -70,6 +78,7 @@ def save_index(store: Any, index: SearchIndex) -> bool:
     try:
         with ContainerWriter(where, KIND) as out:
             out.meta["n_docs"] = index.n_docs
+            out.meta["signature"] = store.signature
             for name, values in index.to_arrays().items():
                 out.array(name, values)
     except OSError as error:

@@ -3,8 +3,10 @@
 Opening a store of a million papers means parsing gigabytes of JSON or BibTeX, tens of
 seconds; the cache makes every later open a matter of reading a few arrays. Each file's
 papers are kept in a shard under ``cache_dir()/shards``, named after the file's resolved
-path and the reader code; the shard records the file's size and modification time, and
-is used only while both still match. A changed file is parsed again alone; the others
+path and the reader code; the shard records the file's signature (size, times, inode and
+a hash of samples of its bytes: :func:`tui.cache.file_signature`), and is used only
+while it still matches, so an edit that keeps the size and the modification time is
+caught too. A changed file is parsed again alone; the others
 come from their shards. A shard that is damaged, truncated, of another version or simply
 unreadable is parsed again, never trusted (see :mod:`tui.cache.container`).
 
@@ -22,14 +24,23 @@ from pathlib import Path
 
 import numpy as np
 
-from tui.cache import (CacheDamaged, Container, ContainerWriter, code_version, file_signature, root,
-                       shard_path, store_signature)
+from tui.cache import (
+    CacheDamaged,
+    Container,
+    ContainerWriter,
+    code_version,
+    file_signature,
+    remove_leftovers,
+    root,
+    shard_path,
+    store_signature,
+)
 from tui.model import Paper, Problem
 from tui.store import files as store_files
 from tui.store.compact import CompactStore, KeyCollision, Resolved
 from tui.store.shard import Shard, ShardWriter
 
-__all__ = ["CACHE_MIN_BYTES", "worth_caching", "open_cached"]
+__all__ = ["CACHE_MIN_BYTES", "worth_caching", "open_cached", "is_cache_problem"]
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +49,11 @@ CACHE_MIN_BYTES = 512 << 10
 fifth of a second (BibTeX, the slowest, at about 0.45 s a MB; JSON Lines 40 times
 faster), and the cache's files would only add bookkeeping. The bundled sample and
 most daily listings are under it."""
+
+
+def is_cache_problem(problem: Problem) -> bool:
+    """True for the problem saying the cache could not be used (not a bad record)."""
+    return problem.path == str(root())
 
 
 def worth_caching(total_bytes: int) -> bool:
@@ -137,6 +153,7 @@ def open_cached(given: list[Path], files: list[Path], sizes: dict[Path, int],
                 watch: Callable[[Paper], None] | None = None) -> CompactStore | None:
     """The store through the cache, or None when the cache cannot be used (it cannot be
     written, or two keys share a hash): the caller then reads the files directly."""
+    remove_leftovers()  # of earlier runs killed while writing the cache
     total = sum(sizes.values())
     found = list(problems)  # left untouched if the cache fails and the files are read directly
     shards: list[Shard] = []

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from tui.store.reading import looks_binary
+from tui.store.reading import format_suffix, looks_binary, read_head, utf16_codec
 
 __all__ = ["FORMATS", "EXTENSIONS", "detect_format", "sniff_text", "iter_store_files"]
 
@@ -67,28 +67,31 @@ def sniff_text(head: str, extension: str = "") -> str | None:
 
 
 def detect_format(path: Path) -> str | None:
-    """The format of the file at ``path`` (None: binary or not papers). Raises OSError."""
-    with path.open("rb") as stream:
-        head = stream.read(HEAD_BYTES)
+    """The format of the file at ``path`` (None: binary or not papers), looking through
+    its compression. Raises OSError, or UnreadableFile for what is no regular file."""
+    head, _ = read_head(path, HEAD_BYTES)
     if looks_binary(head[:8192]):
         return None
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = head.decode("utf-16", errors="replace")
+    elif b"\x00" in head[:8192] and (codec := utf16_codec(head[:8192])):
+        text = head[:len(head) - len(head) % 2].decode(codec, errors="replace")
     else:
         text = head.decode("utf-8", errors="replace")
-    return sniff_text(text, path.suffix.lower())
+    return sniff_text(text, format_suffix(path))
 
 
 def iter_store_files(folder: Path) -> Iterator[Path]:
     """Paper files under ``folder``, recursively, in a stable (sorted) order.
 
     Hidden files and folders (a leading dot: .git, .venv, editor swap files) are
-    skipped, and so is any file whose ending is not one we read (README.md, PDFs)."""
+    skipped, and so is any file whose ending is not one we read (README.md, PDFs); a
+    compressed paper file (``a.jsonl.gz``) counts by the ending inside."""
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if name.startswith("."):
                 continue
             path = Path(root, name)
-            if path.suffix.lower() in EXTENSIONS:
+            if format_suffix(path) in EXTENSIONS:
                 yield path

@@ -18,7 +18,8 @@ from tui.model import Paper, Problem
 from tui.store.base import ProgressCallback
 from tui.store.detect import detect_format, iter_store_files
 from tui.store.formats import jsonl
-from tui.store.reading import UnreadableFile
+from tui.store.limits import bounded
+from tui.store.reading import UnreadableFile, check_regular
 
 __all__ = ["READERS", "MAX_PROBLEMS_PER_FILE", "StorePaths", "sample_path", "as_paths", "label_of",
            "expand", "store_bytes", "file_progress", "read_file"]
@@ -114,6 +115,12 @@ def file_progress(progress: ProgressCallback | None, base: int, total: int) -> C
     return file_progress
 
 
+def _line_of(source: str) -> int | None:
+    """The line of a paper's ``path:line`` source."""
+    line = source.rpartition(":")[2]
+    return int(line) if line.isdigit() else None
+
+
 def read_file(path: Path, add: Callable[[Paper], None], problems: list[Problem],
               progress: Callable[[int], None] | None = None) -> int:
     """Read one file, handing each paper to ``add`` and appending what is wrong to
@@ -122,7 +129,7 @@ def read_file(path: Path, add: Callable[[Paper], None], problems: list[Problem],
     count = 0
     file_problems = 0
     try:
-        if path.stat().st_size == 0:
+        if check_regular(path).st_size == 0:
             problems.append(Problem(name, None, "the file is empty"))
             return 0
         fmt = detect_format(path)
@@ -136,6 +143,11 @@ def read_file(path: Path, add: Callable[[Paper], None], problems: list[Problem],
                 if file_problems <= MAX_PROBLEMS_PER_FILE:
                     problems.append(item)
                 continue
+            item, cuts = bounded(item)
+            for cut in cuts:
+                file_problems += 1
+                if file_problems <= MAX_PROBLEMS_PER_FILE:
+                    problems.append(Problem(name, _line_of(item.source), cut))
             count += 1
             add(item)
     except UnreadableFile as error:

@@ -201,8 +201,11 @@ class Shard:
         self._rows = box.blob("rows")
         self._abstracts = box.blob("abstracts")
         # Checked in full now, so damage anywhere means parsing again, not a failure later.
-        self._rows.check_all()
-        self._abstracts.check_all()
+        try:
+            self._rows.check_all()
+            self._abstracts.check_all()
+        finally:
+            box.close()  # from now on everything comes from the mapping, no descriptor held
         n = self.count
         if not (len(self.key_hash) == len(self.key_order) == len(self.doi_hash)
                 == len(self.title_hash) == n and len(self._key_offsets) == len(self._row_offsets)

@@ -59,7 +59,7 @@ def parse_text(text: str, name: str) -> Iterator[Paper | Problem]:
         return
     # ElementTree keeps no line numbers; entries appear in document order, so the n-th
     # <entry> start tag in the text is the n-th entry element.
-    starts = [text.count("\n", 0, m.start()) + 1 for m in _ENTRY_START.finditer(text)]
+    starts = _lines_of(text, (m.start() for m in _ENTRY_START.finditer(text)))
     entries = root.findall(f"{ATOM}entry") or root.findall("channel/item") or root.findall("item")
     if not entries and root.tag not in (f"{ATOM}feed", "rss", "{http://purl.org/rss/1.0/}RDF"):
         yield Problem(name, None, "XML that is not an Atom or RSS feed")
@@ -69,6 +69,17 @@ def parse_text(text: str, name: str) -> Iterator[Paper | Problem]:
         result = _atom_entry(entry, f"{name}:{line}") if entry.tag == f"{ATOM}entry" else \
             _rss_item(entry, f"{name}:{line}")
         yield Problem(name, line, result) if isinstance(result, str) else result
+
+
+def _lines_of(text: str, offsets: Iterator[int]) -> list[int]:
+    """The line of each offset (ascending), counting each stretch of text once: counting
+    from the start for every entry made a feed of 80,000 entries take minutes."""
+    lines, line, counted = [], 1, 0
+    for offset in offsets:
+        line += text.count("\n", counted, offset)
+        counted = offset
+        lines.append(line)
+    return lines
 
 
 def _text(element: ET.Element | None) -> str:

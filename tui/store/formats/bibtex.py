@@ -33,6 +33,7 @@ from tui.store.clean import (
 )
 from tui.store.formats.bibfields import EMPTY_RECORD, VENUE_FIELDS, is_empty_record, unescape_verbatim
 from tui.store.formats.latex import latex_to_text
+from tui.store.limits import MacroBudget
 from tui.store.reading import read_text
 
 __all__ = ["parse", "parse_text"]
@@ -101,41 +102,44 @@ def _inherit(item: _Raw, by_key: dict[str, _Raw]) -> None:
 def _read_blocks(text: str, name: str) -> Iterator[_Raw | Problem]:
     library = bibtexparser.parse_string(text, parse_stack=[])
     macros = dict(MONTH_MACROS)
+    budget = MacroBudget(len(text))
     first_line: dict[str, int] = {}
     blocks = library.blocks
     text_lines = text.split("\n")
     for position, block in enumerate(blocks):
         line = (block.start_line or 0) + 1
         if isinstance(block, model.String):
-            macros[block.key.lower()] = _evaluate(block.value, macros, [])
+            macros[block.key.lower()] = _evaluate(block.value, macros, [], budget)
+            yield from _over_budget(budget, name, line)
         elif isinstance(block, model.Entry):
             first_line.setdefault(block.key, line)
-            yield from _read_entry(block, line, macros, name)
+            yield from _read_entry(block, line, macros, name, budget)
         elif isinstance(block, model.DuplicateBlockKeyBlock):
             duplicate = block.ignore_error_block
             if isinstance(duplicate, model.String):
-                macros[duplicate.key.lower()] = _evaluate(duplicate.value, macros, [])
+                macros[duplicate.key.lower()] = _evaluate(duplicate.value, macros, [], budget)
+                yield from _over_budget(budget, name, line)
             elif isinstance(duplicate, model.Entry):
                 if duplicate.key:
                     first = first_line.get(duplicate.key)
                     where = f" (first at line {first})" if first else ""
                     yield Problem(name, line, f"duplicate key '{duplicate.key}'{where}; both kept")
-                yield from _read_entry(duplicate, line, macros, name)
+                yield from _read_entry(duplicate, line, macros, name, budget)
         elif isinstance(block, model.DuplicateFieldKeyBlock):
             fields = str(block.error).split("'")[1] if "'" in str(block.error) else "a field"
             yield Problem(name, line, f"{fields} given twice in one entry; the first is used")
             if isinstance(block.ignore_error_block, model.Entry):
-                yield from _read_entry(block.ignore_error_block, line, macros, name)
+                yield from _read_entry(block.ignore_error_block, line, macros, name, budget)
         elif isinstance(block, model.ParsingFailedBlock):
             # The block's raw text stops where parsing stopped; a retry needs all of it.
             end = next((b.start_line for b in blocks[position + 1:]
                         if not isinstance(b, model.ImplicitComment)), None)
             whole = "\n".join(text_lines[line - 1:end])
-            yield from _failed(block, whole, line, macros, name)
+            yield from _failed(block, whole, line, macros, name, budget)
 
 
 def _failed(block: model.ParsingFailedBlock, raw: str, line: int, macros: dict[str, str],
-            name: str) -> Iterator[_Raw | Problem]:
+            name: str, budget: MacroBudget) -> Iterator[_Raw | Problem]:
     """A block the splitter gave up on: an entry without a key (EndNote writes those)
     is read anyway; anything else is reported with bibtexparser's reason."""
     if _MISSING_KEY.match(raw):
@@ -144,7 +148,7 @@ def _failed(block: model.ParsingFailedBlock, raw: str, line: int, macros: dict[s
         if len(retry.entries) == 1 and not retry.failed_blocks:
             entry = retry.entries[0]
             entry.key = ""
-            yield from _read_entry(entry, line, macros, name)
+            yield from _read_entry(entry, line, macros, name, budget)
             return
     error = block.error
     if isinstance(error, BlockAbortedException):
@@ -159,9 +163,20 @@ def _failed(block: model.ParsingFailedBlock, raw: str, line: int, macros: dict[s
     yield Problem(name, line, f"entry skipped: {reason[:1].lower()}{reason[1:]}")
 
 
-def _evaluate(raw: str, macros: dict[str, str], undefined: list[str]) -> str:
+def _over_budget(budget: MacroBudget, name: str, line: int) -> Iterator[Problem]:
+    """The one problem for the block where macro expansion was stopped."""
+    if budget.exhausted and budget.left >= 0:
+        budget.left = -1  # said once per file
+        yield Problem(name, line, f"@string macros expand to more than {budget.limit:,} "
+                                  "characters (macros built from macros); from here on "
+                                  "they are kept as their names")
+
+
+def _evaluate(raw: str, macros: dict[str, str], undefined: list[str],
+              budget: MacroBudget) -> str:
     """The text of a raw field value: ``{...}`` and ``"..."`` pieces, numbers and
-    ``@string`` names, joined by ``#``. Undefined names are kept as text and noted."""
+    ``@string`` names, joined by ``#``. Undefined names are kept as text and noted.
+    Macro text counts against ``budget``; past it, a macro stays its name."""
     pieces, depth, quoted, start = [], 0, False, 0
     for index, char in enumerate(raw):
         if char == "{":
@@ -184,7 +199,8 @@ def _evaluate(raw: str, macros: dict[str, str], undefined: list[str]) -> str:
         elif piece.isdigit() or not piece:
             parts.append(piece)
         elif piece.lower() in macros:
-            parts.append(macros[piece.lower()])
+            value = macros[piece.lower()]
+            parts.append(value if budget.take(len(value)) else piece)
         else:
             undefined.append(piece)
             parts.append(piece)
@@ -243,13 +259,14 @@ column, and twice would double what a big store holds."""
 
 
 def _read_entry(entry: model.Entry, line: int, macros: dict[str, str],
-                name: str) -> Iterator[_Raw | Problem]:
+                name: str, budget: MacroBudget) -> Iterator[_Raw | Problem]:
     undefined: list[str] = []
     fields: dict[str, str] = {}
     for field in entry.fields:
         key = field.key.lower()
         if key not in fields and isinstance(field.value, str):
-            fields[key] = _evaluate(field.value, macros, undefined)
+            fields[key] = _evaluate(field.value, macros, undefined, budget)
+    yield from _over_budget(budget, name, line)
     for macro in dict.fromkeys(undefined):
         yield Problem(name, line, f"undefined macro '{macro}' kept as text")
     yield _Raw(entry.key, entry.entry_type.lower(), line, fields)

@@ -33,21 +33,32 @@ def _tag(line: str) -> str:
 def _records(text: str) -> Iterator[tuple[int, dict[str, list[str]]]]:
     """Each record's first line and its tags, values in order, continuations joined."""
     record: dict[str, list[str]] = {}
+    continued: dict[tuple[str, int], list[str]] = {}
     first, last_tag = 0, ""
     for number, line in enumerate(text.split("\n"), start=1):
         tag = _tag(line)
         if tag == "PMID" and record:
-            yield first, record
-            record = {}
+            yield first, _joined(record, continued)
+            record, continued = {}, {}
         if tag:
             if not record:
                 first = number
             record.setdefault(tag, []).append(line[6:].strip())
             last_tag = tag
         elif line.startswith("      ") and record and last_tag:
-            record[last_tag][-1] += " " + line.strip()
+            # Gathered and joined once: adding to the string in the list each time
+            # copied it whole per line (a long abstract took quadratic time).
+            continued.setdefault((last_tag, len(record[last_tag]) - 1), []).append(line.strip())
     if record:
-        yield first, record
+        yield first, _joined(record, continued)
+
+
+def _joined(record: dict[str, list[str]],
+            continued: dict[tuple[str, int], list[str]]) -> dict[str, list[str]]:
+    """The record with each value's continuation lines joined on."""
+    for (tag, index), lines in continued.items():
+        record[tag][index] = " ".join([record[tag][index], *lines])
+    return record
 
 
 def parse_text(text: str, name: str) -> Iterator[Paper | Problem]:

@@ -8,8 +8,9 @@ first line, and rispy reads one record at a time.
 
 from __future__ import annotations
 
+import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from tui.store.clean import (
     split_keywords,
 )
 from tui.store.formats.bibfields import EDITOR_SEPARATOR, EMPTY_RECORD, bib_fields, is_empty_record
-from tui.store.reading import read_text
+from tui.store.reading import iter_lines, read_text
 
 __all__ = ["parse", "parse_text", "is_wok", "RIS_TYPES"]
 
@@ -73,23 +74,68 @@ def _wok_tag(line: str) -> str:
     return ""
 
 
-def _records(lines: list[str], wok: bool) -> Iterator[tuple[int, list[str], bool]]:
+class _Record:
+    """The lines of one record as read, each run of continuation lines of a one-value tag
+    (an abstract wrapped over many lines) gathered into one continuation line.
+
+    rispy adds each continuation to the value string, copying it whole every time:
+    quadratic in the value's length. Joining first gives the same value in linear time
+    (and keeps one string per run, not one per line); list tags, where each continuation
+    is another author or keyword, are left as they are."""
+
+    def __init__(self, parser: rispy.RisParser, first: str) -> None:
+        self._parser = parser
+        self.lines: list[str] = []
+        self._run: io.StringIO | None = None
+        self._joinable = False
+        self.add(first)
+
+    def add(self, line: str) -> None:
+        """Take the next line of the record."""
+        parser = self._parser
+        tag, content = parser.parse_line(line)
+        if tag is None and self._joinable:
+            if self._run is None:
+                self._run = io.StringIO()
+            else:
+                self._run.write(" ")
+            self._run.write(content)
+            return
+        self._flush()
+        self.lines.append(line)
+        if tag is not None and tag not in parser.ignore:
+            self._joinable = (tag in parser.mapping and tag not in parser.list_tags
+                              and tag not in parser.delimiter_map)
+
+    def _flush(self) -> None:
+        if self._run is not None:
+            self.lines.append("   " + self._run.getvalue())  # still a continuation to rispy
+            self._run = None
+
+    def done(self) -> list[str]:
+        """Every line of the record."""
+        self._flush()
+        return self.lines
+
+
+def _records(lines: Iterable[str], wok: bool,
+             parser: rispy.RisParser) -> Iterator[tuple[int, list[str], bool]]:
     """Cut lines into records: (first line number, lines, closed by ER)."""
     start_tag, tag_of = ("PT", _wok_tag) if wok else ("TY", _ris_tag)
-    current: list[str] | None = None
+    current: _Record | None = None
     first = 0
     for number, line in enumerate(lines, start=1):
         tag = tag_of(line)
         if current is None:
             if tag == start_tag:
-                current, first = [line], number
+                current, first = _Record(parser, line), number
             continue
-        current.append(line)
+        current.add(line)
         if tag == "ER":
-            yield first, current, True
+            yield first, current.done(), True
             current = None
     if current is not None:
-        yield first, current, False
+        yield first, current.done(), False
 
 
 def parse_text(text: str, name: str) -> Iterator[Paper | Problem]:
@@ -97,7 +143,7 @@ def parse_text(text: str, name: str) -> Iterator[Paper | Problem]:
     wok = is_wok(text)
     implementation = rispy.WokParser if wok else rispy.RisParser
     found = False
-    for line, lines, closed in _records(text.split("\n"), wok):
+    for line, lines, closed in _records(iter_lines(text), wok, implementation()):
         found = True
         if not closed:
             yield Problem(name, line, "the last record has no ER line; the file may be cut short")
