@@ -11,16 +11,22 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from typing import Any
+from typing import Callable
 
 from textual.app import App
 from textual.binding import Binding
+from textual.theme import Theme
 
 from tui.commands import PaperTrayCommands
+from tui.loader import StoreLoader
 from tui.messages import AnnotationsChanged
 from tui.screens.help import HelpScreen
 from tui.screens.keys import help_sections
 from tui.screens.main import MainScreen
+from tui.search import SearchEngine
+from tui.settings import Settings, SettingsError, save_theme
+from tui.store import PaperStore, Store
+from tui.userdata import SaveError, UserData
 
 log = logging.getLogger(__name__)
 
@@ -50,29 +56,26 @@ class PaperTrayApp(App[None]):
                 priority=True, tooltip="Search every command and saved search"),
     ]
 
-    def __init__(self, store: Any, userdata: Any, settings: Any | None = None,
-                 engine: Any | None = None, loader: Any | None = None) -> None:
+    def __init__(self, store: PaperStore | None, userdata: UserData, settings: Settings | None = None,
+                 engine: SearchEngine | None = None, loader: StoreLoader | None = None,
+                 on_loaded: Callable[[], object] | None = None) -> None:
         """``store``: a ready Store; or None with ``loader``, a ``tui.loader.StoreLoader``
-        that opens the store in a worker once the screen is up (papers appear as read)."""
-        from tui.settings import Settings
-
+        that opens the store in a worker once the screen is up (papers appear as read).
+        ``on_loaded`` is called once, when the store and its index are both in memory."""
         super().__init__()
         if store is None:
-            from tui.store import Store
-
             store = Store([], label=loader.label if loader is not None else "empty")
         self.userdata = userdata
         """The person's annotations; every change is saved by it at once."""
         self.settings = settings if settings is not None else Settings()
         """Settings from config.toml (theme, key remapping, saved searches)."""
-        self.engine = engine
-        """The search engine; built in a worker on start when not given."""
-        self.main_screen = MainScreen(store, userdata, self.settings, engine, loader)
+        self.main_screen = MainScreen(store, userdata, self.settings, engine, loader,
+                                      on_loaded=on_loaded)
         """The screen people spend their time on."""
         self._theme_loaded = False
 
     @property
-    def store(self) -> Any:
+    def store(self) -> PaperStore:
         """The paper store (read-only); while a loader runs, the papers read so far."""
         return self.main_screen.store
 
@@ -88,8 +91,8 @@ class PaperTrayApp(App[None]):
         if self.settings.keys:
             self._apply_keymap()
         self.push_screen(self.main_screen)
-        for title, warnings in (("Settings", getattr(self.settings, "warnings", ())),
-                                ("Your annotations", getattr(self.userdata, "warnings", ()))):
+        for title, warnings in (("Settings", self.settings.warnings),
+                                ("Your annotations", self.userdata.warnings)):
             for warning in warnings:
                 self.notify(warning, title=title, severity="warning", timeout=15,
                             markup=False)
@@ -134,9 +137,7 @@ class PaperTrayApp(App[None]):
         self.settings.warnings = [*getattr(self.settings, "warnings", ()), *problems]
         self.set_keymap(usable)
 
-    def _remember_theme(self, theme: Any) -> None:
-        from tui.settings import SettingsError, save_theme
-
+    def _remember_theme(self, theme: Theme) -> None:
         if not self._theme_loaded or theme.name == self.settings.theme:
             return
         self.settings.theme = theme.name
@@ -152,8 +153,6 @@ class PaperTrayApp(App[None]):
 
     def check_userdata(self) -> None:
         """Retry unsaved changes and re-read annotations written by another instance."""
-        from tui.userdata import SaveError
-
         try:
             self.userdata.flush()
         except SaveError:
@@ -168,7 +167,6 @@ class PaperTrayApp(App[None]):
 
     def action_help(self) -> None:
         """Show every key, generated from the bindings after remapping."""
-
         sections = help_sections(self, self.settings.keys)
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(sections))

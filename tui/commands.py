@@ -10,11 +10,15 @@ from __future__ import annotations
 from functools import partial
 from typing import Callable, Iterator
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.markup import escape
 
 from tui.sanitize import clean_line
+from tui.screens.main import MainScreen
+from tui.search import SORTS
+from tui.widgets.filter_pane import VIEWS
 
 __all__ = ["PaperTrayCommands"]
 
@@ -26,15 +30,14 @@ class PaperTrayCommands(Provider):
     """Offers the reader's actions, views, sort orders and saved searches."""
 
     def _commands(self) -> Iterator[Command]:
-        from tui.screens.main import SORTS, MainScreen
-        from tui.widgets.filter_pane import VIEWS
-
         screen = self.screen
         if not isinstance(screen, MainScreen):
             return
         seen: set[str] = set()
         for binding in MainScreen.BINDINGS:
-            if binding.description and binding.action not in seen:  # type: ignore[union-attr]
+            if not isinstance(binding, Binding):
+                continue  # the screen declares every key as a Binding (with a tooltip)
+            if binding.description and binding.action not in seen:
                 seen.add(binding.action)
                 help_text = f"{binding.tooltip}  ({self.app.get_key_display(binding)})"
                 yield (binding.description, help_text,
@@ -48,7 +51,8 @@ class PaperTrayCommands(Provider):
             # Both come from config.toml: cleaned, so they cannot drive the terminal.
             yield (f"Saved search: {clean_line(name, 200)}", clean_line(query, 500),
                    partial(screen.filter_pane.choose_saved, name, query), False)
-        yield "Show keys", "Every key and what it does", self.app.action_help, True
+        yield ("Show keys", "Every key and what it does", partial(self.app.run_action, "help"),
+               True)
 
     async def discover(self) -> Hits:
         """Everything, for browsing the palette before typing."""

@@ -1,18 +1,21 @@
 """Messages that travel between several parts of the reader.
 
 A message that only one widget emits lives on that widget (``PaperList.Highlighted``,
-``SearchBar.Changed``); the ones here cross from workers or screens to the main screen.
+``SearchBar.Changed``); the ones here cross from workers or the app to the main screen.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from textual.message import Message
 
+from tui.loader import LoadStep
+from tui.search import ResultSet, SearchEngine
+from tui.store import PaperStore
+
 __all__ = ["SearchFinished", "SearchFailed", "AnnotationsChanged", "EngineReady", "PapersRead",
-           "LoadProgress"]
+           "LoadProgress", "LoadFailed"]
 
 
 @dataclass
@@ -22,11 +25,11 @@ class SearchFinished(Message):
     generation: int
     """Which search this answers; older generations are dropped as stale."""
     query: str
-    """The full query that ran (filters and typed text together)."""
-    result: Any
-    """The engine's ResultSet."""
+    """The full query that ran (filters and typed text together), for the log."""
+    result: ResultSet
+    """The papers found, best first."""
     seconds: float
-    """How long the engine took, shown in the log for people chasing slowness."""
+    """How long the engine took, logged for people chasing slowness."""
 
 
 @dataclass
@@ -34,29 +37,38 @@ class SearchFailed(Message):
     """The query could not be run; ``reason`` is one sentence for the person."""
 
     generation: int
+    """Which search failed; a failure of an older one is not shown."""
     reason: str
 
 
 @dataclass
 class EngineReady(Message):
-    """The search engine finished building its index in a worker."""
+    """The search engine finished building (or loading) its index in a worker."""
 
-    engine: Any
+    engine: SearchEngine
 
 
 @dataclass
 class PapersRead(Message):
     """A store being opened has papers to show: the first ones read, or all of them."""
 
-    store: Any
-    """A Store: the first papers while reading, then the whole store."""
+    store: PaperStore
+    """The first papers while reading, then the whole store."""
 
 
 @dataclass
 class LoadProgress(Message):
-    """How far opening the store is (a ``tui.loader.LoadStep``)."""
+    """How far opening the store is."""
 
-    step: Any
+    step: LoadStep
+
+
+@dataclass
+class LoadFailed(Message):
+    """The store could not be read or indexed; the reader stays open and says why."""
+
+    reason: str
+    """What went wrong, in the words of the error."""
 
 
 @dataclass

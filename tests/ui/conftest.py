@@ -1,8 +1,8 @@
 """Setup for the reader's Pilot and snapshot tests.
 
-Every app is built the way the command line builds it: ``open_store`` on a file plus a
-``UserData`` profile in a temporary folder. Cursors do not blink and the theme is fixed,
-so snapshots come out the same on every run.
+Every app is built by the command line's own factory (``tui.cli.make_app``): ``open_store``
+on a file plus a ``UserData`` profile in a temporary folder. Cursors do not blink and the
+theme is fixed, so snapshots come out the same on every run.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from textual.widgets import Input, TextArea
 from textual.worker import WorkerCancelled
 
 from tui.app import PaperTrayApp
+from tui.cli import make_app as make_reader
 from tui.model import Paper
 from tui.settings import Settings
 from tui.store import Store, open_store
@@ -41,7 +42,7 @@ def steady_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
 def prompt_facets(monkeypatch: pytest.MonkeyPatch) -> None:
     """Facet counts follow each search at once (not after a pause in typing), so what a
     test sees does not depend on how fast the machine is."""
-    monkeypatch.setattr("tui.screens.main.FACETS_DELAY", 0.001)
+    monkeypatch.setattr("tui.widgets.filter_pane.FACETS_DELAY", 0.001)
 
 
 AppFactory = Callable[..., PaperTrayApp]
@@ -64,8 +65,8 @@ def make_app(profile_dir: Path) -> AppFactory:
         else:
             store = open_store(paths)
         userdata = UserData(profile_dir, "tester")
-        return PaperTrayApp(store=store, userdata=userdata,
-                            settings=settings or Settings(theme="textual-dark"))
+        return make_reader(store=store, userdata=userdata,
+                           settings=settings or Settings(theme="textual-dark"))
 
     return make
 

@@ -152,3 +152,33 @@ async def test_the_command_line_opens_a_big_store_through_the_loader(tmp_path: P
             await settle(pilot)
             assert 0 < len(app.main_screen.paper_list) < 500
         app.userdata.close()
+
+
+class BrokenLoader:
+    """A store that cannot be read past its first papers (the disk went away)."""
+
+    label = "broken"
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def load(self, *, on_step, on_papers, cancel):
+        on_step(LoadStep("reading", 10, 100, 3))
+        raise OSError(5, "Input/output error")
+
+
+async def test_a_store_that_cannot_be_read_is_said_and_the_reader_stays_open(
+        profile_dir: Path) -> None:
+    app = PaperTrayApp(store=None, userdata=UserData(profile_dir, "tester"),
+                       settings=Settings(theme="textual-dark"),
+                       loader=BrokenLoader(open_store(PAPERS)))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.main_screen
+        await _until(pilot, lambda: app._notifications)
+        await settle(pilot)
+        (notice,) = list(app._notifications)
+        assert notice.severity == "error" and "Input/output error" in notice.message
+        rows = [str(screen.paper_list.render_line(y).text) for y in range(3)]
+        assert screen.paper_list.empty_message == "Could not index the papers: [Errno 5] Input/output error"
+        assert any(r.startswith("Could not index the papers") for r in rows)
+        assert app.is_running and screen.engine is None

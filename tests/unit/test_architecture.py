@@ -19,7 +19,8 @@ ROOT = Path(tui.__file__).resolve().parent
 DOMAIN_PACKAGES = (
     "tui.model", "tui.paths", "tui.query", "tui.export", "tui.sanitize", "tui.settings",
     "tui.library", "tui.loader", "tui.triage", "tui.store", "tui.search", "tui.userdata",
-    "tui.cache", "tui.interest",
+    "tui.cache", "tui.interest", "tui.status", "tui.export_job", "tui.external_editor",
+    "tui.triage_keys",
 )
 """The domain: everything here runs without a terminal (CLI, tests, benchmarks)."""
 UI = ("textual", "rich", "tui.app", "tui.screens", "tui.widgets", "tui.commands", "tui.messages")

@@ -13,6 +13,7 @@ import pytest
 DOMAIN_MODULES = [
     "tui.model", "tui.paths", "tui.store", "tui.query", "tui.search", "tui.userdata",
     "tui.export", "tui.settings", "tui.sanitize", "tui.follow", "tui.interchange", "tui.library",
+    "tui.status", "tui.export_job", "tui.external_editor", "tui.triage_keys",
 ]
 UI_LIBRARIES = ("textual", "rich")
 

@@ -184,3 +184,12 @@ def test_ranking_a_huge_title_stays_quick():
 def test_a_pasted_paragraph_is_searched_by_its_first_words(engine):
     pasted = "Japanese SimCSE Technical Report " + " ".join(f"filler{i}" for i in range(300))
     assert titles(engine, pasted)[0] == "Japanese SimCSE Technical Report"
+
+
+def test_the_sort_key_cycles_through_every_order_and_back() -> None:
+    from tui.search import SORTS, next_sort
+
+    seen = ["relevance"]
+    while len(seen) <= len(SORTS):
+        seen.append(next_sort(seen[-1]))
+    assert seen == [*SORTS, "relevance"]

@@ -148,9 +148,10 @@ async def _arrows_while_loading(app: Any, rec: Recorder) -> list[float]:
 
 
 async def _drive(part: str, path: Path, args: argparse.Namespace) -> None:
+    from tui.__main__ import READER_TUNING
     from tui.cli import build_app, parse_args
 
-    app = build_app(parse_args([str(path)]))
+    app = build_app(parse_args([str(path)]), tuning=READER_TUNING)  # as `papertray PATH`
     rec = Recorder(app)
     async with app.run_test(headless=True, size=SIZE):
         screen = app.main_screen

@@ -1,9 +1,9 @@
 """papertray's command line: the TUI on a store, and the non-interactive subcommands.
 
-``run(argv)`` is the whole program without the process around it (tests call it directly);
-``build_app(args)`` is the one factory that makes the Textual app, shared with the tests.
-Only ``build_app`` imports the UI, and only when it is called, so ``papertray search``
-starts without loading textual.
+``run(argv)`` is the whole program without the process around it (tests call it directly;
+``tui.__main__`` adds the process-wide tuning). The reader's app is made in
+:mod:`tui.cli.factory`, the one place that imports the UI, and only when it is called, so
+``papertray search`` starts without loading textual.
 """
 
 from __future__ import annotations
@@ -12,17 +12,15 @@ import argparse
 import os
 import signal
 import sys
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import Callable, Sequence
 
 from tui import __version__
+from tui.cli.factory import UNTUNED, ProcessTuning, build_app
 from tui.cli.session import CliError, Session
 from tui.export import FORMATS
 from tui.model import STATES
 
-if TYPE_CHECKING:
-    from tui.app import PaperTrayApp
-
-__all__ = ["run", "parse_args", "build_app", "COMMANDS"]
+__all__ = ["run", "parse_args", "COMMANDS"]
 
 COMMANDS = ("search", "import", "remove", "annotate", "export", "annotations", "stats")
 """Subcommands; any other first argument is a PATH to open in the TUI."""
@@ -172,36 +170,6 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return args
 
 
-def build_app(args: argparse.Namespace) -> PaperTrayApp:
-    """The Textual app for ``args``: its store, the person's annotations and settings.
-
-    The one place the UI is imported, so nothing else pays for loading textual.
-    """
-    session = Session(args)
-    chosen = session.store_paths()  # a missing PATH fails here, before textual is loaded
-    from tui.store import cache as store_cache
-    from tui.store import store_bytes
-
-    if store_cache.worth_caching(store_bytes(chosen)):
-        # A big store opens in a worker once the screen is up: the first papers show while
-        # the rest are read (or, with a warm cache, the whole store a moment later).
-        from tui.loader import StoreLoader
-
-        store, loader = None, StoreLoader(chosen)
-    else:
-        store, loader = session.open_store(), None
-    userdata = session.open_userdata()
-    # Textual draws at most 60 frames a second, and after a pause its frame timer waits
-    # for the second frame boundary: a search result waited 17-33 ms to be painted, more
-    # than the search. Frames are only drawn when something changed (this app has next
-    # to no animation), so a higher rate costs nothing while idle; measured, 240 paints a
-    # typed key's results 6 ms sooner than 120. (Read once, when textual is imported.)
-    os.environ.setdefault("TEXTUAL_FPS", "240")
-    from tui.app import PaperTrayApp
-
-    return PaperTrayApp(store=store, userdata=userdata, settings=session.settings, loader=loader)
-
-
 def _stop(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
@@ -259,8 +227,9 @@ def _tolerate_narrow_encodings() -> None:
                 pass
 
 
-def run(argv: Sequence[str]) -> int:
+def run(argv: Sequence[str], *, tuning: ProcessTuning = UNTUNED) -> int:
     """Run papertray with ``argv`` (without the program name); return the exit status.
+    ``tuning``: process-wide settings for the reader (see tui.__main__).
 
     A person's mistake (missing file, bad query, unwritable output, bad usage) ends with one
     sentence on stderr and a non-zero status, never a traceback.
@@ -269,7 +238,7 @@ def run(argv: Sequence[str]) -> int:
     try:
         args = parse_args(list(argv))
         if args.command is None:
-            app = build_app(args)
+            app = build_app(args, tuning=tuning)
             app.run()
             return app.return_code or 0
         return _run_command(args)

@@ -1,64 +1,68 @@
 """The main screen: search bar, filter pane, paper list and detail, and the triage keys.
 
-Data flows one way (STYLE.md §3): the search bar and the filter pane post what changed,
-the screen runs the search in a thread worker and hands the ResultSet to the list; the
-list posts which paper is highlighted and the screen fills the detail. Triage keys change
-annotations through ``Triage`` (UserData plus undo) on the UI thread and refresh rows.
+Data flows one way (STYLE.md §3). Opening: the load status runs the StoreLoader (or builds
+the index) in a worker and posts ``PapersRead`` / ``LoadProgress`` / ``EngineReady``.
+Searching: the search bar and the filter pane post what changed, a worker runs the query
+and posts ``SearchFinished``, the list shows the result and posts which paper is
+highlighted, and the detail pane follows. Keys change annotations through ``TriageKeys``
+(Triage: UserData plus undo) on the UI thread, then the screen refreshes what shows them.
+The screen only orchestrates: widgets own their state (title bar, load status, facet
+counts, the detail), plain objects own the decisions (``TriageKeys``, ``ViewSummary``,
+``ExportJob``, ``run_editor``), and two helpers take the notes (``NoteKeeper``) and send
+papers out (``Outbox``).
 """
 
 from __future__ import annotations
 
-import gc
 import logging
 import time
-from dataclasses import replace
-from typing import Any
+from typing import Callable, Mapping
 
-from rich.text import Text
+import numpy as np
+import numpy.typing as npt
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.timer import Timer
-from textual.widgets import Footer, ProgressBar, Static
+from textual.widgets import Footer
 from textual.worker import get_current_worker
 
-from tui.messages import AnnotationsChanged, EngineReady, SearchFailed, SearchFinished
-from tui.model import Paper
-from tui.screens.for_you import ForYouOrder
-from tui.screens.main_actions import PaperActions
+from tui.loader import BrowseResults, StoreLoader
+from tui.messages import (AnnotationsChanged, EngineReady, LoadFailed, LoadProgress,
+                          PapersRead, SearchFailed, SearchFinished)
+from tui.model import Annotation, Paper
 from tui.screens.follow_notice import follow_in_background
-from tui.screens.main_loading import StoreLoading
-from tui.search import SORTS, SearchCancelled
+from tui.screens.for_you import ForYouOrder
+from tui.screens.note_keeper import NoteKeeper
+from tui.screens.outbox import Outbox
+from tui.screens.tag_picker import TagChange, TagPicker
+from tui.search import ResultSet, SearchCancelled, SearchEngine, Sort, next_sort
+from tui.settings import Settings
+from tui.status import ViewSummary, empty_list_message, loading_message
+from tui.store import PaperStore
 from tui.triage import Triage
+from tui.triage_keys import Outcome, TriageKeys
+from tui.userdata import UserData
 from tui.widgets.filter_pane import FilterPane
-from tui.widgets.paper_detail import ABSTRACT_LIMIT, AUTHORS_LIMIT, TITLE_LIMIT, PaperDetail
+from tui.widgets.load_status import LoadStatus
+from tui.widgets.paper_detail import PaperDetail, Spans
 from tui.widgets.paper_list import PaperList
 from tui.widgets.search_bar import SearchBar
 from tui.widgets.text import one_line
+from tui.widgets.title_bar import TitleBar
 
-__all__ = ["MainScreen", "SORTS"]
+__all__ = ["MainScreen"]
 
 log = logging.getLogger(__name__)
 
-FACETS_DELAY = 0.3
-"""Seconds of quiet typing before the filter pane's year and category counts are redone."""
+PAPER_ACTIONS = {"toggle_star", "edit_tags", "edit_note", "external_note", "set_state",
+                 "toggle_mark", "open_link", "copy_citation", "export", "similar"}
+"""Actions that need a paper under the cursor; disabled (dimmed) in an empty view."""
 
 
-def shown_part(paper: Paper) -> Paper:
-    """``paper`` cut to what the detail pane can show, so highlighting a 10 MB abstract
-    costs no more than highlighting the part on screen (the spans there are the same)."""
-    if (len(paper.title) <= TITLE_LIMIT and len(paper.abstract) <= ABSTRACT_LIMIT
-            and len(paper.authors) <= AUTHORS_LIMIT
-            and sum(map(len, paper.authors)) <= AUTHORS_LIMIT * 40):
-        return paper
-    return replace(paper, title=paper.title[: TITLE_LIMIT + 1],
-                   abstract=paper.abstract[: ABSTRACT_LIMIT + 1],
-                   authors=tuple(name[:200] for name in paper.authors[:AUTHORS_LIMIT]))
-
-
-class MainScreen(PaperActions, StoreLoading, ForYouOrder, Screen):
+class MainScreen(Screen[None]):
     """Where a person spends the morning: find papers, read them, triage them."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (120, "-wide"), (160, "-huge")]
@@ -101,107 +105,127 @@ class MainScreen(PaperActions, StoreLoading, ForYouOrder, Screen):
                 tooltip="Forget the marks"),
     ]
 
-    def __init__(self, store: Any, userdata: Any, settings: Any, engine: Any = None,
-                 loader: Any = None) -> None:
+    def __init__(self, store: PaperStore, userdata: UserData, settings: Settings,
+                 engine: SearchEngine | None = None, loader: StoreLoader | None = None,
+                 on_loaded: Callable[[], object] | None = None) -> None:
+        """``loader``: a StoreLoader still to run (``store`` then fills in as it reads);
+        ``on_loaded``: called once, when the store and its index are both in memory."""
         super().__init__()
         self.store = store
         self.loader = loader
-        """A StoreLoader still to run (the store then arrives in parts), or None."""
-        self.load_status = ""
-        """Reading or indexing progress shown in the title bar while loading."""
         self.userdata = userdata
         self.settings = settings
         self.engine = engine
         self.triage = Triage(store, userdata)
-        self.sort = "relevance"
-        """The sort order in force (one of SORTS)."""
-        self.result: Any = None
-        """The ResultSet on screen."""
-        self.drafts: dict[str, str] = {}
-        """Unsaved note text per paper key, kept when the note editor is closed with esc."""
+        self.sort: Sort = "relevance"
+        """The sort order in force (one of tui.search.SORTS)."""
+        self.result: ResultSet | BrowseResults | None = None
+        """The papers on screen: a search result, or the store in order while it indexes."""
+        self.triage_keys = TriageKeys(self.triage, userdata)
+        """What the triage keys do to the annotations (undoable steps)."""
+        self.notes = NoteKeeper(self, userdata, lambda paper, text: self.show_outcome(
+            self.triage_keys.write_note(paper, text)))
+        """The ``n`` and ``N`` keys' editors, and the drafts they keep."""
+        self.outbox = Outbox(self, userdata)
+        """The ``o``, ``y`` and ``e`` keys: papers out of the reader."""
+        self.for_you = ForYouOrder(self, userdata, settings, on_learned=self._interest_learned,
+                                   on_explained=self._reason_ready)
+        """The person's interest, learned in the background, for the for-you order."""
+        self._on_loaded = on_loaded
         self._generation = 0
+        """Counts searches started; only the latest one's answer is shown."""
+        self._keep_key: str | None = None
+        """The paper to keep under the cursor when the running search's result arrives."""
         self._fresh_results = False
         self._had_paper = True
-        self._detail_paper: Paper | None = None
-        self._keep_key: str | None = None
-        self._facets_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="title-bar"):
-            yield Static(Text(""), id="title-left")
-            yield Static(Text(""), id="title-right")
+        yield TitleBar(id="title-bar")
         yield SearchBar(id="search-bar")
-        yield ProgressBar(id="load-progress", show_eta=False)
+        yield LoadStatus(id="load-progress")
         with Horizontal(id="body"):
             yield FilterPane(id="filter-pane")
             yield PaperList(id="paper-list")
             yield PaperDetail(id="paper-detail")
         yield Footer(id="footer")
 
-    # -- widgets ------------------------------------------------------------------------
     @property
     def paper_list(self) -> PaperList:
+        """The ranked papers of the view."""
         return self.query_one(PaperList)
 
     @property
     def detail(self) -> PaperDetail:
+        """The paper under the cursor, in full."""
         return self.query_one(PaperDetail)
 
     @property
     def filter_pane(self) -> FilterPane:
+        """Views, tags, years, categories and saved searches."""
         return self.query_one(FilterPane)
 
     @property
     def search_bar(self) -> SearchBar:
+        """The typed query."""
         return self.query_one(SearchBar)
 
     def on_mount(self) -> None:
         self.paper_list.set_annotation_lookup(self.userdata.get)
+        self.detail.set_sources(self.userdata.get, self._matches,
+                                lambda paper: self.for_you.reason_of(paper, self.sort))
         self.refresh_counts()
         self.paper_list.focus()
         if self.loader is not None:
-            self.start_loading(self.loader)
+            self.paper_list.empty_message = f"Opening {self.store.label}…"
+            self.query_one(LoadStatus).open(self.loader)
         elif self.engine is None:
             self.paper_list.empty_message = f"Indexing {len(self.store):,} papers…"
-            self._build_engine()
+            self.query_one(LoadStatus).index(self.store)
         else:
-            self.start_for_you(self.engine)
+            self.for_you.start(self.engine)
             self.start_search()
 
     def on_resize(self) -> None:
         """Tighter footer on narrow terminals, so help and quit still fit."""
         self.query_one(Footer).compact = self.size.width < 100
 
-    @work(thread=True, exclusive=True, group="engine", exit_on_error=False)
-    def _build_engine(self) -> None:
-        from tui.search import SearchEngine  # noqa: PLC0415 - only when none was given
+    # -- opening the store (LoadStatus does the work) ---------------------------------------
+    @on(PapersRead)
+    def _papers_read(self, message: PapersRead) -> None:
+        """More papers (or all of them): browse them in order until the engine can search,
+        the cursor staying where it was."""
+        self.store = message.store
+        # The same Triage, recounted: changes made while loading can still be undone.
+        self.triage.store = message.store
+        self.triage.recount()
+        if self.engine is None:
+            self.result = BrowseResults(message.store)
+            self.paper_list.show(self.result, self.paper_list.cursor)
+        self.refresh_counts()
 
-        def progress(done: int, total: int) -> None:
-            message = f"Indexing {done:,} of {total:,} papers…"
-            self.app.call_from_thread(setattr, self.paper_list, "empty_message", message)
-
-        try:
-            engine = SearchEngine(self.store, progress=progress)
-        except Exception as exc:  # the reader stays open and says why it cannot search
-            log.exception("building the search index failed")
-            self.app.call_from_thread(self._engine_failed, exc)
+    @on(LoadProgress)
+    def _load_progress(self, message: LoadProgress) -> None:
+        if message.step.phase == "ready":
             return
-        self.post_message(EngineReady(engine))
+        if not len(self.paper_list):
+            self.paper_list.empty_message = loading_message(message.step, self.store.label)
+        self.refresh_header()
 
-    def _engine_failed(self, exc: Exception) -> None:
-        self.paper_list.empty_message = f"Could not index the papers: {exc}"
+    @on(LoadFailed)
+    def _load_failed(self, message: LoadFailed) -> None:
+        self.paper_list.empty_message = f"Could not index the papers: {message.reason}"
         self.paper_list.refresh()
-        self.app.notify(f"Could not index the papers: {exc}", severity="error", markup=False)
+        self.app.notify(f"Could not index the papers: {message.reason}", severity="error",
+                        markup=False)
 
     @on(EngineReady)
     def _engine_ready(self, message: EngineReady) -> None:
+        first = self.engine is None
         self.engine = message.engine
-        # Everything loaded so far lives as long as the app: leave it out of the garbage
-        # collector's full passes, which otherwise stall a key typed by 50-90 ms.
-        gc.freeze()
-        self.start_for_you(message.engine)
-        current = self.paper_list.current  # someone browsing while it indexed stays put
-        self.start_search(keep_key=current.key if current is not None else None)
+        if first and self._on_loaded is not None:
+            self._on_loaded()
+        self.for_you.start(message.engine)
+        self.start_search(keep_key=self._current_key())  # browsing while it indexed: stay put
         follow_in_background(self)  # every paper is known now: annotations find theirs
 
     # -- searching ------------------------------------------------------------------------
@@ -216,18 +240,20 @@ class MainScreen(PaperActions, StoreLoading, ForYouOrder, Screen):
         self._keep_key = keep_key
         self.search_bar.set_context(self.filter_pane.summary, self.sort)
         if self.engine is not None:
-            self._search(self._generation, self.query_text, self.userdata.annotations(),
-                         self.sort)
+            scores = self.for_you.scores() if self.sort == "for-you" else None
+            self._search(self.engine, self._generation, self.query_text,
+                         self.userdata.annotations(), self.sort, scores)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _search(self, generation: int, query: str, annotations: Any, sort: str) -> None:
+    def _search(self, engine: SearchEngine, generation: int, query: str,
+                annotations: Mapping[str, Annotation], sort: Sort,
+                for_you: npt.NDArray[np.float64] | None) -> None:
         worker = get_current_worker()
         started = time.perf_counter()
         try:
             # cancel: the engine gives up as soon as a newer search makes this one stale
-            result = self.engine.run(query, annotations=annotations, sort=sort,
-                                     cancel=lambda: worker.is_cancelled,
-                                     for_you=self.for_you_scores() if sort == "for-you" else None)
+            result = engine.run(query, annotations=annotations, sort=sort,
+                                cancel=lambda: worker.is_cancelled, for_you=for_you)
         except SearchCancelled:
             return
         except Exception as exc:  # a QueryError is one sentence; anything else is shown too
@@ -240,12 +266,15 @@ class MainScreen(PaperActions, StoreLoading, ForYouOrder, Screen):
 
     @on(SearchFinished)
     def _show_results(self, message: SearchFinished) -> None:
+        log.debug("search %r: %d papers in %.1f ms", message.query, len(message.result),
+                  message.seconds * 1000)
         if message.generation != self._generation:
             return  # a newer search is on its way; never flash stale results
         self.result = message.result
         self.search_bar.set_error("")
         rank = self.rank_of(self._keep_key) if self._keep_key else 0
-        self.paper_list.empty_message = self._empty_message()
+        filters = self.filter_pane.summary if self.filter_pane.qualifiers else ""
+        self.paper_list.empty_message = empty_list_message(len(self.store), filters)
         self._fresh_results = True  # the detail pane follows after the list is painted
         self.paper_list.show(message.result, rank or 0)
         self.refresh_header()
@@ -254,23 +283,9 @@ class MainScreen(PaperActions, StoreLoading, ForYouOrder, Screen):
             # footer, too slow to do on every key typed.
             self._had_paper = not self._had_paper
             self.refresh_bindings()
-        if self.filter_pane.display:
-            # Facet counts can wait until typing pauses; recounting on every key would
-            # compete with the search itself for the CPU.
-            if self._facets_timer is None:
-                self.refresh_facets()  # the first counts right away, at start
-            else:
-                self._facets_timer.stop()
-            self._facets_timer = self.set_timer(FACETS_DELAY, self.refresh_facets)
-
-    def _empty_message(self) -> str:
-        """What an empty list says: why, and the way out."""
-        if not len(self.store):
-            return "The store is empty: open a file or folder of papers (papertray PATH)."
-        if self.filter_pane.qualifiers:
-            return (f"  Nothing in {self.filter_pane.summary} matches.\n"
-                    "  Try All papers in the filters (f).")
-        return "  No papers match.\n  esc clears the search."
+        if self.filter_pane.display and self.engine is not None:
+            self.filter_pane.recount_facets_soon(self.engine, self.search_bar.value,
+                                                 self.userdata.annotations())
 
     @on(SearchFailed)
     def _search_failed(self, message: SearchFailed) -> None:
@@ -278,21 +293,9 @@ class MainScreen(PaperActions, StoreLoading, ForYouOrder, Screen):
             self.search_bar.set_error(message.reason)
             self.app.notify(message.reason, title="Search", severity="warning", markup=False)
 
-    def refresh_facets(self) -> None:
-        """Recount the year and category facets for the query in force, in a worker."""
-        if self.engine is not None:
-            query = " ".join(p for p in (self.filter_pane.facet_qualifiers,
-                                         self.search_bar.value) if p)
-            self._facets(query, self.userdata.annotations())
-
-    @work(thread=True, exclusive=True, group="facets", exit_on_error=False)
-    def _facets(self, query: str, annotations: Any) -> None:
-        result = self.engine.run(query, annotations=annotations)
-        years = self.engine.facets(result, "year", limit=30)
-        categories = self.engine.facets(result, "category", limit=30)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.filter_pane.update_counts, years=years,
-                                      categories=categories)
+    def _current_key(self) -> str | None:
+        current = self.paper_list.current
+        return current.key if current is not None else None
 
     def rank_of(self, key: str | None) -> int | None:
         """Where the paper ``key`` sits in the results, or None."""
@@ -302,96 +305,244 @@ class MainScreen(PaperActions, StoreLoading, ForYouOrder, Screen):
         return self.result.rank_of(index)
 
     @on(SearchBar.Changed)
-    def _typed(self, message: SearchBar.Changed) -> None:
-        self.leave_similar()
+    def _typed(self) -> None:
+        self.sort = self.for_you.after_query(self.sort, self.search_bar.value)
+        self.start_search()
+
+    @on(FilterPane.Changed)
+    def _filters_changed(self) -> None:
         self.start_search()
 
     @on(SearchBar.Left)
-    def _left_search(self, message: SearchBar.Left) -> None:
+    def _left_search(self) -> None:
         self.paper_list.focus()
 
     @on(FilterPane.Left)
-    def _left_filters(self, message: FilterPane.Left) -> None:
+    def _left_filters(self) -> None:
         if self.has_class("-narrow"):  # there the pane covers the list: put it away
             self.remove_class("-filters-toggled")
         self.paper_list.focus()
 
-    @on(FilterPane.Changed)
-    def _filters_changed(self, message: FilterPane.Changed) -> None:
-        self.start_search()
-
     # -- list -> detail -----------------------------------------------------------------
     @on(PaperList.Highlighted)
     def _highlighted(self, message: PaperList.Highlighted) -> None:
+        # New results while typing: the list is painted first, the detail just after.
         fresh, self._fresh_results = self._fresh_results, False
-        if fresh and message.paper is not None:
-            # New results while typing: paint the list first, fill the detail pane just
-            # after, so the list never waits for a long abstract to be laid out.
-            self._detail_paper = message.paper
-            self.call_after_refresh(self._show_pending_detail)
-        else:
-            self._detail_paper = None
-            self.show_detail(message.paper)
-
-    def _show_pending_detail(self) -> None:
-        if self._detail_paper is not None:
-            paper, self._detail_paper = self._detail_paper, None
-            self.show_detail(paper)
+        self.detail.follow(message.paper, after_paint=fresh)
 
     @on(PaperList.Selected)
-    def _selected(self, message: PaperList.Selected) -> None:
+    def _selected(self) -> None:
         self.detail.focus()
 
-    def show_detail(self, paper: Paper | None) -> None:
-        """Fill the detail pane with ``paper`` and its matches for the current query."""
-        spans = {}
-        if paper is not None and self.engine is not None and self.result is not None:
-            spans = self.engine.highlight(shown_part(paper), self.result.query)
-        self.detail.show(paper, self.userdata.get(paper.key) if paper else None, spans,
-                         reason=self.reason_of(paper))
+    def _matches(self, paper: Paper) -> Spans:
+        """Where the query in force matches ``paper`` (for the detail pane)."""
+        if self.engine is None or self.result is None:
+            return {}
+        return self.engine.highlight(paper, self.result.query)
 
     # -- counts and refreshes --------------------------------------------------------------
     def refresh_counts(self) -> None:
-        """Header line and filter pane counts (after annotations changed)."""
+        """Title bar and filter pane counts (after annotations changed)."""
         self.refresh_header()
         self.filter_pane.update_counts(counts=self.triage.counts, tags=self.userdata.all_tags(),
                                        saved=self.settings.saved_searches)
 
     def refresh_header(self) -> None:
-        """The title bar: store, profile, papers shown of all, inbox, marks."""
+        """The title bar: store, profile, papers shown of all, inbox, marks, loading."""
         counts = self.triage.counts
-        left = Text(no_wrap=True, end="")
-        left.append("papertray", "bold")
-        left.append(f" · {one_line(self.store.label, 60)}")
-        left.append(f" · {one_line(self.userdata.profile, 40)}")
-        right = Text(no_wrap=True, end="", justify="right")
-        if self.loading and self.load_status:
-            right.append(f"{self.load_status} · ", "italic")
-        shown = len(self.result) if self.result is not None else 0
-        right.append(f"{shown:,} of {counts['total']:,}", "bold")
-        right.append(f" · inbox {counts['inbox']:,}")
-        if marked := len(self.paper_list.marked):
-            right.append(f" · {marked} marked", "bold")
-        self._update_static("#title-left", left)
-        self._update_static("#title-right", right)
-
-    def _update_static(self, selector: str, text: Text) -> None:
-        """Update a one-line Static only when its text changed, with a layout pass only
-        when its width did (a layout redraws the whole screen: too slow for every key)."""
-        static = self.query_one(selector, Static)
-        old = getattr(static, "_shown_text", None)
-        if old is not None and old == text:
-            return
-        same_width = old is not None and old.cell_len == text.cell_len
-        auto_width = static.styles.width is not None and static.styles.width.is_auto
-        static._shown_text = text.copy()  # type: ignore[attr-defined]
-        static.update(text, layout=auto_width and not same_width)
+        summary = ViewSummary(shown=len(self.result) if self.result is not None else 0,
+                              total=counts["total"], inbox=counts["inbox"],
+                              marked=len(self.paper_list.marked),
+                              status=self.query_one(LoadStatus).status)
+        self.query_one(TitleBar).show(self.store.label, self.userdata.profile, summary)
 
     @on(AnnotationsChanged)
     def _annotations_changed(self, message: AnnotationsChanged) -> None:
-        if not message.keys:  # another instance wrote: recount from the file
+        if not message.keys:  # another instance wrote: recount and learn from the file
             self.triage.recount()
-        self.learn_interest(message.keys or None)
+            self.learn_interest(None)
+        self.after_change(message.keys)
+
+    def after_change(self, keys: tuple[str, ...]) -> None:
+        """Refresh rows, counts and the detail after the annotations of ``keys`` changed
+        (empty: any paper's may have)."""
+        if keys:
+            self.learn_interest(keys)
         self.paper_list.refresh_rows()
         self.refresh_counts()
-        self.show_detail(self.paper_list.current)
+        current = self.paper_list.current
+        if not keys or current is None or current.key in keys:
+            self.detail.follow(current)
+
+    # -- triage keys ------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Dim the paper keys when there is no paper to act on."""
+        if action in PAPER_ACTIONS and not self.has_paper():
+            return None
+        return True
+
+    def has_paper(self) -> bool:
+        """True when a paper is under the cursor."""
+        try:
+            return self.paper_list.current is not None
+        except Exception:  # before compose finished there is no list yet
+            return False
+
+    def targets(self) -> list[Paper]:
+        """The marked papers, else the one under the cursor."""
+        if marked := self.paper_list.marked:
+            return [paper for key in sorted(marked) if (paper := self.store.get(key))]
+        current = self.paper_list.current
+        return [current] if current is not None else []
+
+    def show_outcome(self, outcome: Outcome) -> None:
+        """Carry out what a triage key decided: cursor, marks, rows, counts, messages."""
+        if outcome.cursor_key and (rank := self.rank_of(outcome.cursor_key)) is not None:
+            self.paper_list.cursor = rank
+        if outcome.clear_marks:
+            self.paper_list.clear_marks()
+        if outcome.refresh:
+            self.after_change(outcome.keys)
+        for notice in outcome.notices:
+            self.app.notify(notice.text, title=notice.title, severity=notice.severity,
+                            markup=False)
+        if outcome.move_on:
+            self.paper_list.action_cursor_down()
+
+    def action_toggle_star(self) -> None:
+        """Star the paper (or every marked paper); unstar when all are starred."""
+        self.show_outcome(self.triage_keys.toggle_star(self.targets()))
+
+    def action_set_state(self, state: str) -> None:
+        """Set later / read / skipped / inbox and move on to the next paper."""
+        self.show_outcome(self.triage_keys.set_state(self.targets(), state))
+
+    def action_undo(self) -> None:
+        """Undo the last change (a bulk change is one step)."""
+        self.show_outcome(self.triage_keys.undo())
+
+    def action_redo(self) -> None:
+        """Redo the last undone change."""
+        self.show_outcome(self.triage_keys.redo())
+
+    def action_toggle_mark(self) -> None:
+        """Mark or unmark the paper for a bulk action and move down."""
+        if (paper := self.paper_list.current) is not None:
+            self.paper_list.toggle_mark(paper.key)
+            self.paper_list.action_cursor_down()
+            self.refresh_header()
+
+    def action_clear_marks(self) -> None:
+        """Forget the marks."""
+        self.paper_list.clear_marks()
+        self.refresh_header()
+
+    # -- tags, notes and papers out of the reader -----------------------------------------
+    def action_edit_tags(self) -> None:
+        """Ask for tags to add or remove, then apply them to the paper(s)."""
+        if not (papers := self.targets()):
+            return
+        what = papers[0].title if len(papers) == 1 else f"{len(papers)} marked papers"
+
+        def done(change: TagChange | None) -> None:
+            if change:
+                self.show_outcome(self.triage_keys.change_tags(papers, change.add, change.remove,
+                                                        change.describe()))
+
+        picker = TagPicker(what, self.triage_keys.tags_on(papers), self.userdata.all_tags())
+        self.app.push_screen(picker, done)
+
+    def action_edit_note(self) -> None:
+        """Edit the paper's note in the Markdown editor (reopening any kept draft)."""
+        if (paper := self.paper_list.current) is not None:
+            self.notes.edit(paper)
+
+    def action_external_note(self) -> None:
+        """Edit the note in $VISUAL / $EDITOR, suspending the app meanwhile."""
+        if (paper := self.paper_list.current) is not None:
+            self.notes.edit_externally(paper)
+
+    @property
+    def drafts(self) -> dict[str, str]:
+        """Unsaved note text per paper key (see NoteKeeper)."""
+        return self.notes.drafts
+
+    def action_open_link(self) -> None:
+        """Open the paper's link in the browser."""
+        if (paper := self.paper_list.current) is not None:
+            self.outbox.open_link(paper)
+
+    def action_copy_citation(self) -> None:
+        """Copy BibTeX for the paper (or the marked papers) to the clipboard."""
+        self.outbox.copy_citation(self.targets())
+
+    def action_export(self) -> None:
+        """Export the papers in view (or the marked ones) to a file."""
+        marked = self.targets() if self.paper_list.marked else None
+        self.outbox.export(marked, lambda: self.result)
+
+    # -- layout ----------------------------------------------------------------------------
+    def action_focus_search(self) -> None:
+        """Put the cursor in the search bar."""
+        self.search_bar.focus_input()
+
+    def action_toggle_filters(self) -> None:
+        """Show or hide the filter pane (hidden by default on narrow terminals)."""
+        self.toggle_class("-filters-toggled")
+        self.call_after_refresh(self._after_filters_toggled)
+
+    def _after_filters_toggled(self) -> None:
+        pane = self.filter_pane
+        if pane.display and pane.region.width:
+            pane.focus()
+            if self.engine is not None:
+                pane.recount_facets(self.engine, self.search_bar.value,
+                                    self.userdata.annotations())
+        elif self.focused is pane or self.focused is None:
+            self.paper_list.focus()
+
+    def action_refresh_view(self) -> None:
+        """Run the search again (triaged papers stay in view until then, so the cursor
+        never jumps under a person's hands)."""
+        self.start_search(keep_key=self._current_key())
+
+    def action_cycle_sort(self) -> None:
+        """Sort by the next order: relevance, date, title, recently annotated."""
+        self.sort_by(next_sort(self.sort))
+
+    def sort_by(self, sort: Sort) -> None:
+        """Sort the view by ``sort``, keeping the paper under the cursor."""
+        self.sort = sort
+        self.for_you.sort_chosen = True
+        self.start_search(keep_key=self._current_key())
+        self.app.notify(f"Sorted by {sort}", markup=False)
+
+    # -- for you ---------------------------------------------------------------------------
+    def learn_interest(self, keys: tuple[str, ...] | None) -> None:
+        """Learn the person's decisions on ``keys`` (None: all) for the for-you order."""
+        self.for_you.learn(keys)
+
+    def _interest_learned(self, changed: bool) -> None:
+        keep = self._current_key()
+        if self.for_you.takes_over(self.sort, self.filter_pane.view):
+            self.sort = "for-you"
+            self.app.notify("The inbox is sorted for you: by what you star, read and skip. "
+                            "O changes the order.", markup=False)
+            if self.paper_list.cursor == 0:
+                keep = None  # not moved yet: start at the top of the new order
+        elif not changed:
+            return
+        if self.sort == "for-you":
+            self.start_search(keep_key=keep)
+
+    def _reason_ready(self, key: str) -> None:
+        if (current := self.paper_list.current) is not None and current.key == key:
+            self.detail.follow(current)
+
+    def action_similar(self) -> None:
+        """List the papers most like the one under the cursor, most alike first."""
+        if (paper := self.paper_list.current) is None:
+            return
+        self.sort = self.for_you.for_similar(self.sort)
+        self.search_bar.value = f"similar:{paper.key}"
+        self.app.notify(f"Papers like “{one_line(paper.title, 60)}” · esc goes back", markup=False)

@@ -41,14 +41,22 @@ from tui.search.ranking import MAX_WORDS, Brevity, key_score, refine, select
 from tui.search.result import ResultSet
 from tui.store.base import PaperStore, Store
 
-__all__ = ["SearchEngine", "ResultSet", "SearchCancelled", "SearchIndex", "build_index", "SORTS"]
+__all__ = ["SearchEngine", "ResultSet", "SearchCancelled", "SearchIndex", "build_index", "SORTS",
+           "Sort", "next_sort"]
 
 Sort = Literal["relevance", "date", "title", "annotated", "for-you"]
 SORTS: tuple[Sort, ...] = ("relevance", "date", "title", "annotated", "for-you")
-"""The orders a result can be shown in (``for-you``: by a model of the person's interest)."""
+"""The orders a result can be shown in (``for-you``: by a model of the person's interest),
+in the order the reader's ``O`` cycles through them."""
 
 SIMILAR_LIMIT = 50
 """Papers a ``similar:`` or ``like:`` term keeps: the most alike (after the other filters)."""
+
+
+def next_sort(sort: Sort) -> Sort:
+    """The order after ``sort`` in :data:`SORTS`, back to the first after the last."""
+    return SORTS[(SORTS.index(sort) + 1) % len(SORTS)]
+
 
 _WORD_CACHE = 16
 """Query words whose matches are kept (each is one byte per paper)."""

@@ -2,23 +2,33 @@
 
 Choices become query qualifiers (``is:inbox tag:thesis year:2021``) that the main screen
 puts in front of the typed query, so the pane and the search bar compose through the one
-query language instead of a second filtering path.
+query language instead of a second filtering path. The pane counts its own years and
+categories over the view, in a worker, once typing pauses.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Iterable, Mapping
 
 from rich.text import Text
+from textual import work
 from textual.binding import Binding
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
+from tui.model import Annotation
+from tui.search import SearchEngine
 from tui.widgets.text import one_line, shorten
 
-__all__ = ["FilterPane", "VIEWS"]
+__all__ = ["FilterPane", "VIEWS", "FACETS_DELAY"]
+
+FACETS_DELAY = 0.3
+"""Seconds of quiet typing before the year and category counts are redone."""
 
 VIEWS: dict[str, tuple[str, str]] = {
     "inbox": ("Inbox", "is:inbox"),
@@ -57,10 +67,9 @@ class FilterPane(OptionList):
 
     @dataclass
     class Changed(Message):
-        """The chosen filters changed; ``qualifiers`` is their query text."""
+        """The chosen filters changed (:attr:`FilterPane.qualifiers` is their query text)."""
 
         filter_pane: "FilterPane"
-        qualifiers: str
 
         @property
         def control(self) -> "FilterPane":
@@ -76,6 +85,7 @@ class FilterPane(OptionList):
         self._counts: Mapping[str, int] = {}
         self._facets = _Facets()
         self._shown: list[tuple[str | None, str]] = []
+        self._facets_timer: Timer | None = None
 
     # -- what the pane contributes to the query -----------------------------------------
     @property
@@ -113,14 +123,9 @@ class FilterPane(OptionList):
         self.chosen[f"saved:{name}"] = query
         self._changed()
 
-    def clear(self) -> None:
-        """Back to the inbox with nothing else chosen."""
-        self.view, self.chosen = "inbox", {}
-        self._changed()
-
     def _changed(self) -> None:
         self._rebuild()
-        self.post_message(self.Changed(self, self.qualifiers))
+        self.post_message(self.Changed(self))
 
     # -- counts in --------------------------------------------------------------------
     def update_counts(self, *, counts: Mapping[str, int] | None = None,
@@ -139,6 +144,34 @@ class FilterPane(OptionList):
             saved=tuple(saved.items()) if saved is not None else facets.saved,
         )
         self._rebuild()
+
+    def recount_facets_soon(self, engine: SearchEngine, typed: str,
+                            annotations: Mapping[str, Annotation]) -> None:
+        """Recount years and categories for the view and ``typed`` once typing pauses
+        (the first time at once): recounting on every key would compete with the search
+        itself for the CPU."""
+        if self._facets_timer is None:
+            self.recount_facets(engine, typed, annotations)
+        else:
+            self._facets_timer.stop()
+        self._facets_timer = self.set_timer(
+            FACETS_DELAY, partial(self.recount_facets, engine, typed, annotations))
+
+    def recount_facets(self, engine: SearchEngine, typed: str,
+                       annotations: Mapping[str, Annotation]) -> None:
+        """Recount years and categories for the view and ``typed`` now, in a worker.
+        Chosen years and categories are left out of the query (see facet_qualifiers)."""
+        query = " ".join(part for part in (self.facet_qualifiers, typed) if part)
+        self._count_facets(engine, query, annotations)
+
+    @work(thread=True, exclusive=True, group="facets", exit_on_error=False)
+    def _count_facets(self, engine: SearchEngine, query: str,
+                      annotations: Mapping[str, Annotation]) -> None:
+        result = engine.run(query, annotations=annotations)
+        years = engine.facets(result, "year", limit=30)
+        categories = engine.facets(result, "category", limit=30)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.update_counts, years=years, categories=categories)
 
     def on_resize(self) -> None:
         self._rebuild()
@@ -162,12 +195,12 @@ class FilterPane(OptionList):
         for view, (label, _) in VIEWS.items():
             count = self._counts.get(view, self._counts.get("total") if view == "all" else None)
             yield self._row(f"view:{view}", label, count, chosen=view == self.view, radio=True)
-        sections = (("Saved searches", "saved", ((n, None) for n, _ in self._facets.saved)),
+        saved: tuple[tuple[str, int | None], ...] = tuple((n, None) for n, _ in self._facets.saved)
+        sections = (("Saved searches", "saved", saved),
                     ("Tags", "tag", self._facets.tags),
                     ("Years", "year", self._facets.years),
                     ("Categories", "cat", self._facets.categories))
         for title, kind, items in sections:
-            items = list(items)
             if not items:
                 continue
             yield self._heading(title)

@@ -6,7 +6,8 @@ only the person's own note is rendered as Markdown.
 
 from __future__ import annotations
 
-from typing import Mapping
+from dataclasses import replace
+from typing import Callable, Mapping
 
 from rich.style import Style
 from rich.text import Text
@@ -18,7 +19,7 @@ from textual.widgets import Markdown, Static
 from tui.model import UNTITLED, Annotation, Paper, Span
 from tui.widgets.text import component_text_style, highlighted, multi_line, one_line
 
-__all__ = ["PaperDetail", "TITLE_LIMIT", "AUTHORS_LIMIT", "ABSTRACT_LIMIT"]
+__all__ = ["PaperDetail", "shown_part", "Spans", "TITLE_LIMIT", "AUTHORS_LIMIT", "ABSTRACT_LIMIT"]
 
 TITLE_LIMIT = 2_000
 """Characters of a title shown; the rest of a (hostile) giant title is cut."""
@@ -27,8 +28,23 @@ AUTHORS_LIMIT = 100
 ABSTRACT_LIMIT = 20_000
 """Characters of an abstract shown, pages and pages of it."""
 
+Spans = Mapping[str, tuple[Span, ...]]
+"""Matched character ranges per field ("title", "authors", "abstract")."""
+
 SAFE_LINK_SCHEMES = ("http://", "https://")
 """Links in a note that a click may open; anything else (file:, javascript:) is ignored."""
+
+
+def shown_part(paper: Paper) -> Paper:
+    """``paper`` cut to what the detail pane can show, so highlighting a 10 MB abstract
+    costs no more than highlighting the part on screen (the spans there are the same)."""
+    if (len(paper.title) <= TITLE_LIMIT and len(paper.abstract) <= ABSTRACT_LIMIT
+            and len(paper.authors) <= AUTHORS_LIMIT
+            and sum(map(len, paper.authors)) <= AUTHORS_LIMIT * 40):
+        return paper
+    return replace(paper, title=paper.title[: TITLE_LIMIT + 1],
+                   abstract=paper.abstract[: ABSTRACT_LIMIT + 1],
+                   authors=tuple(name[:200] for name in paper.authors[:AUTHORS_LIMIT]))
 
 
 class PaperDetail(VerticalScroll, can_focus=True):
@@ -53,6 +69,11 @@ class PaperDetail(VerticalScroll, can_focus=True):
         super().__init__(id=id, classes=classes)
         self.paper: Paper | None = None
         """The paper shown, or None."""
+        self._annotation: Callable[[str], Annotation | None] = lambda key: None
+        self._matches: Callable[[Paper], Spans] = lambda paper: {}
+        self._reason: Callable[[Paper], str | None] = lambda paper: None
+        self._pending: Paper | None = None
+        """A paper to show once the screen has been painted (see follow)."""
 
     def compose(self) -> ComposeResult:
         yield Static(Text("No paper selected"), id="detail-head")
@@ -60,9 +81,36 @@ class PaperDetail(VerticalScroll, can_focus=True):
         yield Static(Text("Note"), id="detail-note-label", classes="section-label")
         yield Markdown("", id="detail-note", open_links=False)
 
+    def set_sources(self, annotation: Callable[[str], Annotation | None],
+                    matches: Callable[[Paper], Spans],
+                    reason: Callable[[Paper], str | None]) -> None:
+        """Tell the pane where a paper's annotation, its query matches and the reason it
+        ranks where it does (for-you order) come from."""
+        self._annotation = annotation
+        self._matches = matches
+        self._reason = reason
+
+    def follow(self, paper: Paper | None, *, after_paint: bool = False) -> None:
+        """Show ``paper`` (the one under the list's cursor) with its annotation, matches
+        and reason. With ``after_paint``, only once the screen has been painted: new results
+        while typing never wait for a long abstract to be laid out."""
+        if after_paint and paper is not None:
+            self._pending = paper
+            self.call_after_refresh(self._show_pending)
+        elif paper is None:
+            self._pending = None
+            self.show(None)
+        else:
+            self._pending = None
+            self.show(paper, self._annotation(paper.key), self._matches(shown_part(paper)),
+                      reason=self._reason(paper))
+
+    def _show_pending(self) -> None:
+        if self._pending is not None:
+            self.follow(self._pending)
+
     def show(self, paper: Paper | None, annotation: Annotation | None = None,
-             spans: Mapping[str, tuple[Span, ...]] | None = None, *,
-             reason: str | None = None) -> None:
+             spans: Spans | None = None, *, reason: str | None = None) -> None:
         """Show ``paper`` with the person's ``annotation``; ``spans`` mark query matches;
         ``reason`` says why it ranks where it does in the for-you order."""
         previous = self.paper

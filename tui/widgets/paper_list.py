@@ -101,7 +101,6 @@ class PaperList(ScrollView, can_focus=True):
 
         paper_list: "PaperList"
         paper: Paper | None
-        rank: int
 
         @property
         def control(self) -> "PaperList":
@@ -112,7 +111,6 @@ class PaperList(ScrollView, can_focus=True):
         """The person chose to read the highlighted paper (enter or double click)."""
 
         paper_list: "PaperList"
-        paper: Paper
 
         @property
         def control(self) -> "PaperList":
@@ -136,11 +134,6 @@ class PaperList(ScrollView, can_focus=True):
             self.refresh()
 
     # -- data in ----------------------------------------------------------------------
-    @property
-    def results(self) -> Results | None:
-        """The results being shown."""
-        return self._results
-
     def set_annotation_lookup(self, lookup: Callable[[str], Annotation | None]) -> None:
         """Tell the list how to find a paper's star, tags and state for its row."""
         self._annotation = lookup
@@ -208,7 +201,7 @@ class PaperList(ScrollView, can_focus=True):
             self.scroll_to(y=new, animate=False, immediate=True)
         elif height and new >= top + height:
             self.scroll_to(y=new - height + 1, animate=False, immediate=True)
-        self.post_message(self.Highlighted(self, self.paper_at(new), new))
+        self.post_message(self.Highlighted(self, self.paper_at(new)))
 
     def _refresh_rank(self, rank: int) -> None:
         for cursor_flag in (True, False):
@@ -246,8 +239,8 @@ class PaperList(ScrollView, can_focus=True):
 
     def action_select(self) -> None:
         """Read the highlighted paper."""
-        if (paper := self.current) is not None:
-            self.post_message(self.Selected(self, paper))
+        if self.current is not None:
+            self.post_message(self.Selected(self))
 
     def on_click(self, event: events.Click) -> None:
         """A click puts the cursor on the row; a double click opens it."""

@@ -6,8 +6,6 @@ a worker, so typing never waits for it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -37,30 +35,24 @@ class SearchInput(Input):
 
     def action_to_results(self) -> None:
         """Move to the paper list."""
-        self.post_message(SearchBar.Left(self.value))
+        self.post_message(SearchBar.Left())
 
     def action_clear_or_leave(self) -> None:
         """Clear the query; when it is already empty, leave the search bar."""
         if self.value:
             self.value = ""
         else:
-            self.post_message(SearchBar.Left(self.value))
+            self.post_message(SearchBar.Left())
 
 
 class SearchBar(Horizontal):
     """A search input and a short summary of the filters and sort order in force."""
 
-    @dataclass
     class Changed(Message):
-        """The typed query changed."""
+        """The typed query changed (:attr:`SearchBar.value` is the new one)."""
 
-        text: str
-
-    @dataclass
     class Left(Message):
         """The person is done typing and wants the results."""
-
-        text: str
 
     _context_text: Text | None = None
     """The filters-and-sort summary on show."""
@@ -108,4 +100,4 @@ class SearchBar(Horizontal):
     @on(Input.Changed, "#search-input")
     def _typed(self, event: Input.Changed) -> None:
         event.stop()
-        self.post_message(self.Changed(event.value))
+        self.post_message(self.Changed())
