@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -252,6 +252,7 @@ def export(session: Session) -> int:
     store, userdata, _ = session.open_annotated()
     session.report_problems(store)
     notes = userdata.annotations()
+    papers: Sequence[Paper]
     if args.query is not None and args.query.strip():
         papers = _every_match(session, store, args.query, notes)
     else:

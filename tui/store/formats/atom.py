@@ -47,7 +47,7 @@ def parse(path: Path) -> Iterator[Paper | Problem]:
 def parse_text(text: str, name: str) -> Iterator[Paper | Problem]:
     """Read papers from feed XML; ``name`` is used in sources and problems."""
     if match := _DOCTYPE.search(text):
-        line = text.count("\n", 0, match.start()) + 1
+        line: int | None = text.count("\n", 0, match.start()) + 1
         yield Problem(name, line, "XML with a document type declaration is not read "
                                   "(entities could reach outside the file)")
         return

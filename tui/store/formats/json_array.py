@@ -98,6 +98,8 @@ def _walk_object(text: str, index: int, name: str, lines: LineIndex) -> Iterator
         yield decoded
         return
     value = decoded[0]
+    if not isinstance(value, dict):
+        return
     if "title" in value:
         yield from read_record(value, name, line)
         return

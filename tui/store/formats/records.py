@@ -88,7 +88,7 @@ def _text(record: dict[str, Any], *names: str, notes: list[str]) -> str:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return str(value) if value == value else ""
         if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
-            return value[0]  # CSL-JSON from some tools wraps single values in lists
+            return str(value[0])  # CSL-JSON from some tools wraps single values in lists
         notes.append(f"{name} is {_kind(value)}, not text; ignored")
     return ""
 

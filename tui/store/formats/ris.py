@@ -163,7 +163,7 @@ def parse_text(text: str, name: str) -> Iterator[Paper | Problem]:
         yield Problem(name, None, "no RIS records (TY  - ... ER  - ) found")
 
 
-def _first(entry: dict, *keys: str) -> str:
+def _first(entry: dict[str, Any], *keys: str) -> str:
     """The first non-empty value among ``keys``, a list giving its first item."""
     for key in keys:
         value = entry.get(key)
@@ -174,7 +174,7 @@ def _first(entry: dict, *keys: str) -> str:
     return ""
 
 
-def _list(entry: dict, *keys: str) -> list[str]:
+def _list(entry: dict[str, Any], *keys: str) -> list[str]:
     for key in keys:
         value = entry.get(key)
         if isinstance(value, str) and value.strip():
@@ -192,7 +192,7 @@ def _ris_date(year_field: str, date_field: str) -> str:
     return max(from_date, from_year, key=len)
 
 
-def _paper(entry: dict, source: str, wok: bool) -> Paper | str:
+def _paper(entry: dict[str, Any], source: str, wok: bool) -> Paper | str:
     """A paper from one rispy record, or the reason it cannot be one."""
     unknown = entry.get("unknown_tag") or {}
     if wok:
