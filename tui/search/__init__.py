@@ -36,18 +36,22 @@ from tui.search.features import Features, LazyFeatures, SparseVector
 from tui.search.filters import AnnotationTable, category_mask, phrase_mask, venue_mask, year_mask
 from tui.search.highlight import highlight_spans
 from tui.search.index import SearchIndex, build_index
-from tui.search.matching import FIELDS_OF, WordCandidates, exact_mask, match_codes, resolve
+from tui.search.matching import FIELDS_OF, WordCandidates, exact_mask, has_word, match_codes, resolve_all
 from tui.search.ranking import MAX_WORDS, Brevity, key_score, refine, select
 from tui.search.result import ResultSet
+from tui.search.segments import AnyIndex, SegmentedIndex
 from tui.store.base import PaperStore, Store
 
-__all__ = ["SearchEngine", "ResultSet", "SearchCancelled", "SearchIndex", "build_index", "SORTS",
-           "Sort", "next_sort"]
+__all__ = ["SearchEngine", "ResultSet", "SearchCancelled", "SearchIndex", "SegmentedIndex",
+           "build_index", "SORTS", "Sort", "next_sort"]
 
 Sort = Literal["relevance", "date", "title", "annotated", "for-you"]
 SORTS: tuple[Sort, ...] = ("relevance", "date", "title", "annotated", "for-you")
 """The orders a result can be shown in (``for-you``: by a model of the person's interest),
 in the order the reader's ``O`` cycles through them."""
+
+Matches = tuple[WordCandidates, ...]
+"""A query word's candidates in each segment of the index."""
 
 SIMILAR_LIMIT = 50
 """Papers a ``similar:`` or ``like:`` term keeps: the most alike (after the other filters)."""
@@ -73,24 +77,25 @@ class SearchEngine:
         self,
         store: PaperStore | Sequence[Paper],
         *,
-        index: SearchIndex | None = None,
+        index: AnyIndex | None = None,
         progress: Callable[[int, int], None] | None = None,
     ) -> None:
         """Index ``store`` (a store, or any sequence of papers: made a store in memory),
         unless ``index`` is given (for instance loaded from a cache with
-        :meth:`SearchIndex.from_arrays`). ``progress(done, total)`` is called while
+        :meth:`SearchIndex.from_arrays`, or segments as a :class:`SegmentedIndex`).
+        ``progress(done, total)`` is called while
         indexing, every few thousand papers."""
         self.store: PaperStore = store if isinstance(store, PaperStore) else Store(list(store))
         self.papers: Sequence[Paper] = self.store.papers
-        self.index = index if index is not None else build_index(self.papers, progress=progress)
+        self.index: AnyIndex = index if index is not None else build_index(self.papers, progress=progress)
         self._brevity = Brevity.of(self.index)
         self._lock = threading.Lock()
-        self._words: OrderedDict[tuple[str, bool, bool, str], tuple[WordCandidates, np.ndarray]] = \
+        self._words: OrderedDict[tuple[str, bool, bool, str], tuple[Matches, np.ndarray]] = \
             OrderedDict()
         self._bases: OrderedDict[tuple[Any, ...], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._orders: dict[str, np.ndarray] = {}
         self._annotations: tuple[object, AnnotationTable] | None = None
-        self.features = LazyFeatures(lambda: Features(self.index, self.papers.__getitem__))
+        self.features = LazyFeatures(lambda: Features(self.index.merged(), self.papers.__getitem__))
         """The papers' word vectors, built on first use (similar papers, for-you)."""
 
     def __len__(self) -> int:
@@ -292,7 +297,7 @@ class SearchEngine:
         return SparseVector.total(feature_ids, values).scaled(1.0 / len(docs)), tagged
 
     def _word_matches(self, query: Query, check: Callable[[], None]) -> tuple[
-            list[np.ndarray], list[np.ndarray], list[WordCandidates], list[tuple[Any, ...]]]:
+            list[np.ndarray], list[np.ndarray], list[Matches], list[tuple[Any, ...]]]:
         """Match codes of the words that rank: required ones, optional ones (stop words and
         a 1-2 letter word being typed after others), and the candidates of each."""
         ranked = [t for t in query.terms if not t.negated and t.kind in ("word", "phrase")]
@@ -308,7 +313,7 @@ class SearchEngine:
         items = items[:MAX_WORDS]
         required: list[np.ndarray] = []
         optional: list[np.ndarray] = []
-        words: list[WordCandidates] = []
+        words: list[Matches] = []
         keys: list[tuple[Any, ...]] = []
         many = len(items) > 1
         joined = self._joined_pairs(items)
@@ -337,13 +342,11 @@ class SearchEngine:
         ("sim cse" -> "simcse"), by the position of the first, for pairs forming an indexed
         word."""
         joined: dict[int, tuple[tuple[str, bool], np.ndarray]] = {}
-        vocab = self.index.vocab
         for i, (left, right) in enumerate(zip(items, items[1:])):
             if not (left[2] and right[2]) or left[3] != right[3] or left[1]:
                 continue  # only free words, in the same field, the first one finished
             word = left[0] + right[0]
-            lo, hi = vocab.prefix_range(word) if right[1] else (vocab.id_of(word), None)
-            if lo is not None and (hi is None or hi > lo):
+            if has_word(self.index, word, prefix=right[1]):
                 joined[i] = ((word, right[1]), self._match(word, right[1], False, left[3])[1])
         return joined
 
@@ -370,7 +373,7 @@ class SearchEngine:
         return entry
 
     def _match(self, word: str, open_: bool, fuzzy: bool, field: str
-               ) -> tuple[WordCandidates, np.ndarray]:
+               ) -> tuple[Matches, np.ndarray]:
         """Candidates and match codes of one query word, from the cache when possible."""
         key = (word, open_, fuzzy, field)
         with self._lock:
@@ -378,7 +381,7 @@ class SearchEngine:
             if cached is not None:
                 self._words.move_to_end(key)
                 return cached
-        cands = resolve(self.index.vocab, word, open_, fuzzy)
+        cands = resolve_all(self.index, word, open_, fuzzy)
         entry = (cands, match_codes(self.index, cands, FIELDS_OF[field]))
         with self._lock:
             self._words[key] = entry
@@ -397,11 +400,15 @@ class SearchEngine:
             order = np.argsort(-index.dates.astype(np.int64), kind="stable")
         else:
             width = 8
-            lengths = np.diff(index.title_offsets)
             columns = np.full((index.n_docs, width), -1, dtype=np.int32)
-            for col in range(width):
-                has = lengths > col
-                columns[has, col] = index.title_tokens[index.title_offsets[:-1][has] + col]
+            for segment, ranks in zip(index.segments, _title_ranks(index)):
+                offsets, tokens = segment.index.title_offsets, segment.index.title_tokens
+                lengths = np.diff(offsets)
+                rows = columns[segment.start:segment.stop]
+                for col in range(width):
+                    has = lengths > col
+                    found = tokens[offsets[:-1][has] + col]
+                    rows[has, col] = found if ranks is None else ranks[found]
             order = np.lexsort([columns[:, c] for c in range(width - 1, -1, -1)])
         with self._lock:
             self._orders[sort] = order
@@ -422,6 +429,16 @@ class SearchEngine:
         member[docs] = True
         ordered: np.ndarray = order[member[order]].astype(np.int32)
         return ordered
+
+
+def _title_ranks(index: AnyIndex) -> list[np.ndarray | None]:
+    """For each segment, its word ids' ranks among all the store's words (None: the same,
+    for an index of one segment), so titles of different segments sort together."""
+    if len(index.segments) == 1:
+        return [None]
+    vocabs = [s.index.vocab.words for s in index.segments]
+    rank = {word: i for i, word in enumerate(sorted(set().union(*vocabs)))}
+    return [np.fromiter(map(rank.__getitem__, words), np.int32, count=len(words)) for words in vocabs]
 
 
 def _most_alike(alike: np.ndarray, candidates: np.ndarray, limit: int = SIMILAR_LIMIT) -> np.ndarray:

@@ -14,13 +14,13 @@ import numpy.typing as npt
 
 from tui.model import Annotation, Paper
 from tui.query import STOPWORDS, Term, words_of
-from tui.search.index import SearchIndex
+from tui.search.segments import AnyIndex
 
 __all__ = ["AnnotationTable", "year_mask", "venue_mask", "category_mask", "phrase_mask",
            "find_phrase"]
 
 
-def year_mask(index: SearchIndex, term: Term) -> np.ndarray:
+def year_mask(index: AnyIndex, term: Term) -> np.ndarray:
     """Papers whose year is within the term's range (unknown years never are)."""
     years = index.years
     mask = years > 0
@@ -35,7 +35,7 @@ def _lookup(table: np.ndarray, ids: np.ndarray) -> np.ndarray:
     return table[ids] if len(table) else np.zeros(len(ids), dtype=bool)
 
 
-def venue_mask(index: SearchIndex, term: Term) -> np.ndarray:
+def venue_mask(index: AnyIndex, term: Term) -> np.ndarray:
     """Papers whose venue contains the term's words in order (case and accents ignored)."""
     wanted = " ".join(words_of(term.value))
     table = np.array([bool(wanted) and wanted in " ".join(words_of(v)) for v in index.venues],
@@ -43,7 +43,7 @@ def venue_mask(index: SearchIndex, term: Term) -> np.ndarray:
     return _lookup(table, index.venue_ids)
 
 
-def category_mask(index: SearchIndex, term: Term) -> np.ndarray:
+def category_mask(index: AnyIndex, term: Term) -> np.ndarray:
     """Papers with a category starting with the term (``cat:cs`` takes cs.CL and cs.LG)."""
     table = np.array([c.casefold().startswith(term.value) for c in index.categories], dtype=bool)
     mask = np.zeros(index.n_docs, dtype=bool)
@@ -66,7 +66,7 @@ def find_phrase(words: list[str], phrase: tuple[str, ...], open_last: bool) -> l
 
 
 def phrase_mask(
-    index: SearchIndex,
+    index: AnyIndex,
     term: Term,
     fields: tuple[str, ...],
     paper_at: Callable[[int], Paper],
@@ -78,7 +78,6 @@ def phrase_mask(
     store is read only for authors and abstracts). ``check`` may abandon the search."""
     phrase = term.words
     candidates = np.ones(index.n_docs, dtype=bool) if within is None else within.copy()
-    vocab = index.vocab
     # Abstracts do not index stop words, so those are left to the check below, unless the
     # phrase has nothing else ("of the"): then it is looked for in titles, which have them.
     only_stop_words = all(w in STOPWORDS for w in phrase)
@@ -88,20 +87,23 @@ def phrase_mask(
             continue
         has_word = np.zeros(index.n_docs, dtype=bool)
         is_prefix = term.open and i == len(phrase) - 1
-        lo, hi = vocab.prefix_range(word) if is_prefix else (vocab.id_of(word), None)
-        if lo is not None:
+        for segment in index.segments:
+            vocab = segment.index.vocab
+            lo, hi = vocab.prefix_range(word) if is_prefix else (vocab.id_of(word), None)
+            if lo is None:
+                continue
             for name in searched:
-                postings = index.field(name)
-                has_word[postings.of_range(lo, hi) if hi is not None else postings.of(lo)] = True
+                postings = segment.index.field(name)
+                found = postings.of_range(lo, hi) if hi is not None else postings.of(lo)
+                has_word[found + segment.start] = True
         candidates &= has_word
     if len(phrase) == 1:
         return candidates  # the postings already said it: one word needs no order check
     mask = np.zeros(index.n_docs, dtype=bool)
-    words = vocab.words
     for n, doc in enumerate(np.flatnonzero(candidates).tolist()):
         if n % 256 == 255:
             check()
-        if "title" in fields and find_phrase([words[t] for t in index.title_of(doc)], phrase, term.open):
+        if "title" in fields and find_phrase(index.title_words(doc), phrase, term.open):
             mask[doc] = True
             continue
         if fields == ("title",):

@@ -33,7 +33,7 @@ from tui.model import Paper
 from tui.query import STOPWORDS, WORD_RE, normalise_word
 from tui.search.vocab import Vocabulary
 
-__all__ = ["Postings", "SearchIndex", "build_index", "field_words", "FIELD_WEIGHTS"]
+__all__ = ["Postings", "SearchIndex", "Segment", "build_index", "field_words", "FIELD_WEIGHTS"]
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +99,25 @@ class SearchIndex:
         tokens: list[int] = self.title_tokens[self.title_offsets[doc]:self.title_offsets[doc + 1]].tolist()
         return tokens
 
+    def title_words(self, doc: int) -> list[str]:
+        """One paper's title as its indexed words, in order."""
+        words = self.vocab.words
+        return [words[t] for t in self.title_of(doc)]
+
+    def title_lengths(self) -> np.ndarray:
+        """Words in each paper's title."""
+        lengths: np.ndarray = np.diff(self.title_offsets)
+        return lengths
+
+    @property
+    def segments(self) -> tuple["Segment", ...]:
+        """The index as the one segment of its store (see :mod:`tui.search.segments`)."""
+        return (Segment(0, self),)
+
+    def merged(self) -> "SearchIndex":
+        """The index itself: it is already one (a segmented index merges its segments)."""
+        return self
+
     def nbytes(self) -> int:
         """Bytes held by the arrays (not counting the Python word list)."""
         return sum(a.nbytes for a in self.to_arrays().values())
@@ -134,6 +153,19 @@ class SearchIndex:
             category_docs=arrays["category_docs"], category_ids=arrays["category_ids"],
             categories=_unblob(arrays["categories_blob"]),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One index over papers ``start .. start + index.n_docs`` of a store."""
+
+    start: int
+    index: SearchIndex
+
+    @property
+    def stop(self) -> int:
+        """One past the segment's last paper."""
+        return self.start + self.index.n_docs
 
 
 def _blob(strings: list[str]) -> np.ndarray:

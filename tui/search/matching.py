@@ -15,13 +15,15 @@ postings touched, never a pass over the papers' text.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Sequence
 
 import numpy as np
 
 from tui.search.index import FIELD_WEIGHTS, SearchIndex
+from tui.search.segments import AnyIndex
 from tui.search.vocab import Vocabulary, max_typos
 
-__all__ = ["WordCandidates", "resolve", "match_codes", "FIELDS_OF", "code_typos",
+__all__ = ["WordCandidates", "resolve", "resolve_all", "match_codes", "has_word", "FIELDS_OF", "code_typos",
            "code_field", "code_exact"]
 
 FIELDS_OF = {
@@ -95,9 +97,25 @@ def resolve(vocab: Vocabulary, word: str, open_: bool, fuzzy: bool = True) -> Wo
     return WordCandidates(word, open_, exact, prefix, typos)
 
 
-def match_codes(index: SearchIndex, cands: WordCandidates, fields: tuple[str, ...]) -> np.ndarray:
-    """Dense uint8 match codes (one per paper) for one query word in ``fields``."""
+def resolve_all(index: AnyIndex, word: str, open_: bool, fuzzy: bool = True
+                ) -> tuple[WordCandidates, ...]:
+    """:func:`resolve` in each segment's vocabulary (one for an unsegmented index)."""
+    return tuple(resolve(s.index.vocab, word, open_, fuzzy) for s in index.segments)
+
+
+def match_codes(index: AnyIndex, cands: Sequence[WordCandidates], fields: tuple[str, ...]
+                ) -> np.ndarray:
+    """Dense uint8 match codes (one per paper) for one query word in ``fields``, from its
+    candidates in each segment (see :func:`resolve_all`)."""
     codes = np.zeros(index.n_docs, dtype=np.uint8)
+    for segment, found in zip(index.segments, cands):
+        _fill_codes(segment.index, found, fields, codes[segment.start:segment.stop])
+    return codes
+
+
+def _fill_codes(index: SearchIndex, cands: WordCandidates, fields: tuple[str, ...],
+                codes: np.ndarray) -> None:
+    """Scatter one segment's match codes into ``codes`` (that segment's papers)."""
     groups: list[tuple[int, np.ndarray]] = []
     by_cost: dict[int, list[int]] = {}
     for word_id, cost in cands.typos.items():
@@ -119,14 +137,27 @@ def match_codes(index: SearchIndex, cands: WordCandidates, fields: tuple[str, ..
     for code, docs in groups:
         if len(docs):
             codes[docs] = code
-    return codes
 
 
-def exact_mask(index: SearchIndex, word: str, fields: tuple[str, ...]) -> np.ndarray:
+def exact_mask(index: AnyIndex, word: str, fields: tuple[str, ...]) -> np.ndarray:
     """Dense bool: papers containing ``word`` exactly in any of ``fields``."""
     mask = np.zeros(index.n_docs, dtype=bool)
-    word_id = index.vocab.id_of(word)
-    if word_id is not None:
-        for name in fields:
-            mask[index.field(name).of(word_id)] = True
+    for segment in index.segments:
+        word_id = segment.index.vocab.id_of(word)
+        if word_id is not None:
+            for name in fields:
+                mask[segment.index.field(name).of(word_id) + segment.start] = True
     return mask
+
+
+def has_word(index: AnyIndex, word: str, prefix: bool) -> bool:
+    """Whether any paper has ``word`` (or, when ``prefix``, a word starting with it)."""
+    for segment in index.segments:
+        vocab = segment.index.vocab
+        if prefix:
+            lo, hi = vocab.prefix_range(word)
+            if hi > lo:
+                return True
+        elif vocab.id_of(word) is not None:
+            return True
+    return False

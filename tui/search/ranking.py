@@ -21,11 +21,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
-from tui.search.index import SearchIndex
+from tui.search.segments import AnyIndex
 from tui.search.matching import WordCandidates, code_exact, code_field, code_typos
 
 __all__ = ["BitField", "CoarseKey", "FullKey", "full_keys", "Candidates", "Brevity", "Tail", "select",
@@ -123,8 +123,8 @@ class Brevity:
     """uint32, already at its place in the coarse key."""
 
     @classmethod
-    def of(cls, index: SearchIndex) -> "Brevity":
-        small = (15 - np.minimum(np.diff(index.title_offsets), 15)).astype(np.uint16)
+    def of(cls, index: AnyIndex) -> "Brevity":
+        small = (15 - np.minimum(index.title_lengths(), 15)).astype(np.uint16)
         return cls(small, CoarseKey.BREVITY.put(small.astype(np.uint32)))
 
 
@@ -151,7 +151,7 @@ def key_score(keys: np.ndarray) -> np.ndarray:
 
 
 def select(
-    index: SearchIndex,
+    index: AnyIndex,
     required: list[np.ndarray],
     optional: list[np.ndarray],
     allowed: np.ndarray | None,
@@ -261,28 +261,41 @@ def top_positions(keys: np.ndarray, count: int) -> np.ndarray:
     return np.concatenate([above, equal])
 
 
-def _title_hits(index: SearchIndex, docs: np.ndarray, words: list[WordCandidates]
+def _title_hits(index: AnyIndex, docs: np.ndarray, words: Sequence[Sequence[WordCandidates]]
                 ) -> Iterator[tuple[int, list[list[int]]]]:
-    """Each title's word positions per query word, for the given papers."""
-    starts = index.title_offsets[docs]
+    """Each title's word positions per query word, for the given papers (``words``: each
+    query word's candidates in every segment)."""
     # A title is a few dozen words; a pathological one must not make proximity quadratic.
-    lengths = np.minimum(index.title_offsets[docs + 1] - starts, _TITLE_WORDS)
+    lengths = np.minimum(index.title_lengths()[docs], _TITLE_WORDS)
     bounds = np.zeros(len(docs) + 1, dtype=np.int64)
     np.cumsum(lengths, out=bounds[1:])
-    tokens = index.title_tokens[np.repeat(starts - bounds[:-1], lengths) + np.arange(bounds[-1])]
-    found_at = [np.flatnonzero(w.member(tokens)) for w in words]
+    found = [np.zeros(int(bounds[-1]), dtype=bool) for _ in words]
+    segments = index.segments
+    which = (np.searchsorted([s.start for s in segments], docs, side="right") - 1
+             if len(segments) > 1 else np.zeros(len(docs), dtype=np.int64))
+    for number in np.unique(which).tolist():
+        segment, mine = segments[number], np.flatnonzero(which == number)
+        offsets = segment.index.title_offsets
+        starts = offsets[docs[mine] - segment.start]
+        local = np.zeros(len(mine) + 1, dtype=np.int64)
+        np.cumsum(lengths[mine], out=local[1:])
+        where = np.repeat(bounds[mine] - local[:-1], lengths[mine]) + np.arange(local[-1])
+        tokens = segment.index.title_tokens[np.repeat(starts - bounds[mine], lengths[mine]) + where]
+        for hits, cands in zip(found, words):
+            hits[where] = cands[number].member(tokens)
+    found_at = [np.flatnonzero(hits) for hits in found]
     # Where each title's positions start in each word's hit list.
-    cuts: list[list[int]] = [np.searchsorted(found, bounds).tolist() for found in found_at]
-    hits: list[list[int]] = [found.tolist() for found in found_at]
+    cuts: list[list[int]] = [np.searchsorted(at, bounds).tolist() for at in found_at]
+    hits_at: list[list[int]] = [at.tolist() for at in found_at]
     edges: list[int] = bounds.tolist()
     for i in range(len(docs)):
         lo = edges[i]
-        yield edges[i + 1] - lo, [[p - lo for p in found[cut[i]:cut[i + 1]]]
-                                  for found, cut in zip(hits, cuts)]
+        yield edges[i + 1] - lo, [[p - lo for p in at[cut[i]:cut[i + 1]]]
+                                  for at, cut in zip(hits_at, cuts)]
 
 
 def refine(
-    index: SearchIndex, words: list[WordCandidates], cands: Candidates, limit: int = HEAD
+    index: AnyIndex, words: Sequence[Sequence[WordCandidates]], cands: Candidates, limit: int = HEAD
 ) -> tuple[np.ndarray, np.ndarray, "Tail"]:
     """Order the best ``limit`` candidates by every rule: ``(head docs, head full keys,
     tail)``, the head fully ordered, the tail unordered (see :class:`Tail`)."""
@@ -294,7 +307,7 @@ def refine(
     head_docs = docs[head]
     gaps = np.full(len(head_docs), 63, dtype=np.int64)
     bonus = np.zeros(len(head_docs), dtype=np.int64)
-    if len(words) > 1 or any(w.open for w in words):
+    if len(words) > 1 or any(w[0].open for w in words if w):
         for i, (length, positions) in enumerate(_title_hits(index, head_docs, words)):
             gaps[i], run = _proximity(positions)
             if run and all(positions):
