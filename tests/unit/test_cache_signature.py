@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.cache import index_path_for
+from tui.search.cached import segment_paths
 from tui.cli import run
 from tui.store import cache as store_cache
 from tui.store import open_store
@@ -33,8 +33,8 @@ def test_swapped_index_files_are_not_used(tmp_path: Path, capsys: pytest.Capture
     bravo = _store(tmp_path / "bravo.jsonl", "bravo")
     assert run(["search", "paper", str(alpha)]) == 0
     assert run(["search", "paper", str(bravo)]) == 0
-    alpha_index = index_path_for(open_store(alpha).signature)
-    bravo_index = index_path_for(open_store(bravo).signature)
+    [alpha_index] = segment_paths(open_store(alpha))
+    [bravo_index] = segment_paths(open_store(bravo))
     swap = tmp_path / "swap"
     shutil.move(alpha_index, swap)
     shutil.move(bravo_index, alpha_index)

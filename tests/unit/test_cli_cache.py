@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import tui.search as search_module
+import tui.search.segment_cache as segment_module
 import tui.store.files as store_module
 from tui.bench.synthetic import write_jsonl
 from tui.cli import run
@@ -39,6 +40,7 @@ def work(monkeypatch: pytest.MonkeyPatch) -> Counter:
 
     monkeypatch.setattr(store_module, "read_file", counting_read)
     monkeypatch.setattr(search_module, "build_index", counting_build)
+    monkeypatch.setattr(segment_module, "build_index", counting_build)  # a cached store's segments
     return counter
 
 

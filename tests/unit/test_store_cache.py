@@ -20,7 +20,7 @@ from tui.bench.synthetic import write_jsonl
 from tui.cache.container import FORMAT_VERSION
 from tui.model import Annotation, Paper
 from tui.search import SearchEngine
-from tui.search.cached import index_path, load_index, open_engine
+from tui.search.cached import load_index, open_engine, segment_paths
 from tui.store import Store, open_store
 from tui.store import cache as store_cache
 from tui.store.compact import CompactStore
@@ -181,8 +181,8 @@ def test_a_damaged_shard_is_parsed_again_not_trusted(three_files: list[Path], re
 def test_a_damaged_index_is_rebuilt_not_trusted(three_files: list[Path], damage) -> None:
     store = open_store(three_files, cache=True)
     expected = [h.paper for h in open_engine(store).search("learning model", limit=30)]
-    where = index_path(store)
-    assert where is not None and load_index(store) is not None
+    where = segment_paths(store)[0]
+    assert where.exists() and load_index(store) is not None
     damage(where)
     assert load_index(store) is None
     engine = open_engine(store)  # rebuilt and saved again
@@ -264,12 +264,12 @@ def test_pruning_drops_old_indexes_and_shards_of_vanished_files(tmp_path: Path, 
     files = [write_jsonl(tmp_path / f"s{i}.jsonl", 60, seed=i) for i in range(3)]
     for i, file in enumerate(files):
         open_engine(open_store(file, cache=True))
-        where = index_path(open_store(file, cache=True))
-        os.utime(where, (1_000_000 + i, 1_000_000 + i))  # older stores were used earlier
-    monkeypatch.setattr(cache, "KEEP_INDEXES", 1)
+        [where] = segment_paths(open_store(file, cache=True))
+        os.utime(where, (1_000_000 + i, 1_000_000 + i))  # older stores were used long ago
+    monkeypatch.setattr(cache, "KEEP_SEGMENTS", 1)
     files[0].unlink()
     cache.prune(keep=1)
-    assert [p.name for p in (cache.root() / "index").glob("*.ptc")] == [
-        index_path(open_store(files[2], cache=True)).name]
+    assert [p.name for p in (cache.root() / "segments").glob("*.ptc")] == [
+        segment_paths(open_store(files[2], cache=True))[0].name]
     shards = {p.name for p in (cache.root() / "shards").glob("*.ptc")}
     assert shards == {_shard_of(files[1]).name, _shard_of(files[2]).name}

@@ -79,7 +79,8 @@ def engine_part(path: Path, args: argparse.Namespace) -> int:
     engine = open_engine(store)
     took = time.perf_counter() - start
     verb = "loaded from the cache" if cached else "built (and cached)"
-    print(f"index: {verb} in {took:.2f} s, {len(engine.index.vocab):,} words, "
+    sizes = [len(s.index.vocab) for s in engine.index.segments]
+    print(f"index: {verb} in {took:.2f} s, {len(sizes)} segment(s), {sum(sizes):,} words, "
           f"arrays {engine.index.nbytes() / 1e6:.0f} MB; peak RSS {peak_rss_mb():.0f} MB "
           f"(interpreter and libraries {base_rss:.0f} MB)", flush=True)
     queries = make_queries(store.papers, args.seed, args.per_kind)

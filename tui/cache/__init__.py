@@ -1,9 +1,11 @@
 """The on-disk cache: where it lives, what each file is named after, and its pruning.
 
-Two kinds of file live under :func:`root`: ``shards/`` (each paper file parsed once, see
-:mod:`tui.store.cache`) and ``index/`` (a store's search index, see
-:mod:`tui.search.cached`). Both are :mod:`tui.cache.container` files, never trusted: a
-damaged, stale or foreign one is rebuilt. The store and the search engine depend on this
+Three kinds of file live under :func:`root`: ``shards/`` (each paper file parsed once,
+see :mod:`tui.store.cache`), ``merges/`` (which records are one paper, per store) and
+``segments/`` (the search index, one segment per file or chunk of a big file, see
+:mod:`tui.search.cached`); ``index/`` held whole-store indexes before segments. All
+are :mod:`tui.cache.container` files, never trusted: a damaged, stale or foreign one is
+rebuilt. The store and the search engine depend on this
 package, never on each other; this package depends on neither.
 """
 
@@ -20,13 +22,18 @@ from tui import paths as app_paths
 from tui.cache.container import TEMP_SUFFIX, CacheDamaged, Container, ContainerWriter, is_held
 
 __all__ = ["CacheDamaged", "Container", "ContainerWriter", "root", "code_version",
-           "shard_version", "index_version", "shard_path", "index_path_for", "file_signature",
-           "store_signature", "prune", "forget", "remove_leftovers", "KEEP_INDEXES"]
+           "shard_version", "index_version", "shard_path", "index_path_for", "segment_path_for", "file_signature",
+           "store_signature", "prune", "forget", "remove_leftovers", "KEEP_INDEXES",
+           "KEEP_SEGMENTS", "SEGMENT_DAYS"]
 
 log = logging.getLogger(__name__)
 
 KEEP_INDEXES = 6
 """Search index caches kept; older ones (of stores not opened lately) are removed."""
+KEEP_SEGMENTS = 256
+SEGMENT_DAYS = 30
+"""Index segments are kept while among the :data:`KEEP_SEGMENTS` most recently used or
+used within :data:`SEGMENT_DAYS` days (every open of a store touches its segments)."""
 
 _SHARD_SOURCES = ("store", "model.py", "cache/container.py")
 """The code that decides what a shard holds: the readers, the model, the file format."""
@@ -81,6 +88,13 @@ def index_path_for(signature: str) -> Path:
     return root() / "index" / f"{name}.ptc"
 
 
+def segment_path_for(digest: str) -> Path:
+    """Where the index segment of the papers named by ``digest`` lives (see
+    :meth:`tui.store.compact.CompactStore.segment_plan`)."""
+    name = hashlib.sha1(f"{digest}\x00{index_version()}".encode()).hexdigest()[:24]
+    return root() / "segments" / f"{name}.ptc"
+
+
 SAMPLES = 16
 """Blocks of a file hashed into its signature: the first, the last and evenly between."""
 SAMPLE_BYTES = 4096
@@ -133,6 +147,7 @@ def prune(keep: int = KEEP_INDEXES) -> None:
                             reverse=True)
             for old in caches[keep:]:
                 old.unlink(missing_ok=True)
+        _prune_segments()
         for shard_file in (root() / "shards").glob("*.ptc"):
             try:
                 source = str(Container(shard_file, "shard").meta.get("source", {}).get("path", ""))
@@ -159,7 +174,7 @@ def remove_leftovers() -> int:
     ignored. Cheap enough to run on every open: two folder listings."""
     removed = 0
     recent = time.time() - LEFTOVER_GRACE
-    for folder in (root() / "index", root() / "shards", root() / "merges"):
+    for folder in (root() / "index", root() / "shards", root() / "merges", root() / "segments"):
         try:
             temps = list(folder.glob(f".*{TEMP_SUFFIX}"))
         except OSError:
@@ -181,3 +196,20 @@ def forget(files: list[Path]) -> None:
     targets.append(index_path_for(store_signature([file_signature(Path(f)) for f in files])))
     for target in targets:
         target.unlink(missing_ok=True)
+    names = {str(Path(file).resolve()) for file in files}
+    for segment in (root() / "segments").glob("*.ptc"):
+        try:
+            if names.intersection(Container(segment, "segment").meta.get("files", [])):
+                segment.unlink(missing_ok=True)
+        except (CacheDamaged, OSError, ValueError, TypeError):
+            segment.unlink(missing_ok=True)
+
+
+def _prune_segments() -> None:
+    """Remove index segments neither recently used nor among the most recent."""
+    segments = sorted((root() / "segments").glob("*.ptc"), key=lambda p: p.stat().st_mtime,
+                      reverse=True)
+    old = time.time() - SEGMENT_DAYS * 86400
+    for segment in segments[KEEP_SEGMENTS:]:
+        if segment.stat().st_mtime < old:
+            segment.unlink(missing_ok=True)

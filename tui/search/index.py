@@ -149,7 +149,7 @@ class SearchIndex:
             abstract=Postings(arrays["abstract_offsets"], arrays["abstract_docs"]),
             title_offsets=arrays["title_token_offsets"], title_tokens=arrays["title_tokens"],
             years=arrays["years"], dates=arrays["dates"], venue_ids=arrays["venue_ids"],
-            venues=_unblob(arrays["venues_blob"]),
+            venues=_unblob(arrays["venues_blob"]) or [""],  # "no venue" alone is an empty blob
             category_docs=arrays["category_docs"], category_ids=arrays["category_ids"],
             categories=_unblob(arrays["categories_blob"]),
         )

@@ -8,8 +8,11 @@ papers cost about 40 bytes each in memory; their text stays in the cache files.
 
 from __future__ import annotations
 
+import json
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from hashlib import blake2b
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +23,7 @@ from tui.store.base import combine_records
 from tui.store.identity import Merge, resolve
 from tui.store.shard import Shard, key_hash
 
-__all__ = ["CompactStore", "MergeMap", "KeyCollision", "Resolved"]
+__all__ = ["CompactStore", "MergeMap", "KeyCollision", "Resolved", "SEGMENT_PAPERS"]
 
 Resolved = tuple[list[list[int]], list[str], list[Merge]]
 """Groups of records that are one paper (ascending record numbers), each group's key, and
@@ -28,6 +31,9 @@ the merges that made them."""
 
 _CHUNK = 4096
 """Papers read in one go when walking the store."""
+SEGMENT_PAPERS = 1 << 17
+"""Most papers in one search index segment: a big file is indexed in several, so both
+cores can index it and a segment stays quick to merge."""
 
 
 class KeyCollision(Exception):
@@ -190,6 +196,11 @@ class CompactStore:
                 hi = mid
         return self.shards[lo], record - starts[lo]
 
+    def file_of(self, doc: int) -> str:
+        """The resolved path of the file where paper ``doc`` was first read."""
+        shard, _ = self._locate(self._record_of(doc))
+        return str((shard.meta.get("source") or {}).get("path", shard.name))
+
     def _record_of(self, doc: int) -> int:
         doc_record = self.merge.doc_record
         return doc if doc_record is None else int(doc_record[doc])
@@ -256,6 +267,36 @@ class CompactStore:
                 for doc, others in later.items():
                     papers[doc - lo] = combine_records([papers[doc - lo], *others])
             yield from papers
+
+    def segment_plan(self, most: int | None = None) -> list[tuple[int, int, str]]:
+        """How the search index is cut into segments: ``(start, stop, digest)`` per run of
+        papers first read in one file (at most ``most`` papers each). The digest names
+        exactly what the papers are: the file's version, which of its records start a
+        paper, and every record merged into one of them from anywhere; a segment whose
+        digest is unchanged needs no indexing again (see :mod:`tui.search.cached`)."""
+        most = most or SEGMENT_PAPERS
+        doc_record = self.merge.doc_record
+        extra_docs, extra_records = self.merge.extra_docs, self.merge.extra_records
+        sources = [json.dumps(s.meta.get("source"), sort_keys=True) for s in self.shards]
+        plan: list[tuple[int, int, str]] = []
+        for number, shard in enumerate(self.shards):
+            base = self._starts[number]
+            if doc_record is None:
+                first, last = base, base + shard.count
+            else:
+                first, last = np.searchsorted(doc_record, [base, base + shard.count]).tolist()
+            for lo in range(first, last, most):
+                hi = min(lo + most, last)
+                digest = blake2b(sources[number].encode("utf-8", "surrogatepass"), digest_size=16)
+                records = np.arange(lo, hi) if doc_record is None else doc_record[lo:hi]
+                digest.update((records - base).astype(np.int64).tobytes())
+                a, b = np.searchsorted(extra_docs, [lo, hi]).tolist()
+                for doc, record in zip(extra_docs[a:b].tolist(), extra_records[a:b].tolist()):
+                    owner = bisect_right(self._starts, record) - 1
+                    digest.update(f"{doc - lo}:{record - self._starts[owner]}:{sources[owner]}"
+                                  .encode("utf-8", "surrogatepass"))
+                plan.append((lo, hi, digest.hexdigest()))
+        return plan
 
     # -- the PaperStore protocol ------------------------------------------------------------
 

@@ -1,0 +1,80 @@
+"""One index segment in the cache: saved, checked when loaded, built from the store.
+
+See :mod:`tui.search.cached` for how a store's index is cut into segments.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any, Callable
+
+from tui.cache import CacheDamaged, Container, ContainerWriter, segment_path_for
+from tui.search.index import SearchIndex, build_index
+
+__all__ = ["load_segment", "save_segment", "build_segment"]
+
+log = logging.getLogger(__name__)
+
+KIND = "segment"
+
+
+def load_segment(digest: str, n_docs: int) -> SearchIndex | None:
+    """The cached segment named ``digest``, checked to hold ``n_docs`` papers, or None."""
+    where = segment_path_for(digest)
+    try:
+        box = Container(where, KIND)
+        if box.meta.get("digest") != digest:
+            # Another segment under this name (files swapped or copied in).
+            raise CacheDamaged("made for other papers")
+        if box.meta.get("n_docs") != n_docs:
+            raise CacheDamaged("paper count differs from the store's")
+        try:
+            index = SearchIndex.from_arrays(box.arrays())
+        finally:
+            box.close()
+        if index.n_docs != n_docs or len(index.title_offsets) != n_docs + 1:
+            raise CacheDamaged("index arrays do not fit the store")
+        for name in ("title", "authors", "abstract"):
+            if len(index.field(name).offsets) != len(index.vocab) + 1:
+                raise CacheDamaged(f"{name} postings do not fit the vocabulary")
+    except FileNotFoundError:
+        return None
+    except (CacheDamaged, OSError, ValueError, KeyError, UnicodeDecodeError) as error:
+        log.info("index segment %s not used: %s", where.name, error)
+        return None
+    try:
+        os.utime(where)  # remembered as recently used, so pruning keeps it
+    except OSError:
+        pass
+    return index
+
+
+def save_segment(digest: str, index: SearchIndex, files: list[str]) -> bool:
+    """Cache one segment; False when it could not be written (disk full, read-only cache
+    folder): the next start then indexes it again, nothing worse."""
+    try:
+        with ContainerWriter(segment_path_for(digest), KIND) as out:
+            out.meta.update(n_docs=index.n_docs, digest=digest, files=files)
+            for name, values in index.to_arrays().items():
+                out.array(name, values)
+    except OSError as error:
+        log.warning("the search index could not be cached: %s", error)
+        return False
+    return True
+
+
+def _file_of(store: Any, doc: int) -> list[str]:
+    """The file the segment starting at ``doc`` comes from (recorded in it, so that
+    forgetting the file forgets the segment)."""
+    file_of = getattr(store, "file_of", None)
+    return [file_of(doc)] if file_of is not None and doc < len(store) else []
+
+
+def build_segment(store: Any, start: int, stop: int, digest: str,
+                  progress: Callable[[int, int], None] | None = None) -> SearchIndex:
+    """Index papers ``start..stop`` of ``store`` and cache them as the segment ``digest``."""
+    papers = store.walk(start, stop) if hasattr(store, "walk") else store.papers[start:stop]
+    index = build_index(papers, progress=progress)
+    save_segment(digest, index, _file_of(store, start))
+    return index
