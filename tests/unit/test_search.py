@@ -135,7 +135,7 @@ def test_accented_and_plain_spellings_are_one_word():
 
 
 def test_a_big_build_that_spills_to_disk_gives_the_same_index(monkeypatch):
-    from tui.search.index import _Stream, build_index
+    from tui.search.building import _Stream, build_index
 
     store = PAPERS * 30
     in_memory = build_index(store).to_arrays()

@@ -39,7 +39,7 @@ _SHARD_SOURCES = ("store", "model.py", "cache/container.py")
 """The code that decides what a shard holds: the readers, the model, the file format."""
 _NOT_IN_SHARDS = {"cache.py", "compact.py"}
 """Store modules that do not decide what a shard holds (the merged view over shards)."""
-_INDEX_SOURCES = ("search/index.py", "search/vocab.py", "query.py", "cache/container.py")
+_INDEX_SOURCES = ("search/index.py", "search/building.py", "search/vocab.py", "query.py", "cache/container.py")
 """The code that decides what an index holds. Ranking or highlighting changes must not
 cost a million-paper store a new index."""
 

@@ -35,7 +35,8 @@ from tui.query import STOPWORDS, Query, Term, parse_query
 from tui.search.features import Features, LazyFeatures, SparseVector
 from tui.search.filters import AnnotationTable, category_mask, phrase_mask, venue_mask, year_mask
 from tui.search.highlight import highlight_spans
-from tui.search.index import SearchIndex, build_index
+from tui.search.building import build_index
+from tui.search.index import SearchIndex
 from tui.search.matching import FIELDS_OF, WordCandidates, exact_mask, has_word, match_codes, resolve_all
 from tui.search.ranking import MAX_WORDS, Brevity, key_score, refine, select
 from tui.search.result import ResultSet

@@ -20,7 +20,8 @@ from typing import Any, Callable
 
 from tui.cache import prune, segment_path_for
 from tui.search import SearchEngine
-from tui.search.index import SearchIndex, Segment, build_index
+from tui.search.building import build_index
+from tui.search.index import SearchIndex, Segment
 from tui.search.parallel import build_segments
 from tui.search.segment_cache import load_segment
 from tui.search.segments import AnyIndex, SegmentedIndex

@@ -10,7 +10,8 @@ import os
 from typing import Any, Callable
 
 from tui.cache import CacheDamaged, Container, ContainerWriter, segment_path_for
-from tui.search.index import SearchIndex, build_index
+from tui.search.building import build_index
+from tui.search.index import SearchIndex
 
 __all__ = ["load_segment", "save_segment", "build_segment"]
 
