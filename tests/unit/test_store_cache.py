@@ -273,3 +273,28 @@ def test_pruning_drops_old_indexes_and_shards_of_vanished_files(tmp_path: Path, 
         segment_paths(open_store(files[2], cache=True))[0].name]
     shards = {p.name for p in (cache.root() / "shards").glob("*.ptc")}
     assert shards == {_shard_of(files[1]).name, _shard_of(files[2]).name}
+
+
+def test_adding_a_file_resolves_only_the_records_linked_to_it(three_files: list[Path],
+                                                               monkeypatch) -> None:
+    """The merge of a big store is worked out once; a file added after its files costs
+    only the records that share a key, DOI or title with the new ones, and gives exactly
+    the papers and merges a full resolution gives."""
+    from tui.store.shard import Shard
+
+    open_store(three_files[:2], cache=True)  # a and b: 50 repeats merged, kept in the cache
+    records = [json.loads(line) for line in three_files[0].read_text(encoding="utf-8").splitlines()]
+    linked = dict(records[60], doi="10.9/new", abstract="")  # joins a paper of a.jsonl
+    extra = three_files[0].parent / "d.jsonl"
+    extra.write_text(json.dumps(linked) + "\n" + three_files[2].read_text(encoding="utf-8"),
+                     encoding="utf-8")
+    read: list[int] = []
+    real = Shard.paper_without_abstract
+    monkeypatch.setattr(Shard, "paper_without_abstract",
+                        lambda self, row: read.append(row) or real(self, row))
+    store = open_store([*three_files[:2], extra], cache=True)
+    assert len(read) <= 2 + 2 * 5  # the new record and its paper (and a few c-like twins)
+    full = store._resolve()
+    assert store.resolved == full
+    assert [str(m) for m in store.merges] == [str(m) for m in full[2]]
+    assert [m.kept for m in store.merges if m.merged.endswith("d.jsonl:1")] == [store[60].source]

@@ -147,6 +147,19 @@ def _save_resolution(signature: str, resolved: Resolved) -> None:
         log.info("merge cache not written: %s", error)
 
 
+def _earlier_resolution(signatures: list[dict[str, object]], shards: list[Shard]
+                        ) -> tuple[Resolved, int] | None:
+    """The cached resolution of the longest run of the store's first files that has one,
+    and how many records those files hold: a file added after them (today's listing)
+    then costs only the records linked to it, not the whole store's."""
+    for count in range(len(shards) - 1, 0, -1):
+        records = sum(s.count for s in shards[:count])
+        earlier = _load_resolution(store_signature(signatures[:count]), records)
+        if earlier is not None:
+            return earlier, records
+    return None
+
+
 def open_cached(given: list[Path], files: list[Path], sizes: dict[Path, int],
                 problems: list[Problem], label: str,
                 progress: Callable[[int, int], None] | None,
@@ -183,8 +196,10 @@ def open_cached(given: list[Path], files: list[Path], sizes: dict[Path, int],
                 progress(done, total)
         whole = store_signature(signatures)
         resolved = _load_resolution(whole, sum(s.count for s in shards))
+        earlier = None if resolved is not None else _earlier_resolution(signatures, shards)
         store = CompactStore(shards, paths=tuple(given), label=label, problems=found,
-                             source_counts=counts, signature=whole, resolved=resolved)
+                             source_counts=counts, signature=whole, resolved=resolved,
+                             earlier=earlier)
         if resolved is None and store.resolved[0]:
             _save_resolution(whole, store.resolved)
     except (OSError, CacheDamaged) as error:

@@ -20,7 +20,7 @@ import numpy as np
 
 from tui.model import Paper, Problem
 from tui.store.base import combine_records
-from tui.store.identity import Merge, resolve
+from tui.store.identity import Merge, merge_order, resolve
 from tui.store.shard import Shard, key_hash
 
 __all__ = ["CompactStore", "MergeMap", "KeyCollision", "Resolved", "SEGMENT_PAPERS"]
@@ -102,6 +102,22 @@ class MergeMap:
                    doc_keys)
 
 
+def _linked(shared: np.ndarray, seeds: np.ndarray, columns: list[tuple[np.ndarray, bool]]
+            ) -> np.ndarray:
+    """Which of the ``shared`` records are linked to a ``seeds`` one through equal values
+    of any column, however indirectly (``(values, skip_zero)``: 0 may mean none)."""
+    reached = seeds.copy()
+    while True:
+        grown = reached.copy()
+        for values, skip_zero in columns:
+            mine = values[shared]
+            found = mine[reached]
+            grown |= np.isin(mine, found[found != 0] if skip_zero else found)
+        if np.count_nonzero(grown) == np.count_nonzero(reached):
+            return reached
+        reached = grown
+
+
 def _repeated(values: np.ndarray, *, skip_zero: bool) -> np.ndarray:
     """Positions of the values that occur more than once (0 ignored when ``skip_zero``)."""
     order = np.argsort(values, kind="stable")
@@ -139,7 +155,11 @@ class CompactStore:
 
     def __init__(self, shards: list[Shard], *, paths: tuple[Path, ...], label: str,
                  problems: list[Problem], source_counts: dict[str, int],
-                 signature: str, resolved: "Resolved | None" = None) -> None:
+                 signature: str, resolved: "Resolved | None" = None,
+                 earlier: "tuple[Resolved, int] | None" = None) -> None:
+        """``resolved`` is this store's resolution when known (cached); else ``earlier``,
+        the resolution of its first files alone and how many records those hold, lets
+        only the records linked to the later files be resolved again."""
         self.paths = paths
         self.label = label
         self.problems = problems
@@ -150,7 +170,7 @@ class CompactStore:
         self._starts = np.cumsum([0] + [s.count for s in shards]).tolist()
         self.merges: list[Merge] = []
         """Every record taken into a paper read before it (see :class:`Store`)."""
-        self.resolved: Resolved = resolved if resolved is not None else self._resolve()
+        self.resolved: Resolved = resolved if resolved is not None else self._resolve(earlier)
         """Which records are one paper: the same for the same shards, so it is cached."""
         groups, keys, self.merges = self.resolved
         self.merge = MergeMap.build(self._key_hashes(), groups, keys)
@@ -159,19 +179,28 @@ class CompactStore:
     def _key_hashes(self) -> np.ndarray:
         return np.concatenate([s.key_hash for s in self.shards] or [np.zeros(0, np.uint64)])
 
-    def _resolve(self) -> "Resolved":
+    def _resolve(self, earlier: "tuple[Resolved, int] | None" = None) -> "Resolved":
         """Which records are one paper: only records sharing a key, a DOI or a title with
-        another are read (a few, even in a big store) and put to the identity rule."""
+        another are read (a few, even in a big store) and put to the identity rule. With
+        ``earlier`` (see :meth:`__init__`), only those linked to a later record are: the
+        rule joins records through shared values only, so the others stay as they were."""
         empty = np.zeros(0, np.uint64)
-        key_hashes = self._key_hashes()
-        shared = np.unique(np.concatenate([
-            _repeated(key_hashes, skip_zero=False),
-            _repeated(np.concatenate([s.doi_hash for s in self.shards] or [empty]), skip_zero=True),
-            _repeated(np.concatenate([s.title_hash for s in self.shards] or [empty]), skip_zero=True),
-        ]))
+        columns = [(self._key_hashes(), False),
+                   (np.concatenate([s.doi_hash for s in self.shards] or [empty]), True),
+                   (np.concatenate([s.title_hash for s in self.shards] or [empty]), True)]
+        shared = np.unique(np.concatenate([_repeated(v, skip_zero=skip) for v, skip in columns]))
         if not len(shared):
             return [], [], []
-        titled = np.concatenate([s.title_hash for s in self.shards])[shared] != 0
+        kept: list[tuple[list[int], str]] = []
+        kept_merges: list[Merge] = []
+        if earlier is not None:
+            (old_groups, old_keys, old_merges), old_records = earlier
+            linked = _linked(shared, shared >= old_records, columns)
+            again = set(shared[linked].tolist())
+            kept = [(g, k) for g, k in zip(old_groups, old_keys) if g[0] not in again]
+            kept_merges = old_merges
+            shared = shared[linked]
+        titled = columns[2][0][shared] != 0
         records = {}
         for record, has_title in zip(shared.tolist(), titled.tolist()):
             shard, row = self._locate(record)
@@ -179,7 +208,12 @@ class CompactStore:
             records[record] = shard.paper_without_abstract(row) if has_title else shard.paper(row)
         resolution = resolve(records, combine_records)
         keys = [combine_records([records[r] for r in group]).key for group in resolution.groups]
-        return resolution.groups, keys, resolution.merges
+        if earlier is None:
+            return resolution.groups, keys, resolution.merges
+        sources = {paper.source for paper in records.values()}
+        pairs = sorted(kept + list(zip(resolution.groups, keys)))
+        merges = [m for m in kept_merges if m.merged not in sources] + resolution.merges
+        return [g for g, _ in pairs], [k for _, k in pairs], sorted(merges, key=merge_order)
 
     # -- records ------------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from tui.model import Paper, family_name, is_reprint, normalise_edition, normalise_title, paper_key
 
-__all__ = ["Merge", "Resolution", "resolve", "shared_records", "title_hash_input"]
+__all__ = ["Merge", "Resolution", "resolve", "merge_order", "shared_records", "title_hash_input"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,8 +152,13 @@ def resolve(papers: Mapping[int, Paper], combine: Callable[[list[Paper]], Paper]
         merges += [Merge(key, kept.source, papers[r].source, reasons.get(r, "same key"))
                    for r in records[1:]]
     groups.sort()
-    merges.sort(key=lambda m: (_place(m.kept), _place(m.merged)))
+    merges.sort(key=merge_order)
     return Resolution(groups, merges)
+
+
+def merge_order(merge: Merge) -> tuple[tuple[str, int], tuple[str, int]]:
+    """Where a merge is listed: by the place of the paper kept, then of the record taken."""
+    return _place(merge.kept), _place(merge.merged)
 
 
 def _place(source: str) -> tuple[str, int]:
