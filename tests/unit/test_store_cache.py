@@ -298,3 +298,18 @@ def test_adding_a_file_resolves_only_the_records_linked_to_it(three_files: list[
     assert store.resolved == full
     assert [str(m) for m in store.merges] == [str(m) for m in full[2]]
     assert [m.kept for m in store.merges if m.merged.endswith("d.jsonl:1")] == [store[60].source]
+
+
+def test_files_parsed_on_both_cores_give_the_same_store(three_files: list[Path], monkeypatch,
+                                                        reads: Counter) -> None:
+    """A helper process parses some files of a big store while this one parses others;
+    the store is the same as one read directly, and the next open parses nothing."""
+    monkeypatch.setattr(store_cache, "HELPER_BYTES", 0)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    steps: list[tuple[int, int]] = []
+    cold = open_store(three_files, cache=True, progress=lambda done, total: steps.append((done, total)))
+    _same(cold, open_store(three_files, cache=False))
+    assert steps[-1][0] == steps[-1][1] == sum(f.stat().st_size for f in three_files)
+    reads.clear()
+    _same(open_store(three_files, cache=True), open_store(three_files, cache=False))
+    assert reads == {"a.jsonl": 1, "b.jsonl": 1, "c.jsonl": 1}  # (the direct reads only)

@@ -16,6 +16,7 @@ fifth of a second and the cache's files would only add bookkeeping.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -24,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tui.cache.helpers import share_work, spare_cores
 from tui.cache import (
     CacheDamaged,
     Container,
@@ -160,6 +162,36 @@ def _earlier_resolution(signatures: list[dict[str, object]], shards: list[Shard]
     return None
 
 
+HELPER_BYTES = 64 << 20
+"""Bytes of files to parse from which a helper process is worth its start (a second)."""
+
+
+def _build_shards(missing: list[tuple[Path, dict[str, object]]], sizes: dict[Path, int],
+                  total: int, progress: Callable[[int, int], None] | None,
+                  watch: Callable[[Paper], None] | None) -> dict[Path, Shard]:
+    """Parse the files without a usable shard into shards, on every core when they are
+    many (see :mod:`tui.cache.helpers`; the first files are parsed here, so ``watch``
+    sees the store's first papers). ``progress(bytes read, total)`` as they go."""
+    done = total - sum(sizes[file] for file, _ in missing)
+    worth = len(missing) > 1 and total - done >= HELPER_BYTES
+
+    def here(task: tuple[Path, dict[str, object]]) -> Shard:
+        file, signature = task
+        return _build_shard(file, signature, store_files.file_progress(progress, done, total), watch)
+
+    def finished(task: tuple[Path, dict[str, object]], _: Shard) -> None:
+        nonlocal done
+        done += sizes[task[0]]
+        if progress is not None:
+            progress(done, total)
+
+    results = share_work(
+        missing, here, helpers=spare_cores() if worth else 0, module="tui.store.shard_helper",
+        opening={}, line=lambda task: json.dumps(str(task[0])),
+        collect=lambda task: _load_shard(*task), done=finished)
+    return {task[0]: shard for task, shard in results}
+
+
 def open_cached(given: list[Path], files: list[Path], sizes: dict[Path, int],
                 problems: list[Problem], label: str,
                 progress: Callable[[int, int], None] | None,
@@ -172,28 +204,34 @@ def open_cached(given: list[Path], files: list[Path], sizes: dict[Path, int],
     shards: list[Shard] = []
     counts: dict[str, int] = {}
     signatures: list[dict[str, object]] = []
-    done = 0
     started = time.perf_counter()
     if progress is not None:
         progress(0, total)
     try:
+        signed: dict[Path, dict[str, object] | OSError] = {}
         for file in files:
             try:
-                signature = file_signature(file)
+                signed[file] = file_signature(file)
             except OSError as error:
-                found.append(Problem(str(file), None, f"cannot be read ({error.strerror or error})"))
+                signed[file] = error
+        loaded = {file: _load_shard(file, signature) for file, signature in signed.items()
+                  if not isinstance(signature, OSError)}
+        missing = [(file, signature) for file, signature in signed.items()
+                   if not isinstance(signature, OSError) and loaded[file] is None]
+        if missing:
+            loaded.update(_build_shards(missing, sizes, total, progress, watch))
+        for file, signature in signed.items():
+            if isinstance(signature, OSError):
+                found.append(Problem(str(file), None,
+                                     f"cannot be read ({signature.strerror or signature})"))
                 counts[str(file)] = 0
                 continue
-            shard = _load_shard(file, signature)
-            if shard is None:
-                shard = _build_shard(file, signature, store_files.file_progress(progress, done, total), watch)
+            shard = loaded[file]
+            assert shard is not None
             shards.append(shard)
             found.extend(shard.problems)
             counts[str(file)] = shard.count
             signatures.append(signature)
-            done += sizes[file]
-            if progress is not None:
-                progress(done, total)
         whole = store_signature(signatures)
         resolved = _load_resolution(whole, sum(s.count for s in shards))
         earlier = None if resolved is not None else _earlier_resolution(signatures, shards)
