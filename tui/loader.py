@@ -16,6 +16,7 @@ messages.
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 from os import PathLike
@@ -112,10 +113,14 @@ class StoreLoader:
                 on_step(LoadStep("indexing", done, total, len(store)))
 
         on_step(LoadStep("indexing", 0, len(store), len(store)))
-        from tui.search.cached import open_engine
+        from tui.search.cached import merge_small_segments, open_engine
 
         engine = open_engine(store, progress=indexing)
         self.engine = engine
+        # Many small segments (a daily listing each) are merged for the next open, in
+        # the background: this open is searchable already.
+        threading.Thread(target=merge_small_segments, args=(store,), daemon=True,
+                         name="papertray-merge-segments").start()
         on_step(LoadStep("ready", len(store), len(store), len(store)))
         return store, engine
 

@@ -132,3 +132,26 @@ def test_forgetting_a_file_forgets_its_segments(files: list[Path], indexed) -> N
     cache.forget([files[0]])
     assert [p.exists() for p in paths] == [False, True, True]
     shutil.rmtree(files[0].parent)
+
+
+def test_a_year_of_daily_files_is_merged_into_a_few_segments(tmp_path: Path, indexed) -> None:
+    """Each day's small file is its own segment at first; merged in the background, the
+    next open searches a few segments, finds the same papers, and a new day still costs
+    only its own papers."""
+    from tui.search.cached import merge_small_segments
+
+    days = [_listing(tmp_path / f"day{n:02d}.jsonl", f"topic{n}", 20) for n in range(24)]
+    store = open_store(days, cache=True)
+    before = open_engine(store)
+    assert len(before.index.segments) == 24
+    assert merge_small_segments(store) >= 1
+    assert merge_small_segments(store) == 0  # done once
+    indexed.clear()
+    after = open_engine(open_store(days, cache=True))
+    assert len(after.index.segments) < 24 and indexed == []
+    for query in ("topic7", "topic19 listing", "lee", "paper 3"):
+        assert after.run(query).doc_array().tolist() == before.run(query).doc_array().tolist()
+    new_day = _listing(tmp_path / "day24.jsonl", "topic24", 20)
+    store = open_store([*days, new_day], cache=True)
+    assert open_engine(store).search("topic24", limit=1)[0].paper.title.startswith("Topic24")
+    assert indexed == [20]

@@ -13,7 +13,7 @@ from tui.cache import CacheDamaged, Container, ContainerWriter, segment_path_for
 from tui.search.building import build_index
 from tui.search.index import SearchIndex
 
-__all__ = ["load_segment", "save_segment", "build_segment"]
+__all__ = ["load_segment", "save_segment", "build_segment", "files_of"]
 
 log = logging.getLogger(__name__)
 
@@ -65,11 +65,13 @@ def save_segment(digest: str, index: SearchIndex, files: list[str]) -> bool:
     return True
 
 
-def _file_of(store: Any, doc: int) -> list[str]:
-    """The file the segment starting at ``doc`` comes from (recorded in it, so that
-    forgetting the file forgets the segment)."""
+def files_of(store: Any, starts: list[int]) -> list[str]:
+    """The files the segments starting at papers ``starts`` come from (recorded in a
+    segment, so that forgetting a file forgets its segments)."""
     file_of = getattr(store, "file_of", None)
-    return [file_of(doc)] if file_of is not None and doc < len(store) else []
+    if file_of is None:
+        return []
+    return sorted({file_of(doc) for doc in starts if doc < len(store)})
 
 
 def build_segment(store: Any, start: int, stop: int, digest: str,
@@ -77,5 +79,5 @@ def build_segment(store: Any, start: int, stop: int, digest: str,
     """Index papers ``start..stop`` of ``store`` and cache them as the segment ``digest``."""
     papers = store.walk(start, stop) if hasattr(store, "walk") else store.papers[start:stop]
     index = build_index(papers, progress=progress)
-    save_segment(digest, index, _file_of(store, start))
+    save_segment(digest, index, files_of(store, [start]))
     return index
