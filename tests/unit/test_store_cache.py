@@ -268,7 +268,11 @@ def test_pruning_drops_old_indexes_and_shards_of_vanished_files(tmp_path: Path, 
         os.utime(where, (1_000_000 + i, 1_000_000 + i))  # older stores were used long ago
     monkeypatch.setattr(cache, "KEEP_SEGMENTS", 1)
     files[0].unlink()
+    old_whole_index = cache.root() / "index" / "0123456789abcdef01234567.ptc"  # before segments
+    old_whole_index.parent.mkdir(parents=True, exist_ok=True)
+    old_whole_index.write_bytes(b"an index of an older version")
     cache.prune(keep=1)
+    assert not old_whole_index.exists()
     assert [p.name for p in (cache.root() / "segments").glob("*.ptc")] == [
         segment_paths(open_store(files[2], cache=True))[0].name]
     shards = {p.name for p in (cache.root() / "shards").glob("*.ptc")}

@@ -142,10 +142,12 @@ def prune(keep: int = KEEP_INDEXES) -> None:
     ``keep`` most recently used index caches. Safe to call at any time; errors are ignored."""
     try:
         # Index caches are touched when used, so their time says when they last were.
-        for kind in ("index", "merges"):  # merges: which records are one paper, per store
+        # merges: which records are one paper, per store; index: whole-store indexes of
+        # older versions, replaced by segments.
+        for kind, kept in (("index", 0), ("merges", keep)):
             caches = sorted((root() / kind).glob("*.ptc"), key=lambda p: p.stat().st_mtime,
                             reverse=True)
-            for old in caches[keep:]:
+            for old in caches[kept:]:
                 old.unlink(missing_ok=True)
         _prune_segments()
         for shard_file in (root() / "shards").glob("*.ptc"):

@@ -9,8 +9,9 @@ that digest, so a segment made for other papers is never used and a damaged one 
 rebuilt (see :mod:`tui.cache.container`). Adding, changing or removing a file indexes only
 the segments whose papers changed: the first search after adding a day's listing to a
 million papers indexes that listing alone. Missing segments of a big store are indexed
-on both cores (:mod:`tui.search.parallel`). Stores that are not cached (small ones) are
-indexed in memory each time: that takes well under a second for them.
+on both cores (:mod:`tui.search.parallel`); runs of small segments (daily listings) are
+merged in the background (:func:`merge_small_segments`). Stores that are not cached
+(small ones) are indexed in memory each time: that takes well under a second for them.
 """
 
 from __future__ import annotations
