@@ -7,6 +7,8 @@ threads can share them without locks. Nothing here imports textual or rich.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import hashlib
 import os
 import re
@@ -269,6 +271,7 @@ def fold_word(text: str, limit: int = 24) -> str:
     return kept[:limit]
 
 
+@lru_cache(maxsize=1 << 16)  # the same authors recur across a store's records
 def family_name(name: str) -> str:
     """The family name in a display name ("Given Family, Jr."), folded for comparing:
     ``"Solomon Kullback"`` -> ``"kullback"``; "" for no name."""
@@ -279,6 +282,8 @@ def family_name(name: str) -> str:
 def normalise_edition(text: str) -> str:
     """An edition as a number where it says one ("2", "2nd", "Second", "2. Aufl." -> "2"),
     else its folded words; "" for none."""
+    if not text:  # most records: no edition
+        return ""
     folded = normalise_title(text)
     if match := re.search(r"\d+", folded):
         return str(int(match.group()))

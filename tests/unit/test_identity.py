@@ -141,3 +141,27 @@ def test_stats_lists_every_merge_per_source(capsys) -> None:
     assert run(["stats", str(IDENTITY)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert any(line.endswith("more.ris  1 record, 1 merged into an earlier paper") for line in lines)
+
+
+def test_a_title_many_authors_share_costs_in_proportion_to_them(monkeypatch) -> None:
+    """Thousands of papers called "Introduction", each by its own author, stay apart, and
+    deciding that does not compare each with every other (a big store opens in seconds)."""
+    from tui.model import Paper
+    from tui.store import identity
+    from tui.store.base import combine_records
+
+    calls = [0]
+    real = identity._agree
+
+    def counting(a, b):
+        calls[0] += 1
+        return real(a, b)
+
+    monkeypatch.setattr(identity, "_agree", counting)
+    papers = {i: Paper(key=f"k{i}", title="Introduction", authors=(f"Ann Author{i:05d}",),
+                       year=2000 + i % 20, source=f"f.bib:{i + 1}") for i in range(3000)}
+    papers[3000] = Paper(key="k3000", title="Introduction", authors=("Bo Author00007",),
+                         year=2007, source="f.bib:3001")
+    resolution = identity.resolve(papers, combine_records)
+    assert resolution.groups == [[7, 3000]]  # same title, first author and year
+    assert calls[0] < 10 * len(papers)

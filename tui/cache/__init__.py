@@ -195,7 +195,9 @@ def forget(files: list[Path]) -> None:
     """Remove the cache of these files and of the store they make together, so the next
     open parses and indexes them again (benchmarks time a first open this way)."""
     targets = [shard_path(Path(file).resolve()) for file in files]
-    targets.append(index_path_for(store_signature([file_signature(Path(f)) for f in files])))
+    whole = store_signature([file_signature(Path(f)) for f in files])
+    targets.append(index_path_for(whole))
+    targets += (root() / "merges").glob(f"{whole}-*.ptc")  # which records are one paper
     for target in targets:
         target.unlink(missing_ok=True)
     names = {str(Path(file).resolve()) for file in files}

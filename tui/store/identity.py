@@ -181,19 +181,26 @@ def _same_key_reason(first: Paper, later: Paper) -> str:
 def _join(groups: list[_Group], reasons: dict[int, str]) -> list[_Group]:
     """Join groups that the rule says are one paper, most specific first."""
     order = sorted(groups, key=lambda g: (-g.specificity, g.records[0]))
-    by_arxiv: dict[str, list[_Group]] = {}
-    by_doi: dict[str, list[_Group]] = {}
-    by_title: dict[str, list[_Group]] = {}
+    by_arxiv: dict[str, dict[int, _Group]] = {}
+    by_doi: dict[str, dict[int, _Group]] = {}
+    # By title, then first author: a title shared by many papers (an "Introduction")
+    # must not make every one of them compared with every other.
+    by_title: dict[str, dict[str, dict[int, _Group]]] = {}
     placed: list[_Group] = []
     for group in order:
         candidates: dict[int, _Group] = {}
-        for index, values in ((by_arxiv, group.arxiv), (by_doi, group.doi),
-                              (by_title, (group.title,) if group.title else ())):
-            for value in values:
-                for other in index.get(value, ()):
-                    while other.into is not None:
-                        other = other.into
-                    candidates[id(other)] = other
+        buckets = [by_arxiv.get(value, {}) for value in group.arxiv]
+        buckets += [by_doi.get(value, {}) for value in group.doi]
+        if group.title:
+            families = by_title.get(group.title, {})
+            # Authors that differ never agree; a missing author agrees with any.
+            buckets += list(families.values()) if not group.family else [
+                families.get(group.family, {}), families.get("", {})]
+        for bucket in buckets:
+            for other in bucket.values():
+                while other.into is not None:
+                    other = other.into
+                candidates[id(other)] = other
         agreeing = [(other, why) for other in candidates.values()
                     if (why := _agree(other, group)) is not None]
         if len(agreeing) == 1:
@@ -206,12 +213,12 @@ def _join(groups: list[_Group], reasons: dict[int, str]) -> list[_Group]:
         else:
             placed.append(group)
             home = group
-        for index, values in ((by_arxiv, home.arxiv), (by_doi, home.doi),
-                              (by_title, (home.title,) if home.title else ())):
-            for value in values:
-                bucket = index.setdefault(value, [])
-                if home not in bucket:
-                    bucket.append(home)
+        for value in home.arxiv:
+            by_arxiv.setdefault(value, {})[id(home)] = home
+        for value in home.doi:
+            by_doi.setdefault(value, {})[id(home)] = home
+        if home.title:
+            by_title.setdefault(home.title, {}).setdefault(home.family, {})[id(home)] = home
     return [g for g in placed if g.into is None]
 
 
