@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from tui.search import SearchEngine
     from tui.store import PaperStore
 
-__all__ = ["search", "stats", "export", "import_papers", "remove", "annotate", "annotations"]
+__all__ = ["search", "stats", "export", "import_papers", "remove", "annotate", "annotations_command"]
 
 _FORMAT_BY_SUFFIX = {".bib": "bibtex", ".bibtex": "bibtex", ".md": "markdown",
                      ".markdown": "markdown", ".csv": "csv", ".json": "json", ".ris": "ris",
@@ -390,7 +390,7 @@ def annotate(session: Session) -> int:
 
 # ---------------------------------------------------------------------------- annotations
 
-def annotations(session: Session) -> int:
+def annotations_command(session: Session) -> int:
     """``papertray annotations export|import FILE``: back up, or merge (newest wins)."""
     args = session.args
     path = Path(args.file)

@@ -193,11 +193,11 @@ def _run(args: argparse.Namespace) -> int:
     from tui.cli import commands as cli_commands
 
     session = Session(args)
-    handler: Callable[[Session], int] = {  # type: ignore[assignment]  # see cli.commands.annotations
+    handler: Callable[[Session], int] = {
         "search": cli_commands.search, "import": cli_commands.import_papers,
         "remove": cli_commands.remove,
         "annotate": cli_commands.annotate, "export": cli_commands.export,
-        "annotations": cli_commands.annotations, "stats": cli_commands.stats,
+        "annotations": cli_commands.annotations_command, "stats": cli_commands.stats,
     }[args.command]
     try:
         return handler(session)

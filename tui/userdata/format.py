@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime, timedelta, timezone
-from json.encoder import encode_basestring, encode_basestring_ascii  # type: ignore[attr-defined]
+from json.encoder import encode_basestring, encode_basestring_ascii
 from typing import Any, Callable, Iterable, Mapping
 
 from tui.model import STATES, Annotation
@@ -191,7 +191,7 @@ def from_document(doc: Any) -> Annotation:
         starred=_typed(doc, "starred", bool, False),
         tags=normalise_tags(tags),
         note=_typed(doc, "note", str, ""),
-        state=state,  # type: ignore[arg-type]  # checked against STATES above
+        state=state,  # checked against STATES above
         title=_typed(doc, "title", str, ""),
         created=stamps["created"],
         updated=stamps["updated"],

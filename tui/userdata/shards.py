@@ -134,8 +134,8 @@ class ShardedFiles:
         finally:
             self.lock.__exit__()
         if failures:
-            path, error = failures[0]
-            raise self._save_error(path, error) from error
+            path, failure = failures[0]
+            raise self._save_error(path, failure) from failure
         return result
 
     def reload(self) -> bool:

@@ -197,7 +197,7 @@ class AnnotationDB(TinyDB):
     """TinyDB opened on one annotation file: ``AnnotationDB(path).table("annotations")``."""
 
     table_class = AnnotationTable
-    default_storage_class = DurableJSONStorage
+    default_storage_class = DurableJSONStorage  # type: ignore[assignment]  # ours is durable
 
 
 class ProfileLock:
