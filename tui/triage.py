@@ -16,7 +16,7 @@ from tui.userdata import SaveError
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Step", "Triage", "count_states"]
+__all__ = ["COUNT_NAMES", "Step", "Triage", "count_states", "papers_in_store"]
 
 COUNT_NAMES = ("inbox", "later", "read", "skipped", "starred", "annotated", "total")
 
@@ -41,17 +41,26 @@ class Step:
         return self.label if count == 1 else f"{self.label} {count} papers"
 
 
-def count_states(annotations: Mapping[str, Annotation], total: int, in_store: Any) -> dict[str, int]:
-    """Counts for the header and the filter pane, only for papers in the store.
+def papers_in_store(store: Any, keys: list[str]) -> set[str]:
+    """Which of ``keys`` are papers of ``store`` (a compact store answers all at once)."""
+    indices_of = getattr(store, "indices_of", None)
+    if indices_of is not None:
+        return {keys[i] for i, doc in enumerate(indices_of(keys).tolist()) if doc >= 0}
+    return {key for key in keys if store.index_of(key) is not None}
 
-    ``in_store(key)`` says whether a paper is in the store: annotations of papers that
-    left the store must not make the inbox count go negative.
+
+def count_states(annotations: Mapping[str, Annotation], store: Any) -> dict[str, int]:
+    """The one count of triage states, for the reader's header and filter pane and for
+    ``papertray stats``: inbox / later / read / skipped / starred / annotated / total.
+
+    Only papers in the store count: annotations of papers that left it must not make
+    the inbox count go negative. A paper never annotated is in the inbox.
     """
     counts = dict.fromkeys(COUNT_NAMES, 0)
-    counts["total"] = counts["inbox"] = total
-    for key, annotation in annotations.items():
-        if in_store(key):
-            _adjust(counts, annotation, +1)
+    counts["total"] = counts["inbox"] = len(store)
+    keys = list(annotations)
+    for key in papers_in_store(store, keys):
+        _adjust(counts, annotations[key], +1)
     return counts
 
 
@@ -82,14 +91,7 @@ class Triage:
 
     def recount(self) -> None:
         """Count from scratch (at start, and when another instance changed things)."""
-        annotations = self.userdata.annotations()
-        in_store = lambda key: self.store.index_of(key) is not None  # noqa: E731
-        indices_of = getattr(self.store, "indices_of", None)
-        if indices_of is not None:  # a compact store looks many keys up at once, faster
-            keys = list(annotations)
-            present = {keys[i] for i, doc in enumerate(indices_of(keys).tolist()) if doc >= 0}
-            in_store = present.__contains__
-        self.counts = count_states(annotations, len(self.store), in_store)
+        self.counts = count_states(self.userdata.annotations(), self.store)
 
     def apply(self, label: str, items: Iterable[tuple[str, str]], **changes: Any
               ) -> tuple[Step | None, str]:

@@ -6,6 +6,7 @@ import pytest
 
 from tests.ui.conftest import SIZE, settle
 from tui.screens.main import MainScreen
+from tui.triage import count_states
 from tui.widgets import PaperList
 
 
@@ -60,7 +61,7 @@ async def test_one_key_per_paper_empties_the_inbox(app):
         for _ in range(12):
             await pilot.press("r")
         assert "inbox 0" in header(app)
-        assert app.userdata.counts()["read"] == 12
+        assert count_states(app.userdata.annotations(), app.store)["read"] == 12
 
 
 async def test_space_marks_and_the_next_key_applies_to_all_marked(app):

@@ -141,7 +141,7 @@ def test_reads_never_modify_user_data(tmp_path: Path) -> None:
     export_before = export_source.read_bytes()
 
     data = UserData(profile)
-    data.get(KEY), data.annotations(), data.counts(), data.all_tags(), data.reload()
+    data.get(KEY), data.annotations(), data.all_tags(), data.reload()
     data.export(tmp_path / "export.json")
     UserData(tmp_path / "third").import_file(export_source)  # importing reads its source only
     data.close()

@@ -2,7 +2,7 @@
 
 Fills a throwaway profile with 100,000 varied annotations (more than a year of triage at
 200 papers a day), reopens it, and times what a person does: single triage changes
-(each persisted before returning: the target is <= 20 ms), a 200-paper bulk change, an
+(each persisted before returning: the target is <= 5 ms), a 200-paper bulk change, an
 undo, a reload with nothing new, and the snapshot search reads. Reports median and p95.
 """
 
@@ -22,6 +22,9 @@ from tui.model import STATES, Annotation
 from tui.userdata import UserData
 from tui.userdata.format import now_stamp
 from tui.userdata.transfer import export_payload
+
+TARGET_MS = 5.0
+"""A triage key persists within this many milliseconds (median) at 100,000 annotations."""
 
 TAGS = ("thesis", "to-cite", "retrieval", "reading-group", "contrastive", "survey", "baseline")
 
@@ -135,8 +138,8 @@ def main(argv: list[str] | None = None) -> int:
         for name, value in results.items():
             print(f"{name:36} {value}")
         single = results["single_change"]
-        verdict = "meets" if single["median_ms"] <= 20 else "MISSES"  # type: ignore[index]
-        print(f"single change median {single['median_ms']} ms {verdict} the 20 ms target")  # type: ignore[index]
+        verdict = "meets" if single["median_ms"] <= TARGET_MS else "MISSES"  # type: ignore[index]
+        print(f"single change median {single['median_ms']} ms {verdict} the {TARGET_MS:g} ms target")  # type: ignore[index]
     return 0
 
 

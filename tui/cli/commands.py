@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from tui.cli.session import CliError, Session
 from tui.export import annotation_fields, atomic_output, write_papers
-from tui.model import STATES, Annotation, Paper
+from tui.model import Annotation, Paper
 from tui.sanitize import clean_line, dumps_json
+from tui.triage import count_states
 
 if TYPE_CHECKING:
     from tui.query import Query
@@ -109,24 +110,12 @@ def search(session: Session) -> int:
 
 # ---------------------------------------------------------------------------- stats
 
-def _triage_counts(store: Store, notes: dict[str, Annotation] | Any) -> dict[str, int]:
-    """Papers of this store in each triage state, and how many are starred."""
-    counts = dict.fromkeys(STATES, 0) | {"starred": 0}
-    for key, ann in notes.items():
-        if store.index_of(key) is None:
-            continue
-        counts[ann.state] += 1
-        counts["starred"] += bool(ann.starred)
-    counts["inbox"] = len(store) - sum(counts[s] for s in STATES if s != "inbox")
-    return counts
-
-
 def stats(session: Session) -> int:
     """``papertray stats [PATH ...] [--json]``: papers, sources, bad records, annotations."""
     store = session.open_store()
     userdata = session.open_userdata()
     notes = userdata.annotations()
-    triage = _triage_counts(store, notes)
+    triage = count_states(notes, store)
     problems = [str(p) for p in store.problems]
     if session.args.json:
         session.say(dumps_json({

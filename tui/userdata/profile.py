@@ -106,7 +106,6 @@ class UserData:
         """(file, where it was moved, its last good backup or None) for each damaged file."""
         self.backups = self._files.backups
         self._cache: dict[str, Annotation] = {}
-        self._states: Counter[str] = Counter()
         self._tags: Counter[str] = Counter()
         self._snapshot: types.MappingProxyType[str, Annotation] | None = None
         with self._lock:
@@ -140,11 +139,6 @@ class UserData:
         """Every tag in use with the number of papers carrying it, alphabetically."""
         with self._lock:
             return sorted(self._tags.items())
-
-    def counts(self) -> dict[str, int]:
-        """Annotated papers per state, and starred ones (papers never annotated are inbox too)."""
-        with self._lock:
-            return {**{state: self._states[state] for state in STATES}, "starred": self._states["*"]}
 
     @property
     def unsaved(self) -> int:
@@ -285,8 +279,6 @@ class UserData:
             return False
         for annotation, step in ((old, -1), (value, 1)):
             if annotation is not None:
-                self._states[annotation.state] += step
-                self._states["*"] += step if annotation.starred else 0
                 for tag in annotation.tags:
                     self._tags[tag] += step
                     if not self._tags[tag]:

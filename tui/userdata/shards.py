@@ -1,7 +1,7 @@
 """A profile's folder of shard files, and the merge with what other instances wrote.
 
-Each paper's annotation lives in shard ``sha1(key)[:2]`` (256 TinyDB files), so a change
-rewrites one small file. For every shard we remember its content as last read or written
+Each paper's annotation lives in shard ``sha1(key)[:2]`` (256 TinyDB databases, each
+opened through the durable storage), so a change rewrites one small file. For every shard we remember its content as last read or written
 (the merge base) and the changes not yet saved. Before writing, under the profile lock,
 the shard is read again; if someone else changed it, their papers are taken in and ours
 merged per paper: a paper only we changed keeps our change, a paper both changed keeps
@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 from tui.model import Annotation
-from tui.userdata.format import TABLE, encode_shard, is_newer
+from tui.userdata.format import TABLE, is_newer, to_document
 from tui.userdata.storage import (
-    Backups, DamagedFile, DurableJSONStorage, ProfileLock, Signature, decode_annotations,
-    digest, file_signature, fsync_dir, leftover_temp_files, move_aside, read_file,
+    AnnotationDB, Backups, DamagedFile, ProfileLock, Signature, digest, file_signature, fsync_dir,
+    leftover_temp_files, move_aside, read_file,
 )
 
 __all__ = ["SaveError", "ShardedFiles", "shard_of"]
@@ -59,6 +59,8 @@ class ShardedFiles:
         self.warnings: list[str] = []
         self.damaged: list[tuple[Path, Path, Path | None]] = []
         self._put = put
+        self._dbs: dict[str, AnnotationDB] = {}
+        self._warm: list[str] = []  # shards whose parsed tables are kept, most recent last
         self._disk: dict[str, dict[str, Annotation]] = {}  # shard -> its file as last read/written
         self._digest: dict[str, bytes] = {}  # shard -> hash of those bytes
         self._signature: dict[str, Signature | None] = {}  # shard -> stat, for cheap reload()
@@ -85,8 +87,8 @@ class ShardedFiles:
                 self._warn(f"Could not remove unfinished temporary files in {self.folder} ({error}).")
         for stem in sorted(self._stems_on_disk()):
             try:
-                data, signature = read_file(self.path(stem))
-                self._absorb(stem, data, signature)
+                self._absorb(stem)
+                self._db(stem).durable.forget()  # 256 parsed files would double the memory
             except StuckDamagedFile:
                 pass  # already told
             except OSError as error:
@@ -136,8 +138,8 @@ class ShardedFiles:
             if file_signature(path) == self._signature.get(stem):
                 continue
             try:
-                data, signature = read_file(path)
-                changed |= self._absorb(stem, data, signature)
+                changed |= self._absorb(stem)
+                self._cool(stem)
             except OSError as error:
                 log.warning("could not reload %s: %s", path, error)
         return changed
@@ -150,18 +152,35 @@ class ShardedFiles:
         return {n[:2] for n in names if len(n) == 7 and n.endswith(".json") and
                 all(c in "0123456789abcdef" for c in n[:2])}
 
-    def _absorb(self, stem: str, data: bytes | None, signature: Signature | None) -> bool:
-        """Take in a shard's file as just read, merging our unsaved changes; True if changed."""
-        data_digest = None if data is None else digest(data)
-        if data_digest is not None and data_digest == self._digest.get(stem):
-            self._signature[stem] = signature
-            return False
+    def _db(self, stem: str) -> AnnotationDB:
+        """The TinyDB database of one shard (opened once; opening reads nothing)."""
+        db = self._dbs.get(stem)
+        if db is None:
+            db = self._dbs[stem] = AnnotationDB(self.path(stem))
+        return db
+
+    def _cool(self, stem: str, keep: int = 8) -> None:
+        """Keep the parsed tables of the few shards used last; forget the others'."""
+        if stem in self._warm:
+            self._warm.remove(stem)
+        self._warm.append(stem)
+        while len(self._warm) > keep:
+            self._db(self._warm.pop(0)).durable.forget()
+
+    def _absorb(self, stem: str) -> bool:
+        """Read a shard through TinyDB and take it in, merging our unsaved changes;
+        True when what the person sees changed."""
+        db = self._db(stem)
+        storage = db.durable
         theirs = None
-        if data is not None:
-            try:
-                theirs = decode_annotations(data)
-            except DamagedFile as damage:
-                self._set_aside(stem, data, str(damage))
+        try:
+            storage.read()
+            if storage.digest is not None and storage.digest == self._digest.get(stem):
+                self._signature[stem] = storage.signature
+                return False  # the same bytes as we last read or wrote
+            theirs = db.annotations() if storage.digest is not None else None
+        except DamagedFile as damage:
+            self._set_aside(stem, storage.digest, str(damage))
         if theirs is None:
             # Gone or set aside: everything we knew of it is written again with the next save.
             pending = self._pending.setdefault(stem, {})
@@ -170,6 +189,7 @@ class ShardedFiles:
             if not pending:
                 del self._pending[stem]
             self._digest.pop(stem, None)
+            storage.forget()
             self._signature[stem] = file_signature(self.path(stem))
             return False
         base = self._disk.get(stem, {})
@@ -187,17 +207,18 @@ class ShardedFiles:
         if stem in self._pending and not pending:
             del self._pending[stem]
         self._disk[stem] = theirs
-        self._digest[stem] = data_digest  # type: ignore[assignment]  # not None here
-        self._signature[stem] = signature
+        self._digest[stem] = storage.digest  # type: ignore[assignment]  # not None here
+        self._signature[stem] = storage.signature
         return changed
 
-    def _set_aside(self, stem: str, data: bytes, reason: str) -> None:
-        """Move a damaged shard aside (never overwrite it) and tell the person."""
+    def _set_aside(self, stem: str, damaged: bytes | None, reason: str) -> None:
+        """Move a damaged shard (whose bytes hash to ``damaged``) aside, never overwrite
+        it, and tell the person."""
         path = self.path(stem)
         try:
             with self.lock:
                 current, _ = read_file(path)
-                if current != data:
+                if current is None or digest(current) != damaged:
                     return  # replaced meanwhile; the next read judges the new file
                 moved = move_aside(path)
         except OSError as error:
@@ -219,8 +240,7 @@ class ShardedFiles:
 
     def _refresh(self, stem: str) -> None:
         """Re-read a shard if it changed on disk, merging what someone else wrote there."""
-        data, signature = read_file(self.path(stem))
-        self._absorb(stem, data, signature)
+        self._absorb(stem)
 
     def _write_pending(self, fresh: set[str]) -> list[tuple[Path, OSError]]:
         failures = []
@@ -244,19 +264,25 @@ class ShardedFiles:
         return failures
 
     def _write(self, stem: str) -> None:
+        """Write a shard's pending changes through TinyDB, as one durable file write."""
         contents = dict(self._disk.get(stem, {}))
-        for key, value in self._pending[stem].items():
+        db = self._db(stem)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        changes = self._pending[stem]
+        with db.durable.batch(sync_dir=False):
+            db.put({key: None if value is None else to_document(value) for key, value in changes.items()})
+        for key, value in changes.items():
             if value is None:
                 contents.pop(key, None)
             else:
                 contents[key] = value
-        payload = encode_shard(contents)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        signature = DurableJSONStorage(self.path(stem)).write_bytes(payload, sync_dir=False)
-        self.backups.maybe_copy(stem, payload)
+        storage = db.durable
+        self._cool(stem)
+        self.backups.maybe_copy(stem, storage.payload)
+        storage.payload = b""
         self._disk[stem] = contents
-        self._digest[stem] = digest(payload)
-        self._signature[stem] = signature
+        self._digest[stem] = storage.digest  # type: ignore[assignment]  # just written
+        self._signature[stem] = storage.signature
         del self._pending[stem]
 
     @staticmethod

@@ -10,6 +10,7 @@ cleanup of temporary files a killed writer left, and rotating backups.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
@@ -20,14 +21,16 @@ import secrets
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator, Mapping
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
-from tinydb.table import Table
+from tinydb.table import Document, Table
 
 from tui.model import Annotation
-from tui.userdata.format import SCHEMA_VERSION, TABLE, dump_json, from_document, stamp_for_filename
+from tui.userdata.format import (
+    SCHEMA_VERSION, TABLE, encode_tables, from_document, stamp_for_filename,
+)
 
 try:  # POSIX; elsewhere a single instance per profile is assumed
     import fcntl
@@ -144,47 +147,102 @@ def decode_tables(data: bytes) -> dict[str, dict[str, Any]]:
 
 
 def decode_annotations(data: bytes) -> dict[str, Annotation]:
-    """Every annotation in one annotation file, by key; raise DamagedFile if any is wrong."""
-    table = decode_tables(data).get(TABLE, {})
-    annotations = {}
-    for key, doc in table.items():
-        try:
-            annotation = from_document(doc)
-        except ValueError as error:
-            raise DamagedFile(f"the annotation {key!r} is wrong: {error}") from None
-        if annotation.key != key:
-            raise DamagedFile(f"the annotation stored as {key!r} says its key is {annotation.key!r}")
-        annotations[key] = annotation
-    return annotations
+    """Every annotation in the bytes of one annotation file, by key; raises DamagedFile."""
+    return AnnotationDB(storage=_InMemory, data=decode_tables(data)).annotations()
+
+
+class _InMemory(Storage):
+    """Tables already parsed (a backup being checked), for reading through TinyDB."""
+
+    def __init__(self, data: dict[str, dict[str, Any]]) -> None:
+        self.data = data
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        return self.data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        raise OSError(errno.EROFS, "a parsed copy is read only")
 
 
 class DurableJSONStorage(Storage):
     """A TinyDB storage for one annotation file, written atomically and durably.
 
     ``schema_version`` sits at the top of the file beside the tables; it is checked on
-    read and added on write, so TinyDB itself only ever sees tables.
+    read (a file that is not ours raises :class:`DamagedFile`) and added on write, so
+    TinyDB itself only ever sees tables. Every TinyDB operation reads the whole file and
+    writes it whole; two things keep that cheap: the parsed tables are kept while the
+    file's bytes stay the same (checked by hash, not by a timestamp), and inside
+    :meth:`batch` the writes of several operations become one write of the file.
     """
 
     def __init__(self, path: str | os.PathLike[str], durable: bool = True) -> None:
         super().__init__()
         self.path = Path(path)
         self.durable = durable
+        self.digest: bytes | None = None
+        """Hash of the file's bytes as last read or written (None: absent or unknown)."""
+        self.signature: Signature | None = None
+        """The file's signature as last read or written."""
+        self.payload = b""
+        """The bytes of the last write (for the backup copy)."""
+        self._tables: dict[str, dict[str, Any]] | None = None
+        self._batching = 0
+        self._dirty = False
 
     def read(self) -> dict[str, dict[str, Any]] | None:
-        data, _ = read_file(self.path)
-        return None if data is None else decode_tables(data)
+        """The file's tables (None when there is no file); raises DamagedFile."""
+        if self._batching and self._tables is not None:
+            return self._tables  # this batch's own writes, not yet on disk
+        data, self.signature = read_file(self.path)
+        if data is None:
+            self.digest, self._tables = None, None
+            return None
+        data_digest = digest(data)
+        if data_digest != self.digest or self._tables is None:
+            self._tables, self.digest = None, data_digest  # a damaged file's hash is kept too
+            self._tables = decode_tables(data)
+        return self._tables
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        self.write_bytes(encode_tables(data))
+        """Replace the file by ``data`` (at the end of the batch, when batching)."""
+        self._tables = data
+        if self._batching:
+            self._dirty = True
+            return
+        self._write_now(sync_dir=True)
 
-    def write_bytes(self, payload: bytes, *, sync_dir: bool = True) -> Signature:
-        """Write an already encoded file (see :func:`encode_tables`); return its signature."""
-        return atomic_write(self.path, payload, durable=self.durable, sync_dir=sync_dir)
+    @contextlib.contextmanager
+    def batch(self, *, sync_dir: bool = True) -> Iterator[None]:
+        """Write the file once, at the end, for every TinyDB operation inside.
 
+        ``sync_dir=False`` leaves the folder's fsync to the caller, who writes several
+        files and syncs their folder once before saying they are saved.
+        """
+        self._batching += 1
+        try:
+            yield
+        except BaseException:
+            self.forget()  # TinyDB changed the kept tables in place: they are not the file
+            raise
+        finally:
+            self._batching -= 1
+        if self._dirty and not self._batching:
+            self._dirty = False
+            self._write_now(sync_dir=sync_dir)
 
-def encode_tables(tables: dict[str, dict[str, Any]]) -> bytes:
-    """The file form of TinyDB tables, with the schema_version added."""
-    return dump_json({**tables, "schema_version": SCHEMA_VERSION})
+    def forget(self) -> None:
+        """Drop the parsed tables (memory); the next read parses the file again."""
+        self._tables, self.digest, self._dirty = None, None, False
+
+    def _write_now(self, *, sync_dir: bool) -> None:
+        assert self._tables is not None
+        payload = encode_tables(self._tables)
+        try:
+            self.signature = atomic_write(self.path, payload, durable=self.durable, sync_dir=sync_dir)
+        except BaseException:
+            self.forget()
+            raise
+        self.digest, self.payload = digest(payload), payload
 
 
 class AnnotationTable(Table):
@@ -198,6 +256,38 @@ class AnnotationDB(TinyDB):
 
     table_class = AnnotationTable
     default_storage_class = DurableJSONStorage
+
+    @property
+    def durable(self) -> DurableJSONStorage:
+        """The storage, typed."""
+        storage = self.storage
+        assert isinstance(storage, DurableJSONStorage)
+        return storage
+
+    def annotations(self) -> dict[str, Annotation]:
+        """Every annotation in the file, by key; raises DamagedFile if any is wrong."""
+        found = {}
+        for doc in self.table(TABLE):
+            key = doc.doc_id
+            try:
+                annotation = from_document(doc)
+            except ValueError as error:
+                raise DamagedFile(f"the annotation {key!r} is wrong: {error}") from None
+            if annotation.key != key:
+                raise DamagedFile(f"the annotation stored as {key!r} says its key is {annotation.key!r}")
+            found[key] = annotation
+        return found
+
+    def put(self, docs: Mapping[str, dict[str, Any] | None]) -> None:
+        """Replace papers' documents by key (None removes one), through TinyDB's API.
+
+        Two table operations whatever the count (each rebuilds the table): a bulk change
+        of 400 papers in one shard would otherwise rebuild it 400 times.
+        """
+        table = self.table(TABLE)
+        table.remove(doc_ids=list(docs))
+        table.insert_multiple([Document(doc, doc_id=key)  # type: ignore[arg-type]  # str ids
+                               for key, doc in docs.items() if doc is not None])
 
 
 class ProfileLock:
