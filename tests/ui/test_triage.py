@@ -136,19 +136,21 @@ async def test_list_rows_show_star_state_and_marks(app):
 
 
 async def test_save_error_is_shown_and_the_app_keeps_going(app, monkeypatch):
-    from tui.userdata import SaveError
+    import errno
+
+    from tui.userdata import storage as userdata_storage
 
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
 
-        def failing(*args, **kwargs):
-            raise SaveError("Could not save your annotations: the disk is full.")
+        def no_space(path, data, **options):
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
-        monkeypatch.setattr(app.userdata, "update", failing)
+        monkeypatch.setattr(userdata_storage, "atomic_write", no_space)
         await pilot.press("s")
         await pilot.pause()
         messages = [n.message for n in app._notifications]
-        assert "Could not save your annotations: the disk is full." in messages
+        assert any("No space left on device" in m for m in messages), messages
         await pilot.press("j")
         assert app.main_screen.paper_list.cursor == 1, "still responsive"
 

@@ -17,8 +17,10 @@ from tinydb.table import Document
 from tui import paths
 from tui.model import STATES, Annotation
 from tui.userdata import UserData, shard_of
-from tui.userdata.format import dump_json, encode_tables, from_document, normalise_tags, to_document
-from tui.userdata.storage import AnnotationDB, DurableJSONStorage, decode_annotations
+from tui.userdata.format import (
+    dump_json, encode_tables, from_document, normalise_tags, record_of, to_document,
+)
+from tui.userdata.storage import AnnotationDB, DurableJSONStorage, decode_records
 
 KEY = "arxiv:2104.08821"
 STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
@@ -111,15 +113,20 @@ def test_a_bulk_change_is_one_call_writing_each_touched_shard_once(data: UserDat
     assert states(UserData(data.profile_dir))["read"] == 200
 
 
-def test_restore_puts_exact_values_back_and_none_removes(data: UserData) -> None:
-    before = data.update(KEY, starred=True, note="first")
-    after = data.update(KEY, note="second", state="read")
-    data.restore({KEY: before, "arxiv:new": None})  # undo
-    assert data.get(KEY) == before and UserData(data.profile_dir).get(KEY) == before
-    data.restore({KEY: after})  # redo
-    assert UserData(data.profile_dir).get(KEY) == after
-    data.restore({KEY: None})  # undo of the very first change
-    assert data.get(KEY) is None and UserData(data.profile_dir).get(KEY) is None
+def test_revert_takes_back_only_the_fields_a_change_made(data: UserData) -> None:
+    first = data.change([(KEY, "SimCSE")], starred=True, note="first")
+    second = data.change([(KEY, "")], note="second", state="read", add_tags=["thesis"])
+    assert {c.name for c in second.changes} == {"note", "state", "tag:thesis"}
+    data.revert(second.changes)  # undo
+    for view in (data, UserData(data.profile_dir)):
+        ann = view.get(KEY)
+        assert (ann.note, ann.state, ann.tags, ann.starred) == ("first", "inbox", (), True)
+    data.revert(second.changes, forward=True)  # redo
+    ann = UserData(data.profile_dir).get(KEY)
+    assert (ann.note, ann.state, ann.tags, ann.starred) == ("second", "read", ("thesis",), True)
+    data.revert(second.changes)
+    data.revert(first.changes)  # undo of the very first change: nothing is left
+    assert data.get(KEY).is_blank and UserData(data.profile_dir).get(KEY).is_blank
 
 
 def test_reload_takes_in_what_another_instance_saved(data: UserData) -> None:
@@ -131,8 +138,8 @@ def test_reload_takes_in_what_another_instance_saved(data: UserData) -> None:
     assert data.get("arxiv:1810.04805").tags == ("bert",)
     assert data.get(KEY).starred and data.get(KEY).tags == ("thesis",)
     assert data.reload() is False
-    other.restore({"arxiv:1810.04805": None})
-    assert data.reload() is True and data.get("arxiv:1810.04805") is None
+    other.update("arxiv:1810.04805", remove_tags=["bert"])
+    assert data.reload() is True and data.get("arxiv:1810.04805").tags == ()
 
 
 def test_a_snapshot_for_search_does_not_move_under_the_reader(data: UserData) -> None:
@@ -150,7 +157,7 @@ def test_files_are_sorted_versioned_tinydb_databases(data: UserData) -> None:
     files = list((data.profile_dir / "annotations").glob("*.json"))
     assert [f.name for f in files] == [f"{shard_of(KEY)}.json"], "only the touched shard is written"
     text = files[0].read_text(encoding="utf-8")
-    assert json.loads(text)["schema_version"] == 1
+    assert json.loads(text)["schema_version"] == 2
     assert text == json.dumps(json.loads(text), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     with AnnotationDB(str(files[0])) as db:
         starred = db.table("annotations").search(Query().starred == True)  # noqa: E712
@@ -189,18 +196,18 @@ _annotations = st.builds(
 @settings(max_examples=150, deadline=None)
 @given(st.lists(_annotations, max_size=6))
 def test_shard_files_have_the_standard_layout_and_read_back_exactly(annotations: list[Annotation]) -> None:
-    by_key = {a.key: a for a in annotations}
-    encoded = encode_tables({"annotations": {k: to_document(a) for k, a in by_key.items()}})
-    assert encoded == dump_json({"annotations": {k: to_document(a) for k, a in by_key.items()},
-                                 "schema_version": 1})
-    assert decode_annotations(encoded) == by_key
+    by_key = {a.key: record_of(a) for a in annotations}
+    encoded = encode_tables({"annotations": {k: to_document(r) for k, r in by_key.items()}})
+    assert encoded == dump_json({"annotations": {k: to_document(r) for k, r in by_key.items()},
+                                 "schema_version": 2})
+    assert decode_records(encoded) == by_key
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.text(max_size=6), max_size=4))
 def test_tags_read_from_a_file_are_always_normalised(tags: list[str]) -> None:
-    doc = to_document(Annotation(key="k", updated="2024-05-01T10:00:00.000000Z")) | {"tags": tags}
-    assert from_document(doc).tags == normalise_tags(tags)
+    doc = to_document(record_of(Annotation(key="k", updated="2024-05-01T10:00:00.000000Z")))
+    assert from_document(doc | {"tags": tags}).annotation.tags == normalise_tags(tags)
 
 
 def test_threads_sharing_one_userdata_lose_nothing(data: UserData) -> None:

@@ -20,7 +20,7 @@ from typing import Callable
 
 from tui.model import STATES, Annotation
 from tui.userdata import UserData
-from tui.userdata.format import now_stamp
+from tui.userdata.clock import now_stamp
 from tui.userdata.transfer import export_payload
 
 TARGET_MS = 5.0
@@ -98,10 +98,9 @@ def run(count: int, changes: int, bulk_repeat: int, folder: Path, seed: int = 1)
 
     def undo() -> None:
         key = rng.choice(keys)
-        before = data.get(key)
-        data.update(key, note=f"note {rng.random()}")
+        outcome = data.change([(key, "")], note=f"note {rng.random()}")
         start_undo = time.perf_counter()
-        data.restore({key: before})
+        data.revert(outcome.changes)
         undo_samples.append((time.perf_counter() - start_undo) * 1000)
 
     undo_samples: list[float] = []

@@ -209,7 +209,10 @@ class PaperActions:
         if rank is not None and len(step.keys) == 1:
             self.paper_list.cursor = rank
         self.after_change(step.keys)
-        self.app.notify(f"{verb} {step.describe()}.", markup=False)
+        kept = len(self.triage.left_alone)
+        also = (f" {kept} field{'s' if kept != 1 else ''} changed elsewhere since kept as "
+                f"{'they are' if kept != 1 else 'it is'}." if kept else "")
+        self.app.notify(f"{verb} {step.describe()}.{also}", markup=False)
 
     # -- out into the world ----------------------------------------------------------------
     def action_open_link(self: "MainScreen") -> None:

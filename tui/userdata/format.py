@@ -1,68 +1,37 @@
-"""The on-disk form of annotations: documents, timestamps, tags and the merge rule.
+"""The on-disk form of annotations: one JSON document per paper, and the file layout.
 
-One annotation is one JSON document with every field present and keys sorted, so the
-files diff cleanly. Timestamps are ISO 8601 UTC with microseconds and a ``Z`` suffix,
-one fixed width, so that comparing two of them as strings compares the instants and
-"newest wins" is well defined. Nothing here touches the disk.
+A document holds the annotation's fields and ``changed``, the change time of each field
+(``starred``, ``state``, ``note``, and ``tag:<name>`` per tag, removed tags included),
+so files merge per field (see :mod:`tui.userdata.record`). Keys are sorted and the file
+indented, so it diffs and merges cleanly in git or a synced folder. Fields this version
+does not know are kept as they are. Documents of schema_version 1 (no ``changed``) are
+read as "every field changed at ``updated``", which is what they meant. Nothing here
+touches the disk.
 """
 
 from __future__ import annotations
 
 import json
+import operator
 import re
-from datetime import datetime, timedelta, timezone
 from json.encoder import encode_basestring, encode_basestring_ascii  # type: ignore[attr-defined]
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from tui.model import STATES, Annotation
+from tui.userdata.clock import Reading
+from tui.userdata.record import CLOCKED, TAG, Record, compact
 
-SCHEMA_VERSION = 1
-"""Version of every annotation file's layout; a file with another version is not ours to edit."""
+SCHEMA_VERSION = 2
+"""Version of the annotation files this code writes: 2 added per-field change times."""
+READABLE = (1, 2)
+"""Versions it reads; a file of another version is not ours to edit."""
 
 TABLE = "annotations"
 """The TinyDB table holding one document per annotated paper, keyed by the paper's stable key."""
 
-FIELDS = ("created", "key", "note", "starred", "state", "tags", "title", "updated")
+FIELDS = ("changed", "created", "key", "note", "starred", "state", "tags", "title", "updated")
 
-_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 _WHITESPACE = re.compile(r"\s+")
-_CANONICAL = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")
-_ONE_MICROSECOND = timedelta(microseconds=1)
-
-
-def now_stamp(after: str = "") -> str:
-    """The current UTC instant as a canonical timestamp, strictly later than ``after``.
-
-    Being strictly later than the value it replaces means an edit always wins a merge
-    against the version it was made from, even when the clock stepped back meanwhile.
-    """
-    now = datetime.now(timezone.utc)
-    try:
-        previous = datetime.strptime(after, _TIME_FORMAT).replace(tzinfo=timezone.utc)
-    except ValueError:  # "" (never saved) or a hand-edited impossible date
-        previous = None
-    if previous is not None and now <= previous:
-        now = previous + _ONE_MICROSECOND
-    return now.strftime(_TIME_FORMAT)
-
-
-def canonical_stamp(value: str) -> str:
-    """Rewrite any ISO 8601 timestamp in the canonical form; "" stays "" (oldest possible).
-
-    A timestamp without a zone is taken as UTC. Raises ValueError for anything else.
-    """
-    if value == "" or _CANONICAL.fullmatch(value):
-        return value  # the common case, checked cheaply: opening 100k annotations reads 200k
-    moment = datetime.fromisoformat(value)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime(_TIME_FORMAT)
-
-
-def stamp_for_filename(moment: datetime | None = None) -> str:
-    """A UTC timestamp usable in a file name, e.g. ``20240501T101500123456Z``."""
-    moment = moment or datetime.now(timezone.utc)
-    return moment.strftime("%Y%m%dT%H%M%S%fZ")
 
 
 def normalise_tag(tag: str) -> str:
@@ -75,9 +44,11 @@ def normalise_tags(tags: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted({t for t in (normalise_tag(tag) for tag in tags) if t}))
 
 
-def to_document(annotation: Annotation) -> dict[str, Any]:
-    """The JSON document for one annotation (every field, keys in sorted order)."""
-    return {
+def to_document(record: Record) -> dict[str, Any]:
+    """The JSON document for one record (every field, unknown ones kept)."""
+    annotation = record.annotation
+    doc = {
+        "changed": record.changed,  # shared, never changed in place: records are immutable
         "created": annotation.created,
         "key": annotation.key,
         "note": annotation.note,
@@ -87,6 +58,35 @@ def to_document(annotation: Annotation) -> dict[str, Any]:
         "title": annotation.title,
         "updated": annotation.updated,
     }
+    return {**record.extra, **doc} if record.extra else doc
+
+
+class RecordDocument(Mapping[str, Any]):
+    """A record seen as its JSON document, the dict built only if something reads it.
+
+    A write puts a whole shard through TinyDB; its ~400 unchanged papers are only laid
+    out again, which :func:`encode_tables` does straight from their records.
+    """
+
+    __slots__ = ("record", "_doc")
+
+    def __init__(self, record: Record) -> None:
+        self.record = record
+        self._doc: dict[str, Any] | None = None
+
+    def _document(self) -> dict[str, Any]:
+        if self._doc is None:
+            self._doc = to_document(self.record)
+        return self._doc
+
+    def __getitem__(self, name: str) -> Any:
+        return self._document()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._document())
+
+    def __len__(self) -> int:
+        return len(self._document())
 
 
 def _typed(doc: Mapping[str, Any], name: str, kind: type, default: Any) -> Any:
@@ -99,13 +99,26 @@ def _typed(doc: Mapping[str, Any], name: str, kind: type, default: Any) -> Any:
 
 def _already_normal(tags: list[Any]) -> bool:
     """True when normalise_tags would return these tags unchanged (a cheap check)."""
+    try:
+        joined = "\x00".join(tags)
+    except TypeError:
+        return False
     # str.split() and the regex \s agree on what whitespace is: both use str.isspace.
-    return (all(type(tag) is str and tag.split() == [tag] and tag == tag.lower() for tag in tags)
-            and all(a < b for a, b in zip(tags, tags[1:])))
+    return (joined == joined.lower() and joined.split() == [joined] and "\x00\x00" not in joined
+            and not joined.startswith("\x00") and not joined.endswith("\x00")
+            and tags == sorted(set(tags)))
 
 
-def _as_written(doc: Any) -> Annotation | None:
-    """The annotation when ``doc`` is exactly as we write it (every field, canonical), else None.
+_STAMP = r"(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)?"
+_STAMPS = re.compile(f"{_STAMP}(?:\\|{_STAMP})*")
+"""Canonical times (or "") joined by ``|``."""
+_CLOCKED = frozenset(CLOCKED)
+_FIELDS_OF = operator.itemgetter(*FIELDS)
+_DEFAULTS = {"note": "", "starred": False, "state": "inbox"}
+
+
+def _as_written(doc: Any, limit: str) -> Record | None:
+    """The record when ``doc`` is exactly as we write it (every field, canonical), else None.
 
     Opening 100,000 annotations checks them all; this path is about three times faster
     than the general one and accepts nothing the general one would refuse or change.
@@ -113,28 +126,44 @@ def _as_written(doc: Any) -> Annotation | None:
     if not isinstance(doc, dict) or len(doc) != len(FIELDS):  # TinyDB hands a dict subclass
         return None
     try:
-        key, starred, tags, note = doc["key"], doc["starred"], doc["tags"], doc["note"]
-        state, title, created, updated = doc["state"], doc["title"], doc["created"], doc["updated"]
+        changed, created, key, note, starred, state, tags, title, updated = _FIELDS_OF(doc)
     except KeyError:
         return None
-    if not (type(key) is str and key.strip() and type(starred) is bool and type(tags) is list
-            and type(note) is str and state in STATES and type(title) is str
-            and type(created) is str and (not created or _CANONICAL.fullmatch(created))
-            and type(updated) is str and (not updated or _CANONICAL.fullmatch(updated))):
+    if not (type(key) is str and type(starred) is bool and type(tags) is list and type(note) is str
+            and type(title) is str and type(created) is str and type(updated) is str
+            and type(changed) is dict and state in STATES and key.strip()
+            and updated <= limit and created <= limit):
+        return None
+    try:  # one regex call checks every time at once (they are all strings of one width)
+        if changed:
+            if not _STAMPS.fullmatch("|".join([created, updated, *changed.values()])) or (
+                    max(changed.values()) > updated):
+                return None
+            for name, stamp in changed.items():  # known names, and nothing implied listed
+                if name in _CLOCKED:
+                    if stamp == updated and doc[name] != _DEFAULTS[name]:
+                        return None
+                elif not name.startswith(TAG) or (stamp == updated and name[len(TAG):] in tags):
+                    return None
+        elif not _STAMPS.fullmatch(f"{created}|{updated}"):
+            return None
+    except TypeError:
         return None
     if tags and not _already_normal(tags):
         return None
-    return Annotation(key, starred, tuple(tags), note, state, title, created, updated)
+    return Record(Annotation(key, starred, tuple(tags), note, state, title, created, updated), changed)
 
 
-def from_document(doc: Any) -> Annotation:
+def from_document(doc: Any, reading: Reading | None = None) -> Record:
     """Read one annotation document; raise ValueError naming the first thing wrong with it.
 
-    Missing fields take their defaults (files written by hand or by older tools); present
+    Missing fields take their defaults (files written by hand, older versions); present
     fields must have the right type, as a wrong type means the file is not what we wrote.
+    Odd change times never raise: ``reading`` interprets them and notes what it did.
     """
-    if (annotation := _as_written(doc)) is not None:
-        return annotation
+    reading = reading or Reading("an annotation file")
+    if (record := _as_written(doc, reading.limit)) is not None:
+        return record
     if not isinstance(doc, dict):
         raise ValueError(f"an annotation should be an object, not {type(doc).__name__}")
     key = _typed(doc, "key", str, "")
@@ -146,37 +175,39 @@ def from_document(doc: Any) -> Annotation:
     state = _typed(doc, "state", str, "inbox")
     if state not in STATES:
         raise ValueError(f'"state" should be one of {", ".join(STATES)}, not {state!r}')
-    stamps = {}
-    for name in ("created", "updated"):
-        try:
-            stamps[name] = canonical_stamp(_typed(doc, name, str, ""))
-        except ValueError as error:
-            raise ValueError(f'"{name}" is not an ISO 8601 time ({error})') from None
-    return Annotation(
+    raw_changed = _typed(doc, "changed", dict, {})
+    updated = reading.stamp(doc.get("updated"), key, "updated")
+    changed = {}
+    for name, stamp in raw_changed.items():
+        if not (name in CLOCKED or (name.startswith(TAG) and normalise_tag(name[len(TAG):]))):
+            raise ValueError(f'"changed" names {name!r}, which is not a field')
+        name = name if name in CLOCKED else TAG + normalise_tag(name[len(TAG):])
+        changed[name] = max(changed.get(name, ""), reading.stamp(stamp, key, name))
+    annotation = Annotation(
         key=key,
         starred=_typed(doc, "starred", bool, False),
         tags=normalise_tags(tags),
         note=_typed(doc, "note", str, ""),
         state=state,  # type: ignore[arg-type]  # checked against STATES above
         title=_typed(doc, "title", str, ""),
-        created=stamps["created"],
-        updated=stamps["updated"],
+        created=reading.stamp(doc.get("created"), key, "created"),
+        updated=max([updated, *changed.values()]),
     )
+    # A value without its own change time (schema_version 1, a hand-written file) was
+    # set as of the document's "updated"; in version 1 every field was, defaults too.
+    record, default = Record(annotation), Record(Annotation(key))
+    for name in [*CLOCKED, *(TAG + tag for tag in annotation.tags)]:
+        if name not in changed and ("changed" not in doc or record.value(name) != default.value(name)):
+            changed[name] = annotation.updated
+    extra = {name: value for name, value in doc.items() if name not in FIELDS}
+    return Record(annotation, compact(annotation, changed), extra)
 
 
-def _tie_breaker(annotation: Annotation) -> str:
-    return json.dumps(to_document(annotation), sort_keys=True, ensure_ascii=False)
-
-
-def is_newer(candidate: Annotation, current: Annotation) -> bool:
-    """True when ``candidate`` should replace ``current`` in a merge: newest ``updated`` wins.
-
-    Equal times (two machines in the same microsecond) fall back to comparing the whole
-    documents, so both sides of a merge pick the same winner whatever the order.
-    """
-    if candidate.updated != current.updated:
-        return candidate.updated > current.updated
-    return candidate != current and _tie_breaker(candidate) > _tie_breaker(current)
+def record_of(annotation: Annotation) -> Record:
+    """An annotation without change times as a record: every field as of ``updated``."""
+    doc = to_document(Record(annotation))
+    del doc["changed"]  # read as schema_version 1 meant it
+    return from_document(doc)
 
 
 def dump_json(value: Any) -> bytes:
@@ -218,32 +249,48 @@ def _value_text(value: Any, pad: str, quote: Callable[[str], str]) -> str:
 _FAST_FIELDS = frozenset(FIELDS)
 
 
+def _record_text(key: str, record: Record, quote: Callable[[str], str]) -> str:
+    """One shard entry laid out straight from a record (see :func:`_document_text`)."""
+    ann = record.annotation
+    changed = record.changed
+    changed_text, tag_text = "{}", "[]"
+    if changed:
+        changed_text = "{\n" + ",\n".join([f"        {quote(name)}: {quote(changed[name])}"
+                                            for name in sorted(changed)]) + "\n      }"
+    if ann.tags:
+        tag_text = "[\n" + ",\n".join([f"        {quote(tag)}" for tag in ann.tags]) + "\n      ]"
+    return (f"    {quote(key)}: {{\n"
+            f'      "changed": {changed_text},\n'
+            f'      "created": {quote(ann.created)},\n'
+            f'      "key": {quote(ann.key)},\n'
+            f'      "note": {quote(ann.note)},\n'
+            f'      "starred": {"true" if ann.starred else "false"},\n'
+            f'      "state": {quote(ann.state)},\n'
+            f'      "tags": {tag_text},\n'
+            f'      "title": {quote(ann.title)},\n'
+            f'      "updated": {quote(ann.updated)}\n'
+            "    }")
+
+
 def _document_text(key: str, doc: Mapping[str, Any], quote: Callable[[str], str]) -> str:
     """One shard entry exactly as ``json.dumps(indent=2, sort_keys=True)`` lays it out.
 
-    Documents of the usual shape are laid out by one format string: the generic path
-    costs three times as much, and a shard holds about 400 documents at 100k annotations.
+    Records and documents of the usual shape are laid out by one format string: the
+    generic path costs three times as much, and a shard holds ~400 papers at 100k.
     """
-    starred = doc.get("starred")
-    if doc.keys() == _FAST_FIELDS and type(doc["tags"]) is list and (starred is True or starred is False):
-        try:  # quote() refuses anything but a string: such a document takes the generic path
-            tags = doc["tags"]
-            tag_text = "[]"
-            if tags:
-                tag_text = "[\n" + ",\n".join([f"        {quote(tag)}" for tag in tags]) + "\n      ]"
-            return (f"    {quote(key)}: {{\n"
-                    f'      "created": {quote(doc["created"])},\n'
-                    f'      "key": {quote(doc["key"])},\n'
-                    f'      "note": {quote(doc["note"])},\n'
-                    f'      "starred": {"true" if starred else "false"},\n'
-                    f'      "state": {quote(doc["state"])},\n'
-                    f'      "tags": {tag_text},\n'
-                    f'      "title": {quote(doc["title"])},\n'
-                    f'      "updated": {quote(doc["updated"])}\n'
-                    "    }")
+    if type(doc) is RecordDocument and not doc.record.extra and type(doc.record.annotation.starred) is bool:
+        try:  # quote() refuses anything but a string: such a record takes the generic path
+            return _record_text(key, doc.record, quote)
         except TypeError:
             pass
-    return f"    {quote(key)}: {_value_text(doc, '    ', quote)}"
+    elif doc.keys() == _FAST_FIELDS and type(doc["starred"]) is bool:
+        try:
+            return _record_text(key, Record(Annotation(
+                doc["key"], doc["starred"], tuple(doc["tags"]), doc["note"], doc["state"],
+                doc["title"], doc["created"], doc["updated"]), doc["changed"]), quote)
+        except (TypeError, AttributeError):
+            pass
+    return f"    {quote(key)}: {_value_text(dict(doc), '    ', quote)}"
 
 
 def encode_tables(tables: Mapping[str, Mapping[str, Any]]) -> bytes:
