@@ -116,8 +116,6 @@ class MainScreen(PaperActions, StoreLoading, Screen):
         """The sort order in force (one of SORTS)."""
         self.result: Any = None
         """The ResultSet on screen."""
-        self.drafts: dict[str, str] = {}
-        """Unsaved note text per paper key, kept when the note editor is closed with esc."""
         self._generation = 0
         self._fresh_results = False
         self._had_paper = True
@@ -341,7 +339,9 @@ class MainScreen(PaperActions, StoreLoading, Screen):
         spans = {}
         if paper is not None and self.engine is not None and self.result is not None:
             spans = self.engine.highlight(shown_part(paper), self.result.query)
-        self.detail.show(paper, self.userdata.get(paper.key) if paper else None, spans)
+        draft = self.userdata.drafts.get(paper.key) if paper else None
+        self.detail.show(paper, self.userdata.get(paper.key) if paper else None, spans,
+                         draft=draft.text if draft is not None else None)
 
     # -- counts and refreshes --------------------------------------------------------------
     def refresh_counts(self) -> None:

@@ -129,27 +129,47 @@ class PaperActions:
         paper = self.paper_list.current
         if paper is None:
             return
-        saved = getattr(self.userdata.get(paper.key), "note", "")
-        draft = self.drafts.get(paper.key)
+        drafts = self.userdata.drafts
+        draft = drafts.get(paper.key)
+        base = draft.base if draft is not None else getattr(self.userdata.get(paper.key), "note", "")
+
+        def keep(text: str, *, durable: bool = False) -> None:
+            try:
+                if text == base:
+                    drafts.discard(paper.key)
+                else:
+                    drafts.save(paper.key, text, base, paper.title, durable=durable)
+            except OSError as exc:  # the text stays in the editor and in memory
+                self.app.notify(f"Could not keep the note draft on disk: {exc.strerror or exc}.",
+                                severity="warning", markup=False)
 
         def done(result: NoteResult | None) -> None:
             if result is None:
                 return
-            if result.saved:
-                self.drafts.pop(paper.key, None)
-                if result.text != saved:
-                    self.apply("note", [paper], note=result.text)
-                    if not self.userdata.unsaved:  # a failed save was already reported
-                        self.app.notify("Note saved.", markup=False)
-            elif result.text != saved:
-                self.drafts[paper.key] = result.text
-                self.app.notify("Note not saved; n reopens your draft.", markup=False)
+            if not result.saved:
+                keep(result.text, durable=True)
+                if result.text != base:
+                    self.app.notify("Note not saved; n reopens your draft.", markup=False)
             else:
-                self.drafts.pop(paper.key, None)
+                self.save_note(paper, base, result.text)
+            self.after_change((paper.key,))
 
-        editor = NoteEditor(paper.title, draft if draft is not None else saved,
-                            is_draft=draft is not None)
+        editor = NoteEditor(paper.title, draft.text if draft is not None else base,
+                            is_draft=draft is not None, keep=keep)
         self.app.push_screen(editor, done)
+
+    def save_note(self: "MainScreen", paper: Paper, base: str, text: str) -> None:
+        """Save ``text`` as the note (begun from ``base``); a note someone changed
+        meanwhile is kept too. The draft goes once the note is on disk."""
+        step = self.apply("note", [paper], note=text, note_base=base)
+        if self.userdata.unsaved:  # a failed save was already reported: keep the draft too
+            self.userdata.drafts.save(paper.key, text, base, paper.title, durable=True)
+            return
+        self.userdata.drafts.discard(paper.key)
+        if step is not None:
+            merged = getattr(self.userdata.get(paper.key), "note", "") != text
+            self.app.notify("Note saved, with the version written elsewhere meanwhile below it."
+                            if merged else "Note saved.", markup=False)
 
     def action_external_note(self: "MainScreen") -> None:
         """Edit the note in $VISUAL / $EDITOR, suspending the app meanwhile."""
@@ -162,9 +182,11 @@ class PaperActions:
                             "n opens the built-in editor.", severity="warning", markup=False)
             return
         saved = getattr(self.userdata.get(paper.key), "note", "")
+        draft = self.userdata.drafts.get(paper.key)
+        base = draft.base if draft is not None else saved
         with tempfile.TemporaryDirectory(prefix="papertray-") as folder:
             path = Path(folder) / "note.md"
-            path.write_text(self.drafts.get(paper.key, saved), encoding="utf-8")
+            path.write_text(draft.text if draft is not None else saved, encoding="utf-8")
             try:
                 with self.app.suspend():
                     status = subprocess.call([*shlex.split(command), str(path)])
@@ -182,11 +204,9 @@ class PaperActions:
         if status != 0:
             self.app.notify(f"{command} exited with status {status}; note not changed.",
                             severity="warning", markup=False)
-        elif text != saved:
-            self.drafts.pop(paper.key, None)
-            self.apply("note", [paper], note=text)
-            if not self.userdata.unsaved:  # a failed save was already reported
-                self.app.notify("Note saved.", markup=False)
+        elif text != base or draft is not None:
+            self.save_note(paper, base, text)
+            self.after_change((paper.key,))
 
     # -- undo ------------------------------------------------------------------------------
     def action_undo(self: "MainScreen") -> None:

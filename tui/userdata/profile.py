@@ -28,6 +28,7 @@ from typing import Callable, Iterable, Mapping, TypeVar
 from tui import paths
 from tui.model import STATES, Annotation, Problem, State
 from tui.userdata.clock import now_stamp
+from tui.userdata.drafts import Drafts, merge_note
 from tui.userdata.format import normalise_tags
 from tui.userdata.record import FieldChange, Record, diff, edit, merge, revert
 from tui.userdata.shards import SaveError, ShardedFiles, shard_of
@@ -105,6 +106,9 @@ class UserData:
         self.backups = self._files.backups
         with self._lock:
             self._files.load()
+        self.drafts = Drafts(self.profile_dir)
+        """Note drafts as typed, kept until saved or given up."""
+        self.warnings.extend(self.drafts.warnings)
 
     @classmethod
     def open(cls, profile: str | None = None, **options: float) -> "UserData":
@@ -171,11 +175,13 @@ class UserData:
     def change(self, items: Iterable[tuple[str, str]], *, starred: bool | None = None,
                tags: Iterable[str] | None = None, add_tags: Iterable[str] = (),
                remove_tags: Iterable[str] = (), note: str | None = None,
-               state: State | None = None) -> Outcome:
+               state: State | None = None, note_base: str | None = None) -> Outcome:
         """Apply one change to many papers (``(key, title)`` pairs) as a single step.
 
         Each touched shard is written once. What changed, field by field, comes back
         for undo; a save that failed comes back as ``error`` (the change is kept).
+        ``note_base`` is the note ``note`` was written from: if the note was changed
+        since (read again under the lock, just before writing), both texts are kept.
         """
         if state is not None and state not in STATES:
             raise ValueError(f"unknown state {state!r}; use one of {', '.join(STATES)}")
@@ -190,6 +196,9 @@ class UserData:
         def apply() -> None:
             for key, title in pairs:
                 before = self._records.get(key)
+                if note_base is not None and note is not None:
+                    current = before.annotation.note if before is not None else ""
+                    fields["note"] = merge_note(note_base, note, current)
                 new = edit(before, key, title, **fields)  # type: ignore[arg-type]
                 if new is not None:
                     self._files.stage(key, new)

@@ -61,8 +61,10 @@ class PaperDetail(VerticalScroll, can_focus=True):
         yield Markdown("", id="detail-note", open_links=False)
 
     def show(self, paper: Paper | None, annotation: Annotation | None = None,
-             spans: Mapping[str, tuple[Span, ...]] | None = None) -> None:
-        """Show ``paper`` with the person's ``annotation``; ``spans`` mark query matches."""
+             spans: Mapping[str, tuple[Span, ...]] | None = None, *,
+             draft: str | None = None) -> None:
+        """Show ``paper`` with the person's ``annotation``; ``spans`` mark query matches;
+        ``draft``, an unsaved note draft, is shown in place of the note and called one."""
         previous = self.paper
         self.paper = paper
         spans = spans or {}
@@ -78,8 +80,11 @@ class PaperDetail(VerticalScroll, can_focus=True):
         annotation = annotation or Annotation(paper.key)
         head.update(self._head(paper, annotation, spans))
         abstract.update(self._abstract(paper, spans))
-        note_text = multi_line(annotation.note) if annotation.note else ""
-        self.query_one("#detail-note-label").display = bool(note_text)
+        shown = annotation.note if draft is None else draft
+        note_text = multi_line(shown) if shown else ""
+        label = self.query_one("#detail-note-label", Static)
+        label.update(Text("Note" if draft is None else "Note · unsaved draft (n reopens it)"))
+        label.display = bool(note_text) or draft is not None
         note.update(note_text)
         if previous is None or previous.key != paper.key:
             self.scroll_home(animate=False, immediate=True)
