@@ -198,7 +198,7 @@ def _joined(moved: Annotation, present: Annotation | None) -> Annotation:
     notes, when they differ; the note already there first)."""
     if present is None:
         return moved
-    from tui.userdata.format import now_stamp  # one stamp later than both, so it wins merges
+    from tui.userdata.clock import now_stamp  # one stamp later than both, so it wins merges
 
     notes = [n for n in dict.fromkeys((present.note.strip(), moved.note.strip())) if n]
     newer = max(present, moved, key=lambda a: a.updated)

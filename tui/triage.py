@@ -2,58 +2,64 @@
 
 Pure Python (no textual, no rich) so the undo rules are tested without a terminal.
 A change to several papers at once is one step, so ``z`` after "mark 40 papers read"
-puts all 40 back exactly as they were, using ``UserData.restore``.
+puts all 40 back. Undo applies the inverse of the person's own change, field by field, to
+the papers as they are now (``UserData.revert``): undoing a star touches only the star,
+and a tag or a note another window or the command line wrote meanwhile stays.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from tui.model import Annotation, Fingerprint
 from tui.store.base import PaperStore
-from tui.userdata import SaveError, UserData
+from tui.userdata import FieldChange, Outcome, UserData
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Step", "Triage", "count_states"]
+__all__ = ["COUNT_NAMES", "Step", "Triage", "count_states", "papers_in_store"]
 
 COUNT_NAMES = ("inbox", "later", "read", "skipped", "starred", "annotated", "total")
 
 
 @dataclass(frozen=True)
 class Step:
-    """One undoable change: every touched paper's annotation before and after."""
+    """One undoable change: the papers it touched and each field it changed."""
 
     label: str
     """What the change was, for "Undid: read 3 papers"."""
-    before: Mapping[str, Annotation | None]
-    after: Mapping[str, Annotation | None] = field(default_factory=dict)
-
-    @property
-    def keys(self) -> tuple[str, ...]:
-        """The papers this step touched, in the order they were given."""
-        return tuple(self.before)
+    keys: tuple[str, ...]
+    """The papers this step touched, in the order they were given."""
+    changes: tuple[FieldChange, ...] = field(default=())
+    """Each field it changed, from what to what: undo puts back exactly these."""
 
     def describe(self) -> str:
         """"read 3 papers" / "star"."""
-        count = len(self.before)
+        count = len(self.keys)
         return self.label if count == 1 else f"{self.label} {count} papers"
 
 
-def count_states(annotations: Mapping[str, Annotation], total: int, in_store: Callable[[str], bool]) -> dict[str, int]:
-    """Counts for the header and the filter pane, only for papers in the store.
+def papers_in_store(store: PaperStore, keys: list[str]) -> set[str]:
+    """Which of ``keys`` are papers of ``store`` (looked up at once: much faster for a
+    compact store than one by one)."""
+    return {keys[i] for i, doc in enumerate(store.indices_of(keys).tolist()) if doc >= 0}
 
-    ``in_store(key)`` says whether a paper is in the store: annotations of papers that
-    left the store must not make the inbox count go negative.
+
+def count_states(annotations: Mapping[str, Annotation], store: PaperStore) -> dict[str, int]:
+    """The one count of triage states, for the reader's header and filter pane and for
+    ``papertray stats``: inbox / later / read / skipped / starred / annotated / total.
+
+    Only papers in the store count: annotations of papers that left it must not make
+    the inbox count go negative. A paper never annotated is in the inbox.
     """
     counts = dict.fromkeys(COUNT_NAMES, 0)
-    counts["total"] = counts["inbox"] = total
-    for key, annotation in annotations.items():
-        if in_store(key):
-            _adjust(counts, annotation, +1)
+    counts["total"] = counts["inbox"] = len(store)
+    keys = list(annotations)
+    for key in papers_in_store(store, keys):
+        _adjust(counts, annotations[key], +1)
     return counts
 
 
@@ -78,21 +84,19 @@ class Triage:
         """How many steps ``z`` can go back."""
         self.undo_stack: list[Step] = []
         self.redo_stack: list[Step] = []
+        self.left_alone: tuple[FieldChange, ...] = ()
+        """Fields the last undo or redo left as they were: someone changed them since."""
         self.counts: dict[str, int] = {}
         """inbox / later / read / skipped / starred / annotated / total, for papers in the store."""
         self.recount()
 
     def recount(self) -> None:
         """Count from scratch (at start, and when another instance changed things)."""
-        annotations = self.userdata.annotations()
-        keys = list(annotations)  # looked up at once: much faster for a compact store
-        present = {keys[i] for i, doc in enumerate(self.store.indices_of(keys).tolist()) if doc >= 0}
-        in_store = present.__contains__
-        self.counts = count_states(annotations, len(self.store), in_store)
+        self.counts = count_states(self.userdata.annotations(), self.store)
 
     def apply(self, label: str, items: Iterable[tuple[str, str]], **changes: Any
               ) -> tuple[Step | None, str]:
-        """Change the papers ``items`` ((key, title) pairs) as UserData.update would.
+        """Change the papers ``items`` ((key, title) pairs) as UserData.change would.
 
         Returns the step (None when nothing changed) and the save error sentence, if the
         change could not be written yet (it is kept in memory and retried by UserData).
@@ -101,24 +105,15 @@ class Triage:
         if not pairs:
             return None, ""
         before = {key: self.userdata.get(key) for key, _ in pairs}
-        error = ""
-        try:
-            if len(pairs) == 1:
-                key, title = pairs[0]
-                self.userdata.update(key, title=title, **changes)
-            else:
-                self.userdata.update_many(pairs, **changes)
-        except SaveError as exc:  # the change is kept in memory and retried by UserData
-            error = str(exc)
-        after = {key: self.userdata.get(key) for key, _ in pairs}
-        step = Step(label, before, after)
-        if before == after:
-            return None, error
-        self._account(step.before, step.after)
+        outcome: Outcome = self.userdata.change(pairs, **changes)
+        if not outcome.changes:
+            return None, outcome.error
+        step = Step(label, tuple(dict.fromkeys(c.key for c in outcome.changes)), outcome.changes)
+        self._account(before, step.keys)
         self.undo_stack.append(step)
         del self.undo_stack[: -self.depth]
         self.redo_stack.clear()
-        return step, error
+        return step, outcome.error
 
     def _about(self, key: str, title: str) -> str | Fingerprint:
         """What the annotation remembers of its paper: the paper's fingerprint, so it can
@@ -127,31 +122,28 @@ class Triage:
         return Fingerprint.of(paper) if paper is not None else title
 
     def undo(self) -> tuple[Step | None, str]:
-        """Put the papers of the last step back as they were before it."""
-        return self._move(self.undo_stack, self.redo_stack, "before")
+        """Take the last step's changes back, where nobody changed those fields since."""
+        return self._move(self.undo_stack, self.redo_stack, forward=False)
 
     def redo(self) -> tuple[Step | None, str]:
-        """Apply the last undone step again."""
-        return self._move(self.redo_stack, self.undo_stack, "after")
+        """Apply the last undone step again, where nobody changed those fields since."""
+        return self._move(self.redo_stack, self.undo_stack, forward=True)
 
-    def _move(self, source: list[Step], target: list[Step], side: str) -> tuple[Step | None, str]:
+    def _move(self, source: list[Step], target: list[Step], *, forward: bool
+              ) -> tuple[Step | None, str]:
+        self.left_alone = ()
         if not source:
             return None, ""
         step = source.pop()
-        values = step.before if side == "before" else step.after
-        current = {key: self.userdata.get(key) for key in values}
-        error = ""
-        try:
-            self.userdata.restore(values)
-        except SaveError as exc:
-            error = str(exc)
-        self._account(current, {key: self.userdata.get(key) for key in values})
+        before = {key: self.userdata.get(key) for key in step.keys}
+        outcome: Outcome = self.userdata.revert(step.changes, forward=forward)
+        self.left_alone = outcome.skipped
+        self._account(before, step.keys)
         target.append(step)
-        return step, error
+        return step, outcome.error
 
-    def _account(self, old: Mapping[str, Annotation | None],
-                 new: Mapping[str, Annotation | None]) -> None:
-        for key in old:
-            if self.store.index_of(key) is not None:
-                _adjust(self.counts, old[key], -1)
-                _adjust(self.counts, new.get(key), +1)
+    def _account(self, old: Mapping[str, Annotation | None], keys: Iterable[str]) -> None:
+        present = papers_in_store(self.store, list(keys))
+        for key in present:
+            _adjust(self.counts, old.get(key), -1)
+            _adjust(self.counts, self.userdata.get(key), +1)

@@ -71,9 +71,10 @@ class TriageKeys:
         """Add and remove tags (``description`` says which, "+thesis −draft")."""
         return self._apply(f"tag {description}", papers, add_tags=add, remove_tags=remove)
 
-    def write_note(self, paper: Paper, text: str) -> Outcome:
-        """Replace the paper's note with ``text``."""
-        return self._apply("note", [paper], note=text)
+    def write_note(self, paper: Paper, text: str, base: str | None = None) -> Outcome:
+        """Replace the paper's note with ``text``, written from the note ``base``: if the
+        note was changed elsewhere since, both texts are kept."""
+        return self._apply("note", [paper], note=text, note_base=base)
 
     def tags_on(self, papers: Sequence[Paper]) -> list[str]:
         """Every tag on any of ``papers``, sorted."""
@@ -106,7 +107,10 @@ class TriageKeys:
         if step is None:
             return Outcome(refresh=False, notices=(Notice(nothing),))
         notices = [_not_saved(error)] if error else []
-        notices.append(Notice(f"{verb} {step.describe()}."))
+        kept = len(self.triage.left_alone)  # fields someone changed since: left as they are
+        also = (f" {kept} field{'s' if kept != 1 else ''} changed elsewhere since kept as "
+                f"{'they are' if kept != 1 else 'it is'}." if kept else "")
+        notices.append(Notice(f"{verb} {step.describe()}.{also}"))
         return Outcome(keys=step.keys, notices=tuple(notices),
                        cursor_key=step.keys[0] if len(step.keys) == 1 else None)
 

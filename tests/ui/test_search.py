@@ -82,7 +82,7 @@ async def test_keys_typed_in_the_search_bar_are_text_not_commands(app):
         await settle(pilot)
         assert app.is_running
         assert app.main_screen.search_bar.value == "q s r"
-        assert app.userdata.counts().get("starred", 0) == 0
+        assert not any(a.starred for a in app.userdata.annotations().values())
 
 
 async def test_down_arrow_leaves_the_search_bar_for_the_list(app):
@@ -228,5 +228,5 @@ async def test_empty_result_says_so_and_dims_paper_keys(app):
         line = "".join(s.text for s in screen.paper_list.render_line(1))
         assert "Nothing in Inbox matches" in line
         await pilot.press("s", "r", "t")
-        assert app.userdata.counts().get("read", 0) == 0
+        assert not any(a.state == "read" for a in app.userdata.annotations().values())
         assert app.screen is screen, "no tag editor without a paper"

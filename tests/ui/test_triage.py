@@ -6,6 +6,7 @@ import pytest
 
 from tests.ui.conftest import SIZE, settle
 from tui.screens.main import MainScreen
+from tui.triage import count_states
 from tui.widgets import PaperList
 
 
@@ -25,7 +26,7 @@ async def test_star_toggles_and_is_saved_at_once(app, profile_dir):
         assert app.userdata.get(paper.key).starred
         assert app.main_screen.paper_list.current == paper, "star does not move the cursor"
         await pilot.press("s")
-        assert not app.userdata.get(paper.key).starred
+        assert app.userdata.get(paper.key) is None, "unstarred, the paper has no annotation left"
     from tui.userdata import UserData
 
     with UserData(profile_dir, "tester") as again:  # another process would see it
@@ -50,7 +51,7 @@ async def test_u_puts_a_paper_back_in_the_inbox(app):
         await settle(pilot)
         first = app.main_screen.paper_list.current
         await pilot.press("r", "k", "u")
-        assert app.userdata.get(first.key).state == "inbox"
+        assert app.userdata.get(first.key) is None, "back in the inbox, nothing is left on it"
         assert "inbox 12" in header(app)
 
 
@@ -60,7 +61,7 @@ async def test_one_key_per_paper_empties_the_inbox(app):
         for _ in range(12):
             await pilot.press("r")
         assert "inbox 0" in header(app)
-        assert app.userdata.counts()["read"] == 12
+        assert count_states(app.userdata.annotations(), app.store)["read"] == 12
 
 
 async def test_space_marks_and_the_next_key_applies_to_all_marked(app):
@@ -135,19 +136,21 @@ async def test_list_rows_show_star_state_and_marks(app):
 
 
 async def test_save_error_is_shown_and_the_app_keeps_going(app, monkeypatch):
-    from tui.userdata import SaveError
+    import errno
+
+    from tui.userdata import storage as userdata_storage
 
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
 
-        def failing(*args, **kwargs):
-            raise SaveError("Could not save your annotations: the disk is full.")
+        def no_space(path, data, **options):
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
-        monkeypatch.setattr(app.userdata, "update", failing)
+        monkeypatch.setattr(userdata_storage, "atomic_write", no_space)
         await pilot.press("s")
         await pilot.pause()
         messages = [n.message for n in app._notifications]
-        assert "Could not save your annotations: the disk is full." in messages
+        assert any("No space left on device" in m for m in messages), messages
         await pilot.press("j")
         assert app.main_screen.paper_list.cursor == 1, "still responsive"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,8 @@ import pytest
 from tui.model import Paper
 from tui.store import Store
 from tui.triage import Triage
-from tui.userdata import SaveError, UserData
+from tui.userdata import UserData
+from tui.userdata import storage as userdata_storage
 
 
 @pytest.fixture
@@ -35,13 +37,17 @@ def test_counts_follow_changes_and_undo(triage: Triage):
     assert triage.counts["read"] == 3
 
 
-def test_a_bulk_change_is_one_step_and_restores_exact_values(triage: Triage):
+def _fields(annotation) -> tuple:
+    return (annotation.starred, annotation.tags, annotation.note, annotation.state)
+
+
+def test_a_bulk_change_is_one_step_and_puts_back_what_it_changed(triage: Triage):
     triage.apply("tag", items(1), add_tags=("keep",))
     before = triage.userdata.get("title:1")
     step, error = triage.apply("read", items(0, 1, 2), state="read")
     assert step is not None and not error and step.describe() == "read 3 papers"
     triage.undo()
-    assert triage.userdata.get("title:1") == before
+    assert _fields(triage.userdata.get("title:1")) == _fields(before)
     assert triage.userdata.get("title:0") is None
     assert [s.label for s in triage.undo_stack] == ["tag"]
 
@@ -66,9 +72,13 @@ def test_annotations_of_papers_outside_the_store_do_not_skew_counts(tmp_path: Pa
 
 
 def test_a_save_error_is_returned_with_the_change_kept(triage: Triage, monkeypatch):
-    def failing(key, **changes):
-        raise SaveError("The disk is full; your change is kept and will be saved.")
+    def no_space(path, data, **options):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
-    monkeypatch.setattr(triage.userdata, "update", failing)
+    monkeypatch.setattr(userdata_storage, "atomic_write", no_space)
     step, error = triage.apply("star", items(0), starred=True)
-    assert error == "The disk is full; your change is kept and will be saved."
+    assert "No space left on device" in error and error.endswith(".")
+    assert step is not None and triage.userdata.get("title:0").starred, "the change was dropped"
+    monkeypatch.undo()
+    triage.userdata.flush()
+    assert UserData(triage.userdata.profile_dir).get("title:0").starred

@@ -14,6 +14,7 @@ from tests.helpers.folders import read_only
 from tui.model import Annotation
 from tui.userdata import SaveError, UserData, shard_of
 from tui.userdata.storage import decode_annotations
+from tui.userdata.transfer import export_payload
 
 KEY = "arxiv:2104.08821"
 NEIGHBOUR = next(f"doi:10.1/{n}" for n in range(10_000) if shard_of(f"doi:10.1/{n}") == shard_of(KEY))
@@ -24,7 +25,7 @@ DAMAGE = {
     "null": b"null",
     "list": b"[1]",
     "truncated": b'{\n  "annotations": {\n    "arxiv:2104.08821": {\n      "created": "20',
-    "newer-schema": b'{"annotations": {}, "schema_version": 2}',
+    "newer-schema": b'{"annotations": {}, "schema_version": 3}',
     "wrong-types": (b'{"annotations": {"arxiv:2104.08821": {"key": "arxiv:2104.08821", '
                     b'"starred": "yes"}}, "schema_version": 1}'),
 }
@@ -71,8 +72,10 @@ def test_damaged_data_is_never_overwritten(tmp_path: Path, damage: str) -> None:
     report = data.restore_backups()
     assert report.problems == [] and report.added == 1  # the neighbour comes back
     assert data.get(NEIGHBOUR).note == "second"
-    assert report.kept == 1, "the older backed-up KEY must be counted, not silently dropped"
+    # Per field: the backup brings back KEY's star and tag, and never beats the newer note.
+    assert report.updated == 1, "the backed-up KEY must be counted, not silently dropped"
     assert data.get(KEY).note == "written after the damage", "the backup beat a newer change"
+    assert data.get(KEY).starred and data.get(KEY).tags == ("thesis",)
 
 
 def test_damage_that_appears_while_running_loses_nothing_known(tmp_path: Path) -> None:
@@ -141,7 +144,7 @@ def test_reads_never_modify_user_data(tmp_path: Path) -> None:
     export_before = export_source.read_bytes()
 
     data = UserData(profile)
-    data.get(KEY), data.annotations(), data.counts(), data.all_tags(), data.reload()
+    data.get(KEY), data.annotations(), data.all_tags(), data.reload()
     data.export(tmp_path / "export.json")
     UserData(tmp_path / "third").import_file(export_source)  # importing reads its source only
     data.close()
@@ -159,14 +162,24 @@ def _annotation(key: str, day: int, **fields: object) -> Annotation:
     return Annotation(key=key, title=key.upper(), created=_stamp(1), updated=_stamp(day), **fields)  # type: ignore[arg-type]
 
 
+def _machine(folder: Path, name: str, annotations: list[Annotation]) -> UserData:
+    """A profile holding exactly these annotations, as another machine would."""
+    source = folder / f"{name}-start.json"
+    source.write_bytes(export_payload(name, annotations))
+    data = UserData(folder / name, name)
+    data.import_file(source)
+    return data
+
+
 def test_annotation_files_merge(tmp_path: Path) -> None:
-    laptop, desktop = UserData(tmp_path / "laptop", "laptop"), UserData(tmp_path / "desktop", "desktop")
-    laptop.restore({"p:both-laptop-newer": _annotation("p:both-laptop-newer", 5, note="laptop"),
-                    "p:both-desktop-newer": _annotation("p:both-desktop-newer", 3, starred=True),
-                    "p:only-laptop": _annotation("p:only-laptop", 2, tags=("thesis",))})
-    desktop.restore({"p:both-laptop-newer": _annotation("p:both-laptop-newer", 4, note="desktop"),
-                     "p:both-desktop-newer": _annotation("p:both-desktop-newer", 6, state="read"),
-                     "p:only-desktop": _annotation("p:only-desktop", 2, state="later")})
+    laptop = _machine(tmp_path, "laptop", [
+        _annotation("p:both-laptop-newer", 5, note="laptop"),
+        _annotation("p:both-desktop-newer", 3, starred=True),
+        _annotation("p:only-laptop", 2, tags=("thesis",))])
+    desktop = _machine(tmp_path, "desktop", [
+        _annotation("p:both-laptop-newer", 4, note="desktop"),
+        _annotation("p:both-desktop-newer", 6, state="read"),
+        _annotation("p:only-desktop", 2, state="later")])
     laptop.export(tmp_path / "laptop.json")
     desktop.export(tmp_path / "desktop.json")
 
@@ -199,9 +212,13 @@ def test_annotation_files_merge(tmp_path: Path) -> None:
     laptop.export(tmp_path / "c.json")
     changed = [line for line in difflib.unified_diff(first.splitlines(), (tmp_path / "c.json").read_text(
         encoding="utf-8").splitlines(), lineterm="", n=0) if line[:1] in "+-" and line[:3] not in ("+++", "---")]
-    assert sorted(changed) == sorted(['-      "note": "",', '+      "note": "one more thought",',
-                                      f'-      "updated": "{_stamp(2)}"',
-                                      f'+      "updated": "{laptop.get("p:only-desktop").updated}"'])
+    now = laptop.get("p:only-desktop").updated
+    assert '+      "note": "one more thought",' in changed and f'+      "updated": "{now}"' in changed
+    before_doc, after_doc = ([d for d in json.loads(text)["annotations"] if d["key"] == "p:only-desktop"][0]
+                             for text in (first, (tmp_path / "c.json").read_text(encoding="utf-8")))
+    own_lines = {line.strip() for doc in (before_doc, after_doc)
+                 for line in json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False).splitlines()}
+    assert all(line[1:].strip() in own_lines for line in changed), "other papers' lines changed"
 
 
 def test_import_reports_each_bad_record_with_its_line(tmp_path: Path) -> None:

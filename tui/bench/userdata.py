@@ -2,7 +2,7 @@
 
 Fills a throwaway profile with 100,000 varied annotations (more than a year of triage at
 200 papers a day), reopens it, and times what a person does: single triage changes
-(each persisted before returning: the target is <= 20 ms), a 200-paper bulk change, an
+(each persisted before returning: the target is <= 5 ms), a 200-paper bulk change, an
 undo, a reload with nothing new, and the snapshot search reads. Reports median and p95.
 """
 
@@ -20,8 +20,11 @@ from typing import Callable
 
 from tui.model import STATES, Annotation
 from tui.userdata import UserData
-from tui.userdata.format import now_stamp
+from tui.userdata.clock import now_stamp
 from tui.userdata.transfer import export_payload
+
+TARGET_MS = 5.0
+"""A triage key persists within this many milliseconds (median) at 100,000 annotations."""
 
 TAGS = ("thesis", "to-cite", "retrieval", "reading-group", "contrastive", "survey", "baseline")
 
@@ -95,10 +98,9 @@ def run(count: int, changes: int, bulk_repeat: int, folder: Path, seed: int = 1)
 
     def undo() -> None:
         key = rng.choice(keys)
-        before = data.get(key)
-        data.update(key, note=f"note {rng.random()}")
+        outcome = data.change([(key, "")], note=f"note {rng.random()}")
         start_undo = time.perf_counter()
-        data.restore({key: before})
+        data.revert(outcome.changes)
         undo_samples.append((time.perf_counter() - start_undo) * 1000)
 
     undo_samples: list[float] = []
@@ -140,8 +142,8 @@ def main(argv: list[str] | None = None) -> int:
         for name, value in results.items():
             print(f"{name:36} {value}")
         single = results["single_change"]
-        verdict = "meets" if single["median_ms"] <= 20 else "MISSES"  # type: ignore[index]
-        print(f"single change median {single['median_ms']} ms {verdict} the 20 ms target")  # type: ignore[index]
+        verdict = "meets" if single["median_ms"] <= TARGET_MS else "MISSES"  # type: ignore[index]
+        print(f"single change median {single['median_ms']} ms {verdict} the {TARGET_MS:g} ms target")  # type: ignore[index]
     return 0
 
 

@@ -1,11 +1,15 @@
 """The person's own data: stars, tags, notes and triage states, one profile per user.
 
-``profile`` is the public face (:class:`UserData`); ``shards`` splits a profile into files by
-key hash, ``storage`` writes them durably through TinyDB, ``format`` is the on-disk document,
-``transfer`` reads and writes annotation backups.
+``profile`` is the public face (:class:`UserData`); ``record`` is one paper's annotation
+with a change time per field and the merge that keeps every field's later change;
+``shards`` splits a profile into files by key hash, ``storage`` writes them durably
+through TinyDB, ``format`` is the on-disk document, ``clock`` reads change times that
+never crash, ``backups`` keeps copies, ``transfer`` reads and writes annotation files,
+``drafts`` keeps note drafts as typed and ``journal`` the command line's bulk changes.
 """
 
-from tui.userdata.profile import ImportReport, UserData
+from tui.userdata.profile import ImportReport, Outcome, UserData
+from tui.userdata.record import FieldChange
 from tui.userdata.shards import SaveError, shard_of
 
-__all__ = ["SaveError", "ImportReport", "UserData", "shard_of"]
+__all__ = ["FieldChange", "ImportReport", "Outcome", "SaveError", "UserData", "shard_of"]

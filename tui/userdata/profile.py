@@ -4,33 +4,38 @@ A profile is a folder (``<data dir>/profiles/<name>/``) holding::
 
     annotations/00.json ... ff.json   TinyDB files, one per shard of keys (sha1 of key, 2 hex)
     backups/<shard>-<UTC time>.json   rotating copies of each shard (5 per shard by default)
+    drafts/                           note drafts, as typed (see :mod:`tui.userdata.drafts`)
+    undo/                             the command line's bulk changes, for ``papertray undo``
     .lock                             flock'ed around every read-merge-write
 
 Sharding keeps each write small: at 100,000 annotations a shard holds about 400, so one
 triage key rewrites ~150 kB instead of the whole profile. Every annotation lives in memory
 for reads; a change is written to its shard at once, atomically and durably, under the
-profile lock, after re-reading the shard and merging what another instance wrote there.
-A failed write raises SaveError and keeps the change pending in memory; the next change
-or :meth:`UserData.flush` writes it again.
+profile lock, after re-reading the shard and merging what another instance wrote there,
+field by field. A failed write keeps the change pending in memory; the next change or
+:meth:`UserData.flush` merges it the same way and writes it.
 """
 
 from __future__ import annotations
 
 import threading
 import types
-from collections import Counter
-from dataclasses import dataclass, field, replace
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, TypeVar
 
 from tui import paths
 from tui.model import STATES, Annotation, Fingerprint, Problem, State
-from tui.userdata.format import is_newer, normalise_tags, now_stamp
+from tui.userdata.clock import now_stamp
+from tui.userdata.drafts import Drafts, merge_note
+from tui.userdata.format import normalise_tags
+from tui.userdata.record import FieldChange, Record, diff, edit, merge, revert
 from tui.userdata.shards import SaveError, ShardedFiles, shard_of
 from tui.userdata.storage import atomic_write
 from tui.userdata.transfer import export_payload, read_annotation_file
 
-__all__ = ["SaveError", "ImportReport", "UserData", "shard_of"]
+__all__ = ["SaveError", "ImportReport", "Outcome", "UserData", "shard_of"]
 
 Result = TypeVar("Result")
 
@@ -42,13 +47,31 @@ class ImportReport:
     added: int = 0
     """Papers that had no annotation here."""
     updated: int = 0
-    """Papers whose annotation in the file was newer than ours."""
+    """Papers that took in at least one field changed later in the file than here."""
     kept: int = 0
-    """Papers whose annotation here was newer, so ours stayed."""
+    """Papers whose every field here was changed later than in the file, so ours stayed."""
     problems: list[Problem] = field(default_factory=list)
     """Records or files that could not be read, as ``file:line``."""
     unchanged: int = 0
     """Papers whose annotation was already exactly this one (importing twice changes nothing)."""
+    changes: list[FieldChange] = field(default_factory=list)
+    """Every field the import changed, so it can be undone."""
+    error: str = ""
+    """Why the merged result could not be saved yet (kept in memory), or ""."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a change did."""
+
+    annotations: list[Annotation]
+    """The papers' annotations after it, in the order given."""
+    changes: tuple[FieldChange, ...] = ()
+    """Each field it changed, old and new: what undo puts back."""
+    skipped: tuple[FieldChange, ...] = ()
+    """For undo and redo: fields changed elsewhere since, so left as they are."""
+    error: str = ""
+    """Why it could not be saved yet ("" when saved); it is kept and saved again later."""
 
 
 def _as_tags(tags: Iterable[str] | str | None) -> tuple[str, ...] | None:
@@ -57,48 +80,11 @@ def _as_tags(tags: Iterable[str] | str | None) -> tuple[str, ...] | None:
     return normalise_tags([tags] if isinstance(tags, str) else tags)
 
 
-@dataclass(frozen=True)
-class _Change:
-    """One requested edit, applied alike to every paper of a bulk change."""
-
-    starred: bool | None = None
-    tags: tuple[str, ...] | None = None
-    add_tags: tuple[str, ...] = ()
-    remove_tags: tuple[str, ...] = ()
-    note: str | None = None
-    state: State | None = None
-
-    def apply(self, old: Annotation | None, key: str, about: str | Fingerprint) -> Annotation | None:
-        """The annotation after this change, or None when it changes nothing. ``about`` is
-        the paper's title, or its whole fingerprint (kept, so the annotation can follow
-        the paper if its key changes)."""
-        base = old or Annotation(key=key)
-        tags = set(base.tags if self.tags is None else self.tags)
-        tags = (tags | set(self.add_tags)) - set(self.remove_tags)
-        new = replace(
-            base,
-            starred=base.starred if self.starred is None else self.starred,
-            tags=tuple(sorted(tags)),
-            note=base.note if self.note is None else self.note,
-            state=base.state if self.state is None else self.state,
-        )
-        if new == base and (old is not None or new.is_blank):
-            return None
-        stamp = now_stamp(after=base.updated)
-        if isinstance(about, Fingerprint):
-            new = replace(new, title=about.title, author=about.author, year=about.year,
-                          citekey=about.citekey, doi=about.doi, arxiv=about.arxiv,
-                          source=about.source)
-        else:
-            new = replace(new, title=about or base.title)
-        return replace(new, created=base.created or stamp, updated=stamp)
-
-
 class UserData:
     """One profile's annotations, in memory for reads and saved on every change.
 
     Safe to share between threads (one lock guards everything) and between processes
-    on the same profile (a file lock and a merge per paper, newest ``updated`` wins).
+    on the same profile (a file lock, and a merge that keeps each field's later change).
     """
 
     def __init__(self, profile_dir: Path, profile: str = "", *, backups_kept: int = 5,
@@ -106,19 +92,23 @@ class UserData:
         self.profile_dir = Path(profile_dir)
         self.profile = profile or self.profile_dir.name
         self._lock = threading.RLock()  # TinyDB and our caches are not thread-safe
-        self._files = ShardedFiles(self.profile_dir, self._put, backups_kept=backups_kept,
-                                   backup_every=backup_every, lock_timeout=lock_timeout)
+        self._records: dict[str, Record] = {}
+        self._cache: dict[str, Annotation] = {}
+        self._tags: Counter[str] = Counter()
+        self._snapshot: types.MappingProxyType[str, Annotation] | None = None
+        self._files = ShardedFiles(self.profile_dir, self._records.get, self._put,
+                                   backups_kept=backups_kept, backup_every=backup_every,
+                                   lock_timeout=lock_timeout)
         self.warnings: list[str] = self._files.warnings
-        """Sentences for the person: files moved aside, backups to restore, failed cleanups."""
+        """Sentences for the person: files moved aside, backups to restore, odd times."""
         self.damaged: list[tuple[Path, Path, Path | None]] = self._files.damaged
         """(file, where it was moved, its last good backup or None) for each damaged file."""
         self.backups = self._files.backups
-        self._cache: dict[str, Annotation] = {}
-        self._states: Counter[str] = Counter()
-        self._tags: Counter[str] = Counter()
-        self._snapshot: types.MappingProxyType[str, Annotation] | None = None
         with self._lock:
             self._files.load()
+        self.drafts = Drafts(self.profile_dir)
+        """Note drafts as typed, kept until saved or given up."""
+        self.warnings.extend(self.drafts.warnings)
 
     @classmethod
     def open(cls, profile: str | None = None, **options: float) -> "UserData":
@@ -129,9 +119,15 @@ class UserData:
     # ----- reading ---------------------------------------------------------------------
 
     def get(self, key: str) -> Annotation | None:
-        """The annotation of one paper, or None when the person never annotated it."""
+        """The annotation of one paper, or None when it says nothing (never annotated, or
+        every change taken back)."""
         with self._lock:
             return self._cache.get(key)
+
+    def record(self, key: str) -> Record | None:
+        """One paper's annotation with the change time of each field."""
+        with self._lock:
+            return self._records.get(key)
 
     def annotations(self) -> Mapping[str, Annotation]:
         """A read-only snapshot of every annotation by key; later changes do not alter it."""
@@ -149,14 +145,9 @@ class UserData:
         with self._lock:
             return sorted(self._tags.items())
 
-    def counts(self) -> dict[str, int]:
-        """Annotated papers per state, and starred ones (papers never annotated are inbox too)."""
-        with self._lock:
-            return {**{state: self._states[state] for state in STATES}, "starred": self._states["*"]}
-
     @property
     def unsaved(self) -> int:
-        """How many changes are waiting to be written after a failed save."""
+        """How many papers have changes waiting to be written after a failed save."""
         with self._lock:
             return self._files.unsaved
 
@@ -176,49 +167,120 @@ class UserData:
         return self.update_many([(key, title)], starred=starred, tags=tags, add_tags=add_tags,
                                 remove_tags=remove_tags, note=note, state=state)[0]
 
-    def update_many(self, items: Iterable[tuple[str, str | Fingerprint]], *,
-                    starred: bool | None = None,
-                    tags: Iterable[str] | None = None, add_tags: Iterable[str] = (),
-                    remove_tags: Iterable[str] = (), note: str | None = None,
-                    state: State | None = None) -> list[Annotation]:
+    def update_many(self, items: Iterable[tuple[str, str | Fingerprint]], **changes: object
+                    ) -> list[Annotation]:
+        """:meth:`change`, raising SaveError when it could not be written (it is kept)."""
+        outcome = self.change(items, **changes)  # type: ignore[arg-type]
+        if outcome.error:
+            raise SaveError(outcome.error)
+        return outcome.annotations
+
+    def change(self, items: Iterable[tuple[str, str | Fingerprint]], *,
+               starred: bool | None = None,
+               tags: Iterable[str] | None = None, add_tags: Iterable[str] = (),
+               remove_tags: Iterable[str] = (), note: str | None = None,
+               state: State | None = None, note_base: str | None = None,
+               append_note: str | None = None, dry_run: bool = False) -> Outcome:
         """Apply one change to many papers (``(key, title or fingerprint)`` pairs) as a
         single step.
 
-        Each touched shard is written once. Returns the annotations in the order given.
+        Each touched shard is written once. What changed, field by field, comes back
+        for undo; a save that failed comes back as ``error`` (the change is kept).
+        ``note_base`` is the note ``note`` was written from: if the note was changed
+        since (read again under the lock, just before writing), both texts are kept.
+        ``append_note`` adds a paragraph to each paper's note. ``dry_run`` only works
+        out the changes (nothing is written, nothing locked).
         """
         if state is not None and state not in STATES:
             raise ValueError(f"unknown state {state!r}; use one of {', '.join(STATES)}")
-        change = _Change(starred, _as_tags(tags), _as_tags(add_tags) or (),
-                         _as_tags(remove_tags) or (), note, state)
         pairs = [(key, title) for key, title in items]
         for key, _ in pairs:
             if not isinstance(key, str) or not key.strip():
                 raise ValueError(f"a paper key must be a non-empty string, not {key!r}")
+        fields = dict(starred=starred, tags=_as_tags(tags), add_tags=_as_tags(add_tags) or (),
+                      remove_tags=_as_tags(remove_tags) or (), note=note, state=state)
+        changes: list[FieldChange] = []
 
-        def apply() -> list[Annotation]:
-            results = []
+        def apply() -> None:
             for key, title in pairs:
-                new = change.apply(self._cache.get(key), key, title)
+                before = self._records.get(key)
+                current = before.annotation.note if before is not None else ""
+                if note_base is not None and note is not None:
+                    fields["note"] = merge_note(note_base, note, current)
+                elif append_note is not None:
+                    fields["note"] = f"{current.rstrip()}\n\n{append_note}" if current.strip() else append_note
+                new = edit(before, key, title, **fields)  # type: ignore[arg-type]
+                if new is not None:
+                    if not dry_run:
+                        self._files.stage(key, new)
+                    changes.extend(diff(key, before, new))
+
+        if dry_run:
+            with self._lock:
+                apply()
+                return Outcome([], tuple(changes))
+        error = self._save({shard_of(key) for key, _ in pairs}, apply)
+        with self._lock:
+            annotations = [record.annotation if (record := self._records.get(key)) else Annotation(
+                key=key, title=title.title if isinstance(title, Fingerprint) else title)
+                for key, title in pairs]
+        return Outcome(annotations, tuple(changes), (), error)
+
+    def revert(self, changes: Iterable[FieldChange], *, forward: bool = False) -> Outcome:
+        """Undo ``changes`` (or redo them, ``forward``) on the papers as they are now.
+
+        Only the fields those changes touched are put back, and only where they still
+        hold what the change left: what anyone changed since stays (``skipped``).
+        """
+        by_key: dict[str, list[FieldChange]] = defaultdict(list)
+        for change in changes:
+            by_key[change.key].append(change)
+        done: list[FieldChange] = []
+        skipped: list[FieldChange] = []
+
+        def apply() -> None:
+            for key, own in by_key.items():
+                before = self._records.get(key)
+                new, left = revert(before, key, own, forward=forward)
+                skipped.extend(left)
                 if new is not None:
                     self._files.stage(key, new)
-                results.append(self._cache.get(key) or Annotation(
-                    key=key, title=title.title if isinstance(title, Fingerprint) else title))
-            return results
+                    done.extend(diff(key, before, new))
 
-        return self._transaction({shard_of(key) for key, _ in pairs}, apply)
+        error = self._save({shard_of(key) for key in by_key}, apply)
+        with self._lock:
+            annotations = [self._cache.get(key) or Annotation(key=key) for key in by_key]
+        return Outcome(annotations, tuple(done), tuple(skipped), error)
 
-    def restore(self, values: Mapping[str, Annotation | None]) -> None:
-        """Put exact annotations back (undo/redo); None removes a paper's annotation."""
+    def restore(self, values: Mapping[str, Annotation | None]) -> Outcome:
+        """Set papers' annotations to exactly these values (None: blank), as one change
+        made now (an annotation following its paper to a new key); tags and text are kept
+        as given. Raises SaveError (the change kept in memory) when it cannot be written."""
         for key, value in values.items():
             if value is not None and value.key != key:
                 raise ValueError(f"the annotation given for {key!r} belongs to {value.key!r}")
+        done: list[FieldChange] = []
 
         def apply() -> None:
             for key, value in values.items():
-                if value != self._cache.get(key):
-                    self._files.stage(key, value)
+                before = self._records.get(key)
+                base = before or Record(Annotation(key=key))
+                wanted = Record(value or Annotation(key=key))
+                names = [change.name for change in diff(key, before, wanted)]
+                about = value.fingerprint if value is not None else ""
+                if not names and (value is None or value.fingerprint == base.annotation.fingerprint):
+                    continue
+                new = base.with_values({name: wanted.value(name) for name in names},
+                                       now_stamp(after=base.annotation.updated), about)
+                self._files.stage(key, new)
+                done.extend(diff(key, before, new))
 
-        self._transaction({shard_of(key) for key in values}, apply)
+        error = self._save({shard_of(key) for key in values}, apply)
+        if error:
+            raise SaveError(error)
+        with self._lock:
+            annotations = [self._cache.get(key) or Annotation(key=key) for key in values]
+        return Outcome(annotations, tuple(done))
 
     def flush(self) -> None:
         """Write every change a failed save left pending; raises SaveError if one still fails."""
@@ -231,34 +293,46 @@ class UserData:
 
     # ----- files -----------------------------------------------------------------------
 
-    def export(self, path: str | Path) -> int:
-        """Write every annotation to one sorted, indented JSON file; return how many."""
+    def export_payload(self) -> tuple[bytes, int]:
+        """Every record (removals included, each field with its change time) as the bytes
+        of one sorted, indented JSON file, and how many papers it holds."""
         with self._lock:
-            annotations = list(self._cache.values())
-        atomic_write(Path(path), export_payload(self.profile, annotations))
-        return len(annotations)
+            records = list(self._records.values())
+        return export_payload(self.profile, records), len(records)
+
+    def export(self, path: str | Path) -> int:
+        """Write :meth:`export_payload` to ``path`` atomically; return how many papers."""
+        payload, count = self.export_payload()
+        atomic_write(Path(path), payload)
+        return count
 
     def import_file(self, path: str | Path) -> ImportReport:
-        """Merge an annotation file (export, shard or backup) per paper: newest wins."""
+        """Merge an annotation file (export, shard or backup) field by field: each field
+        keeps its later change, so a removal made here or there travels too."""
         incoming, problems = read_annotation_file(path)
         report = ImportReport(problems=problems)
 
         def apply() -> None:
-            for annotation in incoming:
-                local = self._cache.get(annotation.key)
+            for record in incoming:
+                local = self._records.get(record.key)
+                merged = record if local is None else merge(local, record)
                 if local is None:
                     report.added += 1
-                elif local == annotation:
-                    report.unchanged += 1
+                elif merged == local:
+                    if record == local:
+                        report.unchanged += 1
+                    else:
+                        report.kept += 1
                     continue
-                elif is_newer(annotation, local):
-                    report.updated += 1
                 else:
-                    report.kept += 1
-                    continue
-                self._files.stage(annotation.key, annotation)
+                    report.updated += 1
+                report.changes.extend(diff(record.key, local, merged))
+                self._files.stage(record.key, merged)
 
-        self._transaction({shard_of(a.key) for a in incoming}, apply)
+        try:
+            self._transaction({shard_of(r.key) for r in incoming}, apply)
+        except SaveError as error:
+            report.error = str(error)
         return report
 
     def restore_backups(self) -> ImportReport:
@@ -272,7 +346,18 @@ class UserData:
                 report.kept += part.kept
                 report.unchanged += part.unchanged
                 report.problems += part.problems
+                report.changes += part.changes
+                report.error = report.error or part.error
         return report
+
+    def _save(self, stems: set[str], apply: Callable[[], None]) -> str:
+        """Run a change as a transaction; the save error's sentence, or "" when saved
+        (a change that could not be written is applied in memory and kept)."""
+        try:
+            self._transaction(stems, apply)
+        except SaveError as error:
+            return str(error)
+        return ""
 
     def _transaction(self, stems: set[str], apply: Callable[[], Result]) -> Result:
         with self._lock:
@@ -290,22 +375,26 @@ class UserData:
 
     # ----- internals -------------------------------------------------------------------
 
-    def _put(self, key: str, value: Annotation | None) -> bool:
-        """Set what the person sees for one paper, keeping counts current."""
-        old = self._cache.get(key)
-        if old == value:
+    def _put(self, key: str, record: Record) -> bool:
+        """Set what the person sees for one paper, keeping tag counts current."""
+        old = self._records.get(key)
+        if old == record:
             return False
-        for annotation, step in ((old, -1), (value, 1)):
+        self._records[key] = record
+        before = old.annotation if old is not None else None
+        if before == record.annotation:
+            return False
+        for annotation, step in ((before, -1), (record.annotation, 1)):
             if annotation is not None:
-                self._states[annotation.state] += step
-                self._states["*"] += step if annotation.starred else 0
                 for tag in annotation.tags:
                     self._tags[tag] += step
                     if not self._tags[tag]:
                         del self._tags[tag]  # no paper carries it any more
-        if value is None:
-            del self._cache[key]
+        if record.annotation.is_blank:
+            # Nothing said about it any more (all taken back): not an annotation the person
+            # sees, but the record stays, so that the removals travel in merges and exports.
+            self._cache.pop(key, None)
         else:
-            self._cache[key] = value
+            self._cache[key] = record.annotation
         self._snapshot = None
         return True

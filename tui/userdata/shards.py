@@ -1,11 +1,12 @@
 """A profile's folder of shard files, and the merge with what other instances wrote.
 
-Each paper's annotation lives in shard ``sha1(key)[:2]`` (256 TinyDB files), so a change
-rewrites one small file. For every shard we remember its content as last read or written
-(the merge base) and the changes not yet saved. Before writing, under the profile lock,
-the shard is read again; if someone else changed it, their papers are taken in and ours
-merged per paper: a paper only we changed keeps our change, a paper both changed keeps
-the newer ``updated``. Damaged files are moved aside and never written over.
+Each paper's record lives in shard ``sha1(key)[:2]`` (256 TinyDB databases, each opened
+through the durable storage), so a change rewrites one small file. Before writing,
+under the profile lock, the shard is read again and what someone else wrote there is
+merged in field by field (:func:`~tui.userdata.record.merge`): the merge keeps every
+field's later change, so nothing either side wrote is lost, whatever the order. A
+change that could not be written stays pending as our record and is merged the same
+way when it finally is. Damaged files are moved aside and never written over.
 """
 
 from __future__ import annotations
@@ -16,21 +17,12 @@ import logging
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from tui.model import Annotation
-from tui.userdata.format import TABLE, encode_shard, is_newer
+from tui.userdata.backups import Backups, leftover_temp_files, move_aside
+from tui.userdata.clock import Reading
+from tui.userdata.format import SCHEMA_VERSION, TABLE, RecordDocument
+from tui.userdata.record import Record, merge
 from tui.userdata.storage import (
-    Backups,
-    DamagedFile,
-    DurableJSONStorage,
-    ProfileLock,
-    Signature,
-    decode_annotations,
-    digest,
-    file_signature,
-    fsync_dir,
-    leftover_temp_files,
-    move_aside,
-    read_file,
+    AnnotationDB, DamagedFile, ProfileLock, Signature, digest, file_signature, fsync_dir, read_file,
 )
 
 __all__ = ["SaveError", "ShardedFiles", "shard_of"]
@@ -56,28 +48,30 @@ def shard_of(key: str) -> str:
 class ShardedFiles:
     """Reads, merges and writes one profile's shard files (not thread-safe: lock outside).
 
-    ``put(key, value)`` is called whenever what the person should see for a paper
-    changes (None: no annotation), and returns whether it differed.
+    ``get(key)`` is what the person sees for a paper; ``put(key, record)`` changes it
+    and returns whether it differed.
     """
 
-    def __init__(self, profile_dir: Path, put: Callable[[str, Annotation | None], bool], *,
-                 backups_kept: int = 5, backup_every: float = 900.0,
-                 lock_timeout: float = 5.0) -> None:
+    def __init__(self, profile_dir: Path, get: Callable[[str], Record | None],
+                 put: Callable[[str, Record], bool], *, backups_kept: int = 5,
+                 backup_every: float = 900.0, lock_timeout: float = 5.0) -> None:
         self.folder = profile_dir / TABLE
         self.backups = Backups(profile_dir / "backups", keep=backups_kept, every=backup_every)
         self.lock = ProfileLock(profile_dir / ".lock", lock_timeout)
         self.warnings: list[str] = []
         self.damaged: list[tuple[Path, Path, Path | None]] = []
-        self._put = put
-        self._disk: dict[str, dict[str, Annotation]] = {}  # shard -> its file as last read/written
-        self._digest: dict[str, bytes] = {}  # shard -> hash of those bytes
+        self._get, self._put = get, put
+        self._dbs: dict[str, AnnotationDB] = {}
+        self._warm: list[str] = []  # shards whose parsed tables are kept, most recent last
+        self._digest: dict[str, bytes] = {}  # shard -> hash of its bytes as last read/written
         self._signature: dict[str, Signature | None] = {}  # shard -> stat, for cheap reload()
-        self._pending: dict[str, dict[str, Annotation | None]] = {}  # unsaved; None = remove
+        self._keys: dict[str, set[str]] = {}  # shard -> papers we know to be in it
+        self._pending: dict[str, set[str]] = {}  # shard -> papers whose record is not saved
 
     @property
     def unsaved(self) -> int:
-        """How many changes wait to be written."""
-        return sum(len(changes) for changes in self._pending.values())
+        """How many papers have changes waiting to be written."""
+        return sum(len(keys) for keys in self._pending.values())
 
     def path(self, stem: str) -> Path:
         """The file of one shard."""
@@ -95,18 +89,20 @@ class ShardedFiles:
                 self._warn(f"Could not remove unfinished temporary files in {self.folder} ({error}).")
         for stem in sorted(self._stems_on_disk()):
             try:
-                data, signature = read_file(self.path(stem))
-                self._absorb(stem, data, signature)
+                self._absorb(stem)
+                self._db(stem).durable.forget()  # 256 parsed files would double the memory
             except StuckDamagedFile:
                 pass  # already told
             except OSError as error:
                 self._warn(f"Could not read the annotation file {self.path(stem)} "
                            f"({error.strerror or error}); nothing will be saved over it.")
 
-    def stage(self, key: str, value: Annotation | None) -> None:
+    def stage(self, key: str, record: Record) -> None:
         """Record a change to save (call inside :meth:`transaction`)."""
-        self._pending.setdefault(shard_of(key), {})[key] = value
-        self._put(key, value)
+        stem = shard_of(key)
+        self._pending.setdefault(stem, set()).add(key)
+        self._keys.setdefault(stem, set()).add(key)
+        self._put(key, record)
 
     def transaction(self, stems: set[str], apply: Callable[[], Result]) -> Result:
         """Under the profile lock: re-read ``stems``, ``apply()``, write every pending shard.
@@ -125,7 +121,7 @@ class ShardedFiles:
             fresh = set()  # shards read again under this lock
             for stem in sorted(stems):
                 try:
-                    self._refresh(stem)
+                    self._absorb(stem)
                     fresh.add(stem)
                 except OSError:
                     pass  # reported below, when writing the shard fails the same way
@@ -146,8 +142,8 @@ class ShardedFiles:
             if file_signature(path) == self._signature.get(stem):
                 continue
             try:
-                data, signature = read_file(path)
-                changed |= self._absorb(stem, data, signature)
+                changed |= self._absorb(stem)
+                self._cool(stem)
             except OSError as error:
                 log.warning("could not reload %s: %s", path, error)
         return changed
@@ -160,54 +156,73 @@ class ShardedFiles:
         return {n[:2] for n in names if len(n) == 7 and n.endswith(".json") and
                 all(c in "0123456789abcdef" for c in n[:2])}
 
-    def _absorb(self, stem: str, data: bytes | None, signature: Signature | None) -> bool:
-        """Take in a shard's file as just read, merging our unsaved changes; True if changed."""
-        data_digest = None if data is None else digest(data)
-        if data_digest is not None and data_digest == self._digest.get(stem):
-            self._signature[stem] = signature
-            return False
+    def _db(self, stem: str) -> AnnotationDB:
+        """The TinyDB database of one shard (opened once; opening reads nothing)."""
+        db = self._dbs.get(stem)
+        if db is None:
+            db = self._dbs[stem] = AnnotationDB(self.path(stem))
+        return db
+
+    def _cool(self, stem: str, keep: int = 8) -> None:
+        """Keep the parsed tables of the few shards used last; forget the others'."""
+        if stem in self._warm:
+            self._warm.remove(stem)
+        self._warm.append(stem)
+        while len(self._warm) > keep:
+            self._db(self._warm.pop(0)).durable.forget()
+
+    def _absorb(self, stem: str) -> bool:
+        """Read a shard through TinyDB and merge it into what we know, field by field;
+        True when what the person sees changed."""
+        db = self._db(stem)
+        storage = db.durable
         theirs = None
-        if data is not None:
-            try:
-                theirs = decode_annotations(data)
-            except DamagedFile as damage:
-                self._set_aside(stem, data, str(damage))
+        try:
+            # Only hash when there is something to compare with (opening reads once).
+            seen = storage.peek() if stem in self._digest else True
+            if seen is not None and seen == self._digest.get(stem):
+                self._signature[stem] = storage.signature
+                return False  # the same bytes as we last read or wrote
+            if seen is not None and storage.read() is not None and storage.digest != self._digest.get(stem):
+                reading = Reading(str(self.path(stem)))
+                theirs = db.records(reading)
+                for note in reading.notes:
+                    self._warn(note)
+        except DamagedFile as damage:
+            self._set_aside(stem, storage.digest, str(damage))
+        known = self._keys.setdefault(stem, set())
         if theirs is None:
-            # Gone or set aside: everything we knew of it is written again with the next save.
-            pending = self._pending.setdefault(stem, {})
-            for key, value in self._disk.pop(stem, {}).items():
-                pending.setdefault(key, value)
-            if not pending:
-                del self._pending[stem]
+            # Gone or set aside: everything we know of it is written again with the next save.
+            if known:
+                self._pending.setdefault(stem, set()).update(known)
             self._digest.pop(stem, None)
+            storage.forget()
             self._signature[stem] = file_signature(self.path(stem))
             return False
-        base = self._disk.get(stem, {})
-        pending = self._pending.get(stem, {})
-        for key, ours in list(pending.items()):
-            other = theirs.get(key)
-            if other == base.get(key):
-                continue  # nobody else touched this paper: our change stands
-            if ours is None or (other is not None and is_newer(other, ours)):
-                del pending[key]  # their newer edit wins (and a removal never drops an edit)
         changed = False
-        for key in set(base) | set(theirs):
-            if key not in pending:
-                changed |= self._put(key, theirs.get(key))
-        if stem in self._pending and not pending:
-            del self._pending[stem]
-        self._disk[stem] = theirs
-        self._digest[stem] = data_digest  # type: ignore[assignment]  # not None here
-        self._signature[stem] = signature
+        lacking = known - theirs.keys()  # the file was replaced by an older copy (a sync)
+        for key, record in theirs.items():
+            ours = self._get(key)
+            merged = record if ours is None else merge(ours, record)
+            if merged != ours:
+                changed |= self._put(key, merged)
+            if merged != record:
+                lacking.add(key)  # we know more than the file: write it with the next save
+            known.add(key)
+        if lacking:
+            self._pending.setdefault(stem, set()).update(lacking)
+        self._digest[stem] = storage.digest  # type: ignore[assignment]  # read just now
+        self._signature[stem] = storage.signature
         return changed
 
-    def _set_aside(self, stem: str, data: bytes, reason: str) -> None:
-        """Move a damaged shard aside (never overwrite it) and tell the person."""
+    def _set_aside(self, stem: str, damaged: bytes | None, reason: str) -> None:
+        """Move a damaged shard (whose bytes hash to ``damaged``) aside, never overwrite
+        it, and tell the person."""
         path = self.path(stem)
         try:
             with self.lock:
                 current, _ = read_file(path)
-                if current != data:
+                if current is None or digest(current) != damaged:
                     return  # replaced meanwhile; the next read judges the new file
                 moved = move_aside(path)
         except OSError as error:
@@ -227,21 +242,15 @@ class ShardedFiles:
         if sentence not in self.warnings:
             self.warnings.append(sentence)
 
-    def _refresh(self, stem: str) -> None:
-        """Re-read a shard if it changed on disk, merging what someone else wrote there."""
-        data, signature = read_file(self.path(stem))
-        self._absorb(stem, data, signature)
-
     def _write_pending(self, fresh: set[str]) -> list[tuple[Path, OSError]]:
         failures = []
         written = []
         for stem in sorted(self._pending):
             try:
                 if stem not in fresh:
-                    self._refresh(stem)
-                if stem in self._pending:
-                    self._write(stem)
-                    written.append(stem)
+                    self._absorb(stem)
+                self._write(stem)
+                written.append(stem)
             except OSError as error:
                 failures.append((self.path(stem), error))
         if written:
@@ -249,24 +258,37 @@ class ShardedFiles:
                 fsync_dir(self.folder)
             except OSError as error:
                 for stem in written:  # not known to be durable: keep them to write again
-                    self._pending[stem] = dict(self._disk[stem])
+                    self._pending[stem] = set(self._keys.get(stem, ()))
                 failures.append((self.folder, error))
         return failures
 
     def _write(self, stem: str) -> None:
-        contents = dict(self._disk.get(stem, {}))
-        for key, value in self._pending[stem].items():
-            if value is None:
-                contents.pop(key, None)
-            else:
-                contents[key] = value
-        payload = encode_shard(contents)
+        """Write a shard's pending records through TinyDB, as one durable file write; a
+        file of an earlier format is kept in the backups first, then upgraded whole."""
+        db = self._db(stem)
+        storage = db.durable
+        keys = set(self._pending[stem])
+        if storage.digest is not None and storage.version < SCHEMA_VERSION:
+            data, _ = read_file(self.path(stem))
+            if data is not None and digest(data) == storage.digest:
+                self.backups.keep_earlier_version(stem, data, storage.version)
+            keys |= self._keys.get(stem, set())
+        if not storage.parsed and storage.digest is not None and storage.digest == self._digest.get(stem):
+            # The file holds what we last read or wrote there, and every paper of it whose
+            # record differs from the file is pending: rebuilding its tables from the
+            # records costs a third of parsing it again (a shard is ~200 kB at 100k papers).
+            storage.prime({TABLE: {key: RecordDocument(record) for key in self._keys.get(stem, ())
+                                   if (record := self._get(key)) is not None}})
+        docs = {key: RecordDocument(record) for key in sorted(keys)
+                if (record := self._get(key)) is not None}
         self.folder.mkdir(parents=True, exist_ok=True)
-        signature = DurableJSONStorage(self.path(stem)).write_bytes(payload, sync_dir=False)
-        self.backups.maybe_copy(stem, payload)
-        self._disk[stem] = contents
-        self._digest[stem] = digest(payload)
-        self._signature[stem] = signature
+        with storage.batch(sync_dir=False):
+            db.put(docs)
+        self._cool(stem)
+        self.backups.maybe_copy(stem, storage.payload)
+        storage.payload = b""
+        self._digest[stem] = storage.digest  # type: ignore[assignment]  # just written
+        self._signature[stem] = storage.signature
         del self._pending[stem]
 
     @staticmethod

@@ -10,24 +10,25 @@ cleanup of temporary files a killed writer left, and rotating backups.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
 import logging
 import os
-import re
 import secrets
 import time
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator, Mapping
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
-from tinydb.table import Table
+from tinydb.table import Document, Table
 
 from tui.model import Annotation
-from tui.userdata.format import SCHEMA_VERSION, TABLE, dump_json, from_document, stamp_for_filename
+from tui.userdata.clock import Reading
+from tui.userdata.format import READABLE, SCHEMA_VERSION, TABLE, encode_tables, from_document
+from tui.userdata.record import Record
 
 try:  # POSIX; elsewhere a single instance per profile is assumed
     import fcntl
@@ -122,8 +123,8 @@ def digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
-def decode_tables(data: bytes) -> dict[str, dict[str, Any]]:
-    """Parse one annotation file into TinyDB tables, checking its shape and schema_version."""
+def decode_tables(data: bytes) -> tuple[dict[str, dict[str, Any]], int]:
+    """Parse one annotation file into TinyDB tables and its schema_version, checking both."""
     if not data.strip():
         raise DamagedFile("the file is empty")
     try:
@@ -135,56 +136,140 @@ def decode_tables(data: bytes) -> dict[str, dict[str, Any]]:
     if not isinstance(value, dict):
         raise DamagedFile(f"it holds {json.dumps(value)[:20]} instead of an object")
     version = value.pop("schema_version", None)
-    if type(version) is not int or version != SCHEMA_VERSION:
-        raise DamagedFile(f"its schema_version is {version!r}, not {SCHEMA_VERSION}")
+    if type(version) is not int or version not in READABLE:
+        raise DamagedFile(f"its schema_version is {version!r}, not {SCHEMA_VERSION}"
+                          + (" (a newer papertray wrote it)" if type(version) is int
+                             and version > SCHEMA_VERSION else ""))
     for name, table in value.items():
         if not isinstance(table, dict):
             raise DamagedFile(f'its "{name}" table is not an object')
-    return value
+    return value, version
+
+
+def decode_records(data: bytes, reading: Reading | None = None) -> dict[str, Record]:
+    """Every record in the bytes of one annotation file, by key; raises DamagedFile."""
+    return AnnotationDB(storage=_InMemory, data=decode_tables(data)[0]).records(reading)
 
 
 def decode_annotations(data: bytes) -> dict[str, Annotation]:
-    """Every annotation in one annotation file, by key; raise DamagedFile if any is wrong."""
-    table = decode_tables(data).get(TABLE, {})
-    annotations = {}
-    for key, doc in table.items():
-        try:
-            annotation = from_document(doc)
-        except ValueError as error:
-            raise DamagedFile(f"the annotation {key!r} is wrong: {error}") from None
-        if annotation.key != key:
-            raise DamagedFile(f"the annotation stored as {key!r} says its key is {annotation.key!r}")
-        annotations[key] = annotation
-    return annotations
+    """Every annotation in the bytes of one annotation file, by key; raises DamagedFile."""
+    return {key: record.annotation for key, record in decode_records(data).items()}
+
+
+class _InMemory(Storage):
+    """Tables already parsed (a backup being checked), for reading through TinyDB."""
+
+    def __init__(self, data: dict[str, dict[str, Any]]) -> None:
+        self.data = data
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        return self.data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        raise OSError(errno.EROFS, "a parsed copy is read only")
 
 
 class DurableJSONStorage(Storage):
     """A TinyDB storage for one annotation file, written atomically and durably.
 
     ``schema_version`` sits at the top of the file beside the tables; it is checked on
-    read and added on write, so TinyDB itself only ever sees tables.
+    read (a file that is not ours raises :class:`DamagedFile`) and added on write, so
+    TinyDB itself only ever sees tables. Every TinyDB operation reads the whole file and
+    writes it whole; two things keep that cheap: the parsed tables are kept while the
+    file's bytes stay the same (checked by hash, not by a timestamp), and inside
+    :meth:`batch` the writes of several operations become one write of the file.
     """
 
     def __init__(self, path: str | os.PathLike[str], durable: bool = True) -> None:
         super().__init__()
         self.path = Path(path)
         self.durable = durable
+        self.digest: bytes | None = None
+        """Hash of the file's bytes as last read or written (None: absent or unknown)."""
+        self.signature: Signature | None = None
+        """The file's signature as last read or written."""
+        self.payload = b""
+        """The bytes of the last write (for the backup copy)."""
+        self.version = SCHEMA_VERSION
+        """The schema_version of the file as last read (1: to be upgraded when written)."""
+        self._tables: dict[str, dict[str, Any]] | None = None
+        self._batching = 0
+        self._dirty = False
 
     def read(self) -> dict[str, dict[str, Any]] | None:
-        data, _ = read_file(self.path)
-        return None if data is None else decode_tables(data)
+        """The file's tables (None when there is no file); raises DamagedFile."""
+        if self._batching and self._tables is not None:
+            return self._tables  # this batch's own writes, not yet on disk
+        data, self.signature = read_file(self.path)
+        if data is None:
+            self.digest, self._tables = None, None
+            return None
+        data_digest = digest(data)
+        if data_digest != self.digest or self._tables is None:
+            self._tables, self.digest = None, data_digest  # a damaged file's hash is kept too
+            self._tables, self.version = decode_tables(data)
+        return self._tables
+
+    def peek(self) -> bytes | None:
+        """The hash of the file's bytes now (None: no file), without parsing them; tables
+        parsed from other bytes are dropped."""
+        data, self.signature = read_file(self.path)
+        seen = None if data is None else digest(data)
+        if seen != self.digest:
+            self._tables = None
+        self.digest = seen
+        return seen
+
+    @property
+    def parsed(self) -> bool:
+        """True while the tables of the file's last seen bytes are kept."""
+        return self._tables is not None
+
+    def prime(self, tables: dict[str, dict[str, Any]]) -> None:
+        """Tables known to hold what the file (as last seen) holds, rebuilt by the caller
+        from what it read there, so that a write need not parse the file again."""
+        self._tables = tables
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        self.write_bytes(encode_tables(data))
+        """Replace the file by ``data`` (at the end of the batch, when batching)."""
+        self._tables = data
+        if self._batching:
+            self._dirty = True
+            return
+        self._write_now(sync_dir=True)
 
-    def write_bytes(self, payload: bytes, *, sync_dir: bool = True) -> Signature:
-        """Write an already encoded file (see :func:`encode_tables`); return its signature."""
-        return atomic_write(self.path, payload, durable=self.durable, sync_dir=sync_dir)
+    @contextlib.contextmanager
+    def batch(self, *, sync_dir: bool = True) -> Iterator[None]:
+        """Write the file once, at the end, for every TinyDB operation inside.
 
+        ``sync_dir=False`` leaves the folder's fsync to the caller, who writes several
+        files and syncs their folder once before saying they are saved.
+        """
+        self._batching += 1
+        try:
+            yield
+        except BaseException:
+            self.forget()  # TinyDB changed the kept tables in place: they are not the file
+            raise
+        finally:
+            self._batching -= 1
+        if self._dirty and not self._batching:
+            self._dirty = False
+            self._write_now(sync_dir=sync_dir)
 
-def encode_tables(tables: dict[str, dict[str, Any]]) -> bytes:
-    """The file form of TinyDB tables, with the schema_version added."""
-    return dump_json({**tables, "schema_version": SCHEMA_VERSION})
+    def forget(self) -> None:
+        """Drop the parsed tables (memory); the next read parses the file again."""
+        self._tables, self._dirty = None, False
+
+    def _write_now(self, *, sync_dir: bool) -> None:
+        assert self._tables is not None
+        payload = encode_tables(self._tables)
+        try:
+            self.signature = atomic_write(self.path, payload, durable=self.durable, sync_dir=sync_dir)
+        except BaseException:
+            self.forget()
+            raise
+        self.digest, self.payload, self.version = digest(payload), payload, SCHEMA_VERSION
 
 
 class AnnotationTable(Table):
@@ -198,6 +283,39 @@ class AnnotationDB(TinyDB):
 
     table_class = AnnotationTable
     default_storage_class = DurableJSONStorage  # type: ignore[assignment]  # ours is durable
+
+    @property
+    def durable(self) -> DurableJSONStorage:
+        """The storage, typed."""
+        storage = self.storage
+        assert isinstance(storage, DurableJSONStorage)
+        return storage
+
+    def records(self, reading: Reading | None = None) -> dict[str, Record]:
+        """Every record in the file, by key; raises DamagedFile if any is wrong. Odd
+        change times are interpreted by ``reading``, which notes them."""
+        found: dict[str, Record] = {}
+        for doc in self.table(TABLE):
+            key = str(doc.doc_id)  # AnnotationTable's ids are the papers' keys
+            try:
+                record = from_document(doc, reading)
+            except ValueError as error:
+                raise DamagedFile(f"the annotation {key!r} is wrong: {error}") from None
+            if record.key != key:
+                raise DamagedFile(f"the annotation stored as {key!r} says its key is {record.key!r}")
+            found[key] = record
+        return found
+
+    def put(self, docs: Mapping[str, Mapping[str, Any] | None]) -> None:
+        """Replace papers' documents by key (None removes one), through TinyDB's API.
+
+        Two table operations whatever the count (each rebuilds the table): a bulk change
+        of 400 papers in one shard would otherwise rebuild it 400 times.
+        """
+        table = self.table(TABLE)
+        table.remove(doc_ids=list(docs))  # type: ignore[arg-type]  # str ids
+        table.insert_multiple([Document(doc, doc_id=key)  # type: ignore[arg-type]  # str ids
+                               for key, doc in docs.items() if doc is not None])
 
 
 class ProfileLock:
@@ -246,97 +364,3 @@ class ProfileLock:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
-
-
-def move_aside(path: Path) -> Path:
-    """Rename a damaged file to ``<name>.broken-<UTC timestamp>`` beside it; never delete it."""
-    stamp = stamp_for_filename()
-    target = path.with_name(f"{path.name}.broken-{stamp}")
-    counter = 1
-    while target.exists():
-        target = path.with_name(f"{path.name}.broken-{stamp}-{counter}")
-        counter += 1
-    os.rename(path, target)
-    fsync_dir(path.parent)
-    return target
-
-
-def leftover_temp_files(folder: Path) -> list[Path]:
-    """Temporary files an interrupted writer left in ``folder``."""
-    try:
-        return sorted(p for p in folder.glob(f".*{TEMP_SUFFIX}") if p.is_file())
-    except OSError:
-        return []
-
-
-class Backups:
-    """Rotating copies of each annotation file, in the profile's ``backups`` folder.
-
-    When a file has been written, what was written is also copied to
-    ``backups/<stem>-<UTC timestamp>.json`` if that file's newest copy is older than
-    ``every`` seconds; only the newest ``keep`` copies of each file are kept. A copy is a
-    complete annotation file, so ``papertray annotations import`` brings it back, merging
-    (a backup never wins over a newer change).
-    """
-
-    NAME = re.compile(r"^(?P<stem>[0-9a-f]+)-(?P<stamp>\d{8}T\d{12}Z)\.json$")
-
-    def __init__(self, folder: Path, *, keep: int = 5, every: float = 900.0) -> None:
-        self.folder = folder
-        self.keep = keep
-        self.every = every
-        self._last: dict[str, float] | None = None  # stem -> UTC time of its newest copy
-
-    def _last_copied(self, stem: str) -> float | None:
-        if self._last is None:  # learn from the folder once, so restarts do not add copies
-            self._last = {}
-            for path in self.all_copies():
-                match = self.NAME.match(path.name)
-                assert match is not None
-                when = datetime.strptime(match["stamp"], "%Y%m%dT%H%M%S%fZ")
-                moment = when.replace(tzinfo=timezone.utc).timestamp()
-                self._last[match["stem"]] = max(moment, self._last.get(match["stem"], 0.0))
-        return self._last.get(stem)
-
-    def copies(self, stem: str) -> list[Path]:
-        """The backups of one file, newest first."""
-        try:
-            names = os.listdir(self.folder)
-        except OSError:
-            return []
-        found = [n for n in names if (m := self.NAME.match(n)) and m["stem"] == stem]
-        return [self.folder / n for n in sorted(found, reverse=True)]
-
-    def all_copies(self) -> list[Path]:
-        """Every backup in the folder, sorted by name."""
-        try:
-            return sorted(self.folder / n for n in os.listdir(self.folder) if self.NAME.match(n))
-        except OSError:
-            return []
-
-    def latest_good(self, stem: str) -> Path | None:
-        """The newest backup of ``stem`` that reads as a valid annotation file."""
-        for path in self.copies(stem):
-            try:
-                decode_annotations(path.read_bytes())
-                return path
-            except (OSError, DamagedFile):
-                continue
-        return None
-
-    def maybe_copy(self, stem: str, good_data: bytes) -> None:
-        """Copy ``good_data`` (the file's content, just written) if this file's backup is due."""
-        last = self._last_copied(stem)
-        if last is not None and time.time() - last < self.every:
-            return
-        assert self._last is not None
-        self._last[stem] = time.time()
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            # No fsync: a backup lost to a power cut is made again, and one that does not
-            # parse is never offered (latest_good checks).
-            atomic_write(self.folder / f"{stem}-{stamp_for_filename()}.json", good_data, durable=False)
-            for old in self.copies(stem)[self.keep:]:
-                old.unlink()
-        except OSError as error:  # a backup failing must not stop the person's change
-            log.warning("could not back up %s: %s", stem, error)

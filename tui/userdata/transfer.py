@@ -2,10 +2,11 @@
 
 An export is one JSON file, sorted and indented, with the annotations in key order::
 
-    {"annotations": [{...}, ...], "profile": "ada", "schema_version": 1}
+    {"annotations": [{...}, ...], "profile": "ada", "schema_version": 2}
 
 Reading accepts an export, a profile's own shard files or backups (TinyDB tables:
-``{"annotations": {key: {...}}, "schema_version": 1}``) and a bare list of annotations.
+``{"annotations": {key: {...}}, "schema_version": 2}``), files of schema_version 1, and a
+bare list of annotations.
 A bad record is skipped and reported as ``file:line``; the others are still read.
 """
 
@@ -17,15 +18,19 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from tui.model import Annotation, Problem
-from tui.userdata.format import SCHEMA_VERSION, TABLE, dump_json, from_document, to_document
+from tui.userdata.clock import Reading
+from tui.userdata.format import SCHEMA_VERSION, TABLE, dump_json, from_document, record_of, to_document
+from tui.userdata.record import Record
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 
 
-def export_payload(profile: str, annotations: Iterable[Annotation]) -> bytes:
-    """The bytes of an export file: the same annotations always give the same bytes."""
-    docs = [to_document(a) for a in sorted(annotations, key=lambda a: a.key)]
+def export_payload(profile: str, records: Iterable[Record | Annotation]) -> bytes:
+    """The bytes of an export file: the same records always give the same bytes. Records
+    keep each field's change time, removals included, so importing merges per field."""
+    as_records = [r if isinstance(r, Record) else record_of(r) for r in records]
+    docs = [to_document(r) for r in sorted(as_records, key=lambda r: r.key)]
     return dump_json({TABLE: docs, "profile": profile, "schema_version": SCHEMA_VERSION})
 
 
@@ -78,8 +83,9 @@ def _records(value: Any) -> tuple[list[Any], str]:
     return [], f'it has no "{TABLE}" list'
 
 
-def read_annotation_file(path: str | Path) -> tuple[list[Annotation], list[Problem]]:
-    """Every good annotation in the file, and a Problem for each bad one or for the file."""
+def read_annotation_file(path: str | Path) -> tuple[list[Record], list[Problem]]:
+    """Every good record in the file, and a Problem for each bad one or for the file (or
+    for a change time that had to be interpreted: see :class:`~tui.userdata.clock.Reading`)."""
     name = str(path)
     try:
         text = Path(path).read_bytes().decode("utf-8-sig")
@@ -94,15 +100,17 @@ def read_annotation_file(path: str | Path) -> tuple[list[Annotation], list[Probl
     records, reason = _records(value)
     if reason:
         return [], [Problem(name, None, reason)]
-    annotations: list[Annotation] = []
+    found: list[Record] = []
     bad: list[tuple[int, str]] = []
+    reading = Reading(name)
     for number, record in enumerate(records):
         try:
-            annotations.append(from_document(record))
+            found.append(from_document(record, reading))
         except ValueError as error:
             bad.append((number, str(error)))
     problems = []
     if bad:
         lines = _record_lines(text, isinstance(value, list))
         problems = [Problem(name, lines[n], f"annotation skipped: {why}") for n, why in bad]
-    return annotations, problems
+    problems += [Problem(name, None, note[len(name) + 2:]) for note in reading.notes]
+    return found, problems

@@ -1,0 +1,59 @@
+"""Issue 10, case 3: undo is the inverse of the person's own change, applied to the paper
+as it is now, so what another window or the command line wrote meanwhile survives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui.model import Paper
+from tui.store import Store
+from tui.triage import Triage
+from tui.userdata import UserData
+
+PAPER = Paper(key="arxiv:2104.08821", title="SimCSE")
+
+
+@pytest.fixture
+def profile(tmp_path: Path) -> Path:
+    return tmp_path / "profile"
+
+
+def _triage(profile: Path) -> Triage:
+    return Triage(Store([PAPER], label="one"), UserData(profile, "tester"))
+
+
+def test_undoing_my_star_keeps_a_tag_and_note_written_meanwhile(profile: Path) -> None:
+    reader = _triage(profile)
+    reader.apply("star", [(PAPER.key, PAPER.title)], starred=True)
+    UserData(profile).update(PAPER.key, add_tags=["from-cli"], note="written from a shell")
+    step, error = reader.undo()
+    assert step is not None and not error
+    for view in (reader.userdata, UserData(profile)):
+        paper = view.get(PAPER.key)
+        assert not paper.starred, "the star was not undone"
+        assert paper.tags == ("from-cli",) and paper.note == "written from a shell", \
+            "undo wiped what another instance wrote"
+    reader.redo()
+    paper = UserData(profile).get(PAPER.key)
+    assert paper.starred and paper.tags == ("from-cli",) and paper.note == "written from a shell"
+
+
+def test_undo_leaves_a_field_someone_changed_since(profile: Path) -> None:
+    reader = _triage(profile)
+    reader.apply("note", [(PAPER.key, PAPER.title)], note="my first draft", state="later")
+    UserData(profile).update(PAPER.key, note="my first draft, and a line from another window")
+    reader.undo()
+    paper = UserData(profile).get(PAPER.key)
+    assert paper.note == "my first draft, and a line from another window"
+    assert paper.state == "inbox", "the rest of my change was not undone"
+    assert [change.name for change in reader.left_alone] == ["note"]
+
+
+def test_undoing_a_tag_removes_only_that_tag(profile: Path) -> None:
+    reader = _triage(profile)
+    reader.apply("tag", [(PAPER.key, PAPER.title)], add_tags=["mine"])
+    UserData(profile).update(PAPER.key, add_tags=["theirs"])
+    reader.undo()
+    assert UserData(profile).get(PAPER.key).tags == ("theirs",)

@@ -1,0 +1,101 @@
+"""The command line's bulk changes, kept so that ``papertray undo`` can take them back.
+
+Each ``papertray annotate`` (or ``annotations import``) that changed something leaves one
+file in the profile's ``undo/`` folder: what the command was, when, and every field it
+changed, old and new. ``papertray undo`` applies the inverse of the newest one not yet
+undone to the papers as they are now (``UserData.revert``): a field changed since by
+anyone is left as it is and counted. The newest :data:`KEEP` entries are kept.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from tui.userdata.clock import now_stamp, stamp_for_filename
+from tui.userdata.record import FieldChange
+from tui.userdata.storage import atomic_write
+
+__all__ = ["Entry", "Journal"]
+
+log = logging.getLogger(__name__)
+
+KEEP = 50
+"""How many bulk changes ``papertray undo`` can go back."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One bulk change, as recorded."""
+
+    path: Path
+    label: str
+    """The command, e.g. ``annotate 'simcse' --state read``."""
+    made: str
+    """When, as a canonical time."""
+    changes: tuple[FieldChange, ...]
+    undone: str = ""
+    """When it was undone ("" while it stands)."""
+
+    @property
+    def papers(self) -> int:
+        """How many papers it changed."""
+        return len({change.key for change in self.changes})
+
+
+class Journal:
+    """A profile's ``undo/`` folder."""
+
+    def __init__(self, profile_dir: Path) -> None:
+        self.folder = Path(profile_dir) / "undo"
+
+    def record(self, label: str, changes: tuple[FieldChange, ...] | list[FieldChange]) -> Path | None:
+        """Keep a bulk change for ``papertray undo``; None when it changed nothing."""
+        if not changes:
+            return None
+        path = self.folder / f"{stamp_for_filename()}-{os.getpid()}.json"
+        payload = {"changes": [change.to_json() for change in changes], "label": label,
+                   "made": now_stamp(), "schema_version": 1, "undone": ""}
+        self.folder.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True)
+                     .encode("utf-8", "surrogatepass"))
+        for old in self._paths()[:-KEEP]:
+            try:
+                old.unlink()
+            except OSError as error:
+                log.warning("could not remove the old undo entry %s: %s", old, error)
+        return path
+
+    def _paths(self) -> list[Path]:
+        try:
+            return sorted(p for p in self.folder.iterdir() if p.suffix == ".json")
+        except OSError:
+            return []
+
+    def _read(self, path: Path) -> Entry | None:
+        try:
+            value = json.loads(path.read_text(encoding="utf-8", errors="surrogatepass"))
+            return Entry(path, str(value["label"]), str(value["made"]),
+                         tuple(FieldChange.from_json(c) for c in value["changes"]),
+                         str(value.get("undone", "")))
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            log.warning("skipping the unreadable undo entry %s: %s", path, error)
+            return None
+
+    def last(self) -> Entry | None:
+        """The newest bulk change not undone yet, or None."""
+        for path in reversed(self._paths()):
+            entry = self._read(path)
+            if entry is not None and not entry.undone:
+                return entry
+        return None
+
+    def mark_undone(self, entry: Entry) -> None:
+        """Note that ``entry`` was undone, so the next undo goes one further back."""
+        value = json.loads(entry.path.read_text(encoding="utf-8", errors="surrogatepass"))
+        value["undone"] = now_stamp()
+        atomic_write(entry.path, json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
+                     .encode("utf-8", "surrogatepass"))
