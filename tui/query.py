@@ -32,6 +32,7 @@ __all__ = [
     "Term",
     "STOPWORDS",
     "parse_query",
+    "parse_complete_query",
     "normalise_word",
     "iter_words",
     "words_of",
@@ -72,7 +73,8 @@ _YEAR_RE = re.compile(
 
 
 class QueryError(ValueError):
-    """Kept for callers that expect it; :func:`parse_query` itself never raises it."""
+    """A query that cannot be used as it is: raised by :func:`parse_complete_query` only
+    (:func:`parse_query` never raises: typing is never an error)."""
 
 
 def normalise_word(word: str) -> str:
@@ -175,6 +177,28 @@ def parse_query(text: str) -> Query:
         else:
             terms.extend(_word_terms(value, "", negated, still_typing))
     return Query(text=text, terms=tuple(terms), warnings=tuple(warnings))
+
+
+def parse_complete_query(text: str) -> Query:
+    """Parse a query that is not being typed, for a change to many papers at once.
+
+    Nothing is guessed: the last word is a whole word (not the start of longer ones),
+    and a qualifier that is unknown, has no value or one it cannot read (``is:rea``,
+    ``year:202``, ``has:n``, ``author:``) raises QueryError naming it.
+    """
+    for match in _TOKEN_RE.finditer(text):
+        name = match.group("name")
+        if not name:
+            continue
+        quoted, bare = match.group("quoted"), match.group("bare")
+        known = name.lower() in _TEXT_FIELDS or name.lower() in _VALUE_FIELDS or \
+            name.lower() in ("year", "is", "has")
+        if known and not (quoted if quoted is not None else bare).strip():
+            raise QueryError(f"“{match.group().lstrip('-')}” has no value.")
+    query = parse_query(text + " ")  # a space after the last word: nothing is still being typed
+    if query.warnings:
+        raise QueryError(query.warnings[0].replace(", so it was searched as words", ""))
+    return query
 
 
 def _word_terms(value: str, field_name: FieldName, negated: bool, typing: bool) -> list[Term]:

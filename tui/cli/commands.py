@@ -1,4 +1,6 @@
-"""The non-interactive commands: search, stats, export, import, annotate, annotations.
+"""The non-interactive commands that only read the person's data: search, stats, export,
+import and remove (papers of the library). Those that change annotations (annotate,
+annotations, undo) are in :mod:`tui.cli.changes`.
 
 Each takes the :class:`~tui.cli.session.Session` and returns an exit status. Results go to
 stdout (plain text cleaned for the terminal, or exact JSON); problems to stderr.
@@ -6,16 +8,16 @@ stdout (plain text cleaned for the terminal, or exact JSON); problems to stderr.
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui.cli.session import CliError, Session
-from tui.export import annotation_fields, atomic_output, standard_stream, write_papers
-from tui.model import STATES, UNTITLED, Annotation, Fingerprint, Paper
+from tui.export import annotation_fields, atomic_output, write_papers
+from tui.model import UNTITLED, Annotation, Paper
 from tui.sanitize import clean_line, dumps_json
+from tui.triage import count_states
 
 if TYPE_CHECKING:
     from tui.interest import InterestModel, Reason
@@ -23,7 +25,7 @@ if TYPE_CHECKING:
     from tui.search import SearchEngine
     from tui.store import PaperStore
 
-__all__ = ["search", "stats", "export", "import_papers", "remove", "annotate", "annotations_command"]
+__all__ = ["search", "stats", "export", "import_papers", "remove"]
 
 _FORMAT_BY_SUFFIX = {".bib": "bibtex", ".bibtex": "bibtex", ".md": "markdown",
                      ".markdown": "markdown", ".csv": "csv", ".json": "json", ".ris": "ris",
@@ -56,14 +58,6 @@ def _engine(store: PaperStore) -> SearchEngine:
     from tui.search.cached import open_engine
 
     return open_engine(store)
-
-
-def _every_match(session: Session, store: PaperStore, text: str,
-                 notes: Mapping[str, Annotation]) -> list[Paper]:
-    """The papers that match every word of the query, best first: what a bulk change or an
-    export is about. (``search`` also lists papers that match only some words, below.)"""
-    result = _engine(store).run(_parse(session, text), notes)
-    return [store[int(index)] for index in result.top(result.matched_all)]
 
 
 # ---------------------------------------------------------------------------- search
@@ -163,18 +157,6 @@ def search(session: Session) -> int:
 
 # ---------------------------------------------------------------------------- stats
 
-def _triage_counts(store: PaperStore, notes: dict[str, Annotation] | Any) -> dict[str, int]:
-    """Papers of this store in each triage state, and how many are starred."""
-    counts = dict.fromkeys(STATES, 0) | {"starred": 0}
-    for key, ann in notes.items():
-        if store.index_of(key) is None:
-            continue
-        counts[ann.state] += 1
-        counts["starred"] += bool(ann.starred)
-    counts["inbox"] = len(store) - sum(counts[s] for s in STATES if s != "inbox")
-    return counts
-
-
 _LISTED_MERGES = 20
 """Merges listed per source in plain output (``--json`` lists them all)."""
 
@@ -193,7 +175,7 @@ def stats(session: Session) -> int:
     annotations and orphans."""
     store, userdata, followed = session.open_annotated()
     notes = userdata.annotations()
-    triage = _triage_counts(store, notes)
+    triage = count_states(notes, store)
     problems = [str(p) for p in store.problems]
     merges = _merges_by_source(store)
     if session.args.json:
@@ -253,8 +235,14 @@ def export(session: Session) -> int:
     session.report_problems(store)
     notes = userdata.annotations()
     papers: Sequence[Paper]
-    if args.query is not None and args.query.strip():
-        papers = _every_match(session, store, args.query, notes)
+    if args.query is not None:
+        if not args.query.strip():
+            raise CliError("The query is empty; leave out --query to export every paper. "
+                           "Nothing was exported.", status=2)
+        from tui.cli.changes import bulk_targets
+
+        # Exact, like a change to many papers: "year:202" is an error, not every year.
+        papers = bulk_targets(session, store, args.query, notes, nothing_done="Nothing was exported.")
     else:
         papers = store.papers  # walked once while writing: a big store is never all in memory
     if output is None:
@@ -302,18 +290,20 @@ def import_papers(session: Session) -> int:
 def remove(session: Session) -> int:
     """``papertray remove QUERY [--dry-run]``: papers out of the personal library."""
     from tui.library import LibraryError, remove_from_library
-    from tui.query import parse_query
+    from tui.query import QueryError, parse_complete_query
 
     args = session.args
     text = args.query.strip()
     if not text:
         raise CliError("Give a query: an empty one would remove the whole library, so it is "
                        "refused.", status=2)
-    # A space after the last word: every word is complete, none is taken as the start of
-    # a longer one (the search bar guesses that for the word being typed, not a removal).
-    query = parse_query(text + " ")
-    if query.warnings:
-        raise CliError(" ".join(query.warnings) + " Nothing was removed.", status=2)
+    # Every word is complete, none is taken as the start of a longer one (the search bar
+    # guesses that for the word being typed, not a removal), and a qualifier it cannot
+    # read ("is:rea", "author:") is an error.
+    try:
+        query = parse_complete_query(text)
+    except QueryError as error:
+        raise CliError(f"{error} Nothing was removed.", status=2) from error
     notes = session.open_userdata().annotations()
 
     def choose(store: PaperStore) -> list[Paper]:
@@ -333,101 +323,4 @@ def remove(session: Session) -> int:
         session.say(f"  {clean_line(paper.title, 200) or UNTITLED} · {clean_line(paper.key, 120)}")
     holds = "would hold" if args.dry_run else "holds"
     session.say(f"The library {holds} {_plural(removal.total, 'paper')}: {clean_line(str(removal.path))}")
-    return 0
-
-
-# ---------------------------------------------------------------------------- annotate
-
-def _split_tags(values: list[str]) -> tuple[str, ...]:
-    """Tags from repeated options, each of which may hold several (``--tag a,b``)."""
-    return tuple(tag for value in values for tag in re.split(r"[,\s]+", value) if tag)
-
-
-def _not_saved(error: Exception) -> str:
-    """A failed save in one sentence. Unlike the reader, which keeps a change and saves it
-    again later, a command ends here: what it could not save is not kept anywhere."""
-    cause = error.__cause__
-    if isinstance(cause, OSError):
-        where = f" to {cause.filename}" if cause.filename else ""
-        reason = cause.strerror or str(cause)
-    else:
-        where, reason = "", str(error)
-    return (f"Could not save annotations{where} ({reason}); the change was not saved. "
-            "Run the command again once the data folder can be written.")
-
-
-def _essence(ann: Annotation | None) -> tuple[Any, ...]:
-    ann = ann or Annotation(key="")
-    return ann.starred, ann.tags, ann.note, ann.state
-
-
-def annotate(session: Session) -> int:
-    """``papertray annotate QUERY ...``: one bulk change to every paper QUERY matches."""
-    from tui.userdata import SaveError
-
-    args = session.args
-    changes = {"starred": args.starred, "add_tags": _split_tags(args.tag),
-               "remove_tags": _split_tags(args.untag), "state": args.state, "note": args.note}
-    if not any(value not in (None, ()) for value in changes.values()):
-        raise CliError("Nothing to change: give --star, --unstar, --tag, --untag, --state or --note.",
-                       status=2)
-    store, userdata, _ = session.open_annotated()
-    session.report_problems(store)
-    papers = _every_match(session, store, args.query, userdata.annotations())
-    if not papers:
-        raise CliError(f"No paper in {store.label} matches {args.query!r}; nothing changed.")
-    before = {paper.key: _essence(userdata.get(paper.key)) for paper in papers}
-    try:
-        after = userdata.update_many(((paper.key, Fingerprint.of(paper)) for paper in papers),
-                                     **changes)
-    except SaveError as error:
-        raise CliError(_not_saved(error)) from error
-    changed = sum(1 for ann in after if _essence(ann) != before.get(ann.key))
-    session.say(f"Changed {changed:,} of {_plural(len(papers), 'matching paper')}"
-                f" (profile {clean_line(userdata.profile)}).")
-    return 0
-
-
-# ---------------------------------------------------------------------------- annotations
-
-def annotations_command(session: Session) -> int:
-    """``papertray annotations export|import FILE``: back up, or merge (newest wins)."""
-    args = session.args
-    path = Path(args.file)
-    userdata = session.open_userdata()
-    if args.action == "export":
-        if path.is_dir():
-            raise CliError(f"Cannot write {path}: it is a folder.")
-        from tui.userdata.transfer import export_payload
-
-        notes = userdata.annotations()
-        try:
-            # Through atomic_output, like export -o: a symlink is written through, a FIFO
-            # or /dev/stdout written into, never replaced.
-            with atomic_output(path, newline="") as out:
-                out.write(export_payload(userdata.profile, notes.values()).decode("utf-8"))
-            count = len(notes)
-        except OSError as error:
-            raise CliError(f"Cannot write {path}: {error.strerror or error}.") from error
-        # On stderr when the backup itself went to stdout, so the two do not mix.
-        tell = session.warn if standard_stream(path) else session.say
-        tell(f"Saved {_plural(count, 'annotation')} of profile "
-             f"{clean_line(userdata.profile)} to {clean_line(str(path))}.")
-        return 0
-    if not path.is_file():
-        raise CliError(f"Cannot import {path}: no such file.")
-    from tui.userdata import SaveError
-
-    try:
-        report = userdata.import_file(path)
-    except SaveError as error:
-        raise CliError(_not_saved(error)) from error
-    for problem in report.problems:
-        session.warn(str(problem))
-    read = report.added + report.updated + report.kept + report.unchanged
-    if not read and report.problems:
-        raise CliError(f"No annotations could be read from {path}; nothing changed.")
-    session.say(f"Merged {clean_line(str(path))} into profile {clean_line(userdata.profile)}: "
-                f"{report.added:,} added, {report.updated:,} updated, {report.kept:,} kept because "
-                f"they are newer here, {report.unchanged:,} already the same.")
     return 0

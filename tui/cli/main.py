@@ -22,7 +22,7 @@ from tui.model import STATES
 
 __all__ = ["run", "parse_args", "COMMANDS"]
 
-COMMANDS = ("search", "import", "remove", "annotate", "export", "annotations", "stats")
+COMMANDS = ("search", "import", "remove", "annotate", "export", "annotations", "stats", "undo")
 """Subcommands; any other first argument is a PATH to open in the TUI."""
 
 _EPILOG = """\
@@ -33,7 +33,8 @@ commands:
   remove QUERY              take the papers QUERY matches out of your library
                             (--dry-run shows them; annotations are kept)
   annotate QUERY [PATH ...] star, tag, note or triage every paper QUERY matches
-                            (key:<stable key> targets one)
+                            (key:<stable key> targets one; --dry-run shows what would change)
+  undo                      take back the last annotate or annotations import
   export [PATH ...]         write papers as BibTeX, Markdown, CSV or JSON
   annotations export FILE   back up this profile's annotations
   annotations import FILE   merge annotations from a backup or another machine
@@ -97,7 +98,9 @@ def _command_parsers() -> dict[str, argparse.ArgumentParser]:
                         help="list the papers that would be removed; change nothing")
 
     annotate = command("annotate", "Change the annotations of every paper QUERY matches, as "
-                                   "one change. 'key:<stable key>' targets one paper.")
+                                   "one change that 'papertray undo' takes back. Every word of "
+                                   "QUERY is a whole word and a qualifier must be complete "
+                                   "(is:read, year:2021). 'key:<stable key>' targets one paper.")
     annotate.add_argument("query", metavar="QUERY", help="the papers to change, as in search")
     _path_args(annotate, "search")
     star = annotate.add_mutually_exclusive_group()
@@ -108,25 +111,38 @@ def _command_parsers() -> dict[str, argparse.ArgumentParser]:
     annotate.add_argument("--tag", action="append", default=[], metavar="T", help="add tag T")
     annotate.add_argument("--untag", action="append", default=[], metavar="T", help="remove tag T")
     annotate.add_argument("--state", choices=STATES, help="set the triage state")
-    annotate.add_argument("--note", metavar="TEXT", help="replace the note ('' clears it)")
+    annotate.add_argument("--note", metavar="TEXT",
+                          help="write the note (refused where a different note exists)")
+    annotate.add_argument("--replace-note", metavar="TEXT",
+                          help="replace the notes, whatever they say ('' clears them)")
+    annotate.add_argument("--append-note", metavar="TEXT", help="add a paragraph to the notes")
+    annotate.add_argument("--all", action="store_true",
+                          help="with an empty QUERY: change every paper of the store")
+    annotate.add_argument("--dry-run", action="store_true",
+                          help="list what would change, and change nothing")
 
     export = command("export", "Write the store's papers, or those --query matches, to "
                                "standard output or FILE.")
     _path_args(export, "export")
-    export.add_argument("--query", metavar="Q", help="only the papers Q matches, best first")
+    export.add_argument("--query", metavar="Q", help="only the papers Q matches, best first "
+                                                     "(whole words, complete qualifiers)")
     export.add_argument("--format", choices=FORMATS, help="default: from FILE's extension, else bibtex")
     export.add_argument("-o", "--output", metavar="FILE", help="write here (replaced whole)")
 
     annotations = command("annotations", "Back up (export) or merge (import) this profile's "
-                                         "annotations; merging keeps the newest change per paper.")
+                                         "annotations; merging keeps each field's latest change, "
+                                         "removals included.")
     annotations.add_argument("action", choices=("export", "import"))
     annotations.add_argument("file", metavar="FILE", help="the backup to write or read")
+
+    undo = command("undo", "Take back the last 'annotate' or 'annotations import' of this "
+                           "profile (then the one before); a field changed since is left as it is.")
 
     stats = command("stats", "Count papers, sources, bad records and annotations.")
     _path_args(stats, "count")
     stats.add_argument("--json", action="store_true", help="one JSON object")
     return {"search": search, "import": imp, "remove": remove, "annotate": annotate, "export": export,
-            "annotations": annotations, "stats": stats}
+            "annotations": annotations, "stats": stats, "undo": undo}
 
 
 def _tui_parser() -> argparse.ArgumentParser:
@@ -190,14 +206,16 @@ def _run_command(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from tui.cli import changes as cli_changes
     from tui.cli import commands as cli_commands
 
     session = Session(args)
     handler: Callable[[Session], int] = {
         "search": cli_commands.search, "import": cli_commands.import_papers,
         "remove": cli_commands.remove,
-        "annotate": cli_commands.annotate, "export": cli_commands.export,
-        "annotations": cli_commands.annotations_command, "stats": cli_commands.stats,
+        "annotate": cli_changes.annotate, "export": cli_commands.export,
+        "annotations": cli_changes.annotations_command, "stats": cli_commands.stats,
+        "undo": cli_changes.undo,
     }[args.command]
     try:
         return handler(session)

@@ -1,0 +1,248 @@
+"""The commands that change the person's data: annotate, annotations, undo.
+
+A change to many papers never guesses: the query is parsed as complete (the last word
+is a whole word, a qualifier it cannot read is an error, see
+:func:`tui.query.parse_complete_query`), an empty query needs ``--all``, ``--dry-run``
+lists what would change, a note is only replaced when asked, and every change that
+was made is kept in the profile's undo journal for ``papertray undo``.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
+
+from tui.cli.session import CliError, Session
+from tui.export import atomic_output, standard_stream
+from tui.model import Fingerprint, Paper
+from tui.sanitize import clean_line
+
+if TYPE_CHECKING:
+    from tui.store import PaperStore
+    from tui.userdata import FieldChange, UserData
+
+__all__ = ["annotate", "annotations_command", "undo", "bulk_targets", "describe_changes"]
+
+DRY_RUN_LINES = 200
+"""How many papers ``--dry-run`` lists before summing up the rest."""
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def bulk_targets(session: Session, store: PaperStore, text: str, notes: Any, *,
+                 everything: bool = False, nothing_done: str = "Nothing changed.") -> list[Paper]:
+    """The papers a change to many papers is about: those matching every word of the
+    complete query ``text``, best first, or every paper with ``everything`` (``--all``).
+
+    Raises CliError (status 2) for a query with a qualifier it cannot read, and for an
+    empty query without ``everything``; ``nothing_done`` ends those sentences.
+    """
+    from tui.query import QueryError, parse_complete_query
+    from tui.search.cached import open_engine
+
+    if not text.strip():
+        if everything:
+            return list(store.papers)
+        raise CliError(f"The query is empty, which would mean every paper in {store.label}; "
+                       f"give --all if that is what you mean. {nothing_done}", status=2)
+    try:
+        query = parse_complete_query(text)
+    except QueryError as error:
+        raise CliError(f"{error} {nothing_done}", status=2) from error
+    result = open_engine(store).run(query, notes)
+    return [store[int(index)] for index in result.top(result.matched_all)]
+
+
+def describe_changes(changes: Iterable[FieldChange]) -> str:
+    """``★ → starred, +thesis, state inbox → read, note changed`` for one paper."""
+    parts = []
+    for change in changes:
+        if change.name.startswith("tag:"):
+            parts.append(("+" if change.new else "-") + clean_line(change.name[4:], 40))
+        elif change.name == "starred":
+            parts.append("starred" if change.new else "unstarred")
+        elif change.name == "state":
+            parts.append(f"state {change.old} → {change.new}")
+        else:
+            parts.append("note cleared" if not change.new else
+                         "note written" if not change.old else "note changed")
+    return ", ".join(parts)
+
+
+def _not_saved(error: str) -> str:
+    """A failed save in one sentence. Unlike the reader, which keeps a change and saves it
+    again later, a command ends here: what it could not save is not kept anywhere."""
+    return (error.split(";")[0] + "; the change was not saved. Run the command again once "
+            "the data folder can be written.")
+
+
+def _split_tags(values: list[str]) -> tuple[str, ...]:
+    """Tags from repeated options, each of which may hold several (``--tag a,b``)."""
+    return tuple(tag for value in values for tag in re.split(r"[,\s]+", value) if tag)
+
+
+def _command_label(args: Any) -> str:
+    """The command as the person could type it again, for the undo journal."""
+    words = ["annotate", args.query or "", *(["--all"] if args.all else [])]
+    for flag, value in (("--star", args.starred is True), ("--unstar", args.starred is False)):
+        if value:
+            words.append(flag)
+    words += [item for tag in args.tag for item in ("--tag", tag)]
+    words += [item for tag in args.untag for item in ("--untag", tag)]
+    for flag, value in (("--state", args.state), ("--note", args.note),
+                        ("--replace-note", args.replace_note), ("--append-note", args.append_note)):
+        if value is not None:
+            words += [flag, value if len(value) < 40 else value[:37] + "..."]
+    return shlex.join(words)
+
+
+def _note_option(args: Any, userdata: UserData, papers: list[Paper]) -> dict[str, Any]:
+    """The note part of the change; a different note is never replaced unasked."""
+    given = [name for name in ("note", "replace_note", "append_note") if getattr(args, name) is not None]
+    if len(given) > 1:
+        raise CliError("Give one of --note, --replace-note and --append-note.", status=2)
+    if args.append_note is not None:
+        return {"append_note": args.append_note}
+    if args.replace_note is not None:
+        return {"note": args.replace_note}
+    if args.note is None:
+        return {}
+    others = [p for p in papers if (ann := userdata.get(p.key)) is not None
+              and ann.note.strip() and ann.note != args.note]
+    if others:
+        raise CliError(f"{_plural(len(others), 'matching paper')} already "
+                       f"{'has' if len(others) == 1 else 'have'} a different note (the first: "
+                       f"{clean_line(others[0].title, 80)!r}); nothing changed. --replace-note "
+                       "replaces their notes, --append-note adds to them.")
+    # Decided again under the profile lock: a note written meanwhile is kept too.
+    return {"note": args.note, "note_base": ""}
+
+
+def annotate(session: Session) -> int:
+    """``papertray annotate QUERY ...``: one bulk change to every paper QUERY matches."""
+    args = session.args
+    changes: dict[str, Any] = {"starred": args.starred, "add_tags": _split_tags(args.tag),
+                               "remove_tags": _split_tags(args.untag), "state": args.state}
+    if not any(value not in (None, ()) for value in changes.values()) and all(
+            getattr(args, n) is None for n in ("note", "replace_note", "append_note")):
+        raise CliError("Nothing to change: give --star, --unstar, --tag, --untag, --state, "
+                       "--note, --replace-note or --append-note.", status=2)
+    store, userdata, _ = session.open_annotated()
+    session.report_problems(store)
+    papers = bulk_targets(session, store, args.query, userdata.annotations(), everything=args.all)
+    if not papers:
+        raise CliError(f"No paper in {store.label} matches {args.query!r}; nothing changed.")
+    changes.update(_note_option(args, userdata, papers))
+    items = [(paper.key, Fingerprint.of(paper)) for paper in papers]
+    if args.dry_run:
+        return _dry_run(session, userdata.change(items, dry_run=True, **changes).changes, papers)
+    outcome = userdata.change(items, **changes)
+    if outcome.error:
+        raise CliError(_not_saved(outcome.error))
+    from tui.userdata.journal import Journal
+
+    changed = len({change.key for change in outcome.changes})
+    undo_hint = ""
+    if outcome.changes:
+        try:
+            Journal(userdata.profile_dir).record(_command_label(args), outcome.changes)
+            undo_hint = " `papertray undo` takes it back."
+        except OSError as error:
+            session.warn(f"papertray: could not keep this change for undo ({error.strerror or error}).")
+    session.say(f"Changed {changed:,} of {_plural(len(papers), 'matching paper')}"
+                f" (profile {clean_line(userdata.profile)}).{undo_hint}")
+    return 0
+
+
+def _dry_run(session: Session, changes: Iterable[FieldChange], papers: list[Paper]) -> int:
+    by_key: dict[str, list[FieldChange]] = {}
+    for change in changes:
+        by_key.setdefault(change.key, []).append(change)
+    session.say(f"Would change {len(by_key):,} of {_plural(len(papers), 'matching paper')} "
+                "(nothing was changed):")
+    listed = 0
+    for paper in papers:
+        if paper.key in by_key and listed < DRY_RUN_LINES:
+            listed += 1
+            session.say(f"{clean_line(paper.key, 120)}  {clean_line(paper.title, 70)}: "
+                        f"{describe_changes(by_key[paper.key])}")
+    if len(by_key) > listed:
+        session.say(f"... and {len(by_key) - listed:,} more.")
+    return 0
+
+
+def undo(session: Session) -> int:
+    """``papertray undo``: take back the last bulk change made from the command line,
+    where nobody changed those fields since."""
+    from tui.userdata.journal import Journal
+
+    userdata = session.open_userdata()
+    journal = Journal(userdata.profile_dir)
+    entry = journal.last()
+    if entry is None:
+        raise CliError(f"Nothing to undo in profile {userdata.profile}: no bulk change made "
+                       "from the command line is kept.")
+    outcome = userdata.revert(entry.changes)
+    if outcome.error:
+        raise CliError(_not_saved(outcome.error))
+    try:
+        journal.mark_undone(entry)
+    except OSError as error:
+        raise CliError(f"Undid it, but could not note that in {entry.path} "
+                       f"({error.strerror or error}).") from error
+    kept = len(outcome.skipped)
+    session.say(f"Undid {clean_line(entry.label, 200)} (made {entry.made[:19]}Z, "
+                f"{_plural(entry.papers, 'paper')}): {_plural(len(outcome.changes), 'field')} put back"
+                + (f"; {kept:,} changed since, left as they are." if kept else "."))
+    return 0
+
+
+def annotations_command(session: Session) -> int:
+    """``papertray annotations export|import FILE``: back up, or merge field by field."""
+    args = session.args
+    path = Path(args.file)
+    userdata = session.open_userdata()
+    if args.action == "export":
+        if path.is_dir():
+            raise CliError(f"Cannot write {path}: it is a folder.")
+        payload, count = userdata.export_payload()
+        try:
+            # Through atomic_output, like export -o: a symlink is written through, a FIFO
+            # or /dev/stdout written into, never replaced.
+            with atomic_output(path, newline="") as out:
+                out.write(payload.decode("utf-8", "surrogatepass"))
+        except OSError as error:
+            raise CliError(f"Cannot write {path}: {error.strerror or error}.") from error
+        # On stderr when the backup itself went to stdout, so the two do not mix.
+        tell = session.warn if standard_stream(path) else session.say
+        tell(f"Saved {_plural(count, 'annotation')} of profile "
+             f"{clean_line(userdata.profile)} to {clean_line(str(path))}.")
+        return 0
+    if not path.is_file():
+        raise CliError(f"Cannot import {path}: no such file.")
+    report = userdata.import_file(path)
+    if report.error:
+        raise CliError(_not_saved(report.error))
+    for problem in report.problems:
+        session.warn(str(problem))
+    read = report.added + report.updated + report.kept + report.unchanged
+    if not read and report.problems:
+        raise CliError(f"No annotations could be read from {path}; nothing changed.")
+    undo_hint = ""
+    if report.changes:
+        from tui.userdata.journal import Journal
+
+        try:
+            Journal(userdata.profile_dir).record(shlex.join(["annotations", "import", str(path)]),
+                                                 report.changes)
+            undo_hint = " `papertray undo` takes it back."
+        except OSError as error:
+            session.warn(f"papertray: could not keep this import for undo ({error.strerror or error}).")
+    session.say(f"Merged {clean_line(str(path))} into profile {clean_line(userdata.profile)}: "
+                f"{report.added:,} added, {report.updated:,} updated, {report.kept:,} kept because "
+                f"they are newer here, {report.unchanged:,} already the same.{undo_hint}")
+    return 0
