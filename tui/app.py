@@ -73,6 +73,7 @@ class PaperTrayApp(App[None]):
                                       on_loaded=on_loaded)
         """The screen people spend their time on."""
         self._theme_loaded = False
+        self._told_of_drafts = False
 
     @property
     def store(self) -> PaperStore:
@@ -164,6 +165,18 @@ class PaperTrayApp(App[None]):
             return
         if changed:
             self.main_screen.post_message(AnnotationsChanged(()))
+
+    async def action_quit(self) -> None:
+        """Quit; with unsaved note drafts, say so first (they are kept: q again quits)."""
+        count = len(self.userdata.drafts)
+        if count and not self._told_of_drafts:
+            self._told_of_drafts = True
+            self.notify(f"{count} note draft{' is' if count == 1 else 's are'} not saved. "
+                        "Drafts are kept: n on the paper reopens one, now or after a restart. "
+                        "Press q again to quit.", title="Unsaved drafts", severity="warning",
+                        markup=False)
+            return
+        await super().action_quit()
 
     def action_help(self) -> None:
         """Show every key, generated from the bindings after remapping."""

@@ -104,7 +104,7 @@ async def test_escape_in_the_note_editor_keeps_a_draft_that_n_reopens(app):
         assert app.screen.query_one("#note-text", TextArea).text == "half a thought"
         await pilot.press("ctrl+s")
         assert app.userdata.get(key).note == "half a thought"
-        assert key not in app.main_screen.drafts
+        assert key not in app.userdata.drafts
 
 
 @pytest.fixture

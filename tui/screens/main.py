@@ -36,6 +36,7 @@ from tui.model import Annotation, Paper
 from tui.screens.follow_notice import follow_in_background
 from tui.screens.for_you import ForYouOrder
 from tui.screens.note_keeper import NoteKeeper
+from tui.userdata.drafts import Drafts
 from tui.screens.outbox import Outbox
 from tui.screens.tag_picker import TagChange, TagPicker
 from tui.search import ResultSet, SearchCancelled, SearchEngine, Sort, next_sort
@@ -123,8 +124,8 @@ class MainScreen(Screen[None]):
         """The papers on screen: a search result, or the store in order while it indexes."""
         self.triage_keys = TriageKeys(self.triage, userdata)
         """What the triage keys do to the annotations (undoable steps)."""
-        self.notes = NoteKeeper(self, userdata, lambda paper, text: self.show_outcome(
-            self.triage_keys.write_note(paper, text)))
+        self.notes = NoteKeeper(self, userdata, lambda paper, text, base: self.show_outcome(
+            self.triage_keys.write_note(paper, text, base)))
         """The ``n`` and ``N`` keys' editors, and the drafts they keep."""
         self.outbox = Outbox(self, userdata)
         """The ``o``, ``y`` and ``e`` keys: papers out of the reader."""
@@ -172,7 +173,8 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.paper_list.set_annotation_lookup(self.userdata.get)
         self.detail.set_sources(self.userdata.get, self._matches,
-                                lambda paper: self.for_you.reason_of(paper, self.sort))
+                                lambda paper: self.for_you.reason_of(paper, self.sort),
+                                draft=self._draft_text)
         self.refresh_counts()
         self.paper_list.focus()
         if self.loader is not None:
@@ -463,9 +465,13 @@ class MainScreen(Screen[None]):
             self.notes.edit_externally(paper)
 
     @property
-    def drafts(self) -> dict[str, str]:
-        """Unsaved note text per paper key (see NoteKeeper)."""
-        return self.notes.drafts
+    def drafts(self) -> Drafts:
+        """Unsaved note drafts, kept on disk as typed (see NoteKeeper)."""
+        return self.userdata.drafts
+
+    def _draft_text(self, key: str) -> str | None:
+        draft = self.userdata.drafts.get(key)
+        return draft.text if draft is not None else None
 
     def action_open_link(self) -> None:
         """Open the paper's link in the browser."""

@@ -2,12 +2,21 @@
 
 ``ctrl+s`` saves and closes. ``esc`` closes without saving but hands back what was typed,
 so the main screen keeps it as a draft and the next ``n`` on that paper reopens it:
-a stray escape never throws away a paragraph.
+a stray escape never throws away a paragraph. Every change is also handed to ``keep``
+as it happens, which writes the draft to disk, so a kill or a closed terminal loses
+nothing either.
+
+Both keys are priority bindings, handled as soon as they arrive, while keys typed or
+pasted just before them may still wait in the text area's queue. So the editor closes
+only once the text area has taken in everything queued before the key: every keystroke
+is in the note.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
+from typing import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -41,8 +50,13 @@ class NoteEditor(ModalScreen[NoteResult]):
                 tooltip="Close without saving; what you typed is kept as a draft"),
     ]
 
-    def __init__(self, title: str, text: str, *, is_draft: bool = False) -> None:
+    def __init__(self, title: str, text: str, *, is_draft: bool = False,
+                 keep: Callable[[str], None] | None = None) -> None:
         super().__init__()
+        self.keep = keep
+        """Called with the text after every change (to write the draft as it is typed)."""
+        self._leaving = False
+        self._left = False
         self.paper_title = title
         """Title of the paper the note belongs to."""
         self.initial = text
@@ -74,10 +88,28 @@ class NoteEditor(ModalScreen[NoteResult]):
         """The text in the editor now."""
         return self.query_one("#note-text", TextArea).text
 
-    def action_save(self) -> None:
-        """Save the note and close."""
-        self.dismiss(NoteResult(self.text, saved=True))
+    def on_text_area_changed(self, message: TextArea.Changed) -> None:
+        """Hand every change to ``keep`` as it happens."""
+        if self.keep is not None and not self._left:
+            self.keep(message.text_area.text)
 
-    def action_close(self) -> None:
+    async def action_save(self) -> None:
+        """Save the note and close (once every key typed before is in)."""
+        await self._close_after_queued_keys(saved=True)
+
+    async def action_close(self) -> None:
         """Close without saving; the screen keeps the text as a draft."""
-        self.dismiss(NoteResult(self.text, saved=False))
+        await self._close_after_queued_keys(saved=False)
+
+    async def _close_after_queued_keys(self, *, saved: bool) -> None:
+        if self._leaving:
+            return
+        self._leaving = True
+        area = self.query_one("#note-text", TextArea)
+        # A callback joins the text area's queue behind the keys and pastes already there:
+        # once it has run, the text holds all of them.
+        caught_up = asyncio.Event()
+        if area.call_later(caught_up.set):
+            await caught_up.wait()
+        self._left = True  # change messages still queued must not write the draft again
+        self.dismiss(NoteResult(area.text, saved=saved))

@@ -1,9 +1,11 @@
 """Notes as the main screen takes them: the built-in editor or the person's own, and drafts.
 
-Not a screen: a helper the main screen owns for its ``n`` and ``N`` keys. What was typed
-and closed with esc is kept as a draft per paper and reopened by the next ``n`` (or ``N``),
-so a stray escape never throws away a paragraph. Saving goes through ``save``, the screen's
-one way of changing annotations (undoable, refreshed everywhere).
+Not a screen: a helper the main screen owns for its ``n`` and ``N`` keys. What is typed is
+kept as a draft on disk as it is typed (:class:`tui.userdata.drafts.Drafts`), so esc, a
+quit, a kill or a closed terminal never throws away a paragraph; the next ``n`` (or ``N``)
+reopens it. Saving goes through ``save``, the screen's one way of changing annotations
+(undoable, refreshed everywhere), with the note the text was begun from, so a note
+changed elsewhere meanwhile is kept too. The draft goes once the note is on disk.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from textual.app import SuspendNotSupported
 from textual.dom import DOMNode
 
 from tui.external_editor import EditorError, editor_command, run_editor
+from tui.messages import AnnotationsChanged
 from tui.model import Paper
 from tui.screens.note_editor import NoteEditor, NoteResult
 from tui.userdata import UserData
@@ -28,13 +31,14 @@ class NoteKeeper:
     """Opens a paper's note for editing and hands a changed note to ``save``."""
 
     def __init__(self, host: DOMNode, userdata: UserData,
-                 save: Callable[[Paper, str], object]) -> None:
-        """``host``: the screen whose app shows the editor and the messages."""
+                 save: Callable[[Paper, str, str], object]) -> None:
+        """``host``: the screen whose app shows the editor and the messages; ``save(paper,
+        text, base)`` saves ``text`` as the note, begun from the note ``base``."""
         self._host = host
         self._userdata = userdata
         self._save = save
-        self.drafts: dict[str, str] = {}
-        """Unsaved note text per paper key, kept when the note editor is closed with esc."""
+        self.drafts = userdata.drafts
+        """Unsaved note drafts, on disk."""
 
     def saved_note(self, paper: Paper) -> str:
         """The note as saved, "" when there is none."""
@@ -43,22 +47,32 @@ class NoteKeeper:
 
     def edit(self, paper: Paper) -> None:
         """Edit the note in the built-in Markdown editor, reopening any kept draft."""
-        saved = self.saved_note(paper)
         draft = self.drafts.get(paper.key)
+        base = draft.base if draft is not None else self.saved_note(paper)
+
+        def keep(text: str, *, durable: bool = False) -> None:
+            try:
+                if text == base:
+                    self.drafts.discard(paper.key)
+                else:
+                    self.drafts.save(paper.key, text, base, paper.title, durable=durable)
+            except OSError as exc:  # the text stays in the editor and in memory
+                self._host.app.notify(f"Could not keep the note draft on disk: "
+                                      f"{exc.strerror or exc}.", severity="warning", markup=False)
 
         def done(result: NoteResult | None) -> None:
             if result is None:
                 return
-            if result.text == saved:
-                self.drafts.pop(paper.key, None)
-            elif result.saved:
-                self._keep(paper, result.text)
-            else:
-                self.drafts[paper.key] = result.text
+            if result.saved:
+                self._keep(paper, base, result.text)
+                return
+            keep(result.text, durable=True)
+            if result.text != base:
                 self._host.app.notify("Note not saved; n reopens your draft.", markup=False)
+            self._host.post_message(AnnotationsChanged((paper.key,)))  # shows the draft
 
-        editor = NoteEditor(paper.title, draft if draft is not None else saved,
-                            is_draft=draft is not None)
+        editor = NoteEditor(paper.title, draft.text if draft is not None else base,
+                            is_draft=draft is not None, keep=keep)
         self._host.app.push_screen(editor, done)
 
     def edit_externally(self, paper: Paper) -> None:
@@ -69,10 +83,11 @@ class NoteKeeper:
         except EditorError as exc:
             app.notify(str(exc), severity="warning", markup=False)
             return
-        saved = self.saved_note(paper)
+        draft = self.drafts.get(paper.key)
+        base = draft.base if draft is not None else self.saved_note(paper)
         with tempfile.TemporaryDirectory(prefix="papertray-") as folder:
             path = Path(folder) / "note.md"
-            path.write_text(self.drafts.get(paper.key, saved), encoding="utf-8")
+            path.write_text(draft.text if draft is not None else base, encoding="utf-8")
             try:
                 with app.suspend():
                     status, problem = run_editor(words, path)
@@ -89,11 +104,17 @@ class NoteKeeper:
         if status != 0:
             app.notify(f"{words[0]} exited with status {status}; note not changed.",
                        severity="warning", markup=False)
-        elif text != saved:
-            self._keep(paper, text)
+        elif text != base or draft is not None:
+            self._keep(paper, base, text)
 
-    def _keep(self, paper: Paper, text: str) -> None:
-        self.drafts.pop(paper.key, None)
-        self._save(paper, text)
-        if not self._userdata.unsaved:  # a failed save was already reported
-            self._host.app.notify("Note saved.", markup=False)
+    def _keep(self, paper: Paper, base: str, text: str) -> None:
+        self._save(paper, text, base)
+        if self._userdata.unsaved:  # a failed save was already reported: keep the draft too
+            self.drafts.save(paper.key, text, base, paper.title, durable=True)
+            return
+        self.drafts.discard(paper.key)
+        self._host.post_message(AnnotationsChanged((paper.key,)))  # no draft shown any more
+        saved = self.saved_note(paper)
+        if saved != base:
+            self._host.app.notify("Note saved." if saved == text else "Note saved, with the "
+                                  "version written elsewhere meanwhile below it.", markup=False)

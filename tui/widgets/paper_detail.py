@@ -72,6 +72,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
         self._annotation: Callable[[str], Annotation | None] = lambda key: None
         self._matches: Callable[[Paper], Spans] = lambda paper: {}
         self._reason: Callable[[Paper], str | None] = lambda paper: None
+        self._draft: Callable[[str], str | None] = lambda key: None
         self._pending: Paper | None = None
         """A paper to show once the screen has been painted (see follow)."""
 
@@ -83,12 +84,15 @@ class PaperDetail(VerticalScroll, can_focus=True):
 
     def set_sources(self, annotation: Callable[[str], Annotation | None],
                     matches: Callable[[Paper], Spans],
-                    reason: Callable[[Paper], str | None]) -> None:
-        """Tell the pane where a paper's annotation, its query matches and the reason it
-        ranks where it does (for-you order) come from."""
+                    reason: Callable[[Paper], str | None],
+                    draft: Callable[[str], str | None] | None = None) -> None:
+        """Tell the pane where a paper's annotation, its query matches, the reason it
+        ranks where it does (for-you order) and an unsaved note draft come from."""
         self._annotation = annotation
         self._matches = matches
         self._reason = reason
+        if draft is not None:
+            self._draft = draft
 
     def follow(self, paper: Paper | None, *, after_paint: bool = False) -> None:
         """Show ``paper`` (the one under the list's cursor) with its annotation, matches
@@ -103,16 +107,18 @@ class PaperDetail(VerticalScroll, can_focus=True):
         else:
             self._pending = None
             self.show(paper, self._annotation(paper.key), self._matches(shown_part(paper)),
-                      reason=self._reason(paper))
+                      reason=self._reason(paper), draft=self._draft(paper.key))
 
     def _show_pending(self) -> None:
         if self._pending is not None:
             self.follow(self._pending)
 
     def show(self, paper: Paper | None, annotation: Annotation | None = None,
-             spans: Spans | None = None, *, reason: str | None = None) -> None:
+             spans: Spans | None = None, *, reason: str | None = None,
+             draft: str | None = None) -> None:
         """Show ``paper`` with the person's ``annotation``; ``spans`` mark query matches;
-        ``reason`` says why it ranks where it does in the for-you order."""
+        ``reason`` says why it ranks where it does in the for-you order; ``draft``, an
+        unsaved note draft, is shown in place of the note and called one."""
         previous = self.paper
         self.paper = paper
         spans = spans or {}
@@ -128,8 +134,11 @@ class PaperDetail(VerticalScroll, can_focus=True):
         annotation = annotation or Annotation(paper.key)
         head.update(self._head(paper, annotation, spans, reason))
         abstract.update(self._abstract(paper, spans))
-        note_text = multi_line(annotation.note) if annotation.note else ""
-        self.query_one("#detail-note-label").display = bool(note_text)
+        shown = annotation.note if draft is None else draft
+        note_text = multi_line(shown) if shown else ""
+        label = self.query_one("#detail-note-label", Static)
+        label.update(Text("Note" if draft is None else "Note · unsaved draft (n reopens it)"))
+        label.display = bool(note_text) or draft is not None
         note.update(note_text)
         if previous is None or previous.key != paper.key:
             self.scroll_home(animate=False, immediate=True)

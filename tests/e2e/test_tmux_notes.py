@@ -1,0 +1,102 @@
+"""Issue 10, cases 1 and 2 in a real terminal (tmux): a paste of 2,000 characters followed
+at once by ctrl+s is saved whole, 20 times out of 20; a draft outlives a closed terminal."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+
+import pytest
+
+from tests.e2e import test_tmux as _tmux
+from tests.e2e.test_tmux import TITLE, TMUX, Terminal, detail_top, papertray_command
+
+env = _tmux.env  # the same fixtures: fresh folders, a real terminal on the sample
+terminal = _tmux.terminal
+
+pytestmark = pytest.mark.e2e
+
+TRIALS = 20
+
+
+def _text(trial: int) -> str:
+    words = f"trial{trial:02d} contrastive sentence embeddings with dropout noise as augmentation "
+    return (words * 40)[:2000]
+
+
+def _notes(environment: dict[str, str]) -> dict[str, str]:
+    out = subprocess.run([*papertray_command(), "search", "has:note", "--json", "--limit", "0"],
+                         env=environment, capture_output=True, text=True, timeout=60)
+    return {r["key"]: r["note"] for r in map(json.loads, out.stdout.splitlines()) if r}
+
+
+def _ready(term: Terminal) -> None:
+    """Wait until the reader takes keys: the sample is shown and the cursor moves."""
+    term.wait_for(lambda s: "inbox 119" in s, "the sample to open")
+    term.keys("j")
+    term.wait_for(lambda s: TITLE in detail_top(s), "the cursor to move")
+
+
+def _quit(term: Terminal) -> None:
+    term.keys("q")
+    deadline = time.monotonic() + 10
+    while term.alive() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not term.alive(), "q quits"
+
+
+def test_a_paste_then_ctrl_s_at_once_is_saved_whole_every_time(terminal: Terminal, env) -> None:
+    _ready(terminal)
+    for trial in range(TRIALS):
+        terminal.keys("n")
+        terminal.wait_for(lambda s: "Note ·" in s, "the note editor")
+        terminal.tmux("set-buffer", "--", _text(trial))
+        # One tmux command: the bracketed paste and ctrl+s reach the app back to back.
+        terminal.tmux("paste-buffer", "-p", "-t", terminal.name, ";", "send-keys", "-t",
+                      terminal.name, "C-s")
+        terminal.wait_for(lambda s: "Note ·" not in s, "the editor to close")
+        terminal.keys("j")
+    _quit(terminal)
+    saved = sorted(_notes(env).values())
+    assert saved == sorted(_text(trial) for trial in range(TRIALS)), \
+        f"{sum(n not in map(_text, range(TRIALS)) for n in saved)} notes were cut off"
+
+
+def test_typed_keys_then_ctrl_s_at_once_are_all_saved(terminal: Terminal, env) -> None:
+    _ready(terminal)
+    text = _text(7)[:400]
+    terminal.keys("n")
+    terminal.wait_for(lambda s: "Note ·" in s, "the note editor")
+    terminal.tmux("send-keys", "-t", terminal.name, "-l", text, ";", "send-keys", "-t",
+                  terminal.name, "C-s")
+    terminal.wait_for(lambda s: "Note ·" not in s, "the editor to close", timeout=60)
+    _quit(terminal)
+    assert list(_notes(env).values()) == [text]
+
+
+def test_a_draft_outlives_a_closed_terminal(env) -> None:
+    if TMUX is None:
+        pytest.skip("tmux is not installed, so the real terminal cannot be driven")
+    first = Terminal(papertray_command(), env, (120, 36))
+    try:
+        _ready(first)
+        first.keys("n")
+        first.wait_for(lambda s: "Note ·" in s, "the note editor")
+        first.type("written just before the window closed")
+        first.wait_for(lambda s: "window closed" in s, "the typed text")
+    finally:
+        first.close()  # the terminal goes away with the editor open: SIGHUP, no goodbye
+    again = Terminal(papertray_command(), env, (120, 36))
+    try:
+        _ready(again)
+        again.wait_for(lambda s: "unsaved draft" in s, "the draft shown on the paper")
+        again.keys("n")
+        again.wait_for(lambda s: "written just before the window closed" in s and "Note ·" in s,
+                       "the draft in the editor")
+        again.keys("C-s")
+        again.wait_for(lambda s: "Note ·" not in s, "the editor to close")
+        _quit(again)
+    finally:
+        again.close()
+    assert list(_notes(env).values()) == ["written just before the window closed"]
