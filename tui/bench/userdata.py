@@ -42,6 +42,9 @@ def fake_annotations(count: int, rng: random.Random) -> list[Annotation]:
             note=note,
             state=rng.choice(STATES),
             title=f"A study of contrastive sentence embeddings, part {number}",
+            author=f"Author {number % 997}", year=2015 + number % 10,
+            arxiv=f"{2100 + number // 100000}.{number % 100000:05d}",
+            source="/home/ada/papers/arxiv-metadata.jsonl",  # what the reader remembers
             created=stamp,
             updated=stamp,
         ))

@@ -132,7 +132,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
             self.query_one("#detail-note-label").display = False
             return
         annotation = annotation or Annotation(paper.key)
-        head.update(self._head(paper, annotation, spans, reason))
+        head.update(self._head(paper, annotation, spans, reason, draft is not None))
         abstract.update(self._abstract(paper, spans))
         shown = annotation.note if draft is None else draft
         note_text = multi_line(shown) if shown else ""
@@ -144,7 +144,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
             self.scroll_home(animate=False, immediate=True)
 
     def _head(self, paper: Paper, note: Annotation, spans: Mapping[str, tuple[Span, ...]],
-              reason: str | None) -> Text:
+              reason: str | None, drafted: bool = False) -> Text:
         match_style = self._match_style()
         text = Text(end="")
         if paper.title:
@@ -162,10 +162,11 @@ class PaperDetail(VerticalScroll, can_focus=True):
             text.append("\n")
             text.append(where, style="italic")
         text.append("\n\n")
-        self._facts(text, paper, note, reason)
+        self._facts(text, paper, note, reason, drafted)
         return text
 
-    def _facts(self, text: Text, paper: Paper, note: Annotation, reason: str | None) -> None:
+    def _facts(self, text: Text, paper: Paper, note: Annotation, reason: str | None,
+               drafted: bool = False) -> None:
         rows: list[tuple[str, str]] = []
         if paper.citekey:
             rows.append(("Citekey", one_line(paper.citekey, 200)))
@@ -181,6 +182,8 @@ class PaperDetail(VerticalScroll, can_focus=True):
         rows.append(("State", state))
         rows.append(("Tags", one_line(" ".join(f"#{tag}" for tag in note.tags), 1000)
                      or "none yet · t adds some"))
+        if drafted:  # said at the top: the note itself may be below a long abstract
+            rows.append(("Note", "unsaved draft · n reopens it"))
         if reason is not None:
             rows.append(("For you", one_line(reason, 1000)))
         for number, (label, value) in enumerate(rows):
