@@ -14,9 +14,10 @@ papers out (``Outbox``).
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
-from typing import Callable, Mapping
+from typing import Callable, Mapping, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -61,6 +62,22 @@ log = logging.getLogger(__name__)
 PAPER_ACTIONS = {"toggle_star", "edit_tags", "edit_note", "external_note", "set_state",
                  "toggle_mark", "open_link", "copy_citation", "export", "similar"}
 """Actions that need a paper under the cursor; disabled (dimmed) in an empty view."""
+
+Action = TypeVar("Action", bound=Callable[..., None])
+
+
+def needs_paper(action: Action) -> Action:
+    """Hold a paper key pressed before the first papers are on screen, and carry it out
+    on them once they are (a person reaches for ``s`` as soon as the counts show)."""
+
+    @functools.wraps(action)
+    def run(screen: "MainScreen", *args: object) -> None:
+        if not screen.has_paper() and not screen.first_papers_shown:
+            screen.held_keys.append(functools.partial(run, screen, *args))
+            return
+        action(screen, *args)
+
+    return run  # type: ignore[return-value]
 
 
 class MainScreen(Screen[None]):
@@ -139,6 +156,10 @@ class MainScreen(Screen[None]):
         """The paper to keep under the cursor when the running search's result arrives."""
         self._fresh_results = False
         self._had_paper = True
+        self.first_papers_shown = False
+        """True once the first papers (or the news that there are none) reached the list."""
+        self.held_keys: list[Callable[[], None]] = []
+        """Paper keys pressed before that, carried out in order as soon as it happens."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar(id="title-bar")
@@ -203,6 +224,8 @@ class MainScreen(Screen[None]):
         if self.engine is None:
             self.result = BrowseResults(message.store)
             self.paper_list.show(self.result, self.paper_list.cursor)
+            if self.has_paper():
+                self._first_papers_on_screen()
         self.refresh_counts()
 
     @on(LoadProgress)
@@ -217,6 +240,7 @@ class MainScreen(Screen[None]):
     def _load_failed(self, message: LoadFailed) -> None:
         self.paper_list.empty_message = f"Could not index the papers: {message.reason}"
         self.paper_list.refresh()
+        self._first_papers_on_screen()
         self.app.notify(f"Could not index the papers: {message.reason}", severity="error",
                         markup=False)
 
@@ -279,6 +303,7 @@ class MainScreen(Screen[None]):
         self.paper_list.empty_message = empty_list_message(len(self.store), filters)
         self._fresh_results = True  # the detail pane follows after the list is painted
         self.paper_list.show(message.result, rank or 0)
+        self._first_papers_on_screen()
         self.refresh_header()
         if self.has_paper() != self._had_paper:
             # Only then do the paper keys change; refreshing the bindings rebuilds the
@@ -292,8 +317,19 @@ class MainScreen(Screen[None]):
     @on(SearchFailed)
     def _search_failed(self, message: SearchFailed) -> None:
         if message.generation == self._generation:
+            self._first_papers_on_screen()
             self.search_bar.set_error(message.reason)
             self.app.notify(message.reason, title="Search", severity="warning", markup=False)
+
+    def _first_papers_on_screen(self) -> None:
+        """Carry out the paper keys pressed while the reader was opening (dropped if it
+        opened on no papers at all: the list says why)."""
+        if self.first_papers_shown:
+            return
+        self.first_papers_shown = True
+        held, self.held_keys = self.held_keys, []
+        for key in held:
+            key()
 
     def _current_key(self) -> str | None:
         current = self.paper_list.current
@@ -380,7 +416,7 @@ class MainScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Dim the paper keys when there is no paper to act on."""
         if action in PAPER_ACTIONS and not self.has_paper():
-            return None
+            return True if not self.first_papers_shown else None  # opening: held, not lost
         return True
 
     def has_paper(self) -> bool:
@@ -411,10 +447,12 @@ class MainScreen(Screen[None]):
         if outcome.move_on:
             self.paper_list.action_cursor_down()
 
+    @needs_paper
     def action_toggle_star(self) -> None:
         """Star the paper (or every marked paper); unstar when all are starred."""
         self.show_outcome(self.triage_keys.toggle_star(self.targets()))
 
+    @needs_paper
     def action_set_state(self, state: str) -> None:
         """Set later / read / skipped / inbox and move on to the next paper."""
         self.show_outcome(self.triage_keys.set_state(self.targets(), state))
@@ -427,6 +465,7 @@ class MainScreen(Screen[None]):
         """Redo the last undone change."""
         self.show_outcome(self.triage_keys.redo())
 
+    @needs_paper
     def action_toggle_mark(self) -> None:
         """Mark or unmark the paper for a bulk action and move down."""
         if (paper := self.paper_list.current) is not None:
@@ -440,6 +479,7 @@ class MainScreen(Screen[None]):
         self.refresh_header()
 
     # -- tags, notes and papers out of the reader -----------------------------------------
+    @needs_paper
     def action_edit_tags(self) -> None:
         """Ask for tags to add or remove, then apply them to the paper(s)."""
         if not (papers := self.targets()):
@@ -454,11 +494,13 @@ class MainScreen(Screen[None]):
         picker = TagPicker(what, self.triage_keys.tags_on(papers), self.userdata.all_tags())
         self.app.push_screen(picker, done)
 
+    @needs_paper
     def action_edit_note(self) -> None:
         """Edit the paper's note in the Markdown editor (reopening any kept draft)."""
         if (paper := self.paper_list.current) is not None:
             self.notes.edit(paper)
 
+    @needs_paper
     def action_external_note(self) -> None:
         """Edit the note in $VISUAL / $EDITOR, suspending the app meanwhile."""
         if (paper := self.paper_list.current) is not None:
@@ -473,15 +515,18 @@ class MainScreen(Screen[None]):
         draft = self.userdata.drafts.get(key)
         return draft.text if draft is not None else None
 
+    @needs_paper
     def action_open_link(self) -> None:
         """Open the paper's link in the browser."""
         if (paper := self.paper_list.current) is not None:
             self.outbox.open_link(paper)
 
+    @needs_paper
     def action_copy_citation(self) -> None:
         """Copy BibTeX for the paper (or the marked papers) to the clipboard."""
         self.outbox.copy_citation(self.targets())
 
+    @needs_paper
     def action_export(self) -> None:
         """Export the papers in view (or the marked ones) to a file."""
         marked = self.targets() if self.paper_list.marked else None
@@ -545,6 +590,7 @@ class MainScreen(Screen[None]):
         if (current := self.paper_list.current) is not None and current.key == key:
             self.detail.follow(current)
 
+    @needs_paper
     def action_similar(self) -> None:
         """List the papers most like the one under the cursor, most alike first."""
         if (paper := self.paper_list.current) is None:
