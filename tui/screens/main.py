@@ -14,33 +14,27 @@ papers out (``Outbox``).
 
 from __future__ import annotations
 
-import functools
 import logging
-import time
-from typing import Callable, Mapping, TypeVar
+from typing import Callable
 
-import numpy as np
-import numpy.typing as npt
-
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer
-from textual.worker import get_current_worker
 
 from tui.loader import BrowseResults, StoreLoader
 from tui.messages import (AnnotationsChanged, EngineReady, LoadFailed, LoadProgress,
                           PapersRead, SearchFailed, SearchFinished)
-from tui.model import Annotation, Paper
+from tui.model import Paper
 from tui.screens.follow_notice import follow_in_background
 from tui.screens.for_you import ForYouOrder
+from tui.screens.main_keys import MAIN_BINDINGS, PAPER_ACTIONS, HeldKeys, needs_paper
 from tui.screens.note_keeper import NoteKeeper
-from tui.userdata.drafts import Drafts
 from tui.screens.outbox import Outbox
+from tui.screens.search_runner import SearchRunner
 from tui.screens.tag_picker import TagChange, TagPicker
-from tui.search import ResultSet, SearchCancelled, SearchEngine, Sort, next_sort
+from tui.search import ResultSet, SearchEngine, Sort, next_sort
 from tui.settings import Settings
 from tui.status import ViewSummary, empty_list_message, loading_message
 from tui.store import PaperStore
@@ -59,69 +53,12 @@ __all__ = ["MainScreen"]
 
 log = logging.getLogger(__name__)
 
-PAPER_ACTIONS = {"toggle_star", "edit_tags", "edit_note", "external_note", "set_state",
-                 "toggle_mark", "open_link", "copy_citation", "export", "similar"}
-"""Actions that need a paper under the cursor; disabled (dimmed) in an empty view."""
-
-Action = TypeVar("Action", bound=Callable[..., None])
-
-
-def needs_paper(action: Action) -> Action:
-    """Hold a paper key pressed before the first papers are on screen, and carry it out
-    on them once they are (a person reaches for ``s`` as soon as the counts show)."""
-
-    @functools.wraps(action)
-    def run(screen: "MainScreen", *args: object) -> None:
-        if not screen.has_paper() and not screen.first_papers_shown:
-            screen.held_keys.append(functools.partial(run, screen, *args))
-            return
-        action(screen, *args)
-
-    return run  # type: ignore[return-value]
-
-
 class MainScreen(Screen[None]):
     """Where a person spends the morning: find papers, read them, triage them."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (120, "-wide"), (160, "-huge")]
 
-    BINDINGS = [
-        # Search is not in the footer: the search bar's own "/" says it, and the footer
-        # needs the room on 80 columns for the triage keys, help and quit.
-        Binding("slash", "focus_search", "Search", show=False, id="search",
-                tooltip="Type a query"),
-        Binding("s", "toggle_star", "Star", id="star", tooltip="Star or unstar the paper"),
-        Binding("t", "edit_tags", "Tags", id="tags", tooltip="Add or remove tags"),
-        Binding("n", "edit_note", "Note", id="note", tooltip="Write a Markdown note"),
-        Binding("N", "external_note", "Note in $EDITOR", show=False, id="note-external",
-                tooltip="Edit the note in your own editor ($VISUAL or $EDITOR)"),
-        Binding("l", "set_state('later')", "Later", id="later",
-                tooltip="Queue for later and move on"),
-        Binding("r", "set_state('read')", "Read", id="read", tooltip="Mark read and move on"),
-        Binding("x", "set_state('skipped')", "Skip", id="skip", tooltip="Skip and move on"),
-        Binding("u", "set_state('inbox')", "To inbox", show=False, id="inbox",
-                tooltip="Put back in the inbox and move on"),
-        Binding("space", "toggle_mark", "Mark", show=False, id="mark",
-                tooltip="Mark the paper; the next key applies to every marked paper"),
-        Binding("z", "undo", "Undo", id="undo", tooltip="Undo the last change"),
-        Binding("Z", "redo", "Redo", show=False, id="redo", tooltip="Redo what was undone"),
-        Binding("o", "open_link", "Open link", show=False, id="open-link",
-                tooltip="Open the paper's page in the browser"),
-        Binding("y", "copy_citation", "Copy BibTeX", show=False, id="copy-citation",
-                tooltip="Copy a BibTeX citation to the clipboard"),
-        Binding("e", "export", "Export", show=False, id="export",
-                tooltip="Export the papers in view (or the marked ones)"),
-        Binding("f", "toggle_filters", "Filters", show=False, id="filters",
-                tooltip="Show or hide the filter pane"),
-        Binding("O", "cycle_sort", "Sort", show=False, id="sort",
-                tooltip="Sort by relevance, date, title, annotated or for you"),
-        Binding("m", "similar", "Similar", show=False, id="similar",
-                tooltip="List the papers most like this one"),
-        Binding("ctrl+r", "refresh_view", "Refresh", show=False, id="refresh",
-                tooltip="Run the search again, so papers triaged out of the view leave it"),
-        Binding("escape", "clear_marks", "Clear marks", show=False, id="clear-marks",
-                tooltip="Forget the marks"),
-    ]
+    BINDINGS = MAIN_BINDINGS
 
     def __init__(self, store: PaperStore, userdata: UserData, settings: Settings,
                  engine: SearchEngine | None = None, loader: StoreLoader | None = None,
@@ -150,16 +87,12 @@ class MainScreen(Screen[None]):
                                    on_explained=self._reason_ready)
         """The person's interest, learned in the background, for the for-you order."""
         self._on_loaded = on_loaded
-        self._generation = 0
-        """Counts searches started; only the latest one's answer is shown."""
-        self._keep_key: str | None = None
-        """The paper to keep under the cursor when the running search's result arrives."""
+        self.searches = SearchRunner(self)
+        """The view's query, run in a worker; only the latest answer is shown."""
+        self.held_keys = HeldKeys()
+        """Paper keys pressed while the reader opens, carried out on the first papers."""
         self._fresh_results = False
         self._had_paper = True
-        self.first_papers_shown = False
-        """True once the first papers (or the news that there are none) reached the list."""
-        self.held_keys: list[Callable[[], None]] = []
-        """Paper keys pressed before that, carried out in order as soon as it happens."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar(id="title-bar")
@@ -195,7 +128,7 @@ class MainScreen(Screen[None]):
         self.paper_list.set_annotation_lookup(self.userdata.get)
         self.detail.set_sources(self.userdata.get, self._matches,
                                 lambda paper: self.for_you.reason_of(paper, self.sort),
-                                draft=self._draft_text)
+                                draft=self.notes.draft_text)
         self.refresh_counts()
         self.paper_list.focus()
         if self.loader is not None:
@@ -225,7 +158,7 @@ class MainScreen(Screen[None]):
             self.result = BrowseResults(message.store)
             self.paper_list.show(self.result, self.paper_list.cursor)
             if self.has_paper():
-                self._first_papers_on_screen()
+                self.held_keys.release()
         self.refresh_counts()
 
     @on(LoadProgress)
@@ -240,7 +173,7 @@ class MainScreen(Screen[None]):
     def _load_failed(self, message: LoadFailed) -> None:
         self.paper_list.empty_message = f"Could not index the papers: {message.reason}"
         self.paper_list.refresh()
-        self._first_papers_on_screen()
+        self.held_keys.release()
         self.app.notify(f"Could not index the papers: {message.reason}", severity="error",
                         markup=False)
 
@@ -262,48 +195,28 @@ class MainScreen(Screen[None]):
 
     def start_search(self, keep_key: str | None = None) -> None:
         """Run the current query in a worker; ``keep_key`` keeps that paper under the cursor."""
-        self._generation += 1
-        self._keep_key = keep_key
+        self.searches.begin(keep_key)
         self.search_bar.set_context(self.filter_pane.summary, self.sort)
         if self.engine is not None:
             scores = self.for_you.scores() if self.sort == "for-you" else None
-            self._search(self.engine, self._generation, self.query_text,
-                         self.userdata.annotations(), self.sort, scores)
-
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _search(self, engine: SearchEngine, generation: int, query: str,
-                annotations: Mapping[str, Annotation], sort: Sort,
-                for_you: npt.NDArray[np.float64] | None) -> None:
-        worker = get_current_worker()
-        started = time.perf_counter()
-        try:
-            # cancel: the engine gives up as soon as a newer search makes this one stale
-            result = engine.run(query, annotations=annotations, sort=sort,
-                                cancel=lambda: worker.is_cancelled, for_you=for_you)
-        except SearchCancelled:
-            return
-        except Exception as exc:  # a QueryError is one sentence; anything else is shown too
-            if not worker.is_cancelled:
-                self.post_message(SearchFailed(generation, str(exc) or type(exc).__name__))
-            return
-        if not worker.is_cancelled:
-            self.post_message(SearchFinished(generation, query, result,
-                                             time.perf_counter() - started))
+            self.searches.run(self.engine, self.query_text, self.userdata.annotations(),
+                              self.sort, scores)
 
     @on(SearchFinished)
     def _show_results(self, message: SearchFinished) -> None:
         log.debug("search %r: %d papers in %.1f ms", message.query, len(message.result),
                   message.seconds * 1000)
-        if message.generation != self._generation:
+        if not self.searches.is_latest(message.generation):
             return  # a newer search is on its way; never flash stale results
         self.result = message.result
         self.search_bar.set_error("")
-        rank = self.rank_of(self._keep_key) if self._keep_key else 0
+        keep = self.searches.keep_key
+        rank = self.rank_of(keep) if keep else 0
         filters = self.filter_pane.summary if self.filter_pane.qualifiers else ""
         self.paper_list.empty_message = empty_list_message(len(self.store), filters)
         self._fresh_results = True  # the detail pane follows after the list is painted
         self.paper_list.show(message.result, rank or 0)
-        self._first_papers_on_screen()
+        self.held_keys.release()
         self.refresh_header()
         if self.has_paper() != self._had_paper:
             # Only then do the paper keys change; refreshing the bindings rebuilds the
@@ -316,20 +229,10 @@ class MainScreen(Screen[None]):
 
     @on(SearchFailed)
     def _search_failed(self, message: SearchFailed) -> None:
-        if message.generation == self._generation:
-            self._first_papers_on_screen()
+        if self.searches.is_latest(message.generation):
+            self.held_keys.release()
             self.search_bar.set_error(message.reason)
             self.app.notify(message.reason, title="Search", severity="warning", markup=False)
-
-    def _first_papers_on_screen(self) -> None:
-        """Carry out the paper keys pressed while the reader was opening (dropped if it
-        opened on no papers at all: the list says why)."""
-        if self.first_papers_shown:
-            return
-        self.first_papers_shown = True
-        held, self.held_keys = self.held_keys, []
-        for key in held:
-            key()
 
     def _current_key(self) -> str | None:
         current = self.paper_list.current
@@ -416,7 +319,7 @@ class MainScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Dim the paper keys when there is no paper to act on."""
         if action in PAPER_ACTIONS and not self.has_paper():
-            return True if not self.first_papers_shown else None  # opening: held, not lost
+            return True if self.held_keys.opening else None  # opening: held, not lost
         return True
 
     def has_paper(self) -> bool:
@@ -505,15 +408,6 @@ class MainScreen(Screen[None]):
         """Edit the note in $VISUAL / $EDITOR, suspending the app meanwhile."""
         if (paper := self.paper_list.current) is not None:
             self.notes.edit_externally(paper)
-
-    @property
-    def drafts(self) -> Drafts:
-        """Unsaved note drafts, kept on disk as typed (see NoteKeeper)."""
-        return self.userdata.drafts
-
-    def _draft_text(self, key: str) -> str | None:
-        draft = self.userdata.drafts.get(key)
-        return draft.text if draft is not None else None
 
     @needs_paper
     def action_open_link(self) -> None:

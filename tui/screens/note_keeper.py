@@ -40,6 +40,11 @@ class NoteKeeper:
         self.drafts = userdata.drafts
         """Unsaved note drafts, on disk."""
 
+    def draft_text(self, key: str) -> str | None:
+        """The unsaved draft of the paper ``key``'s note, None when there is none."""
+        draft = self.drafts.get(key)
+        return draft.text if draft is not None else None
+
     def saved_note(self, paper: Paper) -> str:
         """The note as saved, "" when there is none."""
         annotation = self._userdata.get(paper.key)

@@ -1,0 +1,106 @@
+"""The main screen's keys: its bindings, which of them need a paper, and the paper keys
+held while the reader opens.
+
+Kept apart from the screen so the key map reads as one table (the help screen, the command
+palette and the key documentation are all generated from ``MAIN_BINDINGS``).
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Callable, Protocol, TypeVar
+
+from textual.binding import Binding, BindingType
+
+__all__ = ["MAIN_BINDINGS", "PAPER_ACTIONS", "HeldKeys", "needs_paper"]
+
+MAIN_BINDINGS: list[BindingType] = [
+    # Search is not in the footer: the search bar's own "/" says it, and the footer
+    # needs the room on 80 columns for the triage keys, help and quit.
+    Binding("slash", "focus_search", "Search", show=False, id="search",
+            tooltip="Type a query"),
+    Binding("s", "toggle_star", "Star", id="star", tooltip="Star or unstar the paper"),
+    Binding("t", "edit_tags", "Tags", id="tags", tooltip="Add or remove tags"),
+    Binding("n", "edit_note", "Note", id="note", tooltip="Write a Markdown note"),
+    Binding("N", "external_note", "Note in $EDITOR", show=False, id="note-external",
+            tooltip="Edit the note in your own editor ($VISUAL or $EDITOR)"),
+    Binding("l", "set_state('later')", "Later", id="later",
+            tooltip="Queue for later and move on"),
+    Binding("r", "set_state('read')", "Read", id="read", tooltip="Mark read and move on"),
+    Binding("x", "set_state('skipped')", "Skip", id="skip", tooltip="Skip and move on"),
+    Binding("u", "set_state('inbox')", "To inbox", show=False, id="inbox",
+            tooltip="Put back in the inbox and move on"),
+    Binding("space", "toggle_mark", "Mark", show=False, id="mark",
+            tooltip="Mark the paper; the next key applies to every marked paper"),
+    Binding("z", "undo", "Undo", id="undo", tooltip="Undo the last change"),
+    Binding("Z", "redo", "Redo", show=False, id="redo", tooltip="Redo what was undone"),
+    Binding("o", "open_link", "Open link", show=False, id="open-link",
+            tooltip="Open the paper's page in the browser"),
+    Binding("y", "copy_citation", "Copy BibTeX", show=False, id="copy-citation",
+            tooltip="Copy a BibTeX citation to the clipboard"),
+    Binding("e", "export", "Export", show=False, id="export",
+            tooltip="Export the papers in view (or the marked ones)"),
+    Binding("f", "toggle_filters", "Filters", show=False, id="filters",
+            tooltip="Show or hide the filter pane"),
+    Binding("O", "cycle_sort", "Sort", show=False, id="sort",
+            tooltip="Sort by relevance, date, title, annotated or for you"),
+    Binding("m", "similar", "Similar", show=False, id="similar",
+            tooltip="List the papers most like this one"),
+    Binding("ctrl+r", "refresh_view", "Refresh", show=False, id="refresh",
+            tooltip="Run the search again, so papers triaged out of the view leave it"),
+    Binding("escape", "clear_marks", "Clear marks", show=False, id="clear-marks",
+            tooltip="Forget the marks"),
+]
+"""The main screen's bindings, each with an id so a person can remap it."""
+
+PAPER_ACTIONS = {"toggle_star", "edit_tags", "edit_note", "external_note", "set_state",
+                 "toggle_mark", "open_link", "copy_citation", "export", "similar"}
+"""Actions that need a paper under the cursor; disabled (dimmed) in an empty view."""
+
+
+class HeldKeys:
+    """Paper keys pressed before the first papers reached the list, carried out on them in
+    order as soon as they do (a person reaches for ``s`` as soon as the counts show)."""
+
+    def __init__(self) -> None:
+        self.opening = True
+        """True until the first papers (or the news that there are none) reach the list."""
+        self._held: list[Callable[[], None]] = []
+
+    def hold(self, key: Callable[[], None]) -> None:
+        """Keep ``key`` until the first papers are shown."""
+        self._held.append(key)
+
+    def release(self) -> None:
+        """The first papers are shown: carry out the held keys (dropped if the reader
+        opened on no papers at all: the list says why)."""
+        if not self.opening:
+            return
+        self.opening = False
+        held, self._held = self._held, []
+        for key in held:
+            key()
+
+
+class PaperHost(Protocol):
+    """What a paper action's screen offers :func:`needs_paper`."""
+
+    held_keys: HeldKeys
+
+    def has_paper(self) -> bool: ...
+
+
+Action = TypeVar("Action", bound=Callable[..., None])
+
+
+def needs_paper(action: Action) -> Action:
+    """Hold a paper action pressed while the reader opens, instead of dropping it."""
+
+    @functools.wraps(action)
+    def run(screen: PaperHost, *args: object) -> None:
+        if not screen.has_paper() and screen.held_keys.opening:
+            screen.held_keys.hold(functools.partial(run, screen, *args))
+            return
+        action(screen, *args)
+
+    return run  # type: ignore[return-value]
