@@ -369,9 +369,10 @@ def _default_mode() -> int:
     return 0o666 & ~mask
 
 
-_STANDARD_STREAMS = {"/dev/stdout": 1, "/dev/fd/1": 1, "/proc/self/fd/1": 1,
+_STANDARD_STREAMS = {"-": 1, "/dev/stdout": 1, "/dev/fd/1": 1, "/proc/self/fd/1": 1,
                      "/dev/stderr": 2, "/dev/fd/2": 2, "/proc/self/fd/2": 2}
-"""Names of the process's standard output and error, written to directly."""
+"""Names of the process's standard output and error, written to directly (``-`` is
+standard output, as in every Unix tool)."""
 
 
 def standard_stream(path: str | os.PathLike[str]) -> int | None:

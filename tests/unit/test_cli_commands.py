@@ -339,6 +339,24 @@ def test_annotations_export_then_import_into_another_profile(tmp_path: Path, cap
     assert [h["title"] for h in found] == ["Japanese SimCSE Technical Report"]
 
 
+def test_annotations_export_and_import_through_a_pipe_with_a_dash(
+        tmp_path: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """`-` means standard output and input, as in every Unix tool, never a file named "-"."""
+    monkeypatch.chdir(tmp_path)
+    assert run(["annotate", "japanese simcse", "--tag", "piped", "--user", "laptop"]) == 0
+    capfd.readouterr()
+    assert run(["annotations", "export", "-", "--user", "laptop"]) == 0
+    backup, told = capfd.readouterr()
+    assert json.loads(backup)["annotations"][0]["tags"] == ["piped"]
+    assert "Saved 1 annotation" in told and not (tmp_path / "-").exists()
+    monkeypatch.setattr("sys.stdin", io.StringIO(backup))
+    assert run(["annotations", "import", "-", "--user", "desktop"]) == 0
+    assert "1 added" in capfd.readouterr().out
+    assert run(["search", "tag:piped", "--json", "--user", "desktop"]) == 0
+    assert [h["title"] for h in json_lines(capfd.readouterr().out)] == [
+        "Japanese SimCSE Technical Report"]
+
+
 def test_annotations_import_of_missing_or_bad_file(tmp_path: Path, capsys) -> None:
     _, err = output(capsys, ["annotations", "import", str(tmp_path / "none.json")], status=1)
     assert err == f"papertray: Cannot import {tmp_path / 'none.json'}: no such file.\n"

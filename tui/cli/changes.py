@@ -201,6 +201,11 @@ def undo(session: Session) -> int:
     return 0
 
 
+def _source(file: str) -> str:
+    """How to name the backup read: ``-`` is standard input."""
+    return "standard input" if file == "-" else file
+
+
 def annotations_command(session: Session) -> int:
     """``papertray annotations export|import FILE``: back up, or merge field by field."""
     args = session.args
@@ -220,9 +225,10 @@ def annotations_command(session: Session) -> int:
         # On stderr when the backup itself went to stdout, so the two do not mix.
         tell = session.warn if standard_stream(path) else session.say
         tell(f"Saved {_plural(count, 'annotation')} of profile "
-             f"{clean_line(userdata.profile)} to {clean_line(str(path))}.")
+             f"{clean_line(userdata.profile)} to "
+             f"{'standard output' if args.file == '-' else clean_line(str(path))}.")
         return 0
-    if not path.is_file():
+    if args.file != "-" and not path.is_file():
         raise CliError(f"Cannot import {path}: no such file.")
     report = userdata.import_file(path)
     if report.error:
@@ -231,7 +237,7 @@ def annotations_command(session: Session) -> int:
         session.warn(str(problem))
     read = report.added + report.updated + report.kept + report.unchanged
     if not read and report.problems:
-        raise CliError(f"No annotations could be read from {path}; nothing changed.")
+        raise CliError(f"No annotations could be read from {_source(args.file)}; nothing changed.")
     undo_hint = ""
     if report.changes:
         from tui.userdata.journal import Journal
@@ -242,7 +248,7 @@ def annotations_command(session: Session) -> int:
             undo_hint = " `papertray undo` takes it back."
         except OSError as error:
             session.warn(f"papertray: could not keep this import for undo ({error.strerror or error}).")
-    session.say(f"Merged {clean_line(str(path))} into profile {clean_line(userdata.profile)}: "
+    session.say(f"Merged {clean_line(_source(args.file))} into profile {clean_line(userdata.profile)}: "
                 f"{report.added:,} added, {report.updated:,} updated, {report.kept:,} kept because "
                 f"they are newer here, {report.unchanged:,} already the same.{undo_hint}")
     return 0

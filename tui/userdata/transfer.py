@@ -13,6 +13,7 @@ A bad record is skipped and reported as ``file:line``; the others are still read
 from __future__ import annotations
 
 import json
+import sys
 import re
 from pathlib import Path
 from typing import Any, Iterable
@@ -84,11 +85,15 @@ def _records(value: Any) -> tuple[list[Any], str]:
 
 
 def read_annotation_file(path: str | Path) -> tuple[list[Record], list[Problem]]:
-    """Every good record in the file, and a Problem for each bad one or for the file (or
+    """Every good record in the file (``-``: standard input), and a Problem for each bad one or for the file (or
     for a change time that had to be interpreted: see :class:`~tui.userdata.clock.Reading`)."""
     name = str(path)
     try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
+        if name == "-":  # as in every Unix tool: a backup piped in
+            name = "standard input"
+            text = sys.stdin.read().removeprefix("\ufeff")
+        else:
+            text = Path(path).read_bytes().decode("utf-8-sig")
     except OSError as error:
         return [], [Problem(name, None, f"cannot be read ({error.strerror or error})")]
     except UnicodeDecodeError:
