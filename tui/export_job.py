@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Protocol
 
-from tui.export import atomic_output, write_papers
+from tui.export import write_papers
+from tui.output import atomic_output
 from tui.model import Annotation, Paper
 
 __all__ = ["ExportJob", "ExportOutcome", "RankedPapers", "papers_in"]

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from tui import paths
-from tui.export import atomic_output, paper_record
+from tui.export import paper_record
+from tui.output import atomic_output
 from tui.model import Paper, with_key
 from tui.sanitize import dumps_json
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from tui import paths
-from tui.export import atomic_output
+from tui.output import atomic_output
 from tui.sanitize import dumps_json
 
 __all__ = ["Settings", "SettingsError", "load_settings", "save_theme"]

@@ -14,12 +14,12 @@ from bibtexparser.middlewares import LatexDecodingMiddleware
 
 from tui.export import (
     FORMATS,
-    atomic_output,
     bibtex_entry,
     citekey_for,
     paper_record,
     write_papers,
 )
+from tui.output import atomic_output
 from tui.model import Annotation, Paper, stable_key
 
 HOSTILE_TITLES = ["[bold]x[/]", "\x1b]0;owned\x07", "invoice\u202egpj.exe", "=HYPERLINK(\"x\")"]

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from tui.cli.session import CliError, Session
-from tui.export import atomic_output, standard_stream
+from tui.output import atomic_output, standard_stream
 from tui.model import Fingerprint, Paper
 from tui.sanitize import clean_line
 

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui.cli.session import CliError, Session
-from tui.export import annotation_fields, atomic_output, write_papers
+from tui.export import annotation_fields, write_papers
+from tui.output import atomic_output
 from tui.model import UNTITLED, Annotation, Paper
 from tui.sanitize import clean_line, dumps_json
 from tui.triage import count_states
