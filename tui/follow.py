@@ -27,11 +27,15 @@ import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import Levenshtein
 
 from tui.model import Annotation, Fingerprint, Paper, family_name, normalise_title
+from tui.store.base import PaperStore
+
+if TYPE_CHECKING:
+    from tui.userdata import UserData
 
 __all__ = ["Followed", "Orphan", "FollowReport", "plan", "follow", "legacy_title_key"]
 
@@ -157,7 +161,7 @@ def _walk(papers: Iterable[Paper], lost: Sequence[Annotation]) -> _Wanted:
     return wanted
 
 
-def _same_file(store: Any, position: int, source: str) -> bool:
+def _same_file(store: PaperStore, position: int, source: str) -> bool:
     path, _, line = store[position].source.rpartition(":")
     where = path if line.isdigit() else store[position].source
     return _real(where) == _real(source)
@@ -167,7 +171,7 @@ def _real(path: str) -> str:
     return os.path.realpath(os.path.abspath(path))
 
 
-def _candidates(store: Any, annotation: Annotation, wanted: _Wanted) -> tuple[list[int], str]:
+def _candidates(store: PaperStore, annotation: Annotation, wanted: _Wanted) -> tuple[list[int], str]:
     """The papers the first rule that finds any finds, and how it found them."""
     arxiv, doi = _ids(annotation)
     if arxiv and wanted.arxiv.get(arxiv):
@@ -212,24 +216,21 @@ def _joined(moved: Annotation, present: Annotation | None) -> Annotation:
                    updated=now_stamp(after=max(present.updated, moved.updated)))
 
 
-def _lost(store: Any, annotations: Mapping[str, Annotation]) -> list[Annotation]:
+def _lost(store: PaperStore, annotations: Mapping[str, Annotation]) -> list[Annotation]:
     """Annotations (that say something) whose key is not in the store."""
     keys = [key for key, ann in annotations.items() if not ann.is_blank]
-    indices_of = getattr(store, "indices_of", None)
-    if indices_of is not None:
-        found = indices_of(keys).tolist()
-        return [annotations[k] for k, doc in zip(keys, found) if doc < 0]
-    return [annotations[k] for k in keys if store.index_of(k) is None]
+    found = store.indices_of(keys).tolist()
+    return [annotations[k] for k, doc in zip(keys, found) if doc < 0]
 
 
-def plan(store: Any, annotations: Mapping[str, Annotation]) -> tuple[FollowReport, dict[str, Annotation | None]]:
+def plan(store: PaperStore, annotations: Mapping[str, Annotation]) -> tuple[FollowReport, dict[str, Annotation | None]]:
     """Where each lost annotation of ``annotations`` goes in ``store``: the report, and
     the changes that make it so (old key -> None, new key -> annotation). Writes nothing."""
     report = FollowReport()
     lost = _lost(store, annotations)
     if not lost:
         return report, {}
-    files = {_real(name) for name in getattr(store, "source_counts", {})}
+    files = {_real(name) for name in store.source_counts}
     here = []
     for annotation in lost:
         if annotation.source and _real(annotation.source) not in files:
@@ -259,7 +260,7 @@ def plan(store: Any, annotations: Mapping[str, Annotation]) -> tuple[FollowRepor
     return report, changes
 
 
-def follow(store: Any, userdata: Any) -> FollowReport:
+def follow(store: PaperStore, userdata: UserData) -> FollowReport:
     """Move every annotation whose paper changed key to the paper's new key, and list the
     orphans. Takes in what other windows saved first, so a follow happens once."""
     from tui.userdata import SaveError
