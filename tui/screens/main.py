@@ -318,6 +318,8 @@ class MainScreen(Screen[None]):
     # -- triage keys ------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Dim the paper keys when there is no paper to act on."""
+        if action == "focus_search" and self.focused is self.search_bar.input:
+            return False  # typing a "/" in the query (a DOI, "TCP/IP")
         if action in PAPER_ACTIONS and not self.has_paper():
             return True if self.held_keys.opening else None  # opening: held, not lost
         return True

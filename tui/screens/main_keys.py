@@ -17,8 +17,10 @@ __all__ = ["MAIN_BINDINGS", "PAPER_ACTIONS", "HeldKeys", "needs_paper"]
 MAIN_BINDINGS: list[BindingType] = [
     # Search is not in the footer: the search bar's own "/" says it, and the footer
     # needs the room on 80 columns for the triage keys, help and quit.
+    # A priority key, so it takes effect before the keys typed right after it are handed
+    # on: they belong in the query, never to the list as triage keys.
     Binding("slash", "focus_search", "Search", show=False, id="search",
-            tooltip="Type a query"),
+            tooltip="Type a query", priority=True),
     Binding("s", "toggle_star", "Star", id="star", tooltip="Star or unstar the paper"),
     Binding("t", "edit_tags", "Tags", id="tags", tooltip="Add or remove tags"),
     Binding("n", "edit_note", "Note", id="note", tooltip="Write a Markdown note"),

@@ -77,8 +77,9 @@ class SearchBar(Horizontal):
         self.input.value = text
 
     def focus_input(self) -> None:
-        """Put the cursor in the query, at its end."""
-        self.input.focus()
+        """Put the cursor in the query, at its end. At once, not after the keys already
+        queued: letters typed right after ``/`` belong in the query, not to the list."""
+        self.screen.set_focus(self.input)
         self.input.cursor_position = len(self.input.value)
 
     def set_context(self, filters: str, sort: str) -> None:
