@@ -25,7 +25,7 @@ from typing import Callable, Iterable, Literal
 from tui.model import Hit, Paper
 from tui.search import SearchEngine
 from tui.store import PaperStore, Store, open_store
-from tui.store.files import as_paths, label_of
+from tui.store.files import FilesState, as_paths, files_state, label_of
 
 __all__ = ["StoreLoader", "LoadStep", "LoadCancelled", "BrowseResults", "FIRST_PAPERS"]
 
@@ -69,12 +69,32 @@ class StoreLoader:
         """The store, once read."""
         self.engine: SearchEngine | None = None
         """The engine, once indexed."""
+        self.files: FilesState | None = None
+        """The store's files as they were when reading began (None: not begun)."""
+
+    @classmethod
+    def of(cls, store: PaperStore) -> StoreLoader:
+        """A loader for the files a store already open was read from, as if it had
+        opened it (a reader given a small store in memory can reopen it the same way)."""
+        loader = cls(store.paths)
+        loader.files = files_state(store.paths)
+        return loader
+
+    def reopened(self) -> StoreLoader | None:
+        """A new loader for the same paths if a file was added to them, removed or
+        rewritten since this one read them (today's listing dropped in the store's
+        folder); None when nothing changed. Costs one ``stat`` a file."""
+        if self.files is None or files_state(self.paths) == self.files:
+            return None
+        return StoreLoader(self.paths, cache=self.cache)
 
     def load(self, *, on_step: Callable[[LoadStep], None] = lambda step: None,
              on_papers: Callable[[PaperStore], None] = lambda store: None,
              cancel: Callable[[], bool] = lambda: False) -> tuple[PaperStore, SearchEngine]:
         """Read and index, reporting as described in the module docstring. Raises
         :class:`LoadCancelled` soon after ``cancel()`` turns True."""
+        # Before reading: a file changed while it is read is seen as changed next time.
+        self.files = files_state(self.paths)
         first: dict[str, Paper] = {}
         shown = 0
         last = 0.0

@@ -182,3 +182,40 @@ async def test_a_store_that_cannot_be_read_is_said_and_the_reader_stays_open(
         assert screen.paper_list.empty_message == "Could not index the papers: [Errno 5] Input/output error"
         assert any(r.startswith("Could not index the papers") for r in rows)
         assert app.is_running and screen.engine is None
+
+
+TODAY = ('{"title": "Zyzzogeton attention for daily listings", "authors": ["Ada Byron"], '
+         '"year": 2026, "arxiv": "2612.00001"}\n')
+"""Today's listing: one paper with a word no other paper has."""
+
+
+async def _search_after_adding_a_file(app: PaperTrayApp, folder: Path) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.main_screen
+        await _until(pilot, lambda: screen.engine is not None)
+        await pilot.press("slash")
+        await type_text(pilot, "zyzzogeton")
+        await settle(pilot)
+        assert len(screen.paper_list) == 0
+        before = screen.engine
+        (folder / "today.jsonl").write_text(TODAY, encoding="utf-8")
+        await pilot.press("ctrl+r")
+        await _until(pilot, lambda: screen.engine is not before)
+        await settle(pilot)
+        assert len(screen.paper_list) == 1
+        assert screen.paper_list.paper_at(0).title == "Zyzzogeton attention for daily listings"
+    app.userdata.close()
+
+
+async def test_ctrl_r_reads_a_file_added_to_a_big_store_folder(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(store_cache, "CACHE_MIN_BYTES", 10_000)
+    folder = tmp_path / "store"
+    write_jsonl(folder / "big.jsonl", 500, seed=9)
+    await _search_after_adding_a_file(build_app(parse_args([str(folder)])), folder)
+
+
+async def test_ctrl_r_reads_a_file_added_to_a_small_store_folder(tmp_path: Path, make_app) -> None:
+    folder = tmp_path / "store"
+    folder.mkdir()
+    (folder / "papers.jsonl").write_bytes(PAPERS.read_bytes())
+    await _search_after_adding_a_file(make_app(folder), folder)

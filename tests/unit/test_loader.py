@@ -64,3 +64,48 @@ def test_cancelling_stops_and_leaves_no_half_written_cache(papers_file: Path) ->
     assert not shards.exists() or not any(shards.iterdir())
     store, _ = StoreLoader([papers_file]).load()  # and the next start reads it whole
     assert list(store) == list(open_store(papers_file, cache=False))
+
+
+def _todays_listing(folder: Path) -> Path:
+    """A daily file whose one paper has a word no other paper has."""
+    path = folder / "today.jsonl"
+    path.write_text('{"title": "Zyzzogeton attention for daily listings", "authors": ["Ada Byron"],'
+                    ' "year": 2026, "arxiv": "2612.00001"}\n', encoding="utf-8")
+    return path
+
+
+def test_a_file_added_to_the_store_folder_is_read_by_the_reopened_loader(papers_file: Path) -> None:
+    folder = papers_file.parent
+    loader = StoreLoader([folder])
+    loader.load()
+    assert loader.reopened() is None, "nothing changed: nothing to read again"
+    _todays_listing(folder)
+    again = loader.reopened()
+    assert again is not None
+    store, engine = again.load()
+    assert len(store) == len(loader.store) + 1
+    assert [h.paper.title for h in engine.search("zyzzogeton")] == [
+        "Zyzzogeton attention for daily listings"]
+    assert again.reopened() is None
+
+
+def test_a_removed_or_rewritten_file_also_calls_for_reading_again(papers_file: Path) -> None:
+    listing = _todays_listing(papers_file.parent)
+    loader = StoreLoader([papers_file.parent])
+    loader.load()
+    listing.write_text(listing.read_text(encoding="utf-8").replace("daily", "weekly"),
+                       encoding="utf-8")
+    assert loader.reopened() is not None
+    loader.load()
+    listing.unlink()
+    assert loader.reopened() is not None
+
+
+def test_a_store_opened_without_a_loader_is_watched_from_then_on(tmp_path: Path) -> None:
+    (tmp_path / "first.jsonl").write_text(
+        '{"title": "Sentence embeddings", "year": 2020}\n', encoding="utf-8")
+    loader = StoreLoader.of(open_store([tmp_path]))
+    assert loader.reopened() is None
+    _todays_listing(tmp_path)
+    again = loader.reopened()
+    assert again is not None and len(again.load()[0]) == 2

@@ -140,6 +140,9 @@ class MainScreen(Screen[None]):
         else:
             self.for_you.start(self.engine)
             self.start_search()
+        if self.loader is None:
+            # The files as they are now: ctrl+r reads them again once they change.
+            self.loader = StoreLoader.of(self.store)
 
     def on_resize(self) -> None:
         """Tighter footer on narrow terminals, so help and quit still fit."""
@@ -450,7 +453,16 @@ class MainScreen(Screen[None]):
 
     def action_refresh_view(self) -> None:
         """Run the search again (triaged papers stay in view until then, so the cursor
-        never jumps under a person's hands)."""
+        never jumps under a person's hands). If the store's files changed since they were
+        read (today's listing dropped in its folder), read them again first: only the
+        changed files are parsed and indexed, and the search reruns on the new index."""
+        status = self.query_one(LoadStatus)
+        if self.loader is not None and self.engine is not None and not status.in_progress:
+            reopened = self.loader.reopened()
+            if reopened is not None:
+                self.loader = reopened
+                status.reopen(reopened)
+                return
         self.start_search(keep_key=self._current_key())
 
     def action_cycle_sort(self) -> None:

@@ -49,7 +49,8 @@ MAIN_BINDINGS: list[BindingType] = [
     Binding("m", "similar", "Similar", show=False, id="similar",
             tooltip="List the papers most like this one"),
     Binding("ctrl+r", "refresh_view", "Refresh", show=False, id="refresh",
-            tooltip="Run the search again, so papers triaged out of the view leave it"),
+            tooltip="Run the search again, so papers triaged out of the view leave it, "
+                    "reading files added to the store or changed since"),
     Binding("escape", "clear_marks", "Clear marks", show=False, id="clear-marks",
             tooltip="Forget the marks"),
 ]

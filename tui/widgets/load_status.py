@@ -49,6 +49,12 @@ class LoadStatus(ProgressBar):
         self.add_class("-loading")
         self._load(loader)
 
+    def reopen(self, loader: StoreLoader) -> None:
+        """Read the store again (its files changed on disk): the view keeps its papers
+        until the new store and its index are both ready, then takes them at once."""
+        self.add_class("-loading")
+        self._load(loader, partial=False)
+
     def index(self, store: PaperStore) -> None:
         """Build the search index of a store already in memory, in a worker."""
         self._index(store)
@@ -64,24 +70,27 @@ class LoadStatus(ProgressBar):
             self._status = loading_status(step)
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def _load(self, loader: StoreLoader) -> None:
+    def _load(self, loader: StoreLoader, partial: bool = True) -> None:
         worker = get_current_worker()
 
         def on_step(step: LoadStep) -> None:
             self.post_message(LoadProgress(step))
 
         def on_papers(store: PaperStore) -> None:
-            self.post_message(PapersRead(store))
+            if partial:
+                self.post_message(PapersRead(store))
 
         try:
-            _, engine = loader.load(on_step=on_step, on_papers=on_papers,
-                                    cancel=lambda: worker.is_cancelled)
+            store, engine = loader.load(on_step=on_step, on_papers=on_papers,
+                                        cancel=lambda: worker.is_cancelled)
         except LoadCancelled:
             return
         except Exception as exc:  # the reader stays open and says why
             log.exception("opening the store failed")
             self.post_message(LoadFailed(str(exc)))
             return
+        if not partial:
+            self.post_message(PapersRead(store))
         self.post_message(EngineReady(engine))
 
     @work(thread=True, exclusive=True, group="engine", exit_on_error=False)
