@@ -25,14 +25,34 @@ from typing import Callable, Iterable, Literal
 from tui.model import Hit, Paper
 from tui.search import SearchEngine
 from tui.store import PaperStore, Store, open_store
-from tui.store.files import FilesState, as_paths, files_state, label_of
+from tui.store.files import StorePaths, as_paths, expand, label_of
 
-__all__ = ["StoreLoader", "LoadStep", "LoadCancelled", "BrowseResults", "FIRST_PAPERS"]
+__all__ = ["StoreLoader", "LoadStep", "LoadCancelled", "BrowseResults", "FIRST_PAPERS",
+           "FilesState", "files_state"]
 
 FIRST_PAPERS = 20_000
 """How many papers the list may show while the rest of a big store is read."""
 _EVERY = 0.1
 """Seconds between two progress reports (and between two partial lists)."""
+
+
+FilesState = frozenset[tuple[str, int, int, int]]
+"""Each file of a store as (path, size, modification time in ns, inode)."""
+
+
+def files_state(paths: StorePaths) -> FilesState:
+    """What the files ``paths`` name look like on disk now (folders searched as open_store
+    does): one ``stat`` a file, so a reader can tell cheaply whether a file was added,
+    removed or rewritten since it opened the store. (Here, not in tui.store: a change
+    there would make every cached shard be parsed again.)"""
+    state = set()
+    for file in expand(as_paths(paths), []):
+        try:
+            info = file.stat()
+        except OSError:
+            continue  # gone since the folder was listed: as if never there
+        state.add((str(file), info.st_size, info.st_mtime_ns, info.st_ino))
+    return frozenset(state)
 
 
 class LoadCancelled(BaseException):

@@ -22,7 +22,7 @@ from tui.store.limits import bounded
 from tui.store.reading import UnreadableFile, check_regular
 
 __all__ = ["READERS", "MAX_PROBLEMS_PER_FILE", "StorePaths", "sample_path", "as_paths", "label_of",
-           "expand", "store_bytes", "file_progress", "read_file", "FilesState", "files_state"]
+           "expand", "store_bytes", "file_progress", "read_file"]
 
 logger = logging.getLogger(__name__)
 
@@ -93,24 +93,6 @@ def expand(given: list[Path], problems: list[Problem]) -> list[Path]:
         except OSError as error:
             problems.append(Problem(str(path), None, f"cannot be read ({error.strerror or error})"))
     return list(files)
-
-
-FilesState = frozenset[tuple[str, int, int, int]]
-"""Each file of a store as (path, size, modification time in ns, inode)."""
-
-
-def files_state(paths: StorePaths) -> FilesState:
-    """What the files ``paths`` name look like on disk now (folders searched as open_store
-    does): one ``stat`` a file, so a reader can tell cheaply whether a file was added,
-    removed or rewritten since it opened the store."""
-    state = set()
-    for file in expand(as_paths(paths), []):
-        try:
-            info = file.stat()
-        except OSError:
-            continue  # gone since the folder was listed: as if never there
-        state.add((str(file), info.st_size, info.st_mtime_ns, info.st_ino))
-    return frozenset(state)
 
 
 def store_bytes(paths: StorePaths) -> int:
