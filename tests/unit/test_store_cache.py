@@ -317,3 +317,46 @@ def test_files_parsed_on_both_cores_give_the_same_store(three_files: list[Path],
     reads.clear()
     _same(open_store(three_files, cache=True), open_store(three_files, cache=False))
     assert reads == {"a.jsonl": 1, "b.jsonl": 1, "c.jsonl": 1}  # (the direct reads only)
+
+
+def _met_by_a_second(real, helped: list[str]):
+    """``real``, whose first two calls made on other threads wait for each other (one
+    thread alone never gets past: BrokenBarrierError); each such call noted in ``helped``."""
+    import threading
+
+    barrier = threading.Barrier(2, timeout=30)
+
+    def meeting(*args):
+        if threading.current_thread() is not threading.main_thread():
+            helped.append(real.__name__)
+            if len(helped) <= 2:
+                barrier.wait()
+        return real(*args)
+
+    return meeting
+
+
+def test_a_warm_open_checks_shards_and_segments_on_both_cores(three_files: list[Path], monkeypatch,
+                                                              reads: Counter) -> None:
+    """Opening the cache files is shared between threads; a damaged file among them is
+    still found and only it parsed again, and papers and results are the same."""
+    import tui.search.cached as cached_module
+    from tui.store import shard as shard_module
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(store_cache, "HELPER_BYTES", 1 << 40)  # parsing stays here
+    plain = open_store(three_files, cache=False)
+    cold = open_store(three_files, cache=True)
+    expected = [h.paper for h in open_engine(cold).search("learning model", limit=30)]
+    _damage_middle(_shard_of(three_files[2]))
+    shards: list[str] = []
+    segments: list[str] = []
+    monkeypatch.setattr(store_cache, "Shard", _met_by_a_second(shard_module.Shard, shards))
+    monkeypatch.setattr(cached_module, "load_segment",
+                        _met_by_a_second(cached_module.load_segment, segments))
+    reads.clear()
+    store = open_store(three_files, cache=True)
+    assert reads == {"c.jsonl": 1}
+    _same(store, plain)
+    assert [h.paper for h in open_engine(store).search("learning model", limit=30)] == expected
+    assert len(shards) == 3 and len(segments) == len(segment_paths(store))  # all off this thread

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from tui.cache import prune, segment_path_for
+from tui.cache.helpers import map_on_cores
 from tui.search import SearchEngine
 from tui.search.building import build_index
 from tui.search.index import SearchIndex, Segment
@@ -136,10 +137,10 @@ def open_engine(store: Any, *, progress: Callable[[int, int], None] | None = Non
                 continue
         units.extend(run)
     missing = []
-    for number, (start, stop, digest) in enumerate(units):
-        if number in found:
-            continue
-        index = load_segment(digest, stop - start)
+    wanted = [number for number in range(len(units)) if number not in found]
+    # Loading a segment is mostly reading and checking its arrays: on all cores.
+    loaded = map_on_cores(lambda n: load_segment(units[n][2], units[n][1] - units[n][0]), wanted)
+    for number, index in zip(wanted, loaded):
         if index is None:
             missing.append(number)
         else:

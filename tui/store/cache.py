@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tui.cache.helpers import share_work, spare_cores
+from tui.cache.helpers import map_on_cores, share_work, spare_cores
 from tui.cache import (
     CacheDamaged,
     Container,
@@ -214,8 +214,11 @@ def open_cached(given: list[Path], files: list[Path], sizes: dict[Path, int],
                 signed[file] = file_signature(file)
             except OSError as error:
                 signed[file] = error
-        loaded = {file: _load_shard(file, signature) for file, signature in signed.items()
-                  if not isinstance(signature, OSError)}
+        readable = [(file, signature) for file, signature in signed.items()
+                    if not isinstance(signature, OSError)]
+        # Each shard is checked in full when opened (CRC-32 of every byte): on all cores.
+        loaded = dict(zip([file for file, _ in readable],
+                          map_on_cores(lambda pair: _load_shard(*pair), readable)))
         missing = [(file, signature) for file, signature in signed.items()
                    if not isinstance(signature, OSError) and loaded[file] is None]
         if missing:
