@@ -97,3 +97,16 @@ def test_typing_key_by_key_gives_the_same_results_as_a_fresh_search(tmp_path):
             a, b = typing.run(text[:end]), fresh.run(text[:end])
             assert a.total == b.total and a.matched_all == b.matched_all, text[:end]
             assert a.top(60).tolist() == b.top(60).tolist(), text[:end]
+
+
+def test_the_scale_benchmark_times_the_readers_ctrl_r_on_an_added_file(tmp_path, capsys):
+    from tui.bench.scale import WORD, _reload_part, split_store
+
+    files = split_store(write_jsonl(tmp_path / "s.jsonl", 300, seed=3), 3)
+    assert _reload_part(files, 20) == 0
+    out = capsys.readouterr().out
+    assert "reader: ctrl+r after adding a file of 20 papers: searchable after" in out
+    assert "(10 found)" in out  # the first ten of the twenty with the new word
+    assert [p.name for p in files[0].parent.iterdir()] and not list(
+        files[0].parent.glob("daily-*")), "the dropped file is cleaned up"
+    assert WORD not in (files[0].read_text(encoding="utf-8"))

@@ -8,7 +8,10 @@ cache folder). The benchmark then times, each in a fresh process:
 2. a warm ``papertray search`` over the files, as a whole process;
 3. the daily case: an extra file of ``--added`` papers is added (new to the cache), and
    the first ``papertray search`` for a word found only in it, as a whole process;
-4. the engine over the segments: query latency and per keystroke, as ``python -m tui.bench``.
+4. the same in the reader: with the store open, a file is dropped in a folder of the store
+   and ``ctrl+r`` pressed; the time until its papers are searchable (the reader's
+   :meth:`StoreLoader.reopened` and its load, the list's repaint not counted);
+5. the engine over the segments: query latency and per keystroke, as ``python -m tui.bench``.
 
     python -m tui.bench.scale --papers 1000000 --files 10 --added 1000
 """
@@ -92,6 +95,31 @@ def _open_part(files: list[Path]) -> int:
     return 0
 
 
+def _reload_part(files: list[Path], added: int) -> int:
+    """In a fresh process, as the reader does on ctrl+r: open the store (warm), drop a
+    file in a folder of it, then read again whatever changed and search the new word."""
+    import shutil
+
+    from tui.loader import StoreLoader
+
+    daily = Path(tempfile.mkdtemp(prefix="daily-", dir=files[0].parent))  # new to the cache
+    try:
+        loader = StoreLoader([*files, daily], cache=True)
+        loader.load()
+        _added_file(daily, added, 99)
+        start = time.perf_counter()
+        reopened = loader.reopened()
+        assert reopened is not None, "the added file was not noticed"
+        _, engine = reopened.load()
+        found = len(engine.search(WORD, limit=10))
+        took = time.perf_counter() - start
+    finally:
+        shutil.rmtree(daily, ignore_errors=True)
+    print(f"reader: ctrl+r after adding a file of {added:,} papers: searchable after {took:.2f} s "
+          f"({found} found); peak RSS {peak_rss_mb():.0f} MB")
+    return 0 if found else 1
+
+
 def _engine_part(files: list[Path], rounds: int) -> int:
     from tui.bench.common import make_queries, time_engine, time_typing
     from tui.search.cached import open_engine
@@ -119,13 +147,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="timed runs of each whole process")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--keep-cache", action="store_true", help="skip the cold open")
-    parser.add_argument("--part", choices=("open", "engine"), help=argparse.SUPPRESS)
+    parser.add_argument("--part", choices=("open", "engine", "reload"), help=argparse.SUPPRESS)
     parser.add_argument("paths", nargs="*", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.part == "open":
         return _open_part(args.paths)
     if args.part == "engine":
         return _engine_part(args.paths, args.rounds)
+    if args.part == "reload":
+        return _reload_part(args.paths, args.added)
     from tui.bench import _machine
     from tui.cache import forget
 
@@ -157,6 +187,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"added a file of {args.added:,} papers: first `papertray search {WORD}`, "
               f"whole process: median {statistics.median(first):.2f} s "
               f"(runs {', '.join(f'{t:.2f}' for t in first)}); next: {statistics.median(again):.2f} s")
+    print(subprocess.run([*me, "--part", "reload", "--added", str(args.added), *map(str, files)],
+                         capture_output=True, text=True, check=True).stdout, end="")
     print(subprocess.run([*me, "--part", "engine", "--rounds", str(args.rounds), *map(str, files)],
                          capture_output=True, text=True, check=True).stdout, end="")
     return 0
