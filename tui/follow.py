@@ -22,6 +22,7 @@ once ends the same as one. Nothing here imports textual or rich.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -167,7 +168,10 @@ def _same_file(store: PaperStore, position: int, source: str) -> bool:
     return _real(where) == _real(source)
 
 
+@functools.lru_cache(maxsize=4096)
 def _real(path: str) -> str:
+    # Remembered for one plan (cleared as it starts): a year of annotations names a
+    # handful of files, and resolving each annotation's path again cost seconds.
     return os.path.realpath(os.path.abspath(path))
 
 
@@ -230,6 +234,7 @@ def plan(store: PaperStore, annotations: Mapping[str, Annotation]) -> tuple[Foll
     lost = _lost(store, annotations)
     if not lost:
         return report, {}
+    _real.cache_clear()  # links and folders may have moved since the last plan
     files = {_real(name) for name in store.source_counts}
     here = []
     for annotation in lost:

@@ -181,3 +181,29 @@ def test_the_cli_says_once_what_followed_and_stats_lists_orphans(tmp_path: Path)
     assert "orphans: 3 (annotations kept under a key no single paper here has)" in stats.stdout
     assert "“Introduction” (title:26aca7941a99): 2 papers match it" in stats.stdout
     assert "more.ris:1 is " in stats.stdout and "(same title, first author and year)" in stats.stdout
+
+
+def test_a_year_of_annotations_from_one_file_resolves_its_path_once(tmp_path: Path,
+                                                                   monkeypatch) -> None:
+    """Every command and the reader's start follow lost annotations: 1,000 of them naming
+    the same other file are all seen as elsewhere, that file's path looked up once."""
+    import os
+
+    import tui.follow as follow_module
+
+    other = _write(tmp_path / "arxiv.jsonl", "")
+    annotations = {f"arxiv:2100.{n:05d}": Annotation(key=f"arxiv:2100.{n:05d}", starred=True,
+                                                     source=str(other)) for n in range(1000)}
+    store = open_store(_write(tmp_path / "one.bib", "@article{a, title = {Alpha}, author = {Ay, A.}}\n"))
+    looked_up: list[str] = []
+    real = os.path.realpath
+    monkeypatch.setattr(follow_module.os.path, "realpath",
+                        lambda path: looked_up.append(path) or real(path))
+    report, changes = follow_module.plan(store, annotations)
+    assert (report.elsewhere, changes) == (1000, {})
+    assert len(looked_up) <= 3  # the store's file and the other one
+    # A later plan looks again: the file may have become a link to this store's file.
+    other.unlink()
+    other.symlink_to(tmp_path / "one.bib")
+    report, _ = follow_module.plan(store, annotations)
+    assert report.elsewhere == 0
