@@ -4,14 +4,18 @@ Fills a throwaway profile with 100,000 varied annotations (more than a year of t
 200 papers a day), reopens it, and times what a person does: single triage changes
 (each persisted before returning: the target is <= 5 ms), a 200-paper bulk change, an
 undo, a reload with nothing new, and the snapshot search reads. Reports median and p95.
+With ``--command``, also what a person pays at the command line: a whole
+``papertray annotate key:… --star`` process with that profile against an empty one.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -128,6 +132,34 @@ def run(count: int, changes: int, bulk_repeat: int, folder: Path, seed: int = 1)
     return results
 
 
+def command_cost(count: int, folder: Path, runs: int = 5) -> dict[str, float]:
+    """Seconds (median of ``runs``, interleaved) of a whole ``papertray annotate key:…
+    --star`` process on the bundled sample, with an empty profile and with ``count``
+    annotations; and the difference in milliseconds."""
+    from tui.paths import safe_profile_name
+    from tui.store import open_store
+
+    homes = {"empty": folder / "empty", "full": folder / "full"}
+    seed_file = folder / "seed-annotations.json"
+    seed_file.write_bytes(export_payload("bench", fake_annotations(count, random.Random(1))))
+    for home in homes.values():
+        home.mkdir()
+    UserData(homes["full"] / "profiles" / safe_profile_name("bench")).import_file(seed_file)
+    argv = [sys.executable, "-m", "tui", "annotate", f"key:{open_store(None)[5].key}", "--star"]
+    times: dict[str, list[float]] = {name: [] for name in homes}
+    for run in range(runs + 1):
+        for name, home in homes.items():
+            env = dict(os.environ, PAPERTRAY_DATA_DIR=str(home), PAPERTRAY_CONFIG_DIR=str(home),
+                       PAPERTRAY_USER="bench")
+            start = time.perf_counter()
+            subprocess.run(argv, env=env, capture_output=True, check=True)
+            if run:  # the first run of each warms the disk cache
+                times[name].append(time.perf_counter() - start)
+    empty, full = (statistics.median(times[name]) for name in homes)
+    return {"empty_s": round(empty, 3), "full_s": round(full, 3),
+            "extra_ms": round((full - empty) * 1000)}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point."""
     parser = argparse.ArgumentParser(prog="python -m tui.bench.userdata", description=__doc__)
@@ -136,9 +168,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bulk", type=int, default=20, help="200-paper bulk changes to time (20)")
     parser.add_argument("--dir", type=Path, help="where to build the profile (default: a temp folder)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--command", action="store_true",
+                        help="also time a whole `papertray annotate --star`, empty profile vs full")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="papertray-bench-", dir=args.dir) as temp:
         results = run(args.annotations, args.changes, args.bulk, Path(temp))
+        if args.command:
+            (Path(temp) / "command").mkdir()
+            results["annotate_star_whole_process"] = command_cost(
+                args.annotations, Path(temp) / "command")
     if args.json:
         print(json.dumps(results, indent=2))
     else:
