@@ -209,12 +209,17 @@ def _looks_like_family(text: str) -> bool:
 
 
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+_NO_NAME = frozenset({"null", "undefined", "none", "nan"})
+"""What exporters write for a missing name part (Zotero's RIS: "van den Hoven, null")."""
 
 
 def name_from_text(name: str) -> str:
     """One name as written: "Family, Given" turned round, "Given Family" kept, and
     "Given Family, Jr." left alone; RIS's "Family, Given, Suffix" read as such."""
     name = clean_line(name)
+    if "," in name:
+        name = ", ".join(part.strip() for part in name.split(",")
+                         if part.strip().lower() not in _NO_NAME)
     if name.count(",") == 2:
         family, given, suffix = (part.strip() for part in name.split(","))
         return display_name(family, given, suffix) if family and given and suffix else name

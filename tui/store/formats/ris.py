@@ -250,8 +250,17 @@ def _paper(entry: dict[str, Any], source: str, wok: bool) -> Paper | str:
         citekey=citekey,
         entry_type=entry_type,
         source=source,
-        fields=() if wok else _bib_fields(entry, entry_type),
+        fields=() if wok else _bib_fields(entry, entry_type) + _file_field(entry),
     ))
+
+
+def _file_field(entry: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """L1 (the PDF) as BibTeX's ``file`` field, kept as written (a path is not LaTeX).
+    Some exporters write a placeholder ("File Attachments 1"): only a path or a web
+    address is kept."""
+    files = [clean_line(v) for v in _list(entry, "file_attachments1")
+             if "/" in v or "\\" in v or v.strip().lower().endswith(".pdf")]
+    return (("file", ";".join(files)),) if files else ()
 
 
 def _bib_fields(entry: dict[str, Any], entry_type: str) -> tuple[tuple[str, str], ...]:
