@@ -51,6 +51,9 @@ class PaperTrayApp(App[None]):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit",
                 tooltip="Quit papertray (every change is already saved)"),
+        # Textual's own ctrl+c only says "Press ctrl+q to quit"; people expect it to quit.
+        Binding("ctrl+c", "quit", "Quit", show=False, id="quit-ctrl-c",
+                tooltip="Quit papertray, as q does"),
         Binding("question_mark", "help", "Help", id="help", tooltip="Show every key"),
         Binding("ctrl+p", "command_palette", "Commands", id="palette", show=False,
                 priority=True, tooltip="Search every command and saved search"),

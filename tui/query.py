@@ -6,8 +6,9 @@ Free words are matched fuzzily by the search engine; qualifiers narrow the resul
     "exact phrase"                     the words in this order
     title:bert  author:smith  abs:x    a word (or field:"phrase") in one field
     venue:acl  cat:cs.CL  tag:thesis   venue words, category prefix, a tag
-    year:2021  year:2019..2022  year:>=2020  (also > < <=)
-    is:starred is:read is:later is:skipped is:inbox  has:note has:tag
+    year:2021  year:2019..2022  year:>=2020   a year or a range (also > < <=)
+    is:starred is:later is:read is:skipped is:inbox   by what you decided
+    has:note  has:tag                  papers you wrote a note on or tagged
     key:arxiv:2104.08821               one paper by its stable key
     similar:arxiv:2104.08821           the papers most like that one, most alike first
     like:thesis                        the papers most like those tagged thesis

@@ -25,10 +25,24 @@ from textual.strip import Strip
 from tui.model import UNTITLED, Annotation, Hit, Paper
 from tui.widgets.text import ELLIPSIS, component_text_style, highlighted, one_line, shorten
 
-__all__ = ["PaperList", "Results", "STATE_GLYPHS"]
+__all__ = ["PaperList", "Results", "STATE_GLYPHS", "ROW_LEGEND"]
 
 STATE_GLYPHS = {"inbox": " ", "later": "◷", "read": "✓", "skipped": "✗"}
 """One-cell marks for a paper's triage state; the inbox is blank so new papers stand out."""
+MARK_GLYPH = "▌"
+STAR_GLYPH = "★"
+
+ROW_LEGEND: tuple[tuple[str, str], ...] = (
+    (MARK_GLYPH, "marked (space): the next key acts on every marked paper"),
+    (STAR_GLYPH, "starred"),
+    *((glyph, {"later": "queued for later", "read": "read",
+               "skipped": "skipped"}[state]) for state, glyph in STATE_GLYPHS.items()
+      if glyph.strip()),
+    ("#tag", "your tags, after the title"),
+    ("dim", "read or skipped: stays in view until ctrl+r refreshes it"),
+    (ELLIPSIS, "the title goes on (the detail shows it whole)"),
+)
+"""What each mark a row can draw means (help's legend is made from this)."""
 
 
 class Results(Protocol):
@@ -313,8 +327,8 @@ class PaperList(ScrollView, can_focus=True):
         cols = _columns(width, paper)
         row = Text(style=base, no_wrap=True, end="")
         marked = paper.key in self.marked
-        row.append("▌" if marked else " ", style("paper-list--mark") if marked else "")
-        row.append("★" if note.starred else " ", style("paper-list--star"))
+        row.append(MARK_GLYPH if marked else " ", style("paper-list--mark") if marked else "")
+        row.append(STAR_GLYPH if note.starred else " ", style("paper-list--star"))
         row.append(" ")
         row.append(STATE_GLYPHS.get(note.state, " "), style("paper-list--state"))
         row.append(" ")
