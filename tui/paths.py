@@ -39,6 +39,22 @@ def cache_dir() -> Path:
     return platformdirs.user_cache_path(APP_NAME)
 
 
+def export_dir() -> Path:
+    """Where the reader offers to export: ``PAPERTRAY_EXPORT_DIR``, else the person's
+    documents folder, else downloads, else home (never the folder papertray started in,
+    which may be anywhere)."""
+    if override := os.environ.get("PAPERTRAY_EXPORT_DIR"):
+        return Path(override).expanduser()
+    for folder in (platformdirs.user_documents_path, platformdirs.user_downloads_path):
+        try:
+            path = folder()
+            if path.is_dir():
+                return path
+        except OSError:  # an odd XDG setting: try the next one
+            continue
+    return Path.home()
+
+
 def config_file() -> Path:
     """The TOML settings file."""
     return config_dir() / "config.toml"

@@ -156,7 +156,7 @@ async def test_y_copies_a_bibtex_citation(app):
 
 
 async def test_e_exports_the_view_in_the_chosen_format(app, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PAPERTRAY_EXPORT_DIR", str(tmp_path))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("slash")
@@ -170,7 +170,7 @@ async def test_e_exports_the_view_in_the_chosen_format(app, tmp_path, monkeypatc
         assert field.value.endswith(".json")
         await pilot.press("enter")
         await settle(pilot)
-        out = tmp_path / "papertray-export.json"
+        out = tmp_path / "papertray-inbox-simcse.json"
         text = out.read_text()
         records = json.loads(text) if text.lstrip().startswith("[") else [
             json.loads(line) for line in text.splitlines() if line.strip()]

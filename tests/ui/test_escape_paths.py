@@ -26,7 +26,7 @@ async def test_y_copies_a_citation_with_its_citekey_cleaned(make_app, tmp_path):
 
 
 async def test_the_readers_export_obeys_nothing_in_any_format(make_app, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PAPERTRAY_EXPORT_DIR", str(tmp_path))
     app = make_app(write_evil_bibtex(tmp_path / "evil.bib"))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -40,7 +40,7 @@ async def test_the_readers_export_obeys_nothing_in_any_format(make_app, tmp_path
             await settle(pilot)
             text = (tmp_path / target).read_text(encoding="utf-8")
             assert obeyable(text) == [], fmt
-    assert json.loads((tmp_path / "papertray-export.json").read_text())[0]["citekey"] == EVIL
+    assert json.loads((tmp_path / "papertray-inbox.json").read_text())[0]["citekey"] == EVIL
 
 
 async def test_a_saved_search_name_from_the_config_is_shown_cleaned_in_the_palette(make_app):

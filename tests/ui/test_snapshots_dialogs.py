@@ -6,7 +6,7 @@ from tests.ui.conftest import SIZE, settle, type_text
 
 
 def test_export_dialog(snap_compare, app, monkeypatch):
-    monkeypatch.chdir("/")  # the dialog offers the working folder; keep the picture stable
+    monkeypatch.setenv("PAPERTRAY_EXPORT_DIR", "/exports")  # the same picture on every machine
 
     async def run_before(pilot):
         await settle(pilot)

@@ -128,3 +128,11 @@ def test_an_annotations_import_can_be_undone(capsys: pytest.CaptureFixture[str],
     assert annotated(capsys, "tag:other-machine")
     status, out, _ = call(capsys, "undo")
     assert status == 0 and annotated(capsys, "tag:other-machine") == []
+
+
+def test_export_matching_nothing_is_an_error_and_writes_no_file(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    target = tmp_path / "zebra.bib"
+    status, out, err = call(capsys, "export", "--query", "zebracrossingxyz", "-o", str(target))
+    assert status == 1 and not target.exists() and out == ""
+    assert err.count("\n") == 1 and "zebracrossingxyz" in err and "nothing was exported" in err

@@ -111,7 +111,8 @@ def test_cli_reads_and_imports_never_modify_sources_or_profile(
         _run(["search", "", *where, "--json", "--limit", "0"], capsys)
         for fmt in ("bibtex", "markdown", "csv", "json"):
             _run(["export", *where, "--format", fmt, "-o", str(outputs / f"{source.name}.{fmt}")], capsys)
-        _run(["export", *where, "--query", "is:starred"], capsys)
+        # Matching nothing is an error now (status 1, no file): it must not write either.
+        _run(["export", *where, "--query", "is:starred"], capsys, ok=(0, 1))
     imported = _run(["import", *map(str, sources)], capsys)
     _run(["search", "simcse", "--json"], capsys)  # now on the library
     _run(["stats"], capsys)

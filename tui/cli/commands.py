@@ -246,6 +246,11 @@ def export(session: Session) -> int:
         papers = bulk_targets(session, store, args.query, notes, nothing_done="Nothing was exported.")
     else:
         papers = store.papers  # walked once while writing: a big store is never all in memory
+    if not len(papers):
+        # An empty file (or a header alone) would pass for an export that worked.
+        what = f"No paper in {store.label} matches {args.query!r}" if args.query is not None \
+            else f"There are no papers in {store.label}"
+        raise CliError(f"{what}; nothing was exported.")
     if output is None:
         write_papers(papers, fmt, sys.stdout, notes)
         return 0

@@ -429,7 +429,8 @@ class MainScreen(Screen[None]):
     def action_export(self) -> None:
         """Export the papers in view (or the marked ones) to a file."""
         marked = self.targets() if self.paper_list.marked else None
-        self.outbox.export(marked, lambda: self.result)
+        self.outbox.export(marked, lambda: self.result,
+                           f"{self.filter_pane.summary} {self.search_bar.value}")
 
     # -- layout ----------------------------------------------------------------------------
     def action_focus_search(self) -> None:

@@ -7,7 +7,6 @@ freezes the screen.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Callable
 
 from textual.dom import DOMNode
@@ -15,7 +14,8 @@ from textual.dom import DOMNode
 from tui.export import FORMATS, bibtex_entry
 from tui.export_job import ExportJob, RankedPapers, papers_in
 from tui.model import Paper
-from tui.screens.export_dialog import ExportDialog, ExportRequest
+from tui.paths import export_dir
+from tui.screens.export_dialog import ExportDialog, ExportRequest, file_stem
 from tui.status import selection_label
 from tui.userdata import UserData
 from tui.widgets.paper_detail import SAFE_LINK_SCHEMES
@@ -52,9 +52,10 @@ class Outbox:
         self._host.app.notify(f"Copied BibTeX for {what}", markup=False)
 
     def export(self, marked: list[Paper] | None,
-               view: Callable[[], RankedPapers | None]) -> None:
+               view: Callable[[], RankedPapers | None], view_name: str = "") -> None:
         """Ask for a format and a file, then write the ``marked`` papers there, or when
-        none are marked the papers in ``view()`` (as it is when the person confirms)."""
+        none are marked the papers in ``view()`` (as it is when the person confirms).
+        ``view_name`` ("Inbox · #thesis simcse") names the file offered."""
         count = len(marked) if marked is not None else len(view() or ())
         what = selection_label(count, marked=marked is not None)
 
@@ -66,7 +67,8 @@ class Outbox:
                 self._host.run_worker(lambda: self._run(job), thread=True, group="export",
                                       exit_on_error=False)
 
-        self._host.app.push_screen(ExportDialog(what, FORMATS, Path.cwd()), done)
+        stem = file_stem(view_name, marked=marked is not None)
+        self._host.app.push_screen(ExportDialog(what, FORMATS, export_dir(), stem), done)
 
     def _run(self, job: ExportJob) -> None:
         outcome = job.run()
