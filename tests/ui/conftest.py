@@ -45,6 +45,14 @@ def prompt_facets(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("tui.widgets.filter_pane.FACETS_DELAY", 0.001)
 
 
+@pytest.fixture(autouse=True)
+def no_desktop(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test opens the machine's browser or writes its clipboard: there is no desktop
+    opener and no clipboard tool unless a test puts a stand-in there."""
+    monkeypatch.setattr("tui.desktop.find_opener", lambda: None)
+    monkeypatch.setattr("tui.desktop.clipboard_tool", lambda: None)
+
+
 AppFactory = Callable[..., PaperTrayApp]
 
 

@@ -133,20 +133,25 @@ async def test_capital_n_without_editor_explains(app):
         assert any("$EDITOR" in n.message for n in app._notifications)
 
 
-async def test_o_opens_the_papers_link(app, monkeypatch):
-    opened: list[str] = []
-    monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
+async def test_o_opens_the_papers_link(app, tmp_path, monkeypatch):
+    opened = tmp_path / "opened"
+    opener = tmp_path / "opener"
+    opener.write_text(f'#!/bin/sh\necho "$1" >> {opened}\n')
+    opener.chmod(0o755)
+    monkeypatch.setattr("tui.desktop.find_opener", lambda: [str(opener)])
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("o")
-        assert opened == [app.main_screen.paper_list.current.link]
-        assert opened[0].startswith("https://arxiv.org/abs/")
+        await settle(pilot)
+        link = app.main_screen.paper_list.current.link
+        assert opened.read_text().split() == [link] and link.startswith("https://arxiv.org/abs/")
+        assert any("Opened the link" in n.message for n in app._notifications)
 
 
 async def test_y_copies_a_bibtex_citation(app):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("y")
+        await pilot.press("y", "y")
         await pilot.pause()
         assert app.clipboard.startswith("@")
         assert "Tsukagoshi" in app.clipboard and "SimCSE" in app.clipboard

@@ -19,7 +19,7 @@ async def test_y_copies_a_citation_with_its_citekey_cleaned(make_app, tmp_path):
     app = make_app(write_evil_bibtex(tmp_path / "evil.bib"))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("y")
+        await pilot.press("y", "y")
         await pilot.pause()
         assert app.clipboard.startswith("@article{ev\u241b]0;OWNED")
         assert obeyable(app.clipboard) == []

@@ -122,7 +122,10 @@ async def show_everywhere(pilot, paper: Paper, note: Annotation, spans: dict, *,
                                      years=[(paper.venue, 1)], saved={paper.title: "tag:x"})
     screen.search_bar.set_context(screen.filter_pane.summary, screen.sort)
     screen.paper_list.show(OneHit(Hit(paper, 1.0, spans)))  # the list tells the screen,
-    screen.action_copy_citation()  # which fills the detail; the notification quotes the title
+    screen.action_copy_citation()  # which fills the detail; the copy menu quotes the title
+    await pilot.pause()
+    assert_nothing_obeyable(app, "copy menu")
+    await pilot.press("y")  # BibTeX: the notification quotes the title too
     await pilot.pause()
     text = assert_nothing_obeyable(app, "main screen")
     for modal in modals:

@@ -12,6 +12,7 @@ from typing import Any
 from textual.app import App
 from textual.dom import DOMNode
 
+from tui.screens.copy_menu import CopyMenu
 from tui.screens.export_dialog import ExportDialog
 from tui.screens.help import KeyRow, key_rows
 from tui.screens.main import MainScreen
@@ -32,6 +33,7 @@ def key_scopes(app_class: type[App[Any]]) -> list[tuple[str, list[type[DOMNode]]
         ("Filter pane", [FilterPane]),
         ("Tag editor", [TagPicker]),
         ("Note editor", [NoteEditor]),
+        ("Copy (y)", [CopyMenu]),
         ("Export", [ExportDialog]),
     ]
 
