@@ -77,6 +77,8 @@ class PaperTrayApp(App[None]):
         """The screen people spend their time on."""
         self._theme_loaded = False
         self._told_of_drafts = False
+        self.notices: list[str] = []
+        """Said once the reader is up (from the command line: "this is your library")."""
 
     @property
     def store(self) -> PaperStore:
@@ -100,6 +102,8 @@ class PaperTrayApp(App[None]):
             for warning in warnings:
                 self.notify(warning, title=title, severity="warning", timeout=15,
                             markup=False)
+        for notice in self.notices:
+            self.notify(notice, timeout=10, markup=False)
         self.set_interval(RELOAD_SECONDS, self.check_userdata, name="reload annotations")
         self._catch_signals()
 

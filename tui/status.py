@@ -8,7 +8,9 @@ and draw them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Sequence
+
+from tui.model import Problem
 
 if TYPE_CHECKING:
     from tui.loader import LoadStep
@@ -54,11 +56,23 @@ class ViewSummary:
         return "".join(text for text, _ in self.pieces())
 
 
-def empty_list_message(papers_in_store: int, filters: str) -> str:
+def empty_list_message(papers_in_store: int, filters: str, *, label: str = "",
+                       problems: Sequence[Problem] = ()) -> str:
     """What an empty list says: why it is empty, and the way out. ``filters`` is the
-    filter pane's summary when it narrows the view, else empty."""
+    filter pane's summary when it narrows the view, else empty; ``label`` and
+    ``problems`` (the store's) say why an empty store is empty."""
     if not papers_in_store:
-        return "The store is empty: open a file or folder of papers (papertray PATH)."
+        where = label or "the store"
+        if len(problems) == 1:
+            reason = f"{problems[0].message} (line {problems[0].line})" \
+                if problems[0].line else problems[0].message
+        elif problems:
+            reason = f"{len(problems):,} records or files could not be read"
+        else:
+            reason = "no paper files were found there"
+        return (f"  No papers in {where}: {reason}.\n"
+                "  papertray stats PATH lists every problem; papertray PATH opens another "
+                "file or folder.")
     if filters:
         return f"  Nothing in {filters} matches.\n  Try All papers in the filters (f)."
     return "  No papers match.\n  esc clears the search."

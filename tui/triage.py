@@ -63,6 +63,17 @@ def count_states(annotations: Mapping[str, Annotation], store: PaperStore) -> di
     return counts
 
 
+def count_tags(annotations: Mapping[str, Annotation], store: PaperStore) -> list[tuple[str, int]]:
+    """Every tag on a paper of ``store`` with how many of its papers carry it, by name.
+    Tags only on papers of other stores are left out: choosing one would show nothing."""
+    tagged = [key for key, annotation in annotations.items() if annotation.tags]
+    counts: dict[str, int] = {}
+    for key in papers_in_store(store, tagged):
+        for tag in annotations[key].tags:
+            counts[tag] = counts.get(tag, 0) + 1
+    return sorted(counts.items())
+
+
 def _adjust(counts: dict[str, int], annotation: Annotation | None, sign: int) -> None:
     """Add (sign=1) or take away (sign=-1) one paper's contribution to the counts."""
     if annotation is None:
@@ -93,6 +104,10 @@ class Triage:
     def recount(self) -> None:
         """Count from scratch (at start, and when another instance changed things)."""
         self.counts = count_states(self.userdata.annotations(), self.store)
+
+    def tag_counts(self) -> list[tuple[str, int]]:
+        """The tags on papers of this store, with their counts (see :func:`count_tags`)."""
+        return count_tags(self.userdata.annotations(), self.store)
 
     def apply(self, label: str, items: Iterable[tuple[str, str]], **changes: Any
               ) -> tuple[Step | None, str]:

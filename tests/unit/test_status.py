@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tui.loader import LoadStep
+from tui.model import Problem
 from tui.status import (ViewSummary, empty_list_message, loading_message, loading_status,
                         selection_label)
 
@@ -21,7 +22,10 @@ def test_marks_and_loading_progress_join_the_counts_only_while_there_are_some() 
 
 
 def test_an_empty_list_says_why_and_the_way_out() -> None:
-    assert "open a file or folder" in empty_list_message(0, "")
+    assert "opens another file or folder" in empty_list_message(0, "")
+    empty = empty_list_message(0, "", label="empty.bib",
+                               problems=[Problem("/tmp/empty.bib", None, "the file is empty")])
+    assert empty.startswith("  No papers in empty.bib: the file is empty.")
     assert empty_list_message(12, "Starred · #thesis") == (
         "  Nothing in Starred · #thesis matches.\n  Try All papers in the filters (f).")
     assert empty_list_message(12, "") == "  No papers match.\n  esc clears the search."

@@ -72,8 +72,14 @@ def build_app(args: argparse.Namespace, *, tuning: ProcessTuning = UNTUNED
         store, loader = None, StoreLoader(chosen)
     else:
         store, loader = session.open_store(), None
-    return make_app(store=store, userdata=session.open_userdata(), settings=session.settings,
-                    loader=loader, tuning=tuning)
+    userdata = session.open_userdata()
+    app = make_app(store=store, userdata=userdata, settings=session.settings, loader=loader,
+                   tuning=tuning)
+    if session.default_store == "library" and not userdata.annotations():
+        # Someone who imported a file and has not triaged yet may still want the sample.
+        app.notices.append("This is your library. papertray --sample opens the bundled "
+                           "sample store.")
+    return app
 
 
 def _use_frame_rate(fps: int) -> None:

@@ -41,7 +41,8 @@ commands:
   stats [PATH ...]          counts: papers, sources, bad records, annotations
 
 With no PATH, papertray opens the store named in the config file, else your personal
-library, else the bundled sample. 'papertray COMMAND --help' explains each command.
+library, else the bundled sample; --sample opens the sample whatever the default.
+'papertray COMMAND --help' explains each command.
 A query that starts with '-' goes after '--':  papertray search -- '-is:read retrieval'
 
 environment: PAPERTRAY_USER, PAPERTRAY_DATA_DIR, PAPERTRAY_CONFIG_DIR, PAPERTRAY_CACHE_DIR
@@ -147,11 +148,14 @@ def _command_parsers() -> dict[str, argparse.ArgumentParser]:
 
 def _tui_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="papertray", usage="papertray [--user NAME] [PATH ...] | papertray COMMAND ...",
+        prog="papertray",
+        usage="papertray [--user NAME] [--sample | PATH ...] | papertray COMMAND ...",
         description="A keyboard-driven terminal reader for research papers.",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"papertray {__version__}")
     _global_options(parser, in_command=False)
+    parser.add_argument("--sample", action="store_true",
+                        help="open the bundled sample store, whatever the default store is")
     _path_args(parser, "open")
     return parser
 
@@ -175,7 +179,10 @@ def _command_at(argv: Sequence[str]) -> int | None:
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     """Parse a command line; ``command`` is None for the TUI. Exits (SystemExit) on bad usage."""
     at = _command_at(argv)
-    head = _tui_parser().parse_args(argv[:at] if at is not None else argv)
+    parser = _tui_parser()
+    head = parser.parse_args(argv[:at] if at is not None else argv)
+    if head.sample and (head.paths or at is not None):
+        parser.error("--sample opens the bundled sample: give it without a PATH or a command")
     if at is None:
         head.command = None
         return head

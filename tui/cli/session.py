@@ -39,6 +39,8 @@ class Session:
         self.settings: Settings
         self.settings, problems = load_settings()
         self._userdata: UserData | None = None
+        self.default_store = ""
+        """"library" when no PATH was given and the personal library was opened."""
         for problem in problems:
             self.warn(problem)
 
@@ -68,9 +70,12 @@ class Session:
                 or self.settings.profile or None)
 
     def store_paths(self) -> list[Path] | None:
-        """The paths to open: those given, else the configured store, else the personal
-        library if it holds papers, else None (the bundled sample)."""
+        """The paths to open: None for ``--sample``; else those given, else the configured
+        store, else the personal library if it holds papers (``default_store`` is then
+        "library"), else None (the bundled sample)."""
         given = [Path(p) for p in getattr(self.args, "paths", None) or ()]
+        if getattr(self.args, "sample", False):
+            return None
         if given:
             for path in given:
                 if not path.exists():
@@ -85,6 +90,7 @@ class Session:
             return configured
         library = library_file()
         if library.is_file() and library.stat().st_size > 0:
+            self.default_store = "library"
             return [paths.library_dir()]
         return None
 

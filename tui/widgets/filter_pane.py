@@ -221,7 +221,7 @@ class FilterPane(OptionList):
              radio: bool = False) -> Option:
         width = max(12, self.scrollable_content_region.width or 26)
         mark = ("●" if chosen else "○") if radio else ("✓" if chosen else " ")
-        number = "" if count is None else str(count)
+        number = "" if count is None else f"{count:,}"  # as the header writes it
         room = width - len(number) - 4
         text = Text(end="", no_wrap=True)
         text.append(mark + " ", style="bold" if chosen else "")

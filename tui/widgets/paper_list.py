@@ -8,6 +8,8 @@ row object per paper and take seconds to minutes at that size.
 
 from __future__ import annotations
 
+import textwrap
+
 from dataclasses import dataclass
 from typing import Callable, Protocol
 
@@ -292,15 +294,25 @@ class PaperList(ScrollView, can_focus=True):
         self._styles.clear()
         self.refresh()
 
+    def _empty_lines(self, width: int) -> list[str]:
+        """The empty list's message wrapped to ``width`` (never cut: its second half is
+        often the reason), each line keeping its own indent."""
+        lines = []
+        for line in self.empty_message.splitlines():
+            indent = line[:len(line) - len(line.lstrip())]
+            lines += textwrap.wrap(one_line(line.strip()), max(8, width), initial_indent=indent,
+                                   subsequent_indent=indent) or [""]
+        return lines
+
     def render_line(self, y: int) -> Strip:
         """Render the row on screen line ``y`` (only visible rows are ever asked for)."""
         rank = round(self.scroll_y) + y
         width = self._row_width
         base = self._style("")
         if not len(self):
-            lines = self.empty_message.splitlines()
+            lines = self._empty_lines(width - 2)
             if 1 <= y <= len(lines):  # a line of space above, then the message
-                text = Text(shorten(one_line(lines[y - 1]), width - 2), end="")
+                text = Text(lines[y - 1], end="")
                 text.stylize(self.get_component_rich_style("paper-list--empty"))
                 return Strip(text.render(self.app.console, "")).adjust_cell_length(width, base)
             return Strip.blank(width, base)
