@@ -11,22 +11,25 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from textual.app import App
 from textual.binding import Binding
 from textual.theme import Theme
 
-from tui.commands import PaperTrayCommands
-from tui.loader import StoreLoader
 from tui.messages import AnnotationsChanged
 from tui.screens.help import HelpScreen
 from tui.screens.keys import help_sections
 from tui.screens.main import MainScreen
-from tui.search import SearchEngine
 from tui.settings import Settings, SettingsError, save_theme
 from tui.store import PaperStore, Store
 from tui.userdata import SaveError, UserData
+
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+    from tui.loader import StoreLoader
+    from tui.search import SearchEngine
 
 log = logging.getLogger(__name__)
 
@@ -40,12 +43,20 @@ RELOAD_SECONDS = 5.0
 """How often annotations are re-read in case another instance changed them."""
 
 
+def _commands() -> type[Provider]:
+    """The palette's own commands, imported when the palette first opens (Textual takes
+    a function here) rather than before the first screen."""
+    from tui.commands import PaperTrayCommands
+
+    return PaperTrayCommands
+
+
 class PaperTrayApp(App[None]):
     """The papertray reader."""
 
     CSS_PATH = "app.tcss"
     TITLE = "papertray"
-    COMMANDS = App.COMMANDS | {PaperTrayCommands}
+    COMMANDS = App.COMMANDS | {_commands}
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS = [

@@ -9,6 +9,8 @@ query sets (tests/data) is printed when the shared files are there.
 
     python -m tui.bench [--papers N] [--seed S] [--rounds R] [--no-fzf] [--store FILE]
     python -m tui.bench --for-you [--papers N]     the for-you order: quality and speed
+    python -m tui.bench --start                    first screen: papertray --sample against a
+                                                   bare Textual app, in tmux (also in --ui)
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -61,6 +64,10 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
                         help="25-character queries typed into the reader (with --ui)")
     parser.add_argument("--cli-runs", type=int, default=5,
                         help="timed runs of a warm `papertray search` (0: skip)")
+    parser.add_argument("--start", action="store_true",
+                        help="only the first screen: papertray --sample against a bare Textual "
+                             "app, each started in tmux (also part of --ui)")
+    parser.add_argument("--start-runs", type=int, default=5, help=argparse.SUPPRESS)
     parser.add_argument("--for-you", action="store_true",
                         help="the for-you order instead: precision@20 of simulated readers on the "
                              "real papers in ../shared/data, and its speed at each --papers size")
@@ -112,6 +119,17 @@ def time_cli(path: Path, query: str, runs: int) -> list[float]:
     return times
 
 
+def _report_first_screens(runs: int) -> None:
+    from tui.bench.ui import compare_first_screens
+
+    if shutil.which("tmux") is None:
+        print("first screen in a terminal: skipped (tmux is not installed)", flush=True)
+        return
+    bare, sample = compare_first_screens(runs)
+    print(f"first screen in tmux, medians of {runs}: bare Textual app {bare:.2f} s, "
+          f"papertray --sample {sample:.2f} s ({sample / bare:.1f}x)", flush=True)
+
+
 def _report_relevance() -> None:
     from tui.bench.relevance import SHARED, evaluate, load_queries, open_papers
 
@@ -133,6 +151,9 @@ def main(argv: list[str] | None = None) -> int:
 
         return ui_part(args.part, args.store, args)
     print(f"machine: {_machine()}", flush=True)
+    if args.start:
+        _report_first_screens(args.start_runs)
+        return 0
     if args.for_you:
         from tui.bench.foryou import run_for_you
 
@@ -148,5 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.cli_runs:
             cli = time_cli(path, "contrastive sentence embeddings", args.cli_runs)
             print(summary(f"warm `papertray search`, whole process ({len(cli)})", cli))
+    if args.ui:
+        _report_first_screens(args.start_runs)
     _report_relevance()
     return status

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui import paths
-from tui.library import library_file
 from tui.sanitize import clean, clean_line
 from tui.settings import Settings, load_settings
 
@@ -88,6 +87,8 @@ class Session:
                     raise CliError(f"Cannot open {path} (the store named in {self.settings.path}): "
                                    "no such file or folder.")
             return configured
+        from tui.library import library_file  # and the export code it uses: only here
+
         library = library_file()
         if library.is_file() and library.stat().st_size > 0:
             self.default_store = "library"

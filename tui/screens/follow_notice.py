@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from tui.follow import FollowReport, follow
 
 if TYPE_CHECKING:
+    from tui.follow import FollowReport
     from tui.screens.main import MainScreen
 
 __all__ = ["follow_in_background"]
@@ -26,6 +26,8 @@ def follow_in_background(screen: "MainScreen") -> None:
 
     def run() -> None:
         try:
+            from tui.follow import follow  # after the first screen, in the worker
+
             report = follow(store, userdata)
         except Exception:  # the reader goes on; nothing was moved
             log.exception("following annotations failed")

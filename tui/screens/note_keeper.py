@@ -21,7 +21,6 @@ from textual.dom import DOMNode
 from tui.external_editor import EditorError, editor_command, run_editor
 from tui.messages import AnnotationsChanged
 from tui.model import Paper
-from tui.screens.note_editor import NoteEditor, NoteResult
 from tui.userdata import UserData
 
 __all__ = ["NoteKeeper"]
@@ -64,6 +63,8 @@ class NoteKeeper:
             except OSError as exc:  # the text stays in the editor and in memory
                 self._host.app.notify(f"Could not keep the note draft on disk: "
                                       f"{exc.strerror or exc}.", severity="warning", markup=False)
+
+        from tui.screens.note_editor import NoteEditor, NoteResult  # not needed to start
 
         def done(result: NoteResult | None) -> None:
             if result is None:
