@@ -35,3 +35,12 @@ def test_export_dialog_asks_before_replacing_a_file(snap_compare, app, monkeypat
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
     assert (folder / "papertray-inbox.bib").read_text() == "@misc{kept}\n"
+
+
+def test_80x24_with_the_detail_focused(snap_compare, app):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -21,7 +21,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from tui.loader import BrowseResults, StoreLoader
 from tui.messages import (AnnotationsChanged, EngineReady, LoadFailed, LoadProgress,
@@ -42,6 +41,7 @@ from tui.triage import Triage
 from tui.triage_keys import Outcome, TriageKeys
 from tui.userdata import UserData
 from tui.widgets.filter_pane import FilterPane
+from tui.widgets.footer import ReaderFooter
 from tui.widgets.load_status import LoadStatus
 from tui.widgets.paper_detail import PaperDetail, Spans
 from tui.widgets.paper_list import PaperList
@@ -102,7 +102,7 @@ class MainScreen(Screen[None]):
             yield FilterPane(id="filter-pane")
             yield PaperList(id="paper-list")
             yield PaperDetail(id="paper-detail")
-        yield Footer(id="footer")
+        yield ReaderFooter(id="footer")
 
     @property
     def paper_list(self) -> PaperList:
@@ -146,7 +146,7 @@ class MainScreen(Screen[None]):
 
     def on_resize(self) -> None:
         """Tighter footer on narrow terminals, so help and quit still fit."""
-        self.query_one(Footer).compact = self.size.width < 100
+        self.query_one(ReaderFooter).compact = self.size.width < 100
 
     # -- opening the store (LoadStatus does the work) ---------------------------------------
     @on(PapersRead)
@@ -216,7 +216,8 @@ class MainScreen(Screen[None]):
         keep = self.searches.keep_key
         rank = self.rank_of(keep) if keep else 0
         filters = self.filter_pane.summary if self.filter_pane.qualifiers else ""
-        self.paper_list.empty_message = empty_list_message(len(self.store), filters)
+        self.paper_list.empty_message = empty_list_message(
+            len(self.store), filters, label=self.store.label, problems=self.store.problems)
         self._fresh_results = True  # the detail pane follows after the list is painted
         self.paper_list.show(message.result, rank or 0)
         self.held_keys.release()
@@ -288,7 +289,7 @@ class MainScreen(Screen[None]):
     def refresh_counts(self) -> None:
         """Title bar and filter pane counts (after annotations changed)."""
         self.refresh_header()
-        self.filter_pane.update_counts(counts=self.triage.counts, tags=self.userdata.all_tags(),
+        self.filter_pane.update_counts(counts=self.triage.counts, tags=self.triage.tag_counts(),
                                        saved=self.settings.saved_searches)
 
     def refresh_header(self) -> None:
