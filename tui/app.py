@@ -18,8 +18,6 @@ from textual.binding import Binding
 from textual.theme import Theme
 
 from tui.messages import AnnotationsChanged
-from tui.screens.help import HelpScreen
-from tui.screens.keys import help_sections
 from tui.screens.main import MainScreen
 from tui.settings import Settings, SettingsError, save_theme
 from tui.store import PaperStore, Store
@@ -198,6 +196,10 @@ class PaperTrayApp(App[None]):
 
     def action_help(self) -> None:
         """Show every key, generated from the bindings after remapping."""
+        # Help knows every screen's keys: imported when asked for, not before the first screen.
+        from tui.screens.help import HelpScreen
+        from tui.screens.keys import help_sections
+
         sections = help_sections(self, self.settings.keys)
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(sections))
