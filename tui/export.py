@@ -25,6 +25,8 @@ from tui.store.formats.bibfields import VENUE_FIELDS, escape, escape_verbatim
 
 __all__ = [
     "FORMATS",
+    "EXTENSIONS",
+    "format_of",
     "write_papers",
     "bibtex_entry",
     "citekey_for",
@@ -35,6 +37,22 @@ __all__ = [
 
 FORMATS = ("bibtex", "csl-json", "ris", "markdown", "csv", "json")
 """Export formats, in the order the CLI and the export view offer them."""
+
+EXTENSIONS = {"bibtex": ".bib", "csl-json": ".csl.json", "ris": ".ris", "markdown": ".md",
+              "csv": ".csv", "json": ".json"}
+"""The file extension each export format gets by default."""
+
+_FORMAT_BY_SUFFIX = {**{ext: fmt for fmt, ext in EXTENSIONS.items()}, ".bibtex": "bibtex",
+                     ".markdown": "markdown", ".csljson": "csl-json"}
+
+
+def format_of(name: str) -> tuple[str, str] | None:
+    """(format, suffix) a file name asks for, the longest suffix first: ``x.csl.json`` is
+    CSL-JSON, ``x.json`` JSON."""
+    lowered = name.lower()
+    return next(((fmt, suffix) for suffix, fmt in
+                 sorted(_FORMAT_BY_SUFFIX.items(), key=lambda item: -len(item[0]))
+                 if lowered.endswith(suffix)), None)
 
 _VALID_CITEKEY = re.compile(r"^[^\s,{}()=#%\"'\\~]+$")
 _ENTRY_TYPE = re.compile(r"^[a-z][a-z0-9_-]*$")

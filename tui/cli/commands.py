@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui.cli.session import CliError, Session
-from tui.export import annotation_fields, write_papers
+from tui.export import annotation_fields, format_of, write_papers
 from tui.output import atomic_output
 from tui.model import UNTITLED, Annotation, Paper
 from tui.sanitize import clean_line, dumps_json
@@ -27,18 +27,6 @@ if TYPE_CHECKING:
     from tui.store import PaperStore
 
 __all__ = ["search", "stats", "export", "import_papers", "remove"]
-
-_FORMAT_BY_SUFFIX = {".bib": "bibtex", ".bibtex": "bibtex", ".md": "markdown",
-                     ".markdown": "markdown", ".csv": "csv", ".json": "json", ".ris": "ris",
-                     ".csl.json": "csl-json", ".csljson": "csl-json"}
-
-
-def _format_of(path: Path) -> str | None:
-    """The export format a file name asks for (``x.csl.json`` is CSL-JSON, ``x.json`` JSON)."""
-    name = path.name.lower()
-    return next((fmt for suffix, fmt in sorted(_FORMAT_BY_SUFFIX.items(), key=lambda i: -len(i[0]))
-                 if name.endswith(suffix)), None)
-
 
 def _plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
@@ -231,7 +219,8 @@ def export(session: Session) -> int:
     """``papertray export [PATH ...] [--query Q] [--format F] [-o FILE]``."""
     args = session.args
     output = Path(args.output) if args.output else None
-    fmt = args.format or (_format_of(output) if output else None) or "bibtex"
+    asked = format_of(output.name) if output else None
+    fmt = args.format or (asked[0] if asked else "bibtex")
     store, userdata, _ = session.open_annotated()
     session.report_problems(store)
     notes = userdata.annotations()

@@ -20,20 +20,11 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Select, Static
 
-__all__ = ["ExportDialog", "ExportRequest", "EXTENSIONS", "file_stem", "format_of"]
+from tui.export import EXTENSIONS, format_of
 
-EXTENSIONS = {"bibtex": ".bib", "csl-json": ".csl.json", "ris": ".ris", "markdown": ".md",
-              "csv": ".csv", "json": ".json"}
-"""The file extension each export format gets by default."""
+__all__ = ["ExportDialog", "ExportRequest", "file_stem"]
 
 HINT = "↑↓ format · enter exports · esc cancels"
-
-
-def format_of(name: str) -> tuple[str, str] | None:
-    """(format, extension) a file name ends in, the longest extension first (.csl.json)."""
-    lowered = name.lower()
-    return next(((fmt, ext) for fmt, ext in sorted(EXTENSIONS.items(), key=lambda i: -len(i[1]))
-                 if lowered.endswith(ext)), None)
 
 
 def file_stem(view: str, query: str = "", marked: bool = False) -> str:
