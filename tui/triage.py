@@ -39,7 +39,7 @@ class Step:
     def describe(self) -> str:
         """"read 3 papers" / "star"."""
         count = len(self.keys)
-        return self.label if count == 1 else f"{self.label} {count} papers"
+        return self.label if count == 1 else f"{self.label} {count:,} papers"
 
 
 def papers_in_store(store: PaperStore, keys: list[str]) -> set[str]:

@@ -89,7 +89,7 @@ class Outbox:
             return
         from tui.export import bibtex_entry, citekey_for
 
-        what = one_line(papers[0].title, 60) if len(papers) == 1 else f"{len(papers)} papers"
+        what = one_line(papers[0].title, 60) if len(papers) == 1 else f"{len(papers):,} papers"
         choices = [
             CopyChoice("bibtex", "BibTeX", "\n".join(
                 bibtex_entry(p, self._userdata.get(p.key), with_abstract=False) for p in papers)),

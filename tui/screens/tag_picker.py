@@ -100,7 +100,7 @@ class TagPicker(ModalScreen[TagChange | None]):
             yield Static(Text("space or comma between tags · -tag removes · tab completes · "
                               "enter applies · esc cancels", end=""), classes="dialog-hint")
             if self.known:
-                known = "  ".join(f"#{one_line(tag, 30)} {count}"
+                known = "  ".join(f"#{one_line(tag, 30)} {count:,}"
                                   for tag, count in self.known[:40])
                 yield Static(Text(f"In use: {known}"), id="tag-known")
 
