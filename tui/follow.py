@@ -187,17 +187,27 @@ def _candidates(store: PaperStore, annotation: Annotation, wanted: _Wanted) -> t
                  if not annotation.source or _same_file(store, p, annotation.source)]
         if found:
             return found, f"same citekey {annotation.citekey}"
+    def same_time(found: list[int]) -> list[int]:
+        return [p for p in found if not _years_contradict(annotation.year, store[p].year)]
+
     if wanted.legacy.get(annotation.key):
-        return wanted.legacy[annotation.key], "same title"
+        return same_time(wanted.legacy[annotation.key]), "same title"
     title = normalise_title(annotation.title)
     if annotation.title and annotation.author:
         limit = max(2, min(6, len(title) // 10))  # "a few typos": more in a longer title
         found = [p for p, other in wanted.family.get(family_name(annotation.author), ())
                  if Levenshtein.distance(title, other, score_cutoff=limit) <= limit]
-        return found, "same first author, title within a few letters"
+        return same_time(found), "same first author, title within a few letters"
     if annotation.title:
-        return wanted.title.get(title, []), "same title"
+        return same_time(wanted.title.get(title, [])), "same title"
     return [], ""
+
+
+def _years_contradict(annotated: int | None, now: int | None) -> bool:
+    """True when a paper found by its title cannot be the one annotated: both years known
+    and more than a year apart (a preprint's year and its venue's often differ by one; a
+    book of 2001 and a book of 2015 by the same author are two books)."""
+    return bool(annotated and now and abs(annotated - now) > 1)
 
 
 def _joined(moved: Annotation, present: Annotation | None) -> Annotation:

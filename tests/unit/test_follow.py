@@ -117,6 +117,20 @@ def test_without_citekey_a_title_with_a_few_typos_and_the_same_author_is_followe
     assert userdata.get(store[0].key).tags == ("thesis",) and report.orphans == []
 
 
+def test_a_title_a_few_letters_away_by_the_same_author_years_apart_is_another_paper(tmp_path: Path) -> None:
+    """A 2001 book's star, tag and note never land on the same author's 2015 book."""
+    path = tmp_path / "s.jsonl"
+    _write(path, json.dumps({"title": "Introduction", "authors": ["Ann Smith"], "year": 2001}) + "\n")
+    store = open_store(path)
+    userdata = _annotate(tmp_path, store, store[0], starred=True, tags=["t1"])
+    kept = userdata.get(store[0].key)
+    _write(path, json.dumps({"title": "Introductions", "authors": ["Ann Smith"], "year": 2015}) + "\n")
+    store = open_store(path)
+    report = follow(store, userdata)
+    assert report.followed == [] and [o.annotation for o in report.orphans] == [kept]
+    assert userdata.get(store[0].key) is None, "the 2015 book has no annotation of its own"
+
+
 def test_an_annotation_that_could_be_two_papers_or_none_is_an_orphan_never_deleted(tmp_path: Path) -> None:
     bib = _write(tmp_path / "refs.bib", "@article{a, title = {Introduction}, author = {Smith, J.}}\n")
     store = open_store(bib)
