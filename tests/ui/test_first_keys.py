@@ -49,3 +49,16 @@ async def test_triage_keys_before_the_first_result_move_on_in_order(app, first_s
         papers = [app.store.papers[rows.indices[rank]] for rank in (0, 1)]
         assert [app.userdata.get(p.key).state for p in papers] == ["read", "later"]
         assert app.main_screen.paper_list.cursor == 2
+
+
+async def test_moves_before_the_first_result_count_before_the_star(app, first_search_held):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "j", "j", "s", "j")
+        first_search_held.set()
+        await settle(pilot)
+        rows = app.main_screen.result
+        fourth = app.store.papers[rows.indices[3]]
+        assert app.userdata.get(fourth.key) is not None and app.userdata.get(fourth.key).starred
+        assert [k for k, a in app.userdata.annotations().items() if a.starred] == [fourth.key]
+        assert app.main_screen.paper_list.cursor == 4

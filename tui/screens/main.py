@@ -60,6 +60,10 @@ class MainScreen(Screen[None]):
 
     BINDINGS = MAIN_BINDINGS
 
+    AUTO_FOCUS = "#paper-list"
+    """The list has the keys from the first moment: keys typed as the reader starts are
+    triage keys on its papers, never letters in the search bar."""
+
     def __init__(self, store: PaperStore, userdata: UserData, settings: Settings,
                  engine: SearchEngine | None = None, loader: StoreLoader | None = None,
                  on_loaded: Callable[[], object] | None = None) -> None:
@@ -126,11 +130,12 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.paper_list.set_annotation_lookup(self.userdata.get)
+        self.paper_list.hold_key = self._hold_list_key
         self.detail.set_sources(self.userdata.get, self._matches,
                                 lambda paper: self.for_you.reason_of(paper, self.sort),
                                 draft=self.notes.draft_text)
         self.refresh_counts()
-        self.paper_list.focus()
+        self.set_focus(self.paper_list)
         if self.loader is not None:
             self.paper_list.empty_message = f"Opening {self.store.label}…"
             self.query_one(LoadStatus).open(self.loader)
@@ -327,6 +332,12 @@ class MainScreen(Screen[None]):
         if action in PAPER_ACTIONS and not self.has_paper():
             return True if self.held_keys.opening else None  # opening: held, not lost
         return True
+
+    def _hold_list_key(self, key: Callable[[], None]) -> bool:
+        """Keep a list move pressed while the reader opens, in order with the paper keys."""
+        if self.held_keys.opening:
+            self.held_keys.hold(key)
+        return self.held_keys.opening
 
     def has_paper(self) -> bool:
         """True when a paper is under the cursor."""

@@ -72,6 +72,21 @@ def _columns(width: int, paper: Paper) -> _Columns:
     return _Columns(title=max(8, width - 5 - year - author), author=author, year=year)
 
 
+def _held_while_empty(action: Callable[["PaperList"], None]) -> Callable[["PaperList"], None]:
+    """A move pressed before the first papers are shown is offered to ``hold_key`` (the
+    screen keeps it with the paper keys, in order), so ``j j j s`` typed as the reader
+    opens stars the fourth paper, not the first."""
+
+    def run(self: "PaperList") -> None:
+        if not len(self) and self.hold_key(lambda: run(self)):
+            return
+        action(self)
+
+    run.__doc__ = action.__doc__
+    run.__name__ = action.__name__
+    return run
+
+
 class PaperList(ScrollView, can_focus=True):
     """The ranked papers of the current view, one row each, with a cursor and marks."""
 
@@ -143,6 +158,9 @@ class PaperList(ScrollView, can_focus=True):
         self._annotation: Callable[[str], Annotation | None] = lambda key: None
         self.marked: set[str] = set()
         """Stable keys of the papers marked with space for a bulk action."""
+        self.hold_key: Callable[[Callable[[], None]], bool] = lambda key: False
+        """Offered a move pressed while there are no papers yet; True when it was kept
+        to be carried out once there are."""
 
     def watch_empty_message(self) -> None:
         """Show a new message (indexing progress, no matches) when the list is empty."""
@@ -229,30 +247,37 @@ class PaperList(ScrollView, can_focus=True):
         if len(self):
             self.cursor = max(0, min(len(self) - 1, self.cursor + delta))
 
+    @_held_while_empty
     def action_cursor_down(self) -> None:
         """Move to the next paper."""
         self.move_cursor(1)
 
+    @_held_while_empty
     def action_cursor_up(self) -> None:
         """Move to the previous paper."""
         self.move_cursor(-1)
 
+    @_held_while_empty
     def action_cursor_first(self) -> None:
         """Jump to the first paper."""
         self.move_cursor(-len(self))
 
+    @_held_while_empty
     def action_cursor_last(self) -> None:
         """Jump to the last paper."""
         self.move_cursor(len(self))
 
+    @_held_while_empty
     def action_page_down(self) -> None:
         """Move down one screen."""
         self.move_cursor(max(1, self.scrollable_content_region.height - 1))
 
+    @_held_while_empty
     def action_page_up(self) -> None:
         """Move up one screen."""
         self.move_cursor(-max(1, self.scrollable_content_region.height - 1))
 
+    @_held_while_empty
     def action_select(self) -> None:
         """Read the highlighted paper."""
         if self.current is not None:
