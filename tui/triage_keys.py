@@ -110,7 +110,12 @@ class TriageKeys:
         kept = len(self.triage.left_alone)  # fields someone changed since: left as they are
         also = (f" {kept} field{'s' if kept != 1 else ''} changed elsewhere since kept as "
                 f"{'they are' if kept != 1 else 'it is'}." if kept else "")
-        notices.append(Notice(f"{verb} {step.describe()}.{also}"))
+        if kept and kept >= len(step.changes):  # every field was changed since: none put back
+            done = "Nothing undone" if verb == "Undid" else "Nothing redone"
+            notices.append(Notice(f"{done}: {step.describe()} was changed elsewhere since, "
+                                  "and is kept as it is there."))
+        else:
+            notices.append(Notice(f"{verb} {step.describe()}.{also}"))
         return Outcome(keys=step.keys, notices=tuple(notices),
                        cursor_key=step.keys[0] if len(step.keys) == 1 else None)
 

@@ -81,3 +81,15 @@ def test_a_change_that_cannot_be_saved_yet_is_reported_and_kept(
     assert notice.severity == "error" and notice.title == "Not saved yet"
     assert "No space left" in notice.text
     assert outcome.keys == (PAPERS[2].key,) and starred(keys, PAPERS[2])
+
+
+def test_undo_of_a_note_rewritten_elsewhere_says_nothing_was_undone(
+        keys: TriageKeys, tmp_path: Path) -> None:
+    keys.write_note(PAPERS[0], "mine", "")
+    with UserData(tmp_path / "profile", "tester") as other:  # another window, same profile
+        other.update(PAPERS[0].key, note="theirs, written after mine")
+    keys.userdata.reload()
+    outcome = keys.undo()
+    assert [n.text for n in outcome.notices] == [
+        "Nothing undone: note was changed elsewhere since, and is kept as it is there."]
+    assert keys.userdata.get(PAPERS[0].key).note == "theirs, written after mine"

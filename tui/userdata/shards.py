@@ -295,4 +295,4 @@ class ShardedFiles:
     def _save_error(path: Path, error: OSError) -> SaveError:
         reason = error.strerror or str(error)
         return SaveError(f"Could not save annotations to {path} ({reason}); the change is kept "
-                         "and will be saved again with the next change.")
+                         "and saved as soon as the file can be written.")
