@@ -9,6 +9,7 @@ Free words are matched fuzzily by the search engine; qualifiers narrow the resul
     year:2021  year:2019..2022  year:>=2020   a year or a range (also > < <=)
     is:starred is:later is:read is:skipped is:inbox   by what you decided
     has:note  has:tag                  papers you wrote a note on or tagged
+    note:zebra  note:"zebra crossing"  words of your own note (free words find notes and tags too)
     key:arxiv:2104.08821               one paper by its stable key
     similar:arxiv:2104.08821           the papers most like that one, most alike first
     like:thesis                        the papers most like those tagged thesis
@@ -51,7 +52,7 @@ STOPWORDS = frozenset(
 
 FieldName = Literal["", "title", "author", "abs"]
 TermKind = Literal["word", "phrase", "venue", "cat", "tag", "key", "year", "is", "has", "similar",
-                   "like"]
+                   "like", "note"]
 
 _TEXT_FIELDS: dict[str, FieldName] = {
     "title": "title", "ti": "title",
@@ -60,7 +61,7 @@ _TEXT_FIELDS: dict[str, FieldName] = {
 }
 _VALUE_FIELDS: dict[str, TermKind] = {
     "venue": "venue", "journal": "venue", "cat": "cat", "category": "cat",
-    "tag": "tag", "key": "key", "similar": "similar", "like": "like",
+    "tag": "tag", "key": "key", "similar": "similar", "like": "like", "note": "note",
 }
 IS_VALUES = ("starred", "read", "later", "skipped", "inbox")
 HAS_VALUES = {"note": "note", "notes": "note", "tag": "tag", "tags": "tag"}

@@ -37,7 +37,10 @@ from tui.search.filters import AnnotationTable, category_mask, phrase_mask, venu
 from tui.search.highlight import highlight_spans
 from tui.search.building import build_index
 from tui.search.index import SearchIndex
-from tui.search.matching import FIELDS_OF, WordCandidates, exact_mask, has_word, match_codes, resolve_all
+from tui.search.matching import (FIELDS_OF, WordCandidates, best_code, exact_mask, has_word,
+                                 match_codes, resolve_all)
+from tui.search.orders import global_order
+from tui.search.own_words import VIEW_STATES, OwnWords, own_word_matches
 from tui.search.ranking import MAX_WORDS, Brevity, key_score, refine, select
 from tui.search.result import ResultSet
 from tui.search.segments import AnyIndex, SegmentedIndex
@@ -46,8 +49,8 @@ from tui.store.base import PaperStore, Store
 __all__ = ["SearchEngine", "ResultSet", "SearchCancelled", "SearchIndex", "SegmentedIndex",
            "build_index", "SORTS", "Sort", "next_sort"]
 
-Sort = Literal["relevance", "date", "title", "annotated", "for-you"]
-SORTS: tuple[Sort, ...] = ("relevance", "date", "title", "annotated", "for-you")
+Sort = Literal["relevance", "date", "title", "author", "venue", "annotated", "for-you"]
+SORTS: tuple[Sort, ...] = ("relevance", "date", "title", "author", "venue", "annotated", "for-you")
 """The orders a result can be shown in (``for-you``: by a model of the person's interest),
 in the order the reader's ``O`` cycles through them."""
 
@@ -96,6 +99,7 @@ class SearchEngine:
         self._bases: OrderedDict[tuple[Any, ...], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._orders: dict[str, np.ndarray] = {}
         self._annotations: tuple[object, AnnotationTable] | None = None
+        self._own: tuple[AnnotationTable, OwnWords] | None = None
         self.features = LazyFeatures(lambda: Features(self.index.merged(), self.papers.__getitem__))
         """The papers' word vectors, built on first use (similar papers, for-you)."""
 
@@ -123,12 +127,16 @@ class SearchEngine:
         *,
         cancel: threading.Event | Callable[[], bool] | None = None,
         for_you: np.ndarray | None = None,
+        reverse: bool = False,
     ) -> ResultSet:
-        """Every matching paper, ordered by ``sort``; hits and spans are made on demand.
+        """Every matching paper, ordered by ``sort`` (backwards when ``reverse``); hits
+        and spans are made on demand.
 
         ``for_you`` is every paper's for-you score (by store position), from
         :class:`tui.interest.InterestModel`; ``sort="for-you"`` orders by it (without it,
-        the result stays in relevance order)."""
+        the result stays in relevance order). Free words also match the person's notes
+        and tags (given ``annotations``). When the query has a triage ``is:`` term and
+        words, ``result.elsewhere`` counts the papers it matches in the other states."""
         query = parse_query(query) if isinstance(query, str) else query
         stop = cancel.is_set if isinstance(cancel, threading.Event) else cancel
 
@@ -137,10 +145,11 @@ class SearchEngine:
                 raise SearchCancelled(query.text)
 
         table = self._annotation_table(annotations) if annotations is not None else None
-        allowed = self._filters(query, table, check)
-        allowed, alike = self._likeness(query, table, allowed)
-        required, optional, words, keys = self._word_matches(query, check)
+        filtered, outside = self._filters(query, table, check)
+        allowed, alike = self._likeness(query, table, filtered)
+        required, optional, words, keys = self._word_matches(query, check, self._own_words(table))
         check()
+        elsewhere = self._elsewhere(query, table, required, outside, filtered)
         if not required:
             docs = np.arange(self.index.n_docs) if allowed is None else np.flatnonzero(allowed)
             if alike is not None:
@@ -162,6 +171,10 @@ class SearchEngine:
                 result = result.reordered(docs, sort, for_you[docs])
         elif sort != "relevance":
             result = result.reordered(self._sorted(result, sort, table), sort)
+        if reverse and len(result):
+            result = result.reordered(result.indices[::-1].copy(), result.sort)
+        result.reverse = reverse
+        result.elsewhere = elsewhere
         return result
 
     def highlight(self, paper: Paper, query: str | Query) -> dict[str, tuple[Span, ...]]:
@@ -209,19 +222,24 @@ class SearchEngine:
         self._annotations = (annotations, table)
         return table
 
-    def _filters(self, query: Query, table: AnnotationTable | None,
-                 check: Callable[[], None]) -> np.ndarray | None:
-        """The qualifiers and negations of ``query`` as one mask (None: everything)."""
+    def _filters(self, query: Query, table: AnnotationTable | None, check: Callable[[], None]
+                 ) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """The qualifiers and negations of ``query`` as one mask (None: everything), and
+        the mask of all but its triage ``is:`` terms (the view's), applied last for that."""
         allowed: np.ndarray | None = None
-        for term in query.terms:
+        outside: np.ndarray | None = None
+        views = [t for t in query.terms if _is_view(t)]
+        for term in [t for t in query.terms if not _is_view(t)] + views:
             check()
+            if term is (views[0] if views else None):
+                outside = allowed
             mask = self._term_mask(term, table, allowed, check)
             if mask is None:
                 continue
             if term.negated:
                 mask = ~mask
             allowed = mask if allowed is None else allowed & mask
-        return allowed
+        return allowed, outside
 
     def _term_mask(self, term: Term, table: AnnotationTable | None,
                    within: np.ndarray | None, check: Callable[[], None]) -> np.ndarray | None:
@@ -297,7 +315,8 @@ class SearchEngine:
         _, feature_ids, values = features.vectors(docs.tolist())
         return SparseVector.total(feature_ids, values).scaled(1.0 / len(docs)), tagged
 
-    def _word_matches(self, query: Query, check: Callable[[], None]) -> tuple[
+    def _word_matches(self, query: Query, check: Callable[[], None], own: OwnWords | None
+                      ) -> tuple[
             list[np.ndarray], list[np.ndarray], list[Matches], list[tuple[Any, ...]]]:
         """Match codes of the words that rank: required ones, optional ones (stop words and
         a 1-2 letter word being typed after others), and the candidates of each."""
@@ -321,6 +340,8 @@ class SearchEngine:
         for position, item in enumerate(items):
             check()
             cands, codes = self._match(*item)
+            if own is not None and item[2] and not item[3]:  # a free word: notes and tags too
+                codes = own_word_matches(codes, own.matching(item[0], item[1]), best_code())
             key: list[Any] = [item]
             for pair in (position - 1, position):
                 if pair in joined:  # "sim cse" also matches "SimCSE", for both words
@@ -390,27 +411,54 @@ class SearchEngine:
                 self._words.popitem(last=False)
         return entry
 
+    def _own_words(self, table: AnnotationTable | None) -> OwnWords | None:
+        """The words of the person's notes and tags, kept while the table is the same."""
+        if table is None:
+            return None
+        cached = self._own
+        if cached is not None and cached[0] is table:
+            return cached[1]
+        own = OwnWords.build(table.docs, table.annotations)
+        self._own = (table, own)
+        return own
+
+    def _elsewhere(self, query: Query, table: AnnotationTable | None, required: list[np.ndarray],
+                   outside: np.ndarray | None, allowed: np.ndarray | None) -> dict[str, int]:
+        """How many papers match every word of ``query`` in each triage state outside the
+        view's (``{"later": 2}``). Papers outside the inbox are all annotated, so for
+        the inbox view only those few are checked."""
+        views = [t for t in query.terms if _is_view(t)]
+        if not required or len(views) != 1 or views[0].negated or table is None:
+            return {}
+        state = views[0].value
+        states = [a.state for a in table.annotations]
+        if state == "inbox":
+            picked = [i for i, s in enumerate(states) if s != "inbox"]
+            docs = table.docs[picked]
+        else:
+            docs = np.flatnonzero(~allowed) if allowed is not None else np.zeros(0, np.int64)
+        if outside is not None:
+            docs = docs[outside[docs]]
+        for codes in required:
+            docs = docs[codes[docs] > 0]
+        if not len(docs):
+            return {}
+        state_of = dict(zip(table.docs.tolist(), states))
+        counts: dict[str, int] = {}
+        for doc in docs.tolist():
+            found = state_of.get(doc, "inbox")
+            if found != state:
+                counts[found] = counts.get(found, 0) + 1
+        return {s: counts[s] for s in VIEW_STATES if s in counts}
+
     def _global_order(self, sort: str) -> np.ndarray:
-        """All papers in date (newest first) or title order, computed once."""
+        """All papers in date (newest first), title, first author or venue order,
+        computed once."""
         with self._lock:
             order = self._orders.get(sort)
         if order is not None:
             return order
-        index = self.index
-        if sort == "date":
-            order = np.argsort(-index.dates.astype(np.int64), kind="stable")
-        else:
-            width = 8
-            columns = np.full((index.n_docs, width), -1, dtype=np.int32)
-            for segment, ranks in zip(index.segments, _title_ranks(index)):
-                offsets, tokens = segment.index.title_offsets, segment.index.title_tokens
-                lengths = np.diff(offsets)
-                rows = columns[segment.start:segment.stop]
-                for col in range(width):
-                    has = lengths > col
-                    found = tokens[offsets[:-1][has] + col]
-                    rows[has, col] = found if ranks is None else ranks[found]
-            order = np.lexsort([columns[:, c] for c in range(width - 1, -1, -1)])
+        order = global_order(self.index, self.papers, sort)
         with self._lock:
             self._orders[sort] = order
         return order
@@ -432,14 +480,9 @@ class SearchEngine:
         return ordered
 
 
-def _title_ranks(index: AnyIndex) -> list[np.ndarray | None]:
-    """For each segment, its word ids' ranks among all the store's words (None: the same,
-    for an index of one segment), so titles of different segments sort together."""
-    if len(index.segments) == 1:
-        return [None]
-    vocabs = [s.index.vocab.words for s in index.segments]
-    rank = {word: i for i, word in enumerate(sorted(set().union(*vocabs)))}
-    return [np.fromiter(map(rank.__getitem__, words), np.int32, count=len(words)) for words in vocabs]
+def _is_view(term: Term) -> bool:
+    """A triage state's ``is:`` term (``is:inbox``, ``is:later``...), as a view sets."""
+    return term.kind == "is" and term.value in VIEW_STATES
 
 
 def _most_alike(alike: np.ndarray, candidates: np.ndarray, limit: int = SIMILAR_LIMIT) -> np.ndarray:

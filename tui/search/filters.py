@@ -14,6 +14,7 @@ import numpy.typing as npt
 
 from tui.model import Annotation, Paper
 from tui.query import STOPWORDS, Term, words_of
+from tui.search.own_words import note_has
 from tui.search.segments import AnyIndex
 
 __all__ = ["AnnotationTable", "year_mask", "venue_mask", "category_mask", "phrase_mask",
@@ -133,7 +134,7 @@ class AnnotationTable:
         return cls(found[present].astype(np.int64), tuple(annotations[keys[i]] for i in present))
 
     def mask(self, n_docs: int, term: Term) -> np.ndarray:
-        """Papers matching an ``is:``, ``has:`` or ``tag:`` term (before negation)."""
+        """Papers matching an ``is:``, ``has:``, ``tag:`` or ``note:`` term (before negation)."""
         if term.kind == "is" and term.value == "inbox":
             # A paper nobody annotated is in the inbox, so start from all and remove.
             mask = np.ones(n_docs, dtype=bool)
@@ -150,6 +151,8 @@ class AnnotationTable:
             return (lambda a: a.starred) if value == "starred" else (lambda a: a.state == value)
         if term.kind == "has":
             return (lambda a: bool(a.note.strip())) if value == "note" else (lambda a: bool(a.tags))
+        if term.kind == "note":
+            return lambda a: note_has(a.note, value, term.open)
         if term.open:  # still typing the tag: any tag starting with it
             return lambda a: any(tag.startswith(value) for tag in a.tags)
         return lambda a: value in a.tags

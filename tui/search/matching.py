@@ -58,6 +58,12 @@ def _code(typos: int, field_weight: int, exact: bool) -> int:
     return ((3 - typos) << 5) | (field_weight << 3) | (int(exact) << 2)
 
 
+def best_code() -> int:
+    """The code of the best match there is (exact, no typo, in the weightiest field): a
+    word of the person's own note or tag matches as well as that."""
+    return _code(0, max(FIELD_WEIGHTS.values()), True)
+
+
 @dataclass(frozen=True, slots=True)
 class WordCandidates:
     """The vocabulary words one query word matches."""

@@ -42,6 +42,11 @@ class ResultSet:
         """The parsed query this is the result of."""
         self.sort = sort
         """The order: one of :data:`tui.search.SORTS`."""
+        self.reverse = False
+        """Whether the order is backwards."""
+        self.elsewhere: dict[str, int] = {}
+        """Papers the query also matches outside the view's triage state, by state
+        (``{"later": 1, "read": 2}``): see :meth:`tui.search.SearchEngine.run`."""
         self._head = head
         self._head_scores = head_scores
         self._tail = tail if tail is not None and len(tail) else None

@@ -1,0 +1,86 @@
+"""The person's own words (notes and tags) in a search, and the matches outside the view.
+
+Notes and tags are few next to the papers (hundreds, not millions), so they are searched
+here separately, word by word, and merged into the papers' match codes: a paper whose
+note or tag holds a free word of the query matches that word as well as a title would.
+``elsewhere`` counts the papers a query matches outside the view's ``is:`` filter, so the
+reader can say "2 more in Later, Read" instead of losing a triaged paper.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz.distance import Levenshtein
+
+from tui.model import Annotation
+from tui.query import words_of
+
+__all__ = ["OwnWords", "own_word_matches", "note_has", "VIEW_STATES"]
+
+VIEW_STATES = ("inbox", "later", "read", "skipped")
+"""The ``is:`` values that are a triage state: every paper is in exactly one of them."""
+
+_TYPO_MIN = 5
+"""Words this long or longer may match a note's word with one typo."""
+
+
+@dataclass(frozen=True, slots=True)
+class OwnWords:
+    """Each annotated paper's own words: those of its note and its tags."""
+
+    docs: np.ndarray
+    words: tuple[frozenset[str], ...]
+
+    @classmethod
+    def build(cls, docs: np.ndarray, annotations: tuple[Annotation, ...]) -> OwnWords:
+        """From the annotation table's papers and annotations (only those with words)."""
+        kept: list[int] = []
+        words: list[frozenset[str]] = []
+        for doc, annotation in zip(docs.tolist(), annotations):
+            found = set(words_of(annotation.note))
+            for tag in annotation.tags:
+                found.update(words_of(tag))
+            if found:
+                kept.append(doc)
+                words.append(frozenset(found))
+        return cls(np.array(kept, dtype=np.int64), tuple(words))
+
+    def matching(self, word: str, open_: bool) -> np.ndarray:
+        """The papers whose own words hold ``word`` (its beginning while it is typed,
+        or with one typo when it is long)."""
+        picked = [doc for doc, own in zip(self.docs.tolist(), self.words)
+                  if any(_same(word, mine, open_) for mine in own)]
+        return np.array(picked, dtype=np.int64)
+
+
+def _same(word: str, mine: str, open_: bool) -> bool:
+    if word == mine or (open_ and mine.startswith(word)):
+        return True
+    if len(word) < _TYPO_MIN:
+        return False
+    if open_ and len(mine) > len(word):
+        mine = mine[:len(word) + 1]  # "zebr" typed: compare with the word's beginning
+    return Levenshtein.distance(word, mine, score_cutoff=1) <= 1
+
+
+def own_word_matches(codes: np.ndarray, docs: np.ndarray, best: int) -> np.ndarray:
+    """``codes`` with the papers ``docs`` raised to ``best`` (a copy: codes are cached)."""
+    if not len(docs):
+        return codes
+    raised = codes.copy()
+    raised[docs] = np.maximum(raised[docs], best)
+    return raised
+
+
+def note_has(note: str, value: str, open_: bool) -> bool:
+    """Whether ``note`` holds the words of a ``note:`` value, in any order (the last one
+    may be a beginning while it is typed)."""
+    mine = set(words_of(note))
+    wanted = words_of(value)
+    if not wanted:
+        return False
+    *done, last = wanted
+    return all(w in mine for w in done) and (
+        last in mine or (open_ and any(m.startswith(last) for m in mine)))
