@@ -17,7 +17,7 @@ from textual.markup import escape
 
 from tui.sanitize import clean_line
 from tui.screens.main import MainScreen
-from tui.search import SORTS
+from tui.search import SORT_HELP, SORTS
 from tui.widgets.filter_pane import VIEWS
 
 __all__ = ["PaperTrayCommands"]
@@ -46,7 +46,9 @@ class PaperTrayCommands(Provider):
             yield (f"View: {label}", qualifier or "every paper",
                    partial(screen.filter_pane.choose_view, view), True)
         for sort in SORTS:
-            yield f"Sort by {sort}", "Order the papers in view", partial(screen.sort_by, sort), True
+            yield f"Sort by {sort}", SORT_HELP[sort], partial(screen.sort_by, sort), True
+            yield (f"Sort by {sort}, reversed", f"{SORT_HELP[sort]}, turned around",
+                   partial(screen.sort_by, sort, True), True)
         for name, query in screen.settings.saved_searches.items():
             # Both come from config.toml: cleaned, so they cannot drive the terminal.
             yield (f"Saved search: {clean_line(name, 200)}", clean_line(query, 500),

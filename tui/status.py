@@ -74,7 +74,7 @@ def empty_list_message(papers_in_store: int, filters: str, *, label: str = "",
                 "  papertray stats PATH lists every problem; papertray PATH opens another "
                 "file or folder.")
     if filters:
-        return f"  Nothing in {filters} matches.\n  Try All papers in the filters (f)."
+        return f"  Nothing in {filters} matches.\n  a shows All papers; f goes to the filters."
     return "  No papers match.\n  esc clears the search."
 
 

@@ -57,18 +57,36 @@ async def test_medium_terminal_keeps_three_columns_for_list_and_detail(app):
         assert screen.filter_pane.region.right <= screen.paper_list.region.x
 
 
-async def test_f_hides_and_shows_the_filter_pane_on_wide_terminals(app):
+async def test_f_goes_to_the_filter_pane_on_wide_terminals_and_back(app):
+    """Issue 12: at 120 columns the first f shows and focuses the pane, never hides it."""
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = app.main_screen
-        width = screen.paper_list.region.width
-        await pilot.press("f")
-        await pilot.pause()
-        assert not screen.filter_pane.display
-        assert screen.paper_list.region.width > width
         await pilot.press("f")
         await pilot.pause()
         assert screen.filter_pane.display and isinstance(app.focused, FilterPane)
+        await pilot.press("f")
+        await pilot.pause()
+        assert screen.filter_pane.display and isinstance(app.focused, PaperList)
+        await pilot.press("f", "escape")
+        await pilot.pause()
+        assert screen.filter_pane.display and isinstance(app.focused, PaperList)
+
+
+async def test_tab_cycling_is_a_documented_key(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bindings = {b.id: b for b in app.main_screen.BINDINGS}
+        assert bindings["next-pane"].description and bindings["next-pane"].key == "tab"
+        assert "filters" in bindings["next-pane"].tooltip
+
+
+async def test_first_author_shows_at_120_columns(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        rows = ["".join(s.text for s in app.main_screen.paper_list.render_line(y))
+                for y in range(12)]
+        assert any("Tsukagoshi" in row for row in rows), rows
 
 
 async def test_large_terminal_uses_the_space(app):

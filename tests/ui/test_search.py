@@ -209,6 +209,10 @@ async def test_sort_key_cycles_orders_and_keeps_the_paper(app):
         titles = [screen.paper_list.paper_at(r).title.lower() for r in range(12)]
         assert screen.sort == "title" and titles == sorted(titles)
         await pilot.press("O")
+        assert screen.sort == "author"
+        await pilot.press("O")
+        assert screen.sort == "venue"
+        await pilot.press("O")
         assert screen.sort == "annotated"
         await pilot.press("O")
         assert screen.sort == "for-you"

@@ -27,7 +27,7 @@ def test_an_empty_list_says_why_and_the_way_out() -> None:
                                problems=[Problem("/tmp/empty.bib", None, "the file is empty")])
     assert empty.startswith("  No papers in empty.bib: the file is empty.")
     assert empty_list_message(12, "Starred · #thesis") == (
-        "  Nothing in Starred · #thesis matches.\n  Try All papers in the filters (f).")
+        "  Nothing in Starred · #thesis matches.\n  a shows All papers; f goes to the filters.")
     assert empty_list_message(12, "") == "  No papers match.\n  esc clears the search."
 
 

@@ -31,12 +31,14 @@ from tui.screens.for_you import ForYouOrder
 from tui.screens.main_keys import MAIN_BINDINGS, PAPER_ACTIONS, HeldKeys, needs_paper
 from tui.screens.note_keeper import NoteKeeper
 from tui.screens.outbox import Outbox
+from tui.screens.problems import ProblemsScreen
 from tui.screens.search_runner import SearchRunner
 from tui.screens.tag_picker import TagChange, TagPicker
 from tui.search import ResultSet, SearchEngine, Sort, next_sort
 from tui.settings import Settings
 from tui.status import ViewSummary, empty_list_message, loading_message
 from tui.store import PaperStore
+from tui.store.problems import problems_notice, store_problems
 from tui.triage import Triage
 from tui.triage_keys import Outcome, TriageKeys
 from tui.userdata import UserData
@@ -78,6 +80,8 @@ class MainScreen(Screen[None]):
         self.triage = Triage(store, userdata)
         self.sort: Sort = "relevance"
         """The sort order in force (one of tui.search.SORTS)."""
+        self.reverse = False
+        """Whether the order in force is backwards."""
         self.result: ResultSet | BrowseResults | None = None
         """The papers on screen: a search result, or the store in order while it indexes."""
         self.triage_keys = TriageKeys(self.triage, userdata)
@@ -145,6 +149,7 @@ class MainScreen(Screen[None]):
         else:
             self.for_you.start(self.engine)
             self.start_search()
+            self._tell_problems()
         if self.loader is None:
             # The files as they are now: ctrl+r reads them again once they change.
             self.loader = StoreLoader.of(self.store)
@@ -194,6 +199,19 @@ class MainScreen(Screen[None]):
         self.for_you.start(message.engine)
         self.start_search(keep_key=self._current_key())  # browsing while it indexed: stay put
         follow_in_background(self)  # every paper is known now: annotations find theirs
+        self._tell_problems(notify=first)
+
+    def _tell_problems(self, notify: bool = True) -> None:
+        """How many records the store skipped or merged: counted in the filter pane
+        (again after ctrl+r reads the files), said once when the store opens."""
+        problems = store_problems(self.store)
+        self.filter_pane.show_problems(len(problems))
+        if notify and (notice := problems_notice(problems)):
+            self.app.notify(notice, title="Problems", severity="warning", markup=False)
+
+    @on(FilterPane.ProblemsChosen)
+    def _problems_chosen(self) -> None:
+        self.app.push_screen(ProblemsScreen(store_problems(self.store)))
 
     # -- searching ------------------------------------------------------------------------
     @property
@@ -204,11 +222,19 @@ class MainScreen(Screen[None]):
     def start_search(self, keep_key: str | None = None) -> None:
         """Run the current query in a worker; ``keep_key`` keeps that paper under the cursor."""
         self.searches.begin(keep_key)
-        self.search_bar.set_context(self.filter_pane.summary, self.sort)
+        self._show_context()
         if self.engine is not None:
             scores = self.for_you.scores() if self.sort == "for-you" else None
             self.searches.run(self.engine, self.query_text, self.userdata.annotations(),
-                              self.sort, scores)
+                              self.sort, scores, self.reverse)
+
+    def _show_context(self) -> None:
+        """The search bar's line: filters, the order (none for relevance without a query)
+        and the matches in other views."""
+        elsewhere = self.result.elsewhere if isinstance(self.result, ResultSet) else {}
+        self.search_bar.set_context(self.filter_pane.summary, self.sort, reverse=self.reverse,
+                                    typed=bool(self.search_bar.value.strip()),
+                                    elsewhere=elsewhere)
 
     @on(SearchFinished)
     def _show_results(self, message: SearchFinished) -> None:
@@ -225,6 +251,7 @@ class MainScreen(Screen[None]):
             len(self.store), filters, label=self.store.label, problems=self.store.problems)
         self._fresh_results = True  # the detail pane follows after the list is painted
         self.paper_list.show(message.result, rank or 0)
+        self._show_context()
         self.held_keys.release()
         self.refresh_header()
         if self.has_paper() != self._had_paper:
@@ -269,8 +296,8 @@ class MainScreen(Screen[None]):
 
     @on(FilterPane.Left)
     def _left_filters(self) -> None:
-        if self.has_class("-narrow"):  # there the pane covers the list: put it away
-            self.remove_class("-filters-toggled")
+        # Below 120 columns the pane covers or squeezes the list: put it away.
+        self.remove_class("-filters-toggled")
         self.paper_list.focus()
 
     # -- list -> detail -----------------------------------------------------------------
@@ -288,7 +315,8 @@ class MainScreen(Screen[None]):
         """Where the query in force matches ``paper`` (for the detail pane)."""
         if self.engine is None or self.result is None:
             return {}
-        return self.engine.highlight(paper, self.result.query)
+        note = self.userdata.get(paper.key)
+        return self.engine.highlight(paper, self.result.query, note.note if note else "")
 
     # -- counts and refreshes --------------------------------------------------------------
     def refresh_counts(self) -> None:
@@ -450,8 +478,14 @@ class MainScreen(Screen[None]):
         self.search_bar.focus_input()
 
     def action_toggle_filters(self) -> None:
-        """Show or hide the filter pane (hidden by default on narrow terminals)."""
-        self.toggle_class("-filters-toggled")
+        """Show the filter pane and go to it; from the pane, go back to the list (and put
+        the pane away where it covers or squeezes the list, below 120 columns)."""
+        pane = self.filter_pane
+        if self.focused is pane:
+            self._left_filters()
+            return
+        if not (pane.display and pane.region.width):
+            self.add_class("-filters-toggled")
         self.call_after_refresh(self._after_filters_toggled)
 
     def _after_filters_toggled(self) -> None:
@@ -461,8 +495,6 @@ class MainScreen(Screen[None]):
             if self.engine is not None:
                 pane.recount_facets(self.engine, self.search_bar.value,
                                     self.userdata.annotations())
-        elif self.focused is pane or self.focused is None:
-            self.paper_list.focus()
 
     def action_refresh_view(self) -> None:
         """Run the search again (triaged papers stay in view until then, so the cursor
@@ -478,16 +510,26 @@ class MainScreen(Screen[None]):
                 return
         self.start_search(keep_key=self._current_key())
 
+    def action_widen_view(self) -> None:
+        """Show all papers, keeping the query: the papers it matched in other views too."""
+        if self.filter_pane.view != "all":
+            self.filter_pane.choose_view("all")
+
     def action_cycle_sort(self) -> None:
-        """Sort by the next order: relevance, date, title, recently annotated."""
+        """Sort by the next order: relevance, date, title, first author, venue, annotated."""
         self.sort_by(next_sort(self.sort))
 
-    def sort_by(self, sort: Sort) -> None:
-        """Sort the view by ``sort``, keeping the paper under the cursor."""
+    def action_reverse_sort(self) -> None:
+        """Turn the order in force around, keeping the paper under the cursor."""
+        self.sort_by(self.sort, reverse=not self.reverse)
+
+    def sort_by(self, sort: Sort, reverse: bool = False) -> None:
+        """Sort the view by ``sort`` (backwards when ``reverse``), keeping the paper
+        under the cursor; the search bar shows the order (no toast to pile up)."""
         self.sort = sort
+        self.reverse = reverse
         self.for_you.sort_chosen = True
         self.start_search(keep_key=self._current_key())
-        self.app.notify(f"Sorted by {sort}", markup=False)
 
     # -- for you ---------------------------------------------------------------------------
     def learn_interest(self, keys: tuple[str, ...] | None) -> None:

@@ -45,22 +45,23 @@ class SearchRunner:
         return generation == self.generation
 
     def run(self, engine: SearchEngine, query: str, annotations: Mapping[str, Annotation],
-            sort: Sort, for_you: npt.NDArray[np.float64] | None) -> None:
+            sort: Sort, for_you: npt.NDArray[np.float64] | None, reverse: bool = False) -> None:
         """Search in a worker; the host hears ``SearchFinished`` or ``SearchFailed``."""
         generation = self.generation
         self._host.run_worker(
-            lambda: self._search(engine, generation, query, annotations, sort, for_you),
+            lambda: self._search(engine, generation, query, annotations, sort, for_you, reverse),
             thread=True, exclusive=True, group="search", exit_on_error=False)
 
     def _search(self, engine: SearchEngine, generation: int, query: str,
                 annotations: Mapping[str, Annotation], sort: Sort,
-                for_you: npt.NDArray[np.float64] | None) -> None:
+                for_you: npt.NDArray[np.float64] | None, reverse: bool) -> None:
         worker = get_current_worker()
         started = time.perf_counter()
         try:
             # cancel: the engine gives up as soon as a newer search makes this one stale
             result = engine.run(query, annotations=annotations, sort=sort,
-                                cancel=lambda: worker.is_cancelled, for_you=for_you)
+                                cancel=lambda: worker.is_cancelled, for_you=for_you,
+                                reverse=reverse)
         except SearchCancelled:
             return
         except Exception as exc:  # a QueryError is one sentence; anything else is shown too

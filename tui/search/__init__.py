@@ -40,19 +40,30 @@ from tui.search.index import SearchIndex
 from tui.search.matching import (FIELDS_OF, WordCandidates, best_code, exact_mask, has_word,
                                  match_codes, resolve_all)
 from tui.search.orders import global_order
-from tui.search.own_words import VIEW_STATES, OwnWords, own_word_matches
+from tui.search.own_words import VIEW_STATES, OwnWords, note_spans, own_word_matches
 from tui.search.ranking import MAX_WORDS, Brevity, key_score, refine, select
 from tui.search.result import ResultSet
 from tui.search.segments import AnyIndex, SegmentedIndex
 from tui.store.base import PaperStore, Store
 
 __all__ = ["SearchEngine", "ResultSet", "SearchCancelled", "SearchIndex", "SegmentedIndex",
-           "build_index", "SORTS", "Sort", "next_sort"]
+           "build_index", "SORTS", "SORT_HELP", "Sort", "next_sort"]
 
 Sort = Literal["relevance", "date", "title", "author", "venue", "annotated", "for-you"]
 SORTS: tuple[Sort, ...] = ("relevance", "date", "title", "author", "venue", "annotated", "for-you")
 """The orders a result can be shown in (``for-you``: by a model of the person's interest),
 in the order the reader's ``O`` cycles through them."""
+
+SORT_HELP: dict[Sort, str] = {
+    "relevance": "Best match for the query first (words matched, typos, field, nearness)",
+    "date": "Newest first, by publication date",
+    "title": "Alphabetically by title",
+    "author": "Alphabetically by the first author's family name",
+    "venue": "Alphabetically by journal or conference, newest first within one",
+    "annotated": "Papers you starred, tagged, noted or triaged most recently first",
+    "for-you": "Most like what you star and read first (learned from your decisions)",
+}
+"""What each order puts first, as the command palette says it."""
 
 Matches = tuple[WordCandidates, ...]
 """A query word's candidates in each segment of the index."""
@@ -177,9 +188,15 @@ class SearchEngine:
         result.elsewhere = elsewhere
         return result
 
-    def highlight(self, paper: Paper, query: str | Query) -> dict[str, tuple[Span, ...]]:
-        """Matched spans per field (title, authors, abstract, venue) of any paper."""
-        return highlight_spans(paper, parse_query(query) if isinstance(query, str) else query)
+    def highlight(self, paper: Paper, query: str | Query, note: str = ""
+                  ) -> dict[str, tuple[Span, ...]]:
+        """Matched spans per field (title, authors, abstract, venue) of any paper, and in
+        the person's ``note`` of it (as ``"note"``)."""
+        query = parse_query(query) if isinstance(query, str) else query
+        spans = highlight_spans(paper, query)
+        if found := note_spans(note, query):
+            spans = {**spans, "note": found}
+        return spans
 
     def facets(self, result: ResultSet | None, kind: Literal["year", "category"],
                limit: int = 30) -> list[tuple[str, int]]:

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from tui.model import Annotation
-from tui.query import words_of
+from tui.model import Annotation, Span
+from tui.query import WORD_RE, Query, normalise_word, words_of
 
-__all__ = ["OwnWords", "own_word_matches", "note_has", "VIEW_STATES"]
+__all__ = ["OwnWords", "own_word_matches", "note_has", "note_spans", "VIEW_STATES"]
 
 VIEW_STATES = ("inbox", "later", "read", "skipped")
 """The ``is:`` values that are a triage state: every paper is in exactly one of them."""
@@ -84,3 +84,25 @@ def note_has(note: str, value: str, open_: bool) -> bool:
     *done, last = wanted
     return all(w in mine for w in done) and (
         last in mine or (open_ and any(m.startswith(last) for m in mine)))
+
+
+def note_spans(note: str, query: Query) -> tuple[Span, ...]:
+    """Where the query's free words and ``note:`` words match in ``note``: what a free
+    word or a ``note:`` term found the paper by, to highlight in the note."""
+    wanted: list[tuple[str, bool]] = []
+    for term in query.terms:
+        if term.negated:
+            continue
+        if term.kind == "word" and not term.field:
+            wanted.append((term.value, term.open))
+        elif term.kind == "note":
+            found = words_of(term.value)
+            wanted.extend((w, term.open and i == len(found) - 1) for i, w in enumerate(found))
+    if not wanted or not note:
+        return ()
+    spans = []
+    for match in WORD_RE.finditer(note):
+        word = normalise_word(match.group())
+        if any(_same(w, word, open_) for w, open_ in wanted):
+            spans.append((match.start(), match.end()))
+    return tuple(spans)

@@ -80,6 +80,8 @@ class FilterPane(OptionList):
         super().__init__(id=id, classes=classes)
         self.view = view if view in VIEWS else "inbox"
         """The view in force (a key of VIEWS)."""
+        self.problems = 0
+        """Records the store skipped or merged, shown as a Problems row when any."""
         self.chosen: dict[str, str] = {}
         """Option id -> qualifier for every tag, year, category or saved search chosen."""
         self._counts: Mapping[str, int] = {}
@@ -200,6 +202,9 @@ class FilterPane(OptionList):
                     ("Tags", "tag", self._facets.tags),
                     ("Years", "year", self._facets.years),
                     ("Categories", "cat", self._facets.categories))
+        if self.problems:
+            yield self._heading("Store")
+            yield self._row("problems:", "Problems", self.problems, chosen=False)
         for title, kind, items in sections:
             if not items:
                 continue
@@ -235,6 +240,9 @@ class FilterPane(OptionList):
         event.stop()
         option_id = event.option.id or ""
         kind, _, value = option_id.partition(":")
+        if kind == "problems":
+            self.post_message(self.ProblemsChosen())
+            return
         if kind == "view":
             self.view = value
         elif option_id in self.chosen:
@@ -247,6 +255,15 @@ class FilterPane(OptionList):
             self.chosen[option_id] = saved.get(value, "") if kind == "saved" else (
                 f"{kind}:{value}")
         self._changed()
+
+    def show_problems(self, count: int) -> None:
+        """How many records the store skipped or merged (0: no Problems row)."""
+        self.problems = count
+        self._rebuild()
+
+    @dataclass
+    class ProblemsChosen(Message):
+        """The person asked for the store's skipped and merged records."""
 
     @dataclass
     class Left(Message):

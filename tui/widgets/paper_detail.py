@@ -134,7 +134,7 @@ class PaperDetail(VerticalScroll, can_focus=True):
         annotation = annotation or Annotation(paper.key)
         head.update(self._head(paper, annotation, spans, reason, draft is not None))
         abstract.update(self._abstract(paper, spans))
-        shown = annotation.note if draft is None else draft
+        shown = _emphasised(annotation.note, spans.get("note", ())) if draft is None else draft
         note_text = multi_line(shown) if shown else ""
         label = self.query_one("#detail-note-label", Static)
         label.update(Text("Note" if draft is None else "Note · unsaved draft (n reopens it)"))
@@ -209,3 +209,20 @@ class PaperDetail(VerticalScroll, can_focus=True):
         event.stop()
         if event.href.lower().startswith(SAFE_LINK_SCHEMES):
             self.app.open_url(event.href)
+
+
+def _emphasised(note: str, spans: tuple[tuple[int, int], ...]) -> str:
+    """The note's Markdown with the query's matches in bold, except on lines where bold
+    could change the meaning (code, or emphasis already there)."""
+    if not spans:
+        return note
+    pieces, last = [], 0
+    for start, end in spans:
+        line_start = note.rfind("\n", 0, start) + 1
+        line_end = note.find("\n", end)
+        line = note[line_start:line_end if line_end >= 0 else len(note)]
+        if "`" in line or "*" in line or "_" in line or line.startswith(("    ", "\t")):
+            continue
+        pieces += [note[last:start], "**", note[start:end], "**"]
+        last = end
+    return "".join(pieces) + note[last:]

@@ -6,6 +6,8 @@ a worker, so typing never waits for it.
 
 from __future__ import annotations
 
+from typing import Mapping
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -82,13 +84,25 @@ class SearchBar(Horizontal):
         self.screen.set_focus(self.input)
         self.input.cursor_position = len(self.input.value)
 
-    def set_context(self, filters: str, sort: str) -> None:
-        """Show which filters compose with the query and how results are sorted."""
-        text = Text(no_wrap=True, end="")
+    def set_context(self, filters: str, sort: str, *, reverse: bool = False, typed: bool = True,
+                    elsewhere: Mapping[str, int] | None = None) -> None:
+        """Show which filters compose with the query, how results are sorted (not when
+        that is relevance with nothing typed: there is nothing to be relevant to), and
+        how many papers the query matches in other views (``elsewhere``, by state)."""
+        parts: list[tuple[str, str]] = []
         if filters:
-            text.append(one_line(filters, 60), "bold")
-            text.append(" · ")
-        text.append(f"sort: {sort}")
+            parts.append((one_line(filters, 60), "bold"))
+        if sort != "relevance" or typed or reverse:
+            parts.append((f"sort: {sort}" + (", reversed" if reverse else ""), ""))
+        if elsewhere:
+            count = sum(elsewhere.values())
+            where = ", ".join(state.capitalize() for state in elsewhere)
+            parts.append((f"{count:,} more in {where} (a: all papers)", "bold"))
+        text = Text(no_wrap=True, end="")
+        for i, (part, style) in enumerate(parts):
+            if i:
+                text.append(" · ")
+            text.append(part, style)
         if text != self._context_text:  # set on every key typed; a new text costs a layout
             self._context_text = text
             self.query_one("#search-context", Static).update(text)
