@@ -9,8 +9,6 @@ reader can say "2 more in Later, Read" instead of losing a triaged paper.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
@@ -26,33 +24,35 @@ _TYPO_MIN = 5
 """Words this long or longer may match a note's word with one typo."""
 
 
-@dataclass(frozen=True, slots=True)
 class OwnWords:
-    """Each annotated paper's own words: those of its note and its tags."""
+    """The words of the person's notes and tags, each with the papers that have it: a
+    query word is compared with each distinct word once, however many papers share it."""
 
-    docs: np.ndarray
-    words: tuple[frozenset[str], ...]
+    def __init__(self, papers_of: dict[str, np.ndarray]) -> None:
+        self.papers_of = papers_of
+        """Own word -> the papers (store positions) whose note or tags hold it."""
 
     @classmethod
     def build(cls, docs: np.ndarray, annotations: tuple[Annotation, ...]) -> OwnWords:
         """From the annotation table's papers and annotations (only those with words)."""
-        kept: list[int] = []
-        words: list[frozenset[str]] = []
+        found: dict[str, list[int]] = {}
         for doc, annotation in zip(docs.tolist(), annotations):
-            found = set(words_of(annotation.note))
+            if not annotation.note and not annotation.tags:
+                continue
+            words = set(words_of(annotation.note))
             for tag in annotation.tags:
-                found.update(words_of(tag))
-            if found:
-                kept.append(doc)
-                words.append(frozenset(found))
-        return cls(np.array(kept, dtype=np.int64), tuple(words))
+                words.update(words_of(tag))
+            for word in words:
+                found.setdefault(word, []).append(doc)
+        return cls({word: np.array(d, dtype=np.int64) for word, d in found.items()})
 
     def matching(self, word: str, open_: bool) -> np.ndarray:
         """The papers whose own words hold ``word`` (its beginning while it is typed,
         or with one typo when it is long)."""
-        picked = [doc for doc, own in zip(self.docs.tolist(), self.words)
-                  if any(_same(word, mine, open_) for mine in own)]
-        return np.array(picked, dtype=np.int64)
+        found = [docs for mine, docs in self.papers_of.items() if _same(word, mine, open_)]
+        if not found:
+            return np.zeros(0, dtype=np.int64)
+        return np.unique(np.concatenate(found))
 
 
 def _same(word: str, mine: str, open_: bool) -> bool:
