@@ -141,3 +141,32 @@ def test_search_star_tag_note_quit_then_the_cli_sees_it(terminal: Terminal, env)
     assert records[0]["tags"] == ["thesis"]
     assert records[0]["note"] == "Baseline for chapter 3"
     assert records[0]["starred"] is True
+
+
+def test_the_readme_morning_word_for_word(terminal: Terminal):
+    """Issue 12: star and queue Japanese SimCSE, then /japanes simcse: the search says
+    where the paper went, and a shows it with the query kept; a note is searchable."""
+    terminal.wait_for(lambda s: "inbox 119" in s, "the sample to open with its inbox")
+    terminal.keys("j")
+    terminal.wait_for(lambda s: TITLE in detail_top(s), "Japanese SimCSE under the cursor")
+    terminal.keys("s", "l")
+    terminal.wait_for(lambda s: "inbox 118" in s, "the paper queued for later")
+    terminal.keys("/")
+    terminal.type("japanes simcse")
+    screen = terminal.wait_for(lambda s: "1 more in Later (a: all papers)" in s,
+                               "the search to say where the paper went")
+    assert "sort: relevance" in screen
+    terminal.keys("Enter")
+    time.sleep(0.5)
+    terminal.keys("a")
+    screen = terminal.wait_for(lambda s: "All papers" in s.splitlines()[1] and TITLE in s,
+                               "all papers, the query kept")
+    assert "japanes simcse" in screen.splitlines()[1] and "more in" not in screen
+    terminal.keys("n")
+    terminal.wait_for(lambda s: "Note ·" in s, "the note editor")
+    terminal.type("remember the zebra crossing idea")
+    terminal.keys("C-s")
+    terminal.wait_for(lambda s: "Note ·" not in s, "the note saved")
+    terminal.keys("/", "C-u")
+    terminal.type("zebra crossing")
+    terminal.wait_for(lambda s: "1 of 119" in s and TITLE in s, "the paper found by its note")

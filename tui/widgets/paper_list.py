@@ -68,8 +68,9 @@ def _columns(width: int, paper: Paper) -> _Columns:
     # on narrow terminals because the title is what a person scans; a paper without an
     # author or a year lends those cells to its title.
     year = 5 if width >= 40 and paper.year else 0
-    # From 48 cells (the list beside both panes at 120 columns) a surname fits.
-    author = min(22, max(15, width // 5)) if width >= 48 and paper.authors else 0
+    # From 44 cells (the list beside both panes at 120 columns, scrollbar and all) a
+    # surname fits.
+    author = min(22, max(15, width // 5)) if width >= 44 and paper.authors else 0
     return _Columns(title=max(8, width - 5 - year - author), author=author, year=year)
 
 
