@@ -57,10 +57,11 @@ class ViewSummary:
 
 
 def empty_list_message(papers_in_store: int, filters: str, *, label: str = "",
-                       problems: Sequence[Problem] = ()) -> str:
+                       problems: Sequence[Problem] = (), all_papers: bool = False) -> str:
     """What an empty list says: why it is empty, and the way out. ``filters`` is the
     filter pane's summary when it narrows the view, else empty; ``label`` and
-    ``problems`` (the store's) say why an empty store is empty."""
+    ``problems`` (the store's) say why an empty store is empty; ``all_papers``: the view
+    is already All papers (then only the filters can widen it)."""
     if not papers_in_store:
         where = label or "the store"
         if len(problems) == 1:
@@ -73,6 +74,8 @@ def empty_list_message(papers_in_store: int, filters: str, *, label: str = "",
         return (f"  No papers in {where}: {reason}.\n"
                 "  papertray stats PATH lists every problem; papertray PATH opens another "
                 "file or folder.")
+    if filters and all_papers:
+        return f"  Nothing in {filters} matches.\n  f goes to the filters: space unselects one."
     if filters:
         return f"  Nothing in {filters} matches.\n  a shows All papers; f goes to the filters."
     return "  No papers match.\n  esc clears the search."

@@ -113,3 +113,17 @@ async def test_problems_are_said_at_open_and_listed_from_the_filter_pane(make_ap
         assert any(r[2].endswith("mixed.bib:2") for r in rows), rows
         await pilot.press("escape")
         assert not isinstance(app.screen, ProblemsScreen)
+
+
+async def test_the_empty_list_hint_key_does_what_it_says(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await star_and_queue_japanese_simcse(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, '"japanese simcse technical"')
+        await settle(pilot)
+        screen = app.main_screen
+        assert len(screen.paper_list) == 0
+        assert "a shows All papers" in screen.paper_list.empty_message
+        await pilot.press("enter", "a")
+        await settle(pilot)
+        assert screen.paper_list.current.title == "Japanese SimCSE Technical Report"

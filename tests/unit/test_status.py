@@ -29,6 +29,7 @@ def test_an_empty_list_says_why_and_the_way_out() -> None:
     assert empty_list_message(12, "Starred · #thesis") == (
         "  Nothing in Starred · #thesis matches.\n  a shows All papers; f goes to the filters.")
     assert empty_list_message(12, "") == "  No papers match.\n  esc clears the search."
+    assert "a shows" not in empty_list_message(12, "All papers · #thesis", all_papers=True)
 
 
 def test_loading_progress_in_words() -> None:

@@ -248,7 +248,8 @@ class MainScreen(Screen[None]):
         rank = self.rank_of(keep) if keep else 0
         filters = self.filter_pane.summary if self.filter_pane.qualifiers else ""
         self.paper_list.empty_message = empty_list_message(
-            len(self.store), filters, label=self.store.label, problems=self.store.problems)
+            len(self.store), filters, label=self.store.label, problems=self.store.problems,
+            all_papers=self.filter_pane.view == "all")
         self._fresh_results = True  # the detail pane follows after the list is painted
         self.paper_list.show(message.result, rank or 0)
         self._show_context()
