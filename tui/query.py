@@ -9,7 +9,7 @@ Free words are matched fuzzily by the search engine; qualifiers narrow the resul
     year:2021  year:2019..2022  year:>=2020   a year or a range (also > < <=)
     is:starred is:later is:read is:skipped is:inbox   by what you decided
     has:note  has:tag                  papers you wrote a note on or tagged
-    note:zebra  note:"zebra crossing"  words of your own note (free words find notes and tags too)
+    note:zebra  note:"zebra crossing"   words of your own note (free words find notes and tags too)
     key:arxiv:2104.08821               one paper by its stable key
     similar:arxiv:2104.08821           the papers most like that one, most alike first
     like:thesis                        the papers most like those tagged thesis
