@@ -68,8 +68,8 @@ def test_every_sort_order_is_offered_and_a_wrong_one_is_one_sentence(capsys) -> 
     for order in SORTS:
         assert order in out
     _, err = output(capsys, ["search", "x", "--sort", "newest"], status=2)
-    assert err.strip() == ("papertray: --sort must be one of relevance, date, title, annotated, "
-                           "for-you, not 'newest'.")
+    assert err.strip() == ("papertray: --sort must be one of relevance, date, title, author, "
+                           "venue, annotated, for-you, not 'newest'.")
     out, _ = output(capsys, ["search", "unsupervised", "--sort", "title", "--limit", "3"])
     assert out.index("3CAD") < out.index("A Survey on Data Selection") < out.index("All You Need is LUV")
 

@@ -83,7 +83,8 @@ def _command_parsers() -> dict[str, argparse.ArgumentParser]:
                         help="at most N matches (default 20; 0 for all)")
     # Checked in the command (tui.search.SORTS), so other commands need not import search.
     search.add_argument("--sort", default="relevance", metavar="ORDER",
-                        help="relevance (default), date, title, annotated or for-you: by what "
+                        help="relevance (default), date, title, author, venue, annotated or "
+                             "for-you: by what "
                              "this profile starred, read, queued, tagged and skipped, with why")
 
     imp = command("import", "Add the papers of each FILE to your personal library "
