@@ -130,18 +130,26 @@ class StoreLoader:
             last = now
             return True
 
+        def show_first() -> None:
+            nonlocal shown
+            shown = len(first)
+            on_papers(Store(list(first.values()), label=self.label))
+
         def watch(paper: Paper) -> None:
-            nonlocal papers_read, shown
+            nonlocal papers_read
             papers_read += 1
             if len(first) < FIRST_PAPERS:
                 first.setdefault(paper.key, paper)
-            if len(first) > shown and (shown == 0 or papers_read % 1024 == 0) and tick():
-                shown = len(first)
-                on_papers(Store(list(first.values()), label=self.label))
+            # The very first paper shows at once: a reader that parses in chunks (BibTeX)
+            # may give its next papers only after the rate limit's window.
+            if shown == 0 or (len(first) > shown and papers_read % 1024 == 0 and tick()):
+                show_first()
 
         def reading(done: int, total: int) -> None:
             if tick():
                 on_step(LoadStep("reading", done, total, papers_read))
+                if len(first) > shown:  # what a chunk of a slow format gave
+                    show_first()
 
         store = open_store(self.paths, progress=reading, cache=self.cache, watch=watch)
         first.clear()

@@ -30,19 +30,25 @@ StorePaths = str | PathLike[str] | Iterable[str | PathLike[str]] | None
 """What ``open_store`` takes: one path, several, or None for the bundled sample."""
 
 
-def _reader(module: str) -> Callable[[Path], Iterator[Paper | Problem]]:
+_WITH_PROGRESS = frozenset({"jsonl", "bibtex"})
+"""Readers that take a ``progress`` and report how far into the file they are."""
+
+
+def _reader(module: str) -> Callable[..., Iterator[Paper | Problem]]:
     """A reader that imports its module on first use: bibtexparser, pylatexenc, rispy
     and the XML parser cost start-up time a store without those formats need not pay."""
 
-    def parse(path: Path) -> Iterator[Paper | Problem]:
-        reader: Callable[[Path], Iterator[Paper | Problem]] = \
-            importlib.import_module(f"tui.store.formats.{module}").parse
-        return reader(path)
+    def parse(path: Path, progress: Callable[[int], None] | None = None
+              ) -> Iterator[Paper | Problem]:
+        reader = importlib.import_module(f"tui.store.formats.{module}").parse
+        if module in _WITH_PROGRESS:
+            return reader(path, progress)  # type: ignore[no-any-return]
+        return reader(path)  # type: ignore[no-any-return]
 
     return parse
 
 
-READERS: dict[str, Callable[[Path], Iterator[Paper | Problem]]] = {
+READERS: dict[str, Callable[..., Iterator[Paper | Problem]]] = {
     "jsonl": jsonl.parse,
     "json": _reader("json_array"),
     "bibtex": _reader("bibtex"),
@@ -136,7 +142,7 @@ def read_file(path: Path, add: Callable[[Paper], None], problems: list[Problem],
         if fmt is None:
             problems.append(Problem(name, None, "not a paper file (binary data or other XML)"))
             return 0
-        items = jsonl.parse(path, progress) if fmt == "jsonl" else READERS[fmt](path)
+        items = READERS[fmt](path, progress) if fmt in _WITH_PROGRESS else READERS[fmt](path)
         for item in items:
             if isinstance(item, Problem):
                 file_problems += 1
