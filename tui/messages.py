@@ -12,6 +12,7 @@ from textual.message import Message
 
 from tui.loader import LoadStep
 from tui.search import ResultSet, SearchEngine
+from tui.search.scan import ScanResults
 from tui.store import PaperStore
 
 __all__ = ["SearchFinished", "SearchFailed", "AnnotationsChanged", "EngineReady", "PapersRead",
@@ -26,8 +27,8 @@ class SearchFinished(Message):
     """Which search this answers; older generations are dropped as stale."""
     query: str
     """The full query that ran (filters and typed text together), for the log."""
-    result: ResultSet
-    """The papers found, best first."""
+    result: ResultSet | ScanResults
+    """The papers found, best first (a scan's partial answer before the index is ready)."""
     seconds: float
     """How long the engine took, logged for people chasing slowness."""
 

@@ -39,6 +39,8 @@ class ViewSummary:
     """Papers marked with space for a bulk action."""
     status: str = ""
     """Loading progress ("Reading 40%"), empty once the store is open."""
+    partial: bool = False
+    """The view is a scan of the papers read so far, not yet the engine's answer."""
 
     def pieces(self) -> tuple[tuple[str, Emphasis], ...]:
         """The summary as (text, emphasis) pieces, in reading order:
@@ -46,6 +48,8 @@ class ViewSummary:
         pieces: list[tuple[str, Emphasis]] = []
         if self.status:
             pieces.append((f"{self.status} · ", "status"))
+        if self.partial:
+            pieces.append(("partial results, ", "status"))
         pieces.append((f"{self.shown:,} of {self.total:,}", "strong"))
         pieces.append((f" · inbox {self.inbox:,}", ""))
         if self.marked:

@@ -1,5 +1,6 @@
-"""Opening a big store: papers show while it is read, keys work while it indexes, and the
-search takes over, keeping the paper under the cursor, once the index is ready."""
+"""Opening a big store: papers show while it is read, keys work while it indexes, a query
+typed meanwhile is answered from the papers read (marked partial), and the search takes
+over, keeping the paper under the cursor, once the index is ready."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from tui.app import PaperTrayApp
 from tui.bench.synthetic import write_jsonl
 from tui.cli import build_app, parse_args
 from tui.loader import LoadStep, StoreLoader
+from tui.query import words_of
 from tui.search import SearchEngine
 from tui.settings import Settings
 from tui.store import Store, open_store
@@ -219,3 +221,62 @@ async def test_ctrl_r_reads_a_file_added_to_a_small_store_folder(tmp_path: Path,
     folder.mkdir()
     (folder / "papers.jsonl").write_bytes(PAPERS.read_bytes())
     await _search_after_adding_a_file(make_app(folder), folder)
+
+
+# -- a query typed while it indexes: answered by a scan, marked partial -----------------
+def _word_in_some(loader: SteppedLoader) -> tuple[str, set[str]]:
+    """A word found in some papers of the store but not all, and the keys of those."""
+    for paper in loader.store:
+        for word in words_of(paper.title):
+            if len(word) < 6:
+                continue
+            having = {p.key for p in loader.store
+                      if word in f"{p.title} {' '.join(p.authors)} {p.abstract}".lower()}
+            if 1 < len(having) < len(loader.store):
+                return word, having
+    raise AssertionError("no word to search for")
+
+
+def _title_bar(screen) -> str:  # type: ignore[no-untyped-def]
+    return str(screen.query_one("#title-right").render())
+
+
+async def test_typing_while_it_indexes_shows_matching_papers_marked_partial(stepped) -> None:
+    app, loader = stepped
+    word, having = _word_in_some(loader)
+    async with app.run_test() as pilot:
+        screen = app.main_screen
+        loader.go[0].set()  # the whole store is read; the index is not ready
+        await _until(pilot, lambda: len(screen.paper_list) == len(loader.store))
+        await pilot.press("slash")
+        await type_text(pilot, word)
+        await _until(pilot, lambda: len(screen.paper_list) == len(having))
+        shown = {screen.paper_list.paper_at(r).key for r in range(len(screen.paper_list))}
+        assert shown == having
+        assert "partial" in _title_bar(screen)
+        loader.go[1].set()
+        loader.go[2].set()
+        await _until(pilot, lambda: screen.engine is not None)
+        await settle(pilot)
+        await _until(pilot, lambda: "partial" not in _title_bar(screen))
+        expected = [h.paper.key for h in screen.engine.search(word, limit=50)]
+        assert [screen.paper_list.paper_at(r).key
+                for r in range(len(screen.paper_list))] == expected
+
+
+async def test_clearing_the_query_while_it_indexes_shows_every_paper_again(stepped) -> None:
+    app, loader = stepped
+    word, having = _word_in_some(loader)
+    async with app.run_test() as pilot:
+        screen = app.main_screen
+        loader.go[0].set()
+        await _until(pilot, lambda: len(screen.paper_list) == len(loader.store))
+        await pilot.press("slash")
+        await type_text(pilot, word)
+        await _until(pilot, lambda: len(screen.paper_list) == len(having))
+        for _ in word:
+            await pilot.press("backspace")
+        await _until(pilot, lambda: len(screen.paper_list) == len(loader.store))
+        assert "partial" not in _title_bar(screen)
+        loader.go[1].set()
+        loader.go[2].set()

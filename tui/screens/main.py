@@ -26,6 +26,7 @@ from tui.loader import BrowseResults, StoreLoader
 from tui.messages import (AnnotationsChanged, EngineReady, LoadFailed, LoadProgress,
                           PapersRead, SearchFailed, SearchFinished)
 from tui.model import Paper
+from tui.screens.early_search import EarlySearch
 from tui.screens.follow_notice import follow_in_background
 from tui.screens.for_you import ForYouOrder
 from tui.screens.main_keys import MAIN_BINDINGS, PAPER_ACTIONS, HeldKeys, needs_paper
@@ -35,6 +36,7 @@ from tui.screens.problems import ProblemsScreen
 from tui.screens.search_runner import SearchRunner
 from tui.screens.tag_picker import TagChange, TagPicker
 from tui.search import ResultSet, SearchEngine, Sort, next_sort
+from tui.search.scan import ScanResults
 from tui.settings import Settings
 from tui.status import ViewSummary, empty_list_message, loading_message
 from tui.store import PaperStore
@@ -82,7 +84,7 @@ class MainScreen(Screen[None]):
         """The sort order in force (one of tui.search.SORTS)."""
         self.reverse = False
         """Whether the order in force is backwards."""
-        self.result: ResultSet | BrowseResults | None = None
+        self.result: ResultSet | BrowseResults | ScanResults | None = None
         """The papers on screen: a search result, or the store in order while it indexes."""
         self.triage_keys = TriageKeys(self.triage, userdata)
         """What the triage keys do to the annotations (undoable steps)."""
@@ -97,6 +99,8 @@ class MainScreen(Screen[None]):
         self._on_loaded = on_loaded
         self.searches = SearchRunner(self)
         """The view's query, run in a worker; only the latest answer is shown."""
+        self.early = EarlySearch(self)
+        """The query answered by a scan of the papers read, until the engine is ready."""
         self.held_keys = HeldKeys()
         """Paper keys pressed while the reader opens, carried out on the first papers."""
         self._fresh_results = False
@@ -167,12 +171,19 @@ class MainScreen(Screen[None]):
         # The same Triage, recounted: changes made while loading can still be undone.
         self.triage.store = message.store
         self.triage.recount()
-        if self.engine is None:
-            self.result = BrowseResults(message.store)
-            self.paper_list.show(self.result, self.paper_list.cursor)
-            if self.has_paper():
-                self.held_keys.release()
+        if self.engine is None and self.search_bar.value.strip():
+            # Never the whole store under a typed query: scan the papers read so far.
+            self.early.more_papers(lambda: self.start_search(keep_key=self._current_key()))
+        elif self.engine is None:
+            self._browse()
         self.refresh_counts()
+
+    def _browse(self) -> None:
+        """Show the store in reading order (nothing typed, the index not ready)."""
+        self.result = BrowseResults(self.store)
+        self.paper_list.show(self.result, self.paper_list.cursor)
+        if self.has_paper():
+            self.held_keys.release()
 
     @on(LoadProgress)
     def _load_progress(self, message: LoadProgress) -> None:
@@ -227,6 +238,11 @@ class MainScreen(Screen[None]):
             scores = self.for_you.scores() if self.sort == "for-you" else None
             self.searches.run(self.engine, self.query_text, self.userdata.annotations(),
                               self.sort, scores, self.reverse)
+        elif self.search_bar.value.strip():
+            self.early.run(self.store, self.query_text, self.searches.generation)
+        elif isinstance(self.result, ScanResults):  # the query was cleared while indexing
+            self._browse()
+            self.refresh_header()
 
     def _show_context(self) -> None:
         """The search bar's line: filters, the order (none for relevance without a query)
@@ -332,7 +348,8 @@ class MainScreen(Screen[None]):
         summary = ViewSummary(shown=len(self.result) if self.result is not None else 0,
                               total=counts["total"], inbox=counts["inbox"],
                               marked=len(self.paper_list.marked),
-                              status=self.query_one(LoadStatus).status)
+                              status=self.query_one(LoadStatus).status,
+                              partial=isinstance(self.result, ScanResults))
         self.query_one(TitleBar).show(self.store.label, self.userdata.profile, summary)
 
     @on(AnnotationsChanged)
