@@ -360,3 +360,24 @@ def test_a_warm_open_checks_shards_and_segments_on_both_cores(three_files: list[
     _same(store, plain)
     assert [h.paper for h in open_engine(store).search("learning model", limit=30)] == expected
     assert len(shards) == 3 and len(segments) == len(segment_paths(store))  # all off this thread
+
+
+def test_a_store_with_no_merges_is_not_resolved_again_on_a_warm_open(tmp_path: Path,
+                                                                      monkeypatch) -> None:
+    """Same titles by other authors are read and found to be two papers once; the warm
+    open (the first rows of a big store) must not read them again to learn nothing."""
+    from tui.store.shard import Shard
+
+    path = write_jsonl(tmp_path / "a.jsonl", 200, seed=3)
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    namesake = dict(records[5], id="2401.99999", authors="Somebody Else", doi=None)
+    with path.open("a", encoding="utf-8") as out:
+        out.write(json.dumps(namesake) + "\n")
+    first = open_store(path, cache=True)
+    assert len(first) == 201 and not first.merges  # the namesake stays its own paper
+    read: list[int] = []
+    real = Shard.paper_without_abstract
+    monkeypatch.setattr(Shard, "paper_without_abstract",
+                        lambda self, row: read.append(row) or real(self, row))
+    warm = open_store(path, cache=True)
+    assert read == [] and len(warm) == 201 and list(warm) == list(first)

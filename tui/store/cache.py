@@ -241,7 +241,9 @@ def open_cached(given: list[Path], files: list[Path], sizes: dict[Path, int],
         store = CompactStore(shards, paths=tuple(given), label=label, problems=found,
                              source_counts=counts, signature=whole, resolved=resolved,
                              earlier=earlier)
-        if resolved is None and store.resolved[0]:
+        if resolved is None:
+            # Kept even when nothing merged: finding that out read every record sharing
+            # a title or DOI (a seventh of a big store), which a warm open must not redo.
             _save_resolution(whole, store.resolved)
     except (OSError, CacheDamaged) as error:
         log.warning("the store cache cannot be used (%s); reading the files directly", error)
