@@ -109,10 +109,16 @@ a tenth of a second, so rows show long before a 30 MB file is read through."""
 _ENTRY_START = re.compile(r"^@[ \t]*\w+[ \t]*[{(]", re.MULTILINE)
 
 
-def _chunks(text: str, size: int | None = None) -> Iterator[tuple[str, int]]:
-    """``text`` cut into pieces of about ``size`` characters, each ending just before
-    an entry starts (``@type{`` at a line start), with the number of lines before it."""
-    size = size or CHUNK_CHARS
+FIRST_CHUNK_CHARS = 1 << 14
+"""The first piece is small (a dozen entries) so the first rows come at once; pieces
+then double up to :data:`CHUNK_CHARS`."""
+
+
+def _chunks(text: str) -> Iterator[tuple[str, int]]:
+    """``text`` cut into pieces of up to about :data:`CHUNK_CHARS` characters, each
+    ending just before an entry starts (``@type{`` at a line start), with the number of
+    lines before it."""
+    size = min(FIRST_CHUNK_CHARS, CHUNK_CHARS)
     start, lines_before = 0, 0
     while start < len(text):
         found = _ENTRY_START.search(text, start + size) if start + size < len(text) else None
@@ -121,6 +127,7 @@ def _chunks(text: str, size: int | None = None) -> Iterator[tuple[str, int]]:
         yield chunk, lines_before
         lines_before += chunk.count("\n")
         start = end
+        size = min(size * 2, CHUNK_CHARS)
 
 
 @dataclass
