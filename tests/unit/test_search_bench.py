@@ -66,8 +66,25 @@ def test_the_reader_benchmark_runs_end_to_end(tmp_path, capsys):
     out = capsys.readouterr().out
     for line in ("first papers painted", "whole store read", "index done",
                  "first screen (papers painted)", "search ready (index loaded)",
-                 "keystroke to repainted list (25 keys)", "reader process peak RSS"):
+                 "keystroke to repainted list (25 keys)", "reader process peak RSS",
+                 "typed while indexing", "cold .bib"):
         assert line in out, line
+
+
+def test_the_cold_bib_case_reads_the_same_papers_as_the_store_it_comes_from(tmp_path):
+    from tui.bench.ui import bench_bib, typed_query
+    from tui.store import open_store
+
+    path = write_jsonl(tmp_path / "s.jsonl", 60, seed=4)
+    bib = bench_bib(path, count=40)
+    assert bib.suffix == ".bib" and bench_bib(path, count=40) == bib  # written once
+    papers = JsonlPapers(path)
+    from_bib = open_store(bib, cache=False)
+    assert [p.title for p in from_bib] == [papers[i].title for i in range(40)]
+    assert not from_bib.problems
+    query = typed_query(path, at=10)
+    assert len(query.split()) == 3
+    assert any(all(w in p.title.lower() for w in query.split()) for p in from_bib)
 
 
 def test_huge_one_word_results_rank_the_same_when_keyed_lazily(tmp_path, monkeypatch):

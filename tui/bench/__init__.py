@@ -48,6 +48,12 @@ def _machine() -> str:
     return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
+UI_PARTS = ("ui-cold", "ui-warm", "ui-typed", "ui-bib")
+"""The reader's measurements, each in a process of its own (see :mod:`tui.bench.ui`)."""
+COLD_PARTS = ("ui-cold", "ui-typed", "ui-bib")
+"""Those that start with the store's cache removed."""
+
+
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m tui.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--papers", type=int, nargs="+", default=[100_000],
@@ -71,7 +77,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--for-you", action="store_true",
                         help="the for-you order instead: precision@20 of simulated readers on the "
                              "real papers in ../shared/data, and its speed at each --papers size")
-    parser.add_argument("--part", choices=("engine", "ui-cold", "ui-warm"), help=argparse.SUPPRESS)
+    parser.add_argument("--part", choices=("engine", *UI_PARTS), help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
@@ -87,7 +93,7 @@ def _child(part: str, path: Path, args: argparse.Namespace) -> int:
         if part.startswith("ui"):
             # The reader runs on a throwaway profile and settings, never the person's own.
             env.update(PAPERTRAY_DATA_DIR=home, PAPERTRAY_CONFIG_DIR=home)
-            if part == "ui-cold":
+            if part in COLD_PARTS:
                 from tui.cache import forget
 
                 forget([path])
@@ -146,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         from tui.bench.engine import engine_part
 
         return engine_part(args.store, args)
-    if args.part in ("ui-cold", "ui-warm"):
+    if args.part in UI_PARTS:
         from tui.bench.ui import ui_part
 
         return ui_part(args.part, args.store, args)
@@ -165,6 +171,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.ui:
             status |= _child("ui-cold", path, args)
             status |= _child("ui-warm", path, args)
+            status |= _child("ui-typed", path, args)
+            from tui.bench.ui import bench_bib
+
+            status |= _child("ui-bib", bench_bib(path), args)
         status |= _child("engine", path, args)
         if args.cli_runs:
             cli = time_cli(path, "contrastive sentence embeddings", args.cli_runs)

@@ -17,6 +17,10 @@ started this process (``PAPERTRAY_BENCH_T0``), so interpreter start and imports 
   first screen is on the terminal (tmux's copy of the screen, polled every few
   milliseconds). People open the reader many times a day; the bare app is the least any
   Textual app takes on the same machine. Medians of 5.
+- ``ui-typed``: cold again; 1.5 s after the start a person types a three-word query, and
+  is timed from the last key to matching papers painted (the partial answer a scan gives
+  while it indexes) and to the engine's answer.
+- ``ui-bib``: a cold ``.bib`` (see :func:`bench_bib`): time to its first papers painted.
 """
 
 from __future__ import annotations
@@ -38,12 +42,47 @@ from typing import Any, Callable
 from tui.bench.common import make_queries, peak_rss_mb, summary
 from tui.query import STOPWORDS, words_of
 
-__all__ = ["ui_part", "T0_VARIABLE", "compare_first_screens", "first_screen_seconds"]
+__all__ = ["ui_part", "T0_VARIABLE", "compare_first_screens", "first_screen_seconds",
+           "bench_bib", "typed_query", "TYPED_AT"]
 
 T0_VARIABLE = "PAPERTRAY_BENCH_T0"
 SIZE = (120, 36)
 TYPING_GAP = 0.12
 """Seconds between two keys once the list has caught up (a fast typist)."""
+TYPED_AT = 1.5
+"""Seconds after the start at which ``ui-typed`` starts typing (the issue's person)."""
+
+
+def typed_query(path: Path, at: int = 1000) -> str:
+    """Three words of a title early in the JSON Lines store at ``path``, the query a
+    person types while it indexes (at least that paper matches)."""
+    from tui.bench.synthetic import JsonlPapers
+
+    papers = JsonlPapers(path)
+    for paper in (papers[i] for i in range(min(at, len(papers) - 1), len(papers))):
+        words = list(dict.fromkeys(w for w in words_of(paper.title)
+                                   if w not in STOPWORDS and len(w) > 3))
+        if len(words) >= 3:
+            return " ".join(words[:3])
+    return "neural network training"
+
+
+def bench_bib(path: Path, count: int = 20_000) -> Path:
+    """The first ``count`` papers of the JSON Lines store as a ``.bib`` next to it
+    (written once): the cold BibTeX case, about 1.5 KB an entry like a real export."""
+    from tui.bench.synthetic import JsonlPapers
+    from tui.export import CitekeyAllocator, bibtex_entry
+
+    target = path.with_name(f"{path.stem}-first{count}.bib")
+    if not target.exists():
+        papers = JsonlPapers(path)
+        keys = CitekeyAllocator()
+        partial = target.with_suffix(".part")
+        with partial.open("w", encoding="utf-8") as out:
+            for i in range(min(count, len(papers))):
+                out.write(bibtex_entry(papers[i], citekey=keys.take(papers[i])) + "\n")
+        partial.replace(target)
+    return target
 
 
 class Recorder:
@@ -159,6 +198,36 @@ async def _arrows_while_loading(app: Any, rec: Recorder) -> list[float]:
     return latencies
 
 
+async def _typed_while_indexing(app: Any, rec: Recorder, text: str) -> None:
+    """Type ``text`` at :data:`TYPED_AT` s after the start, 30 ms a key, and report when
+    matching papers (partial, then the engine's) are painted, from the last key."""
+    screen = app.main_screen
+    while _since_start(time.perf_counter()) < TYPED_AT:
+        await asyncio.sleep(0.005)
+    if screen.engine is not None:
+        print("typed while indexing: the index was ready before 1.5 s (nothing to measure)")
+        return
+    _press(app, "slash")
+    for char in text:
+        last = _press(app, "space" if char == " " else char)
+        await asyncio.sleep(0.03)
+    await _until(lambda: screen.search_bar.value == text)
+
+    def painted(partial: bool) -> float | None:
+        shown = next((t for t, r in rec.shows if t > last and getattr(r, "query", None)
+                      is not None and text in r.query.text and len(r) < len(screen.store)
+                      and getattr(r, "partial", False) == partial), None)
+        return rec.paint_after(shown) if shown is not None else None
+
+    early = await _until(lambda: painted(True) or painted(False))
+    kind = "partial, from a scan" if painted(True) else "the engine's"
+    print(f"typed while indexing ({text!r} at {_since_start(last):.2f} s): matching papers "
+          f"painted {early - last:.2f} s after the last key ({kind})", flush=True)
+    final = await _until(lambda: painted(False))
+    print(f"typed while indexing: the engine's answer painted {final - last:.2f} s after "
+          "the last key", flush=True)
+
+
 async def _drive(part: str, path: Path, args: argparse.Namespace) -> None:
     from tui.__main__ import READER_TUNING
     from tui.cli import build_app, parse_args
@@ -170,8 +239,18 @@ async def _drive(part: str, path: Path, args: argparse.Namespace) -> None:
         rec.watch_list()
         first_show = await _until(lambda: next((t for t, r in rec.shows if len(r)), None))
         first_paint = await _until(lambda: rec.paint_after(first_show))
-        label = "first papers painted" if part == "ui-cold" else "first screen (papers painted)"
-        print(f"{label}: {_since_start(first_paint):.2f} s after the process started", flush=True)
+        label = "first screen (papers painted)" if part == "ui-warm" else "first papers painted"
+        if part != "ui-bib":
+            print(f"{label}: {_since_start(first_paint):.2f} s after the process started",
+                  flush=True)
+        if part == "ui-bib":
+            print(f"cold .bib ({path.stat().st_size / 1e6:.0f} MB): first papers painted "
+                  f"{_since_start(first_paint):.2f} s after the process started", flush=True)
+            await app.action_quit()
+            app.userdata.close()
+            return
+        if part == "ui-typed":
+            await _typed_while_indexing(app, rec, typed_query(path))
         arrows: list[float] = []
         loader = screen.loader
         if part == "ui-cold" and loader is not None:
@@ -199,7 +278,8 @@ async def _drive(part: str, path: Path, args: argparse.Namespace) -> None:
 
 
 def ui_part(part: str, path: Path, args: argparse.Namespace) -> int:
-    """Run one reader measurement (``ui-cold`` or ``ui-warm``) and print it."""
+    """Run one reader measurement (``ui-cold``, ``ui-warm``, ``ui-typed``, ``ui-bib``)
+    and print it."""
     asyncio.run(_drive(part, path, args))
     return 0
 
