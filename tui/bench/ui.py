@@ -114,6 +114,8 @@ class Recorder:
             self.shows.append((time.perf_counter(), results))
 
         paper_list.show = recorded
+        if len(paper_list):  # a warm open can show papers before this is called
+            self.shows.append((time.perf_counter(), paper_list._results))
 
     def paint_after(self, moment: float) -> float | None:
         """The first paint after ``moment``."""
