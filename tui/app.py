@@ -86,6 +86,7 @@ class PaperTrayApp(App[None]):
         """The screen people spend their time on."""
         self._theme_loaded = False
         self._told_of_drafts = False
+        self._told_of_unsaved = False
         self.notices: list[str] = []
         """Said once the reader is up (from the command line: "this is your library")."""
 
@@ -183,7 +184,20 @@ class PaperTrayApp(App[None]):
             self.main_screen.post_message(AnnotationsChanged(()))
 
     async def action_quit(self) -> None:
-        """Quit; with unsaved note drafts, say so first (they are kept: q again quits)."""
+        """Quit; with changes not yet saved, or unsaved note drafts, say so first (q again
+        quits)."""
+        if self.userdata.unsaved:
+            try:  # one more try first: the folder may be writable again
+                self.userdata.flush()
+            except SaveError:
+                pass
+        if (unsaved := self.userdata.unsaved) and not self._told_of_unsaved:
+            self._told_of_unsaved = True
+            self.notify(f"{unsaved} paper{'s' if unsaved != 1 else ''}: changes not saved "
+                        "yet (the data folder cannot be written); quitting now loses them. "
+                        "Make the folder writable and they are saved at once; press q again "
+                        "to quit anyway.", title="Not saved", severity="error", markup=False)
+            return
         count = len(self.userdata.drafts)
         if count and not self._told_of_drafts:
             self._told_of_drafts = True

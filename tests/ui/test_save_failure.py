@@ -114,3 +114,53 @@ async def test_a_note_that_could_not_be_saved_is_not_called_saved(make_app, prof
         assert app.userdata.get(app.main_screen.paper_list.current.key).note == "kept"
         app.check_userdata()
         assert app.userdata.unsaved == 0
+
+
+@contextlib.contextmanager
+def nothing_writable(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Neither annotations nor drafts can be written (a read-only or full data folder)."""
+
+    def no_space(path: Path, data: bytes, **options: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(userdata_storage, "atomic_write", no_space)
+        patch.setattr("tui.userdata.drafts.atomic_write", no_space)
+        yield
+
+
+async def test_a_note_saved_when_nothing_can_be_written_is_kept_not_a_traceback(
+        make_app, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        paper = app.main_screen.paper_list.current
+        shown = recorded_notifications(app, monkeypatch)
+        with nothing_writable(monkeypatch):
+            await pilot.press("n")
+            await pilot.pause()
+            app.screen.query_one("TextArea").insert("written while the disk is full")
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert app.is_running, "the reader goes on"
+            assert any(severity == "error" and "kept while papertray runs" in text
+                       for severity, text in shown), shown
+            assert app.userdata.drafts.get(paper.key).text == "written while the disk is full"
+
+
+async def test_quitting_with_changes_not_saved_yet_asks_first(
+        make_app, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        shown = recorded_notifications(app, monkeypatch)
+        with nothing_writable(monkeypatch):
+            await pilot.press("s")
+            await pilot.press("q")
+            await pilot.pause()
+            assert app.is_running, "the first q only says what would be lost"
+            assert any("press q again to quit anyway" in text for _, text in shown), shown
+        await pilot.press("q")  # writable again: the retry before quitting saves it
+        await pilot.pause()
+        assert not app.is_running
+    assert app.userdata.unsaved == 0

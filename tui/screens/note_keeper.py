@@ -116,7 +116,14 @@ class NoteKeeper:
     def _keep(self, paper: Paper, base: str, text: str) -> None:
         self._save(paper, text, base)
         if self._userdata.unsaved:  # a failed save was already reported: keep the draft too
-            self.drafts.save(paper.key, text, base, paper.title, durable=True)
+            try:
+                self.drafts.save(paper.key, text, base, paper.title, durable=True)
+            except OSError as exc:  # still in memory: n reopens it, and quitting warns
+                self._host.app.notify(
+                    f"Could not keep the note as a draft on disk either ({exc.strerror or exc}); "
+                    "it is kept while papertray runs: n reopens it.", severity="error",
+                    markup=False)
+            self._host.post_message(AnnotationsChanged((paper.key,)))
             return
         self.drafts.discard(paper.key)
         self._host.post_message(AnnotationsChanged((paper.key,)))  # no draft shown any more
