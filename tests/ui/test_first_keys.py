@@ -62,3 +62,16 @@ async def test_moves_before_the_first_result_count_before_the_star(app, first_se
         assert app.userdata.get(fourth.key) is not None and app.userdata.get(fourth.key).starred
         assert [k for k, a in app.userdata.annotations().items() if a.starred] == [fourth.key]
         assert app.main_screen.paper_list.cursor == 4
+
+
+async def test_a_note_typed_before_the_first_result_never_triages_papers(app, first_search_held):
+    """`n` then "hello" before the papers show: the l's must not mark papers later, nor e
+    open the export dialog; the note editor opens and says the letters went unused."""
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n", *"hello", "t")
+        first_search_held.set()
+        await settle(pilot)
+        assert type(app.screen).__name__ == "NoteEditor"
+        assert app.userdata.annotations() == {}, "no letter triaged or tagged a paper"
+        assert any("went unused" in n.message for n in app._notifications)

@@ -183,7 +183,7 @@ class MainScreen(Screen[None]):
         self.result = BrowseResults(self.store)
         self.paper_list.show(self.result, self.paper_list.cursor)
         if self.has_paper():
-            self.held_keys.release()
+            self._release_held_keys()
 
     @on(LoadProgress)
     def _load_progress(self, message: LoadProgress) -> None:
@@ -197,7 +197,7 @@ class MainScreen(Screen[None]):
     def _load_failed(self, message: LoadFailed) -> None:
         self.paper_list.empty_message = f"Could not index the papers: {message.reason}"
         self.paper_list.refresh()
-        self.held_keys.release()
+        self._release_held_keys()
         self.app.notify(f"Could not index the papers: {message.reason}", severity="error",
                         markup=False)
 
@@ -269,7 +269,7 @@ class MainScreen(Screen[None]):
         self._fresh_results = True  # the detail pane follows after the list is painted
         self.paper_list.show(message.result, rank or 0)
         self._show_context()
-        self.held_keys.release()
+        self._release_held_keys()
         self.refresh_header()
         if self.has_paper() != self._had_paper:
             # Only then do the paper keys change; refreshing the bindings rebuilds the
@@ -283,7 +283,7 @@ class MainScreen(Screen[None]):
     @on(SearchFailed)
     def _search_failed(self, message: SearchFailed) -> None:
         if self.searches.is_latest(message.generation):
-            self.held_keys.release()
+            self._release_held_keys()
             self.search_bar.set_error(message.reason)
             self.app.notify(message.reason, title="Search", severity="warning", markup=False)
 
@@ -378,6 +378,13 @@ class MainScreen(Screen[None]):
         if action in PAPER_ACTIONS and not self.has_paper():
             return True if self.held_keys.opening else None  # opening: held, not lost
         return True
+
+    def _release_held_keys(self) -> None:
+        """Carry out the keys pressed while the reader opened, until one opens a dialog."""
+        if dropped := self.held_keys.release(lambda: self.app.screen is self):
+            self.app.notify(f"{dropped} key{'s' if dropped != 1 else ''} typed while papertray "
+                            "opened went unused: this dialog opened first. Type "
+                            f"{'them' if dropped != 1 else 'it'} again.", markup=False)
 
     def _hold_list_key(self, key: Callable[[], None]) -> bool:
         """Keep a list move pressed while the reader opens, in order with the paper keys."""

@@ -82,15 +82,21 @@ class HeldKeys:
         """Keep ``key`` until the first papers are shown."""
         self._held.append(key)
 
-    def release(self) -> None:
+    def release(self, in_charge: Callable[[], bool] = lambda: True) -> int:
         """The first papers are shown: carry out the held keys (dropped if the reader
-        opened on no papers at all: the list says why)."""
+        opened on no papers at all: the list says why). Once one of them opens a dialog
+        (``n``, ``t``…), ``in_charge()`` is False and the rest are dropped, never acted on:
+        they were typed for the dialog (a note's letters must not triage papers). Returns
+        how many were dropped."""
         if not self.opening:
-            return
+            return 0
         self.opening = False
         held, self._held = self._held, []
-        for key in held:
+        for done, key in enumerate(held, 1):
             key()
+            if not in_charge():
+                return len(held) - done
+        return 0
 
 
 class PaperHost(Protocol):
