@@ -175,8 +175,15 @@ def _real(path: str) -> str:
     return os.path.realpath(os.path.abspath(path))
 
 
-def _candidates(store: PaperStore, annotation: Annotation, wanted: _Wanted) -> tuple[list[int], str]:
-    """The papers the first rule that finds any finds, and how it found them."""
+def _candidates(store: PaperStore, annotation: Annotation, wanted: _Wanted,
+                annotated: Mapping[str, Annotation]) -> tuple[list[int], str]:
+    """The papers the first rule that finds any finds, and how it found them.
+
+    An id (arXiv, DOI) is the paper. A citekey is only the same paper when its year and
+    first author do not say otherwise (a .bib may reuse a key for another paper). A title
+    is weaker still: it never finds a paper years away, nor (but for the exact title an
+    earlier version's key was made of) one with annotations of its own: volume II is not
+    volume I renamed."""
     arxiv, doi = _ids(annotation)
     if arxiv and wanted.arxiv.get(arxiv):
         return wanted.arxiv[arxiv], f"same arXiv id {arxiv}"
@@ -184,23 +191,40 @@ def _candidates(store: PaperStore, annotation: Annotation, wanted: _Wanted) -> t
         return wanted.doi[doi], f"same DOI {doi}"
     if annotation.citekey and wanted.citekey.get(annotation.citekey):
         found = [p for p in wanted.citekey[annotation.citekey]
-                 if not annotation.source or _same_file(store, p, annotation.source)]
+                 if (not annotation.source or _same_file(store, p, annotation.source))
+                 and not _years_contradict(annotation.year, store[p].year)
+                 and not _authors_contradict(annotation.author, store[p])]
         if found:
             return found, f"same citekey {annotation.citekey}"
     def same_time(found: list[int]) -> list[int]:
         return [p for p in found if not _years_contradict(annotation.year, store[p].year)]
 
-    if wanted.legacy.get(annotation.key):
+    def unclaimed(found: list[int]) -> list[int]:
+        return [p for p in same_time(found) if not _has_its_own(annotated, store[p].key)]
+
+    if wanted.legacy.get(annotation.key):  # a key an earlier version made of this very title
         return same_time(wanted.legacy[annotation.key]), "same title"
     title = normalise_title(annotation.title)
     if annotation.title and annotation.author:
         limit = max(2, min(6, len(title) // 10))  # "a few typos": more in a longer title
         found = [p for p, other in wanted.family.get(family_name(annotation.author), ())
                  if Levenshtein.distance(title, other, score_cutoff=limit) <= limit]
-        return same_time(found), "same first author, title within a few letters"
+        return unclaimed(found), "same first author, title within a few letters"
     if annotation.title:
-        return same_time(wanted.title.get(title, [])), "same title"
+        return unclaimed(wanted.title.get(title, [])), "same title"
     return [], ""
+
+
+def _has_its_own(annotated: Mapping[str, Annotation], key: str) -> bool:
+    """True when the paper ``key`` already has annotations of its own."""
+    own = annotated.get(key)
+    return own is not None and not own.is_blank
+
+
+def _authors_contradict(author: str, paper: Paper) -> bool:
+    """True when both first authors are known and their family names differ."""
+    return bool(author and paper.authors
+                and family_name(author) != family_name(paper.authors[0]))
 
 
 def _years_contradict(annotated: int | None, now: int | None) -> bool:
@@ -255,7 +279,7 @@ def plan(store: PaperStore, annotations: Mapping[str, Annotation]) -> tuple[Foll
     wanted = _walk(store, here)
     changes: dict[str, Annotation | None] = {}
     for annotation in here:
-        found, why = _candidates(store, annotation, wanted)
+        found, why = _candidates(store, annotation, wanted, annotations)
         papers = list(dict.fromkeys(found))
         if len(papers) != 1:
             reason = "no paper in this store matches it" if not papers else (

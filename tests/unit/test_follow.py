@@ -131,6 +131,36 @@ def test_a_title_a_few_letters_away_by_the_same_author_years_apart_is_another_pa
     assert userdata.get(store[0].key) is None, "the 2015 book has no annotation of its own"
 
 
+def test_a_renamed_volume_never_lands_on_its_annotated_sibling(tmp_path: Path) -> None:
+    """Volume I renamed: its note must not be merged into volume II's own annotation."""
+    path = tmp_path / "dl.jsonl"
+    rows = [{"title": "Deep Learning I", "authors": ["Sam Smith"], "year": 2020},
+            {"title": "Deep Learning II", "authors": ["Sam Smith"], "year": 2020}]
+    _write(path, "\n".join(json.dumps(r) for r in rows) + "\n")
+    store = open_store(path)
+    userdata = _annotate(tmp_path, store, store[0], starred=True, note="notes on volume ONE")
+    userdata.update(store[1].key, title=Fingerprint.of(store[1]), note="notes on volume TWO")
+    rows[0]["title"] = "Deep Learning: Foundations"
+    _write(path, "\n".join(json.dumps(r) for r in rows) + "\n")
+    store = open_store(path)
+    report = follow(store, userdata)
+    assert report.followed == [] and len(report.orphans) == 1
+    volume_two = userdata.get(store.get(store[1].key).key)
+    assert volume_two.note == "notes on volume TWO" and not volume_two.starred
+
+
+def test_a_citekey_reused_for_another_paper_does_not_carry_the_annotation(tmp_path: Path) -> None:
+    bib = _write(tmp_path / "a.bib", "@article{foo,\n title={Attention Is Almost All You Need},\n"
+                                     " author={Vaswani, Ashish},\n year={2017}}\n")
+    store = open_store(bib)
+    userdata = _annotate(tmp_path, store, store[0], starred=True, note="my foo note")
+    _write(bib, "@article{foo,\n title={Bananas in Pyjamas},\n author={Banana, B1},\n year={1992}}\n")
+    store = open_store(bib)
+    report = follow(store, userdata)
+    assert report.followed == [] and len(report.orphans) == 1
+    assert userdata.get(store[0].key) is None, "the bananas paper has no note of mine"
+
+
 def test_an_annotation_that_could_be_two_papers_or_none_is_an_orphan_never_deleted(tmp_path: Path) -> None:
     bib = _write(tmp_path / "refs.bib", "@article{a, title = {Introduction}, author = {Smith, J.}}\n")
     store = open_store(bib)
