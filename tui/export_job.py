@@ -7,6 +7,7 @@ the screen. Running it needs no terminal, so it is tested on its own.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Protocol
@@ -15,7 +16,19 @@ from tui.export import write_papers
 from tui.output import atomic_output
 from tui.model import Annotation, Paper
 
-__all__ = ["ExportJob", "ExportOutcome", "RankedPapers", "papers_in"]
+__all__ = ["ExportJob", "ExportOutcome", "RankedPapers", "papers_in", "files_read",
+           "overwrites_a_file_read"]
+
+
+def files_read(sources: Iterable[str]) -> frozenset[str]:
+    """The real paths of the files a store was read from (its ``source_counts`` keys)."""
+    return frozenset(os.path.realpath(source) for source in sources)
+
+
+def overwrites_a_file_read(path: Path | str, read: frozenset[str]) -> bool:
+    """True when writing ``path`` would replace one of the files the papers were read
+    from: papertray never changes the files a person opens."""
+    return os.path.realpath(path) in read
 
 
 class RankedPapers(Protocol):
@@ -47,10 +60,16 @@ class ExportJob:
     """One of :data:`tui.export.FORMATS`."""
     papers: Iterable[Paper]
     annotations: Mapping[str, Annotation]
+    read: frozenset[str] = frozenset()
+    """The files the papers were read from (see :func:`files_read`): never written."""
 
     def run(self) -> ExportOutcome:
         """Write the file whole or not at all (an existing file is left as it was when
         the write fails); never raises for a file that cannot be written."""
+        if overwrites_a_file_read(self.path, self.read):
+            return ExportOutcome(False, f"Not exported: {self.path} is a file the papers are "
+                                        "read from, and papertray never changes those. "
+                                        "Choose another name.")
         try:
             with atomic_output(self.path) as out:
                 write_papers(self.papers, self.fmt, out, self.annotations)

@@ -424,3 +424,11 @@ def test_real_process_search_prints_json_and_exit_codes(seed_path: Path, hermeti
     assert missing.returncode == 1 and "Traceback" not in missing.stderr
     bad_usage = papertray("annotate", "x", "--state", "finished")
     assert bad_usage.returncode == 2 and "invalid choice" in bad_usage.stderr
+
+
+def test_export_over_the_file_it_reads_is_refused(tmp_path: Path, capsys) -> None:
+    mine = tmp_path / "mine.jsonl"
+    mine.write_text('{"title": "Kept as it is", "year": 2020}\n', encoding="utf-8")
+    _, err = output(capsys, ["export", str(mine), "-o", str(mine), "--format", "markdown"], status=1)
+    assert "papertray never changes the files it reads" in err
+    assert mine.read_text(encoding="utf-8") == '{"title": "Kept as it is", "year": 2020}\n'

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui.export_job import ExportJob, papers_in
+from tui.export_job import ExportJob, files_read, papers_in
 from tui.model import Annotation, Paper
 
 PAPERS = [Paper(key=f"arxiv:2101.0000{n}", title=f"Paper {n}", authors=("Ada Lovelace",),
@@ -50,3 +50,13 @@ def test_the_papers_in_view_are_written_in_the_order_shown_and_read_as_written()
     papers = papers_in(result)
     assert result.asked == [], "nothing is fetched before the export runs"
     assert [paper.title for paper in papers] == ["Paper 2", "Paper 1", "Paper 0"]
+
+
+def test_an_export_never_replaces_a_file_the_papers_are_read_from(tmp_path: Path) -> None:
+    source = tmp_path / "mine.bib"
+    source.write_text("@article{a, title={Kept}}\n", encoding="utf-8")
+    job = ExportJob(source, "markdown", [Paper(key="k", title="Kept")], {},
+                    read=files_read([str(source)]))
+    outcome = job.run()
+    assert not outcome.ok and "papers are read from" in outcome.message
+    assert source.read_text(encoding="utf-8") == "@article{a, title={Kept}}\n"

@@ -91,7 +91,7 @@ class MainScreen(Screen[None]):
         self.notes = NoteKeeper(self, userdata, lambda paper, text, base: self.show_outcome(
             self.triage_keys.write_note(paper, text, base)))
         """The ``n`` and ``N`` keys' editors, and the drafts they keep."""
-        self.outbox = Outbox(self, userdata)
+        self.outbox = Outbox(self, userdata, lambda: self.store)
         """The ``o``, ``y`` and ``e`` keys: papers out of the reader."""
         self.for_you = ForYouOrder(self, userdata, settings, on_learned=self._interest_learned,
                                    on_explained=self._reason_ready)

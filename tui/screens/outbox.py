@@ -18,6 +18,7 @@ from tui import desktop
 from tui.model import Paper
 from tui.screens.copy_menu import CopyChoice, CopyMenu
 from tui.status import selection_label
+from tui.store import PaperStore
 from tui.store.attachments import local_pdf, remote_pdf
 from tui.userdata import UserData
 from tui.widgets.paper_detail import SAFE_LINK_SCHEMES
@@ -37,10 +38,13 @@ NOTICE_SECONDS = 20
 class Outbox:
     """Sends papers out of the reader, telling the person how it went."""
 
-    def __init__(self, host: DOMNode, userdata: UserData) -> None:
-        """``host``: the screen whose app shows the messages and runs the workers."""
+    def __init__(self, host: DOMNode, userdata: UserData,
+                 store: Callable[[], PaperStore]) -> None:
+        """``host``: the screen whose app shows the messages and runs the workers;
+        ``store()``: the store open now (its files are never exported over)."""
         self._host = host
         self._userdata = userdata
+        self._store = store
 
     def _notify(self, message: str, severity: SeverityLevel = "information",
                 timeout: float = 5) -> None:
@@ -135,7 +139,7 @@ class Outbox:
         none are marked the papers in ``view()`` (as it is when the person confirms).
         ``view_name`` ("Inbox · #thesis simcse") names the file offered."""
         from tui.export import FORMATS
-        from tui.export_job import ExportJob, papers_in
+        from tui.export_job import ExportJob, files_read, papers_in
         from tui.paths import export_dir
         from tui.screens.export_dialog import ExportDialog, ExportRequest, file_stem
 
@@ -146,7 +150,8 @@ class Outbox:
             if request is not None:
                 result = view()
                 papers = marked if marked is not None else papers_in(result) if result else ()
-                job = ExportJob(request.path, request.fmt, papers, self._userdata.annotations())
+                job = ExportJob(request.path, request.fmt, papers, self._userdata.annotations(),
+                                read=files_read(self._store().source_counts))
                 self._host.run_worker(lambda: self._run(job), thread=True, group="export",
                                       exit_on_error=False)
 
