@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterator, Literal
 
 __all__ = [
@@ -200,7 +200,10 @@ def parse_complete_query(text: str) -> Query:
     query = parse_query(text + " ")  # a space after the last word: nothing is still being typed
     if query.warnings:
         raise QueryError(query.warnings[0].replace(", so it was searched as words", ""))
-    return query
+    # Nor is a typo guessed: each word is matched as written, like a one-word phrase
+    # ("author:knuth" is not Knvth, "imagen" is not "image").
+    return replace(query, terms=tuple(replace(t, kind="phrase") if t.kind == "word" else t
+                                      for t in query.terms))
 
 
 def _word_terms(value: str, field_name: FieldName, negated: bool, typing: bool) -> list[Term]:

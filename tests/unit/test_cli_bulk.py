@@ -136,3 +136,13 @@ def test_export_matching_nothing_is_an_error_and_writes_no_file(
     status, out, err = call(capsys, "export", "--query", "zebracrossingxyz", "-o", str(target))
     assert status == 1 and not target.exists() and out == ""
     assert err.count("\n") == 1 and "zebracrossingxyz" in err and "nothing was exported" in err
+
+
+def test_a_bulk_change_never_takes_a_typo_for_a_word(capsys: pytest.CaptureFixture[str]) -> None:
+    """`remove author:knuth` must not take Knvth; `annotate japnese` must not tag Japanese."""
+    status, _, err = call(capsys, "annotate", "japnese simcse", "--tag", "guessed")
+    assert status == 1 and "No paper" in err and "nothing changed" in err
+    assert annotated(capsys, "tag:guessed") == []
+    status, out, _ = call(capsys, "annotate", "japanese simcse", "--tag", "meant")
+    assert status == 0
+    assert [p["title"] for p in annotated(capsys, "tag:meant")] == ["Japanese SimCSE Technical Report"]
