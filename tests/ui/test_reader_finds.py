@@ -20,9 +20,23 @@ async def star_and_queue_japanese_simcse(pilot) -> None:
     await settle(pilot)
 
 
-async def test_the_readme_morning_says_where_the_paper_went_and_a_widens(app):
+async def test_the_readme_morning_finds_the_paper_just_queued(app):
+    """Triaged papers stay in the view until ctrl+r, in its searches too: the README's
+    `/japanes simcse` finds the paper just sent to Later, marked as such."""
     async with app.run_test(size=SIZE) as pilot:
         await star_and_queue_japanese_simcse(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "japanes simcse")
+        await settle(pilot)
+        assert app.main_screen.paper_list.current.title == "Japanese SimCSE Technical Report"
+        assert app.userdata.get(app.main_screen.paper_list.current.key).state == "later"
+
+
+async def test_after_ctrl_r_the_search_says_where_the_paper_went_and_a_widens(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await star_and_queue_japanese_simcse(pilot)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
         await pilot.press("slash")
         await type_text(pilot, "japanes simcse")
         await settle(pilot)
@@ -118,6 +132,8 @@ async def test_problems_are_said_at_open_and_listed_from_the_filter_pane(make_ap
 async def test_the_empty_list_hint_key_does_what_it_says(app):
     async with app.run_test(size=SIZE) as pilot:
         await star_and_queue_japanese_simcse(pilot)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
         await pilot.press("slash")
         await type_text(pilot, '"japanese simcse technical"')
         await settle(pilot)

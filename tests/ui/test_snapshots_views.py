@@ -9,7 +9,7 @@ from tests.ui.conftest import SIZE, settle, type_text
 def test_more_in_other_views_hint(snap_compare, app):
     async def run_before(pilot):
         await settle(pilot)
-        await pilot.press("s", "l")
+        await pilot.press("s", "l", "ctrl+r")  # the queued paper leaves the inbox now
         await settle(pilot)
         await pilot.press("slash")
         await type_text(pilot, "japanes simcse")

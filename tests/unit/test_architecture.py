@@ -17,7 +17,7 @@ import tui
 ROOT = Path(tui.__file__).resolve().parent
 
 DOMAIN_PACKAGES = (
-    "tui.model", "tui.paths", "tui.query", "tui.export", "tui.output", "tui.sanitize", "tui.settings",
+    "tui.model", "tui.paths", "tui.query", "tui.export", "tui.output", "tui.view_scope", "tui.sanitize", "tui.settings",
     "tui.library", "tui.loader", "tui.triage", "tui.store", "tui.search", "tui.userdata",
     "tui.cache", "tui.interest", "tui.status", "tui.export_job", "tui.external_editor",
     "tui.triage_keys",

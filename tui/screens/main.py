@@ -44,6 +44,7 @@ from tui.store.problems import problems_notice, store_problems
 from tui.triage import Triage
 from tui.triage_keys import Outcome, TriageKeys
 from tui.userdata import UserData
+from tui.view_scope import ViewScope
 from tui.widgets.filter_pane import FilterPane
 from tui.widgets.footer import ReaderFooter
 from tui.widgets.load_status import LoadStatus
@@ -101,6 +102,8 @@ class MainScreen(Screen[None]):
         """The view's query, run in a worker; only the latest answer is shown."""
         self.early = EarlySearch(self)
         """The query answered by a scan of the papers read, until the engine is ready."""
+        self.scope = ViewScope()
+        """The papers triaged since the view opened: they stay in its searches too."""
         self.held_keys = HeldKeys()
         """Paper keys pressed while the reader opens, carried out on the first papers."""
         self._fresh_results = False
@@ -143,6 +146,7 @@ class MainScreen(Screen[None]):
                                 lambda paper: self.for_you.reason_of(paper, self.sort),
                                 draft=self.notes.draft_text)
         self.refresh_counts()
+        self.scope.reset(self.userdata.annotations())
         self.set_focus(self.paper_list)
         if self.loader is not None:
             self.paper_list.empty_message = f"Opening {self.store.label}…"
@@ -236,7 +240,8 @@ class MainScreen(Screen[None]):
         self._show_context()
         if self.engine is not None:
             scores = self.for_you.scores() if self.sort == "for-you" else None
-            self.searches.run(self.engine, self.query_text, self.userdata.annotations(),
+            self.searches.run(self.engine, self.query_text,
+                              self.scope.annotations(self.userdata.annotations()),
                               self.sort, scores, self.reverse)
         elif self.search_bar.value.strip():
             self.early.run(self.store, self.query_text, self.searches.generation)
@@ -305,6 +310,7 @@ class MainScreen(Screen[None]):
 
     @on(FilterPane.Changed)
     def _filters_changed(self) -> None:
+        self.scope.reset(self.userdata.annotations())  # a new view: only its own papers
         self.start_search()
 
     @on(SearchBar.Left)
@@ -364,6 +370,7 @@ class MainScreen(Screen[None]):
         (empty: any paper's may have)."""
         if keys:
             self.learn_interest(keys)
+            self.scope.touched(keys)  # triaged out of the view: kept in it until ctrl+r
         self.paper_list.refresh_rows()
         self.refresh_counts()
         current = self.paper_list.current
@@ -526,6 +533,7 @@ class MainScreen(Screen[None]):
         never jumps under a person's hands). If the store's files changed since they were
         read (today's listing dropped in its folder), read them again first: only the
         changed files are parsed and indexed, and the search reruns on the new index."""
+        self.scope.reset(self.userdata.annotations())  # the papers triaged out leave now
         status = self.query_one(LoadStatus)
         if self.loader is not None and self.engine is not None and not status.in_progress:
             reopened = self.loader.reopened()
@@ -554,6 +562,7 @@ class MainScreen(Screen[None]):
         self.sort = sort
         self.reverse = reverse
         self.for_you.sort_chosen = True
+        self.scope.reset(self.userdata.annotations())  # a new order of the view, as it is now
         self.start_search(keep_key=self._current_key())
 
     # -- for you ---------------------------------------------------------------------------
