@@ -146,3 +146,16 @@ def test_a_bulk_change_never_takes_a_typo_for_a_word(capsys: pytest.CaptureFixtu
     status, out, _ = call(capsys, "annotate", "japanese simcse", "--tag", "meant")
     assert status == 0
     assert [p["title"] for p in annotated(capsys, "tag:meant")] == ["Japanese SimCSE Technical Report"]
+
+
+def test_undo_with_a_damaged_newest_record_undoes_nothing_and_says_so(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Taking back the change before it instead would undo what the person did not mean."""
+    call(capsys, "annotate", "japanese simcse", "--tag", "older")
+    call(capsys, "annotate", "japanese simcse", "--tag", "newer")
+    newest = sorted((paths.profile_dir("tester") / "undo").glob("*.json"))[-1]
+    newest.write_bytes(newest.read_bytes()[:40])
+    status, _, err = call(capsys, "undo")
+    assert status == 1 and "cannot be read" in err and "nothing was undone" in err
+    assert [p["title"] for p in annotated(capsys, "tag:older")] == ["Japanese SimCSE Technical Report"]
+    assert annotated(capsys, "tag:newer")

@@ -178,11 +178,14 @@ def _dry_run(session: Session, changes: Iterable[FieldChange], papers: list[Pape
 def undo(session: Session) -> int:
     """``papertray undo``: take back the last bulk change made from the command line,
     where nobody changed those fields since."""
-    from tui.userdata.journal import Journal
+    from tui.userdata.journal import Journal, UnreadableEntry
 
     userdata = session.open_userdata()
     journal = Journal(userdata.profile_dir)
-    entry = journal.last()
+    try:
+        entry = journal.last()
+    except UnreadableEntry as error:
+        raise CliError(str(error)) from error
     if entry is None:
         raise CliError(f"Nothing to undo in profile {userdata.profile}: no bulk change made "
                        "from the command line is kept.")

@@ -19,12 +19,23 @@ from tui.userdata.clock import now_stamp, stamp_for_filename
 from tui.userdata.record import FieldChange
 from tui.userdata.storage import atomic_write
 
-__all__ = ["Entry", "Journal"]
+__all__ = ["Entry", "Journal", "UnreadableEntry"]
 
 log = logging.getLogger(__name__)
 
 KEEP = 50
 """How many bulk changes ``papertray undo`` can go back."""
+
+
+class UnreadableEntry(Exception):
+    """The newest change kept for undo cannot be read: undoing an older one instead would
+    take back something the person did not mean."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"The newest change kept for undo, {path}, cannot be read "
+                         f"({reason}); nothing was undone. Move that file away to undo the "
+                         "change before it.")
+        self.path = path
 
 
 @dataclass(frozen=True)
@@ -75,21 +86,22 @@ class Journal:
         except OSError:
             return []
 
-    def _read(self, path: Path) -> Entry | None:
+    def _read(self, path: Path) -> Entry:
         try:
             value = json.loads(path.read_text(encoding="utf-8", errors="surrogatepass"))
             return Entry(path, str(value["label"]), str(value["made"]),
                          tuple(FieldChange.from_json(c) for c in value["changes"]),
                          str(value.get("undone", "")))
         except (OSError, ValueError, KeyError, TypeError) as error:
-            log.warning("skipping the unreadable undo entry %s: %s", path, error)
-            return None
+            reason = getattr(error, "strerror", None) or f"{type(error).__name__}: {error}"
+            raise UnreadableEntry(path, str(reason)) from error
 
     def last(self) -> Entry | None:
-        """The newest bulk change not undone yet, or None."""
+        """The newest bulk change not undone yet, or None. Raises UnreadableEntry when the
+        newest one cannot be read (never skips to an older one)."""
         for path in reversed(self._paths()):
             entry = self._read(path)
-            if entry is not None and not entry.undone:
+            if not entry.undone:
                 return entry
         return None
 
