@@ -11,6 +11,15 @@ def context(app) -> str:
     return str(app.main_screen.search_bar.query_one("#search-context").render())
 
 
+async def search_after_ctrl_r(pilot, text: str) -> None:
+    """ctrl+r (the papers triaged out of the view leave it), then ``/`` and ``text``."""
+    await pilot.press("ctrl+r")
+    await settle(pilot)
+    await pilot.press("slash")
+    await type_text(pilot, text)
+    await settle(pilot)
+
+
 async def star_and_queue_japanese_simcse(pilot) -> None:
     """The README's morning: the paper is first in the inbox; star it, queue it for later."""
     app = pilot.app
@@ -35,11 +44,7 @@ async def test_the_readme_morning_finds_the_paper_just_queued(app):
 async def test_after_ctrl_r_the_search_says_where_the_paper_went_and_a_widens(app):
     async with app.run_test(size=SIZE) as pilot:
         await star_and_queue_japanese_simcse(pilot)
-        await pilot.press("ctrl+r")
-        await settle(pilot)
-        await pilot.press("slash")
-        await type_text(pilot, "japanes simcse")
-        await settle(pilot)
+        await search_after_ctrl_r(pilot, "japanes simcse")
         titles = [app.main_screen.result.paper(i).title
                   for i in range(len(app.main_screen.paper_list))]
         assert "Japanese SimCSE Technical Report" not in titles
@@ -132,11 +137,7 @@ async def test_problems_are_said_at_open_and_listed_from_the_filter_pane(make_ap
 async def test_the_empty_list_hint_key_does_what_it_says(app):
     async with app.run_test(size=SIZE) as pilot:
         await star_and_queue_japanese_simcse(pilot)
-        await pilot.press("ctrl+r")
-        await settle(pilot)
-        await pilot.press("slash")
-        await type_text(pilot, '"japanese simcse technical"')
-        await settle(pilot)
+        await search_after_ctrl_r(pilot, '"japanese simcse technical"')
         screen = app.main_screen
         assert len(screen.paper_list) == 0
         assert "a shows All papers" in screen.paper_list.empty_message

@@ -73,6 +73,11 @@ def _annotate(tmp_path: Path, store, paper, **changes) -> UserData:
     return userdata
 
 
+def _write_rows(path: Path, rows: list[dict]) -> Path:
+    """A JSON Lines store of ``rows``."""
+    return _write(path, "\n".join(json.dumps(r) for r in rows) + "\n")
+
+
 def _write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
@@ -104,12 +109,12 @@ def test_without_citekey_a_title_with_a_few_typos_and_the_same_author_is_followe
     path = tmp_path / "papers.jsonl"
     rows = [{"title": "Contrastive Learnin of Sentence Embedings", "authors": ["Tianyu Gao"], "year": 2021},
             {"title": "Contrastive Learning of Image Embeddings", "authors": ["Ting Chen"], "year": 2021}]
-    _write(path, "\n".join(json.dumps(r) for r in rows) + "\n")
+    _write_rows(path, rows)
     store = open_store(path)
     userdata = _annotate(tmp_path, store, store[0], tags=["thesis"])
     rows[0]["title"] = "Contrastive Learning of Sentence Embeddings"
     rows[0]["year"] = 2022  # the year changed too: the key changes, the author does not
-    _write(path, "\n".join(json.dumps(r) for r in rows) + "\n")
+    _write_rows(path, rows)
     store = open_store(path)
     report = follow(store, userdata)
     assert [f.new_key for f in report.followed] == [store[0].key]
@@ -136,12 +141,12 @@ def test_a_renamed_volume_never_lands_on_its_annotated_sibling(tmp_path: Path) -
     path = tmp_path / "dl.jsonl"
     rows = [{"title": "Deep Learning I", "authors": ["Sam Smith"], "year": 2020},
             {"title": "Deep Learning II", "authors": ["Sam Smith"], "year": 2020}]
-    _write(path, "\n".join(json.dumps(r) for r in rows) + "\n")
+    _write_rows(path, rows)
     store = open_store(path)
     userdata = _annotate(tmp_path, store, store[0], starred=True, note="notes on volume ONE")
     userdata.update(store[1].key, title=Fingerprint.of(store[1]), note="notes on volume TWO")
     rows[0]["title"] = "Deep Learning: Foundations"
-    _write(path, "\n".join(json.dumps(r) for r in rows) + "\n")
+    _write_rows(path, rows)
     store = open_store(path)
     report = follow(store, userdata)
     assert report.followed == [] and len(report.orphans) == 1

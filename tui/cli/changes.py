@@ -204,9 +204,9 @@ def undo(session: Session) -> int:
     return 0
 
 
-def _source(file: str) -> str:
-    """How to name the backup read: ``-`` is standard input."""
-    return "standard input" if file == "-" else file
+def _backup_name(file: str, stream: str) -> str:
+    """How to name the backup file: ``-`` is ``stream`` (standard input or output)."""
+    return stream if file == "-" else clean_line(file)
 
 
 def annotations_command(session: Session) -> int:
@@ -229,7 +229,7 @@ def annotations_command(session: Session) -> int:
         tell = session.warn if standard_stream(path) else session.say
         tell(f"Saved {_plural(count, 'annotation')} of profile "
              f"{clean_line(userdata.profile)} to "
-             f"{'standard output' if args.file == '-' else clean_line(str(path))}.")
+             f"{_backup_name(args.file, 'standard output')}.")
         return 0
     if args.file != "-" and not path.is_file():
         raise CliError(f"Cannot import {path}: no such file.")
@@ -240,7 +240,8 @@ def annotations_command(session: Session) -> int:
         session.warn(str(problem))
     read = report.added + report.updated + report.kept + report.unchanged
     if not read and report.problems:
-        raise CliError(f"No annotations could be read from {_source(args.file)}; nothing changed.")
+        raise CliError(f"No annotations could be read from "
+                       f"{_backup_name(args.file, 'standard input')}; nothing changed.")
     undo_hint = ""
     if report.changes:
         from tui.userdata.journal import Journal
@@ -251,7 +252,7 @@ def annotations_command(session: Session) -> int:
             undo_hint = " `papertray undo` takes it back."
         except OSError as error:
             session.warn(f"papertray: could not keep this import for undo ({error.strerror or error}).")
-    session.say(f"Merged {clean_line(_source(args.file))} into profile {clean_line(userdata.profile)}: "
+    session.say(f"Merged {_backup_name(args.file, 'standard input')} into profile {clean_line(userdata.profile)}: "
                 f"{report.added:,} added, {report.updated:,} updated, {report.kept:,} kept because "
                 f"they are newer here, {report.unchanged:,} already the same.{undo_hint}")
     return 0

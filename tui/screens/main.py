@@ -141,7 +141,7 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.paper_list.set_annotation_lookup(self.userdata.get)
-        self.paper_list.hold_key = self._hold_list_key
+        self.paper_list.hold_key = self.held_keys.offer  # moves wait with the paper keys
         self.detail.set_sources(self.userdata.get, self._matches,
                                 lambda paper: self.for_you.reason_of(paper, self.sort),
                                 draft=self.notes.draft_text)
@@ -392,12 +392,6 @@ class MainScreen(Screen[None]):
             self.app.notify(f"{dropped} key{'s' if dropped != 1 else ''} typed while papertray "
                             "opened went unused: this dialog opened first. Type "
                             f"{'them' if dropped != 1 else 'it'} again.", markup=False)
-
-    def _hold_list_key(self, key: Callable[[], None]) -> bool:
-        """Keep a list move pressed while the reader opens, in order with the paper keys."""
-        if self.held_keys.opening:
-            self.held_keys.hold(key)
-        return self.held_keys.opening
 
     def has_paper(self) -> bool:
         """True when a paper is under the cursor."""

@@ -78,9 +78,12 @@ class HeldKeys:
         """True until the first papers (or the news that there are none) reach the list."""
         self._held: list[Callable[[], None]] = []
 
-    def hold(self, key: Callable[[], None]) -> None:
-        """Keep ``key`` until the first papers are shown."""
-        self._held.append(key)
+    def offer(self, key: Callable[[], None]) -> bool:
+        """Keep ``key`` until the first papers are shown, if they are not yet; True when
+        it was kept."""
+        if self.opening:
+            self._held.append(key)
+        return self.opening
 
     def release(self, in_charge: Callable[[], bool] = lambda: True) -> int:
         """The first papers are shown: carry out the held keys (dropped if the reader
@@ -115,9 +118,7 @@ def needs_paper(action: Action) -> Action:
 
     @functools.wraps(action)
     def run(screen: PaperHost, *args: object) -> None:
-        if not screen.has_paper() and screen.held_keys.opening:
-            screen.held_keys.hold(functools.partial(run, screen, *args))
-            return
-        action(screen, *args)
+        if screen.has_paper() or not screen.held_keys.offer(functools.partial(run, screen, *args)):
+            action(screen, *args)
 
     return run  # type: ignore[return-value]
