@@ -32,50 +32,28 @@ import numpy as np
 
 from tui.model import Annotation, Hit, Paper, Span
 from tui.query import STOPWORDS, Query, Term, parse_query
-from tui.search.features import Features, LazyFeatures, SparseVector
-from tui.search.filters import AnnotationTable, category_mask, phrase_mask, venue_mask, year_mask
+from tui.search.features import Features, LazyFeatures
+from tui.search.filters import AnnotationTable, facet_counts, category_mask, phrase_mask, venue_mask, year_mask
 from tui.search.highlight import highlight_spans
 from tui.search.building import build_index
 from tui.search.index import SearchIndex
 from tui.search.matching import (FIELDS_OF, WordCandidates, best_code, exact_mask, has_word,
                                  match_codes, resolve_all)
 from tui.search.orders import global_order
-from tui.search.own_words import VIEW_STATES, OwnWords, note_spans, own_word_matches
+from tui.search.likeness import SIMILAR_LIMIT, narrow_by_likeness
+from tui.search.elsewhere import is_view_term, matches_elsewhere
+from tui.search.own_words import OwnWords, note_spans, own_word_matches
 from tui.search.ranking import MAX_WORDS, Brevity, key_score, refine, select
 from tui.search.result import ResultSet
 from tui.search.segments import AnyIndex, SegmentedIndex
+from tui.search.sorts import SORT_HELP, SORTS, Sort, next_sort
 from tui.store.base import PaperStore, Store
 
 __all__ = ["SearchEngine", "ResultSet", "SearchCancelled", "SearchIndex", "SegmentedIndex",
-           "build_index", "SORTS", "SORT_HELP", "Sort", "next_sort"]
-
-Sort = Literal["relevance", "date", "title", "author", "venue", "annotated", "for-you"]
-SORTS: tuple[Sort, ...] = ("relevance", "date", "title", "author", "venue", "annotated", "for-you")
-"""The orders a result can be shown in (``for-you``: by a model of the person's interest),
-in the order the reader's ``O`` cycles through them."""
-
-SORT_HELP: dict[Sort, str] = {
-    "relevance": "Best match for the query first (words matched, typos, field, nearness)",
-    "date": "Newest first, by publication date",
-    "title": "Alphabetically by title",
-    "author": "Alphabetically by the first author's family name",
-    "venue": "Alphabetically by journal or conference, newest first within one",
-    "annotated": "Papers you starred, tagged, noted or triaged most recently first",
-    "for-you": "Most like what you star and read first (learned from your decisions)",
-}
-"""What each order puts first, as the command palette says it."""
+           "build_index", "SORTS", "SORT_HELP", "Sort", "next_sort", "SIMILAR_LIMIT"]
 
 Matches = tuple[WordCandidates, ...]
 """A query word's candidates in each segment of the index."""
-
-SIMILAR_LIMIT = 50
-"""Papers a ``similar:`` or ``like:`` term keeps: the most alike (after the other filters)."""
-
-
-def next_sort(sort: Sort) -> Sort:
-    """The order after ``sort`` in :data:`SORTS`, back to the first after the last."""
-    return SORTS[(SORTS.index(sort) + 1) % len(SORTS)]
-
 
 _WORD_CACHE = 16
 """Query words whose matches are kept (each is one byte per paper)."""
@@ -160,7 +138,7 @@ class SearchEngine:
         allowed, alike = self._likeness(query, table, filtered)
         required, optional, words, keys = self._word_matches(query, check, self._own_words(table))
         check()
-        elsewhere = self._elsewhere(query, table, required, outside, filtered)
+        elsewhere = matches_elsewhere(query, table, required, outside, filtered)
         if not required:
             docs = np.arange(self.index.n_docs) if allowed is None else np.flatnonzero(allowed)
             if alike is not None:
@@ -202,21 +180,8 @@ class SearchEngine:
                limit: int = 30) -> list[tuple[str, int]]:
         """Counts over a result (or the whole store): years newest first, categories most
         common first (ties by name)."""
-        docs = None if result is None else result.doc_array()
-        if kind == "year":
-            years = self.index.years if docs is None else self.index.years[docs]
-            counts = np.bincount(years[years > 0].astype(np.int64))
-            found = np.flatnonzero(counts)[::-1][:limit]
-            return [(str(y), int(counts[y])) for y in found.tolist()]
-        ids = self.index.category_ids
-        if docs is not None:
-            member = np.zeros(self.index.n_docs, dtype=bool)
-            member[docs] = True
-            ids = ids[member[self.index.category_docs]]
-        counts = np.bincount(ids, minlength=len(self.index.categories))
-        pairs = [(self.index.categories[i], int(counts[i])) for i in np.flatnonzero(counts).tolist()]
-        pairs.sort(key=lambda pair: (-pair[1], pair[0]))
-        return pairs[:limit]
+        return facet_counts(self.index, None if result is None else result.doc_array(),
+                            kind, limit)
 
     def clear_cache(self) -> None:
         """Forget cached word matches (benchmarks use it to time cold queries)."""
@@ -245,8 +210,8 @@ class SearchEngine:
         the mask of all but its triage ``is:`` terms (the view's), applied last for that."""
         allowed: np.ndarray | None = None
         outside: np.ndarray | None = None
-        views = [t for t in query.terms if _is_view(t)]
-        for term in [t for t in query.terms if not _is_view(t)] + views:
+        views = [t for t in query.terms if is_view_term(t)]
+        for term in [t for t in query.terms if not is_view_term(t)] + views:
             check()
             if term is (views[0] if views else None):
                 outside = allowed
@@ -281,56 +246,18 @@ class SearchEngine:
             if doc is not None:
                 mask[doc] = True
             return mask
-        return (table or AnnotationTable.build({}, self.store.indices_of)).mask(index.n_docs, term)
+        return self._table(table).mask(index.n_docs, term)
+
+    def _table(self, table: AnnotationTable | None) -> AnnotationTable:
+        """``table``, or an empty one (no annotations given)."""
+        return table or AnnotationTable.build({}, self.store.indices_of)
 
     def _likeness(self, query: Query, table: AnnotationTable | None, allowed: np.ndarray | None
                   ) -> tuple[np.ndarray | None, np.ndarray | None]:
-        """Narrow ``allowed`` by the query's ``similar:`` and ``like:`` terms: each keeps
-        the :data:`SIMILAR_LIMIT` papers most like its paper or tag (not counting those),
-        or drops them when negated. Returns the new mask and how alike each paper is
-        (summed over the terms), or None when the query has no such term."""
-        terms = [t for t in query.terms if t.kind in ("similar", "like")]
-        if not terms:
-            return allowed, None
-        features = self.features.get()
-        n_docs = self.index.n_docs
-        alike: np.ndarray | None = None
-        given = np.zeros(n_docs, dtype=bool)
-        for term in terms:
-            vector, sources = self._likeness_vector(term, table, features)
-            cosines = features.cosines(vector)
-            if term.negated:
-                drop = np.zeros(n_docs, dtype=bool)
-                drop[_most_alike(cosines, ~sources)] = True
-                allowed = ~drop if allowed is None else allowed & ~drop
-            else:
-                alike = cosines if alike is None else alike + cosines
-                given |= sources
-        if alike is None:
-            return allowed, None
-        candidates = ~given if allowed is None else allowed & ~given
-        keep = np.zeros(n_docs, dtype=bool)
-        keep[_most_alike(alike, candidates)] = True
-        return keep, alike
-
-    def _likeness_vector(self, term: Term, table: AnnotationTable | None, features: Features
-                         ) -> tuple[SparseVector, np.ndarray]:
-        """The vector a ``similar:`` or ``like:`` term compares papers with, and the
-        papers it was made of (a paper is not shown as like itself)."""
-        sources = np.zeros(self.index.n_docs, dtype=bool)
-        if term.kind == "similar":
-            doc = self.doc_of(term.value)
-            if doc is None:
-                return SparseVector.empty(), sources
-            sources[doc] = True
-            return features.vector(doc), sources
-        tagged = (table or AnnotationTable.build({}, self.store.indices_of)).mask(
-            self.index.n_docs, Term("tag", term.value, open=term.open))
-        docs = np.flatnonzero(tagged)
-        if not len(docs):
-            return SparseVector.empty(), tagged
-        _, feature_ids, values = features.vectors(docs.tolist())
-        return SparseVector.total(feature_ids, values).scaled(1.0 / len(docs)), tagged
+        """``similar:`` and ``like:`` terms (see :mod:`tui.search.likeness`)."""
+        return narrow_by_likeness(
+            query, allowed, self.index.n_docs, self.features.get, self.doc_of,
+            lambda term: self._table(table).mask(self.index.n_docs, term))
 
     def _word_matches(self, query: Query, check: Callable[[], None], own: OwnWords | None
                       ) -> tuple[
@@ -439,35 +366,6 @@ class SearchEngine:
         self._own = (table, own)
         return own
 
-    def _elsewhere(self, query: Query, table: AnnotationTable | None, required: list[np.ndarray],
-                   outside: np.ndarray | None, allowed: np.ndarray | None) -> dict[str, int]:
-        """How many papers match every word of ``query`` in each triage state outside the
-        view's (``{"later": 2}``). Papers outside the inbox are all annotated, so for
-        the inbox view only those few are checked."""
-        views = [t for t in query.terms if _is_view(t)]
-        if not required or len(views) != 1 or views[0].negated or table is None:
-            return {}
-        state = views[0].value
-        states = [a.state for a in table.annotations]
-        if state == "inbox":
-            picked = [i for i, s in enumerate(states) if s != "inbox"]
-            docs = table.docs[picked]
-        else:
-            docs = np.flatnonzero(~allowed) if allowed is not None else np.zeros(0, np.int64)
-        if outside is not None:
-            docs = docs[outside[docs]]
-        for codes in required:
-            docs = docs[codes[docs] > 0]
-        if not len(docs):
-            return {}
-        state_of = dict(zip(table.docs.tolist(), states))
-        counts: dict[str, int] = {}
-        for doc in docs.tolist():
-            found = state_of.get(doc, "inbox")
-            if found != state:
-                counts[found] = counts.get(found, 0) + 1
-        return {s: counts[s] for s in VIEW_STATES if s in counts}
-
     def _global_order(self, sort: str) -> np.ndarray:
         """All papers in date (newest first), title, first author or venue order,
         computed once."""
@@ -495,16 +393,3 @@ class SearchEngine:
         member[docs] = True
         ordered: np.ndarray = order[member[order]].astype(np.int32)
         return ordered
-
-
-def _is_view(term: Term) -> bool:
-    """A triage state's ``is:`` term (``is:inbox``, ``is:later``...), as a view sets."""
-    return term.kind == "is" and term.value in VIEW_STATES
-
-
-def _most_alike(alike: np.ndarray, candidates: np.ndarray, limit: int = SIMILAR_LIMIT) -> np.ndarray:
-    """The (at most) ``limit`` candidate papers most alike, with something in common."""
-    docs = np.flatnonzero(candidates & (alike > 0))
-    if len(docs) > limit:
-        docs = docs[np.argpartition(-alike[docs], limit - 1)[:limit]]
-    return docs

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -18,7 +19,7 @@ from tui.search.own_words import note_has
 from tui.search.segments import AnyIndex
 
 __all__ = ["AnnotationTable", "year_mask", "venue_mask", "category_mask", "phrase_mask",
-           "find_phrase"]
+           "find_phrase", "facet_counts"]
 
 
 def year_mask(index: AnyIndex, term: Term) -> np.ndarray:
@@ -166,3 +167,23 @@ class AnnotationTable:
         pairs = sorted(zip(self.annotations, self.docs.tolist()),
                        key=lambda pair: pair[0].updated, reverse=True)
         return [doc for annotation, doc in pairs if not annotation.is_blank or annotation.updated]
+
+
+def facet_counts(index: AnyIndex, docs: np.ndarray | None, kind: Literal["year", "category"],
+                 limit: int = 30) -> list[tuple[str, int]]:
+    """Counts over the papers ``docs`` (None: all): years newest first, categories most
+    common first (ties by name)."""
+    if kind == "year":
+        years = index.years if docs is None else index.years[docs]
+        counts = np.bincount(years[years > 0].astype(np.int64))
+        found = np.flatnonzero(counts)[::-1][:limit]
+        return [(str(y), int(counts[y])) for y in found.tolist()]
+    ids = index.category_ids
+    if docs is not None:
+        member = np.zeros(index.n_docs, dtype=bool)
+        member[docs] = True
+        ids = ids[member[index.category_docs]]
+    counts = np.bincount(ids, minlength=len(index.categories))
+    pairs = [(index.categories[i], int(counts[i])) for i in np.flatnonzero(counts).tolist()]
+    pairs.sort(key=lambda pair: (-pair[1], pair[0]))
+    return pairs[:limit]

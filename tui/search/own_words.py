@@ -3,8 +3,7 @@
 Notes and tags are few next to the papers (hundreds, not millions), so they are searched
 here separately, word by word, and merged into the papers' match codes: a paper whose
 note or tag holds a free word of the query matches that word as well as a title would.
-``elsewhere`` counts the papers a query matches outside the view's ``is:`` filter, so the
-reader can say "2 more in Later, Read" instead of losing a triaged paper.
+What the query matches outside the view is counted in :mod:`tui.search.elsewhere`.
 """
 
 from __future__ import annotations
@@ -106,3 +105,4 @@ def note_spans(note: str, query: Query) -> tuple[Span, ...]:
         if any(_same(w, word, open_) for w, open_ in wanted):
             spans.append((match.start(), match.end()))
     return tuple(spans)
+
