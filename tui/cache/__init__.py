@@ -19,7 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from tui import paths as app_paths
-from tui.cache.container import TEMP_SUFFIX, CacheDamaged, Container, ContainerWriter, is_held
+from tui.cache.container import TEMP_SUFFIX, CacheDamaged, Container
+from tui.cache.writer import ContainerWriter, is_held
 
 __all__ = ["CacheDamaged", "Container", "ContainerWriter", "root", "code_version",
            "shard_version", "index_version", "shard_path", "index_path_for", "segment_path_for", "file_signature",
@@ -35,11 +36,12 @@ SEGMENT_DAYS = 30
 """Index segments are kept while among the :data:`KEEP_SEGMENTS` most recently used or
 used within :data:`SEGMENT_DAYS` days (every open of a store touches its segments)."""
 
-_SHARD_SOURCES = ("store", "model.py", "cache/container.py")
+_SHARD_SOURCES = ("store", "model.py", "cache/container.py", "cache/writer.py")
 """The code that decides what a shard holds: the readers, the model, the file format."""
 _NOT_IN_SHARDS = {"cache.py", "compact.py", "shard_helper.py"}
 """Store modules that do not decide what a shard holds (the merged view over shards)."""
-_INDEX_SOURCES = ("search/index.py", "search/building.py", "search/vocab.py", "query.py", "cache/container.py")
+_INDEX_SOURCES = ("search/index.py", "search/building.py", "search/vocab.py", "query.py",
+                  "cache/container.py", "cache/writer.py")
 """The code that decides what an index holds. Ranking or highlighting changes must not
 cost a million-paper store a new index."""
 

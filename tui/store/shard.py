@@ -27,7 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from tui.cache.container import CacheDamaged, Container, ContainerWriter
+from tui.cache.container import CacheDamaged, Container
+from tui.cache.writer import ContainerWriter
 from tui.model import Paper, Problem
 from tui.store.identity import title_hash_input
 

@@ -19,7 +19,6 @@ from pathlib import Path
 import bibtexparser
 from bibtexparser import model
 from bibtexparser.exceptions import BlockAbortedException
-from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
 
 from tui.model import Paper, Problem, normalise_arxiv_id, with_key
 from tui.store.clean import (
@@ -33,6 +32,7 @@ from tui.store.clean import (
     split_keywords,
 )
 from tui.store.formats.bibfields import EMPTY_RECORD, VENUE_FIELDS, is_empty_record, unescape_verbatim
+from tui.store.formats.bibvalues import abstract_text, display_names, first_url, one_line_per_paragraph
 from tui.store.formats.latex import latex_to_text
 from tui.store.limits import MacroBudget
 from tui.store.reading import read_text
@@ -288,52 +288,8 @@ def _evaluate(raw: str, macros: dict[str, str], undefined: list[str],
     return "".join(parts)
 
 
-def _names(value: str) -> tuple[str, ...]:
-    """BibTeX names ("Family, Given and ...", braces protecting corporate names) as
-    display names."""
-    names = []
-    for person in split_multiple_persons_names(value):
-        if person.strip().lower() == "others":
-            names.append("et al.")
-            continue
-        try:
-            parts = parse_single_name_into_parts(person, strict=False)
-        except Exception:  # a name bibtexparser cannot split is still a name
-            names.append(latex_to_text(person))
-            continue
-        display = latex_to_text(" ".join(parts.first + parts.von + parts.last))
-        if parts.jr:
-            display = f"{display}, {latex_to_text(' '.join(parts.jr))}"
-        if display:
-            names.append(display)
-    return tuple(names)
-
-
-def _abstract(value: str) -> str:
-    paragraphs = re.split(r"\n[ \t]*\n|\\par\b", value)
-    return "\n\n".join(t for t in (latex_to_text(p) for p in paragraphs) if t)
-
-
-def _url(value: str) -> str:
-    words = unescape_verbatim(value).split()
-    return words[0] if words else ""
-
-
 NOT_PAPERS = {"set": "groups other entries", "xdata": "holds fields other entries inherit"}
 """biblatex entry types that are not publications of their own."""
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
-_LINE_BREAK = re.compile(r"[ \t]*\r?\n[ \t]*")
-
-
-def _one_line_per_paragraph(value: str) -> str:
-    """A field's text with each line break read as the space (Bib)TeX reads it, blank
-    lines (paragraph breaks) kept, so a value written back reads the same everywhere."""
-    value = value.replace("\r\n", "\n").strip()
-    if "\n" not in value:
-        return value
-    return "\n\n".join(_LINE_BREAK.sub(" ", part) for part in _PARAGRAPH_BREAK.split(value))
-
-
 _NOT_KEPT_AS_FIELDS = frozenset({"abstract"})
 """Raw fields not kept in :attr:`Paper.fields`: the abstract is kept (decoded) in its own
 column, and twice would double what a big store holds."""
@@ -364,7 +320,7 @@ def _paper(raw: _Raw, name: str) -> Paper | Problem:
                        f"{NOT_PAPERS[raw.entry_type]}{what}; not a paper of its own")
     title = latex_to_text(fields.get("title", ""))
     doi = first_doi(unescape_verbatim(fields.get("doi", "")))
-    url = _url(fields.get("url", ""))
+    url = first_url(fields.get("url", ""))
     eprint = fields.get("eprint", "").strip()
     eprint_type = (fields.get("eprinttype") or fields.get("archiveprefix") or "").strip().lower()
     arxiv_id = ""
@@ -382,8 +338,8 @@ def _paper(raw: _Raw, name: str) -> Paper | Problem:
     year = parse_year(fields.get("year", "")) or (int(date[:4]) if date else None)
     if not date and year:
         date = iso_date(year, month_number(fields.get("month", "")))
-    authors = _names(fields.get("author", "")) or _names(fields.get("editor", ""))
-    abstract = _abstract(fields.get("abstract", ""))
+    authors = display_names(fields.get("author", "")) or display_names(fields.get("editor", ""))
+    abstract = abstract_text(fields.get("abstract", ""))
     if is_empty_record(title=title, authors=authors, abstract=abstract, doi=doi, arxiv=arxiv_id,
                        url=url, citekey=raw.key):
         return Problem(name, line, EMPTY_RECORD.replace("record", label, 1))
@@ -403,6 +359,6 @@ def _paper(raw: _Raw, name: str) -> Paper | Problem:
         citekey=raw.key,
         entry_type=raw.entry_type,
         source=f"{name}:{line}",
-        fields=tuple((field, _one_line_per_paragraph(value)) for field, value in fields.items()
+        fields=tuple((field, one_line_per_paragraph(value)) for field, value in fields.items()
                      if field not in _NOT_KEPT_AS_FIELDS and value.strip()),
     ))
