@@ -54,7 +54,7 @@ async def test_stale_results_never_replace_newer_ones(app):
         await type_text(pilot, "colbert")
         await settle(pilot)
         old = app.main_screen.engine.run("bert")
-        screen.post_message(SearchFinished(screen.searches.generation - 1, "bert", old, 0.0))
+        screen.post_message(SearchFinished(screen.view_search.searches.generation - 1, "bert", old, 0.0))
         await pilot.pause()
         assert len(screen.paper_list) == 1
 

@@ -155,3 +155,14 @@ def test_pubmed_medline_format_in_a_txt_file(tmp_path) -> None:
     assert store.problems == []
     assert (store[1].title, store[1].authors, store[1].url) == (
         "", ("Nobody N",), "https://pubmed.ncbi.nlm.nih.gov/99999999/")
+
+
+def test_a_medline_title_whose_full_stop_stands_apart_keeps_no_trailing_space(tmp_path) -> None:
+    """MEDLINE ends every title with a full stop; one typed after a space ("… Building .")
+    must not leave the title ending in a space (shown, sorted and keyed by it)."""
+    from tui.store import open_store
+
+    path = tmp_path / "papers.nbib"
+    path.write_text("PMID- 1\nTI  - ESimCSE: Enhanced Sample Building .\nAU  - Wu X\n",
+                    encoding="utf-8")
+    assert open_store(path)[0].title == "ESimCSE: Enhanced Sample Building"

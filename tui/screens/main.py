@@ -8,13 +8,13 @@ highlighted, and the detail pane follows. Keys change annotations through ``Tria
 (Triage: UserData plus undo) on the UI thread, then the screen refreshes what shows them.
 The screen only orchestrates: widgets own their state (title bar, load status, facet
 counts, the detail), plain objects own the decisions (``TriageKeys``, ``ViewSummary``,
-``ExportJob``, ``run_editor``), and two helpers take the notes (``NoteKeeper``) and send
-papers out (``Outbox``).
+``ViewScope``, ``ExportJob``, ``run_editor``), and helpers own the moving parts: the
+store opening (``StoreOpening``), the view's search (``ViewSearch``), the notes
+(``NoteKeeper``), papers sent out (``Outbox``) and the for-you order (``ForYouOrder``).
 """
 
 from __future__ import annotations
 
-import logging
 from typing import Callable
 
 from textual import on
@@ -26,21 +26,22 @@ from tui.loader import BrowseResults, StoreLoader
 from tui.messages import (AnnotationsChanged, EngineReady, LoadFailed, LoadProgress,
                           PapersRead, SearchFailed, SearchFinished)
 from tui.model import Paper
-from tui.screens.early_search import EarlySearch
-from tui.screens.follow_notice import follow_in_background
 from tui.screens.for_you import ForYouOrder
-from tui.screens.main_keys import MAIN_BINDINGS, PAPER_ACTIONS, HeldKeys, needs_paper
+from tui.screens.main_keys import (MAIN_BINDINGS, PAPER_ACTIONS, HeldKeys, needs_paper,
+                                   unused_keys_notice)
 from tui.screens.note_keeper import NoteKeeper
+from tui.screens.opening import StoreOpening
 from tui.screens.outbox import Outbox
+from tui.screens.panes import PaneLayout
 from tui.screens.problems import ProblemsScreen
-from tui.screens.search_runner import SearchRunner
-from tui.screens.tag_picker import TagChange, TagPicker
+from tui.screens.tag_picker import ask_for_tags
+from tui.screens.view_search import ViewSearch
 from tui.search import ResultSet, SearchEngine, Sort, next_sort
 from tui.search.scan import ScanResults
 from tui.settings import Settings
-from tui.status import ViewSummary, empty_list_message, loading_message
+from tui.status import ViewSummary
 from tui.store import PaperStore
-from tui.store.problems import problems_notice, store_problems
+from tui.store.problems import store_problems
 from tui.triage import Triage
 from tui.triage_keys import Outcome, TriageKeys
 from tui.userdata import UserData
@@ -48,7 +49,7 @@ from tui.view_scope import ViewScope
 from tui.widgets.filter_pane import FilterPane
 from tui.widgets.footer import ReaderFooter
 from tui.widgets.load_status import LoadStatus
-from tui.widgets.paper_detail import PaperDetail, Spans
+from tui.widgets.paper_detail import PaperDetail
 from tui.widgets.paper_list import PaperList
 from tui.widgets.search_bar import SearchBar
 from tui.widgets.text import one_line
@@ -56,7 +57,6 @@ from tui.widgets.title_bar import TitleBar
 
 __all__ = ["MainScreen"]
 
-log = logging.getLogger(__name__)
 
 class MainScreen(Screen[None]):
     """Where a person spends the morning: find papers, read them, triage them."""
@@ -94,135 +94,72 @@ class MainScreen(Screen[None]):
         """The ``n`` and ``N`` keys' editors, and the drafts they keep."""
         self.outbox = Outbox(self, userdata, lambda: self.store)
         """The ``o``, ``y`` and ``e`` keys: papers out of the reader."""
-        self.for_you = ForYouOrder(self, userdata, settings, on_learned=self._interest_learned,
-                                   on_explained=self._reason_ready)
+        self.for_you = ForYouOrder(
+            self, userdata, settings, on_explained=self._reason_ready,
+            on_learned=lambda changed: self.view_search.interest_learned(changed))
         """The person's interest, learned in the background, for the for-you order."""
-        self._on_loaded = on_loaded
-        self.searches = SearchRunner(self)
-        """The view's query, run in a worker; only the latest answer is shown."""
-        self.early = EarlySearch(self)
-        """The query answered by a scan of the papers read, until the engine is ready."""
+        self.opening = StoreOpening(self, on_loaded)
+        """Reads the store into the view, then searches it once the engine is ready."""
         self.scope = ViewScope()
         """The papers triaged since the view opened: they stay in its searches too."""
         self.held_keys = HeldKeys()
         """Paper keys pressed while the reader opens, carried out on the first papers."""
-        self._fresh_results = False
-        self._had_paper = True
+        self.view_search = ViewSearch(self)
+        """Runs the query and shows its answer on the list."""
+        self.fresh_results = False
+        """New results are on the list: the detail pane follows once it is painted."""
+        self.panes = PaneLayout(self)
+        """Which panes show at the terminal's width; going to the filters and back."""
+        self.search_bar = SearchBar(id="search-bar")
+        """The typed query."""
+        self.filter_pane = FilterPane(id="filter-pane")
+        """Views, tags, years, categories and saved searches."""
+        self.paper_list = PaperList(id="paper-list")
+        """The ranked papers of the view."""
+        self.detail = PaperDetail(id="paper-detail")
+        """The paper under the cursor, in full."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar(id="title-bar")
-        yield SearchBar(id="search-bar")
+        yield self.search_bar
         yield LoadStatus(id="load-progress")
         with Horizontal(id="body"):
-            yield FilterPane(id="filter-pane")
-            yield PaperList(id="paper-list")
-            yield PaperDetail(id="paper-detail")
+            yield self.filter_pane
+            yield self.paper_list
+            yield self.detail
         yield ReaderFooter(id="footer")
 
-    @property
-    def paper_list(self) -> PaperList:
-        """The ranked papers of the view."""
-        return self.query_one(PaperList)
-
-    @property
-    def detail(self) -> PaperDetail:
-        """The paper under the cursor, in full."""
-        return self.query_one(PaperDetail)
-
-    @property
-    def filter_pane(self) -> FilterPane:
-        """Views, tags, years, categories and saved searches."""
-        return self.query_one(FilterPane)
-
-    @property
-    def search_bar(self) -> SearchBar:
-        """The typed query."""
-        return self.query_one(SearchBar)
 
     def on_mount(self) -> None:
         self.paper_list.set_annotation_lookup(self.userdata.get)
         self.paper_list.hold_key = self.held_keys.offer  # moves wait with the paper keys
-        self.detail.set_sources(self.userdata.get, self._matches,
+        self.detail.set_sources(self.userdata.get, self.view_search.matches,
                                 lambda paper: self.for_you.reason_of(paper, self.sort),
                                 draft=self.notes.draft_text)
         self.refresh_counts()
         self.scope.reset(self.userdata.annotations())
         self.set_focus(self.paper_list)
-        if self.loader is not None:
-            self.paper_list.empty_message = f"Opening {self.store.label}…"
-            self.query_one(LoadStatus).open(self.loader)
-        elif self.engine is None:
-            self.paper_list.empty_message = f"Indexing {len(self.store):,} papers…"
-            self.query_one(LoadStatus).index(self.store)
-        else:
-            self.for_you.start(self.engine)
-            self.start_search()
-            self._tell_problems()
-        if self.loader is None:
-            # The files as they are now: ctrl+r reads them again once they change.
-            self.loader = StoreLoader.of(self.store)
+        self.opening.start()
 
     def on_resize(self) -> None:
-        """Tighter footer on narrow terminals, so help and quit still fit."""
-        self.query_one(ReaderFooter).compact = self.size.width < 100
+        self.panes.resized()
 
-    # -- opening the store (LoadStatus does the work) ---------------------------------------
+    # -- opening the store (LoadStatus does the work, StoreOpening decides) ------------
     @on(PapersRead)
     def _papers_read(self, message: PapersRead) -> None:
-        """More papers (or all of them): browse them in order until the engine can search,
-        the cursor staying where it was."""
-        self.store = message.store
-        # The same Triage, recounted: changes made while loading can still be undone.
-        self.triage.store = message.store
-        self.triage.recount()
-        if self.engine is None and self.search_bar.value.strip():
-            # Never the whole store under a typed query: scan the papers read so far.
-            self.early.more_papers(lambda: self.start_search(keep_key=self._current_key()))
-        elif self.engine is None:
-            self._browse()
-        self.refresh_counts()
-
-    def _browse(self) -> None:
-        """Show the store in reading order (nothing typed, the index not ready)."""
-        self.result = BrowseResults(self.store)
-        self.paper_list.show(self.result, self.paper_list.cursor)
-        if self.has_paper():
-            self._release_held_keys()
+        self.opening.papers_read(message)
 
     @on(LoadProgress)
     def _load_progress(self, message: LoadProgress) -> None:
-        if message.step.phase == "ready":
-            return
-        if not len(self.paper_list):
-            self.paper_list.empty_message = loading_message(message.step, self.store.label)
-        self.refresh_header()
+        self.opening.progress(message)
 
     @on(LoadFailed)
     def _load_failed(self, message: LoadFailed) -> None:
-        self.paper_list.empty_message = f"Could not index the papers: {message.reason}"
-        self.paper_list.refresh()
-        self._release_held_keys()
-        self.app.notify(f"Could not index the papers: {message.reason}", severity="error",
-                        markup=False)
+        self.opening.failed(message)
 
     @on(EngineReady)
     def _engine_ready(self, message: EngineReady) -> None:
-        first = self.engine is None
-        self.engine = message.engine
-        if first and self._on_loaded is not None:
-            self._on_loaded()
-        self.for_you.start(message.engine)
-        self.start_search(keep_key=self._current_key())  # browsing while it indexed: stay put
-        follow_in_background(self)  # every paper is known now: annotations find theirs
-        self._tell_problems(notify=first)
-
-    def _tell_problems(self, notify: bool = True) -> None:
-        """How many records the store skipped or merged: counted in the filter pane
-        (again after ctrl+r reads the files), said once when the store opens."""
-        problems = store_problems(self.store)
-        self.filter_pane.show_problems(len(problems))
-        if notify and (notice := problems_notice(problems)):
-            self.app.notify(notice, title="Problems", severity="warning", markup=False)
+        self.opening.engine_ready(message)
 
     @on(FilterPane.ProblemsChosen)
     def _problems_chosen(self) -> None:
@@ -232,76 +169,24 @@ class MainScreen(Screen[None]):
     @property
     def query_text(self) -> str:
         """The full query: the filter pane's qualifiers, then what was typed."""
-        return " ".join(p for p in (self.filter_pane.qualifiers, self.search_bar.value) if p)
+        return self.view_search.query_text
 
     def start_search(self, keep_key: str | None = None) -> None:
         """Run the current query in a worker; ``keep_key`` keeps that paper under the cursor."""
-        self.searches.begin(keep_key)
-        self._show_context()
-        if self.engine is not None:
-            scores = self.for_you.scores() if self.sort == "for-you" else None
-            self.searches.run(self.engine, self.query_text,
-                              self.scope.annotations(self.userdata.annotations()),
-                              self.sort, scores, self.reverse)
-        elif self.search_bar.value.strip():
-            self.early.run(self.store, self.query_text, self.searches.generation)
-        elif isinstance(self.result, ScanResults):  # the query was cleared while indexing
-            self._browse()
-            self.refresh_header()
-
-    def _show_context(self) -> None:
-        """The search bar's line: filters, the order (none for relevance without a query)
-        and the matches in other views."""
-        elsewhere = self.result.elsewhere if isinstance(self.result, ResultSet) else {}
-        self.search_bar.set_context(self.filter_pane.summary, self.sort, reverse=self.reverse,
-                                    typed=bool(self.search_bar.value.strip()),
-                                    elsewhere=elsewhere)
+        self.view_search.start(keep_key)
 
     @on(SearchFinished)
     def _show_results(self, message: SearchFinished) -> None:
-        log.debug("search %r: %d papers in %.1f ms", message.query, len(message.result),
-                  message.seconds * 1000)
-        if not self.searches.is_latest(message.generation):
-            return  # a newer search is on its way; never flash stale results
-        self.result = message.result
-        self.search_bar.set_error("")
-        keep = self.searches.keep_key
-        rank = self.rank_of(keep) if keep else 0
-        filters = self.filter_pane.summary if self.filter_pane.qualifiers else ""
-        self.paper_list.empty_message = empty_list_message(
-            len(self.store), filters, label=self.store.label, problems=self.store.problems,
-            all_papers=self.filter_pane.view == "all")
-        self._fresh_results = True  # the detail pane follows after the list is painted
-        self.paper_list.show(message.result, rank or 0)
-        self._show_context()
-        self._release_held_keys()
-        self.refresh_header()
-        if self.has_paper() != self._had_paper:
-            # Only then do the paper keys change; refreshing the bindings rebuilds the
-            # footer, too slow to do on every key typed.
-            self._had_paper = not self._had_paper
-            self.refresh_bindings()
-        if self.filter_pane.display and self.engine is not None:
-            self.filter_pane.recount_facets_soon(self.engine, self.search_bar.value,
-                                                 self.userdata.annotations())
+        self.view_search.show(message)
 
     @on(SearchFailed)
     def _search_failed(self, message: SearchFailed) -> None:
-        if self.searches.is_latest(message.generation):
-            self._release_held_keys()
-            self.search_bar.set_error(message.reason)
-            self.app.notify(message.reason, title="Search", severity="warning", markup=False)
+        self.view_search.failed(message)
 
-    def _current_key(self) -> str | None:
+    def current_key(self) -> str | None:
+        """The key of the paper under the cursor, if any."""
         current = self.paper_list.current
         return current.key if current is not None else None
-
-    def rank_of(self, key: str | None) -> int | None:
-        """Where the paper ``key`` sits in the results, or None."""
-        index = self.store.index_of(key) if key else None
-        if index is None or self.result is None:
-            return None
-        return self.result.rank_of(index)
 
     @on(SearchBar.Changed)
     def _typed(self) -> None:
@@ -319,27 +204,18 @@ class MainScreen(Screen[None]):
 
     @on(FilterPane.Left)
     def _left_filters(self) -> None:
-        # Below 120 columns the pane covers or squeezes the list: put it away.
-        self.remove_class("-filters-toggled")
-        self.paper_list.focus()
+        self.panes.back_to_list()
 
     # -- list -> detail -----------------------------------------------------------------
     @on(PaperList.Highlighted)
     def _highlighted(self, message: PaperList.Highlighted) -> None:
         # New results while typing: the list is painted first, the detail just after.
-        fresh, self._fresh_results = self._fresh_results, False
+        fresh, self.fresh_results = self.fresh_results, False
         self.detail.follow(message.paper, after_paint=fresh)
 
     @on(PaperList.Selected)
     def _selected(self) -> None:
         self.detail.focus()
-
-    def _matches(self, paper: Paper) -> Spans:
-        """Where the query in force matches ``paper`` (for the detail pane)."""
-        if self.engine is None or self.result is None:
-            return {}
-        note = self.userdata.get(paper.key)
-        return self.engine.highlight(paper, self.result.query, note.note if note else "")
 
     # -- counts and refreshes --------------------------------------------------------------
     def refresh_counts(self) -> None:
@@ -386,12 +262,10 @@ class MainScreen(Screen[None]):
             return True if self.held_keys.opening else None  # opening: held, not lost
         return True
 
-    def _release_held_keys(self) -> None:
+    def release_held_keys(self) -> None:
         """Carry out the keys pressed while the reader opened, until one opens a dialog."""
         if dropped := self.held_keys.release(lambda: self.app.screen is self):
-            self.app.notify(f"{dropped} key{'s' if dropped != 1 else ''} typed while papertray "
-                            "opened went unused: this dialog opened first. Type "
-                            f"{'them' if dropped != 1 else 'it'} again.", markup=False)
+            self.app.notify(unused_keys_notice(dropped), markup=False)
 
     def has_paper(self) -> bool:
         """True when a paper is under the cursor."""
@@ -409,7 +283,7 @@ class MainScreen(Screen[None]):
 
     def show_outcome(self, outcome: Outcome) -> None:
         """Carry out what a triage key decided: cursor, marks, rows, counts, messages."""
-        if outcome.cursor_key and (rank := self.rank_of(outcome.cursor_key)) is not None:
+        if outcome.cursor_key and (rank := self.view_search.rank_of(outcome.cursor_key)) is not None:
             self.paper_list.cursor = rank
         if outcome.clear_marks:
             self.paper_list.clear_marks()
@@ -456,17 +330,9 @@ class MainScreen(Screen[None]):
     @needs_paper
     def action_edit_tags(self) -> None:
         """Ask for tags to add or remove, then apply them to the paper(s)."""
-        if not (papers := self.targets()):
-            return
-        what = papers[0].title if len(papers) == 1 else f"{len(papers)} marked papers"
-
-        def done(change: TagChange | None) -> None:
-            if change:
-                self.show_outcome(self.triage_keys.change_tags(papers, change.add, change.remove,
-                                                        change.describe()))
-
-        picker = TagPicker(what, self.triage_keys.tags_on(papers), self.userdata.all_tags())
-        self.app.push_screen(picker, done)
+        if papers := self.targets():
+            ask_for_tags(self.app, papers, self.triage_keys, self.userdata.all_tags(),
+                         self.show_outcome)
 
     @needs_paper
     def action_edit_note(self) -> None:
@@ -504,23 +370,8 @@ class MainScreen(Screen[None]):
         self.search_bar.focus_input()
 
     def action_toggle_filters(self) -> None:
-        """Show the filter pane and go to it; from the pane, go back to the list (and put
-        the pane away where it covers or squeezes the list, below 120 columns)."""
-        pane = self.filter_pane
-        if self.focused is pane:
-            self._left_filters()
-            return
-        if not (pane.display and pane.region.width):
-            self.add_class("-filters-toggled")
-        self.call_after_refresh(self._after_filters_toggled)
-
-    def _after_filters_toggled(self) -> None:
-        pane = self.filter_pane
-        if pane.display and pane.region.width:
-            pane.focus()
-            if self.engine is not None:
-                pane.recount_facets(self.engine, self.search_bar.value,
-                                    self.userdata.annotations())
+        """Show the filter pane and go to it; from the pane, go back to the list."""
+        self.panes.toggle_filters()
 
     def action_refresh_view(self) -> None:
         """Run the search again (triaged papers stay in view until then, so the cursor
@@ -528,14 +379,8 @@ class MainScreen(Screen[None]):
         read (today's listing dropped in its folder), read them again first: only the
         changed files are parsed and indexed, and the search reruns on the new index."""
         self.scope.reset(self.userdata.annotations())  # the papers triaged out leave now
-        status = self.query_one(LoadStatus)
-        if self.loader is not None and self.engine is not None and not status.in_progress:
-            reopened = self.loader.reopened()
-            if reopened is not None:
-                self.loader = reopened
-                status.reopen(reopened)
-                return
-        self.start_search(keep_key=self._current_key())
+        if not self.opening.reread():
+            self.start_search(keep_key=self.current_key())
 
     def action_widen_view(self) -> None:
         """Show all papers, keeping the query: the papers it matched in other views too."""
@@ -552,30 +397,13 @@ class MainScreen(Screen[None]):
 
     def sort_by(self, sort: Sort, reverse: bool = False) -> None:
         """Sort the view by ``sort`` (backwards when ``reverse``), keeping the paper
-        under the cursor; the search bar shows the order (no toast to pile up)."""
-        self.sort = sort
-        self.reverse = reverse
-        self.for_you.sort_chosen = True
-        self.scope.reset(self.userdata.annotations())  # a new order of the view, as it is now
-        self.start_search(keep_key=self._current_key())
+        under the cursor."""
+        self.view_search.sort_by(sort, reverse)
 
     # -- for you ---------------------------------------------------------------------------
     def learn_interest(self, keys: tuple[str, ...] | None) -> None:
         """Learn the person's decisions on ``keys`` (None: all) for the for-you order."""
         self.for_you.learn(keys)
-
-    def _interest_learned(self, changed: bool) -> None:
-        keep = self._current_key()
-        if self.for_you.takes_over(self.sort, self.filter_pane.view):
-            self.sort = "for-you"
-            self.app.notify("The inbox is sorted for you: by what you star, read and skip. "
-                            "O changes the order.", markup=False)
-            if self.paper_list.cursor == 0:
-                keep = None  # not moved yet: start at the top of the new order
-        elif not changed:
-            return
-        if self.sort == "for-you":
-            self.start_search(keep_key=keep)
 
     def _reason_ready(self, key: str) -> None:
         if (current := self.paper_list.current) is not None and current.key == key:

@@ -12,7 +12,7 @@ from typing import Callable, Protocol, TypeVar
 
 from textual.binding import Binding, BindingType
 
-__all__ = ["MAIN_BINDINGS", "PAPER_ACTIONS", "HeldKeys", "needs_paper"]
+__all__ = ["MAIN_BINDINGS", "PAPER_ACTIONS", "HeldKeys", "needs_paper", "unused_keys_notice"]
 
 MAIN_BINDINGS: list[BindingType] = [
     # Search is not in the footer: the search bar's own "/" says it, and the footer
@@ -100,6 +100,12 @@ class HeldKeys:
             if not in_charge():
                 return len(held) - done
         return 0
+
+
+def unused_keys_notice(dropped: int) -> str:
+    """What to tell a person whose ``dropped`` keys were typed for a dialog that opened."""
+    return (f"{dropped} key{'s' if dropped != 1 else ''} typed while papertray opened went "
+            f"unused: this dialog opened first. Type {'them' if dropped != 1 else 'it'} again.")
 
 
 class PaperHost(Protocol):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,7 +16,13 @@ from textual.widgets import Footer, Input, Static
 
 from tui.widgets.text import one_line
 
-__all__ = ["TagPicker", "TagChange", "parse_tag_input", "TagSuggester"]
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from tui.model import Paper
+    from tui.triage_keys import Outcome, TriageKeys
+
+__all__ = ["TagPicker", "TagChange", "parse_tag_input", "TagSuggester", "ask_for_tags"]
 
 _SEPARATORS = re.compile(r"[\s,]+")
 
@@ -125,3 +131,16 @@ class TagPicker(ModalScreen[TagChange | None]):
     def action_cancel(self) -> None:
         """Close without changing anything."""
         self.dismiss(None)
+
+
+def ask_for_tags(app: App[object], papers: list[Paper], triage_keys: TriageKeys,
+                 known: Sequence[tuple[str, int]], done: Callable[[Outcome], object]) -> None:
+    """Ask which tags to add to or remove from ``papers`` (``known``: every tag in use, for
+    completion, with their counts), apply the change and hand its outcome to ``done``; esc changes nothing."""
+    what = papers[0].title if len(papers) == 1 else f"{len(papers)} marked papers"
+
+    def chosen(change: TagChange | None) -> None:
+        if change:
+            done(triage_keys.change_tags(papers, change.add, change.remove, change.describe()))
+
+    app.push_screen(TagPicker(what, triage_keys.tags_on(papers), known), chosen)

@@ -66,7 +66,7 @@ def parse_text(text: str, name: str) -> Iterator[Paper | Problem]:
     for line, record in _records(text):
         title = clean_line(" ".join(record.get("TI", record.get("BTI", []))))
         if title.endswith(".") and not title.endswith(".."):
-            title = title[:-1]  # MEDLINE closes every title with a full stop
+            title = title[:-1].rstrip()  # MEDLINE closes every title with a full stop
         doi = next((first_doi(v) for v in record.get("LID", []) + record.get("AID", [])
                     if v.endswith("[doi]")), "")
         date = parse_date(*(record.get("DP", [""])[0].split(" ", 1) + [""])[:2])
