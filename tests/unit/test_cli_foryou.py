@@ -83,3 +83,15 @@ def test_similar_from_the_command_line_lists_related_work(capsys) -> None:
     assert key not in [hit["key"] for hit in hits]
     assert all("Retriev" in hit["title"] for hit in hits[:3]), [hit["title"] for hit in hits]
     assert hits[0]["score"] >= hits[-1]["score"] > 0
+
+
+def test_reverse_turns_any_order_around_from_the_command_line(capsys) -> None:
+    """``--reverse`` as the reader's ``R``: Z to A by title, the same papers."""
+    out, _ = output(capsys, ["search", "unsupervised", "--sort", "title", "--json", "--limit", "0"])
+    forwards = [json.loads(line)["title"] for line in out.splitlines()]
+    out, _ = output(capsys, ["search", "unsupervised", "--sort", "title", "--reverse", "--json",
+                             "--limit", "0"])
+    backwards = [json.loads(line)["title"] for line in out.splitlines()]
+    assert len(forwards) > 2 and backwards == forwards[::-1]
+    _, err = output(capsys, ["search", "unsupervised", "--reverse", "--sort", "nonsense"], status=2)
+    assert "--sort must be one of" in err

@@ -109,7 +109,7 @@ def _interest(session: Session, engine: SearchEngine, notes: Mapping[str, Annota
 
 
 def search(session: Session) -> int:
-    """``papertray search QUERY [PATH ...] [--json] [--limit N] [--sort ORDER]``: 1 when
+    """``papertray search QUERY [PATH ...] [--json] [--limit N] [--sort ORDER] [--reverse]``: 1 when
     nothing matches. ``--sort for-you`` says why each paper ranks where it does."""
     args = session.args
     if args.limit < 0:
@@ -125,7 +125,7 @@ def search(session: Session) -> int:
     model = _interest(session, engine, notes) if args.sort == "for-you" else None
     # run() rather than search(): the CLI prints no highlights, so none are computed.
     result = engine.run(_parse(session, args.query), notes, sort=args.sort,
-                        for_you=None if model is None else model.scores())
+                        for_you=None if model is None else model.scores(), reverse=args.reverse)
     if not len(result):
         if not args.json:
             session.warn(f"No paper in {store.label} matches {args.query!r}.")

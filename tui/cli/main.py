@@ -86,6 +86,8 @@ def _command_parsers() -> dict[str, argparse.ArgumentParser]:
                         help="relevance (default), date, title, author, venue, annotated or "
                              "for-you: by what "
                              "this profile starred, read, queued, tagged and skipped, with why")
+    search.add_argument("--reverse", action="store_true",
+                        help="turn the order around (oldest first by date, Z to A by title...)")
 
     imp = command("import", "Add the papers of each FILE to your personal library "
                             "(deduplicated; importing twice changes nothing).")
