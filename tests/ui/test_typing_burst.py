@@ -33,3 +33,31 @@ async def test_a_slash_inside_the_query_is_typed_not_taken_as_the_search_key(app
         burst(app, "/10.1145/3")
         await settle(pilot)
         assert app.main_screen.search_bar.value == "10.1145/3"
+
+
+async def test_keys_right_after_enter_act_on_the_results_not_the_query(app) -> None:
+    """``/colbert``, Enter, ``s`` typed as one burst: the query stays "colbert" and the
+    paper it found is starred (the ``s`` was meant for the list, not the search bar)."""
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(app, "/colbert")
+        await settle(pilot)
+        found = app.main_screen.paper_list.current
+        assert found.title.startswith("ColBERT")
+        app.post_message(events.Key("enter", None))
+        burst(app, "sj")
+        await settle(pilot)
+        assert app.main_screen.search_bar.value == "colbert", "no letter went into the query"
+        assert app.userdata.get(found.key) is not None and app.userdata.get(found.key).starred
+
+
+async def test_keys_right_after_down_arrow_move_in_the_list(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(app, "/retrieval")
+        await settle(pilot)
+        app.post_message(events.Key("down", None))
+        burst(app, "j")
+        await settle(pilot)
+        assert app.main_screen.search_bar.value == "retrieval"
+        assert app.main_screen.paper_list.cursor == 1

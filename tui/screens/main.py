@@ -133,6 +133,7 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.paper_list.set_annotation_lookup(self.userdata.get)
         self.paper_list.hold_key = self.held_keys.offer  # moves wait with the paper keys
+        self.search_bar.results = self.paper_list
         self.detail.set_sources(self.userdata.get, self.view_search.matches,
                                 lambda paper: self.for_you.reason_of(paper, self.sort),
                                 draft=self.notes.draft_text)

@@ -12,6 +12,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.widget import Widget
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Static
@@ -27,16 +28,21 @@ class SearchInput(Input):
     """The query input; ``enter`` and ``down`` hand over to the list, ``esc`` clears or leaves."""
 
     BINDINGS = [
+        # Priority keys: handled as they arrive, before the keys typed right after them
+        # reach the input; those belong to the list ("s" stars the paper found).
         Binding("enter", "to_results", "Results", id="search.results",
-                tooltip="Move to the paper list"),
+                tooltip="Move to the paper list", priority=True),
         Binding("down", "to_results", "Results", show=False, id="search.down",
-                tooltip="Move to the paper list"),
+                tooltip="Move to the paper list", priority=True),
         Binding("escape", "clear_or_leave", "Clear / leave", id="search.escape",
                 tooltip="Clear the query, or leave the search bar when it is empty"),
     ]
 
     def action_to_results(self) -> None:
         """Move to the paper list."""
+        bar = self.parent
+        if isinstance(bar, SearchBar) and bar.results is not None:
+            self.screen.set_focus(bar.results)  # at once, not after the keys already queued
         self.post_message(SearchBar.Left())
 
     def action_clear_or_leave(self) -> None:
@@ -58,6 +64,9 @@ class SearchBar(Horizontal):
 
     _context_text: Text | None = None
     """The filters-and-sort summary on show."""
+
+    results: Widget | None = None
+    """Where ``enter`` and ``down`` take the keys (the paper list), set by the screen."""
 
     def compose(self) -> ComposeResult:
         yield Static(Text("/"), id="search-icon")
