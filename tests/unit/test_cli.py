@@ -127,3 +127,19 @@ def test_real_process_on_an_ascii_terminal_prints_escapes_not_a_traceback(tmp_pa
     done = papertray("search", "naive", str(store), env_home=tmp_path, PYTHONIOENCODING="ascii")
     assert (done.returncode, done.stderr) == (0, "")
     assert "\\xdcber na\\xefve Bayes" in done.stdout
+
+
+def test_profile_names_that_would_share_one_folder_are_refused(capsys, monkeypatch) -> None:
+    """"a b", "a/b" and "a_b" were one folder: two people's stars in one profile. A name
+    that is not a folder name as written is refused, with one sentence, and changes nothing."""
+    assert run(["--user", "a_b", "annotate", "japanese simcse", "--star"]) == 0
+    capsys.readouterr()
+    for name in ("a b", "a/b", "_a_b", "a\\b"):
+        assert run(["--user", name, "annotate", "japanese simcse", "--tag", "theirs"]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"papertray: --user names the profile {name!r}") and "Traceback" not in err
+    monkeypatch.setenv("PAPERTRAY_USER", "x y")
+    assert run(["stats"]) == 2
+    assert "PAPERTRAY_USER names the profile 'x y'" in capsys.readouterr().err
+    monkeypatch.delenv("PAPERTRAY_USER")
+    assert run(["--user", "a_b", "search", "tag:theirs"]) == 1, "no other name wrote into a_b"

@@ -64,9 +64,20 @@ class Session:
 
     @property
     def profile(self) -> str | None:
-        """The profile named by --user, $PAPERTRAY_USER or the config file (None: login name)."""
-        return (getattr(self.args, "user", None) or os.environ.get("PAPERTRAY_USER")
-                or self.settings.profile or None)
+        """The profile named by --user, $PAPERTRAY_USER or the config file (None: login name).
+        A name that is not a folder name as written is refused: cleaned, "a b", "a/b" and
+        "a_b" would all be one folder, three people's annotations in one profile."""
+        for name, where in ((getattr(self.args, "user", None), "--user"),
+                            (os.environ.get("PAPERTRAY_USER"), "PAPERTRAY_USER"),
+                            (self.settings.profile, f"the profile in {self.settings.path}")):
+            if not name:
+                continue
+            if paths.safe_profile_name(name) != name:
+                raise CliError(f"{where} names the profile {name!r}: a profile name holds only "
+                               "letters, digits, '-', '.' and '_' ('.' and '_' not first or "
+                               "last), so that two names never share one profile.", status=2)
+            return name
+        return None
 
     def store_paths(self) -> list[Path] | None:
         """The paths to open: None for ``--sample``; else those given, else the configured
