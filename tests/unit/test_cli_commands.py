@@ -364,6 +364,9 @@ def test_annotations_import_of_missing_or_bad_file(tmp_path: Path, capsys) -> No
     bad.write_text("{oops")
     _, err = output(capsys, ["annotations", "import", str(bad)], status=1)
     assert f"{bad}:1" in err
+    # A folder is not "no such file": it exists, and the backup is a file in it.
+    _, err = output(capsys, ["annotations", "import", str(tmp_path)], status=1)
+    assert err.startswith(f"papertray: Cannot import {tmp_path}: it is a folder;")
 
 
 # ---------------------------------------------------------------------------- settings

@@ -231,6 +231,9 @@ def annotations_command(session: Session) -> int:
              f"{clean_line(userdata.profile)} to "
              f"{_backup_name(args.file, 'standard output')}.")
         return 0
+    if args.file != "-" and path.is_dir():
+        raise CliError(f"Cannot import {path}: it is a folder; name the backup file in it "
+                       "(one written by `papertray annotations export`).")
     if args.file != "-" and not path.is_file():
         raise CliError(f"Cannot import {path}: no such file.")
     report = userdata.import_file(path)
