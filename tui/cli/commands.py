@@ -153,7 +153,7 @@ _LISTED_MERGES = 20
 def _merges_by_source(store: PaperStore) -> dict[str, list[Any]]:
     """The store's merges grouped by the file of the record taken into another paper."""
     grouped: dict[str, list[Any]] = {str(source): [] for source in store.source_counts}
-    for merge in getattr(store, "merges", ()):
+    for merge in store.merges:
         path, _, line = merge.merged.rpartition(":")
         grouped.setdefault(path if line.isdigit() else merge.merged, []).append(merge)
     return grouped

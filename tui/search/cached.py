@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 from tui.cache import prune, segment_path_for
 from tui.cache.helpers import map_on_cores
@@ -28,6 +28,7 @@ from tui.search.index import SearchIndex, Segment
 from tui.search.parallel import build_segments
 from tui.search.segment_cache import files_of, load_segment, save_segment
 from tui.search.segments import AnyIndex, SegmentedIndex, merge_indexes
+from tui.store.base import CachedPaperStore, PaperStore
 
 __all__ = ["open_engine", "load_index", "segment_paths", "merge_small_segments", "tiers", "Plan",
            "SMALL"]
@@ -36,21 +37,19 @@ Plan = list[tuple[int, int, str]]
 """``(start, stop, digest)`` of each segment of a store, in order."""
 
 
-def _plan(store: Any) -> Plan | None:
+def _plan(store: PaperStore) -> Plan | None:
     """The store's segments, or None when it is not a cached store."""
-    make = getattr(store, "segment_plan", None)
-    if make is None or not getattr(store, "signature", None):
+    if not isinstance(store, CachedPaperStore) or not store.signature:
         return None
-    plan: Plan = make()
-    return plan
+    return store.segment_plan()
 
 
-def segment_paths(store: Any) -> list[Path]:
+def segment_paths(store: PaperStore) -> list[Path]:
     """Where the segments of ``store``'s index are cached (none: not a cached store)."""
     return [segment_path_for(digest) for _, _, digest in _plan(store) or []]
 
 
-def load_index(store: Any) -> AnyIndex | None:
+def load_index(store: PaperStore) -> AnyIndex | None:
     """The cached index of ``store`` when every segment of it is cached, else None."""
     plan = _plan(store)
     if plan is None:
@@ -100,7 +99,7 @@ def _merged_digest(run: Plan) -> str:
     return hashlib.sha1("+".join(digest for _, _, digest in run).encode()).hexdigest()[:32]
 
 
-def merge_small_segments(store: Any) -> int:
+def merge_small_segments(store: PaperStore) -> int:
     """Merge each run of small cached segments (see :func:`tiers`) into one cached
     segment, used by the next open instead of them. Meant for a background thread once
     the store is searchable; returns how many merged segments were written."""
@@ -117,7 +116,7 @@ def merge_small_segments(store: Any) -> int:
     return written
 
 
-def open_engine(store: Any, *, progress: Callable[[int, int], None] | None = None) -> SearchEngine:
+def open_engine(store: PaperStore, *, progress: Callable[[int, int], None] | None = None) -> SearchEngine:
     """A search engine over ``store``: its cached segments where there are (a run of
     small ones merged when it has been), new segments for the rest (saved for next time
     when the store is cached)."""

@@ -13,11 +13,12 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from typing import Any, Callable
+from typing import Callable
 
 from tui.cache.helpers import share_work, spare_cores
 from tui.search.segment_cache import build_segment, load_segment
 from tui.search.index import SearchIndex
+from tui.store.base import PaperStore
 
 __all__ = ["build_segments", "HELPER_PAPERS"]
 
@@ -30,14 +31,14 @@ Task = tuple[int, int, int, str]
 """``(segment number, start, stop, digest)``."""
 
 
-def build_segments(store: Any, tasks: list[Task], total: int,
+def build_segments(store: PaperStore, tasks: list[Task], total: int,
                    progress: Callable[[int, int], None] | None) -> dict[int, SearchIndex]:
     """Index the segments ``tasks`` of ``store`` (saving each), on every core when they
     are many; ``progress(papers indexed, total)`` as they go. Returns them by number."""
     done = total - sum(stop - start for _, start, stop, _ in tasks)
     report = progress or (lambda done, total: None)
     report(done, total)
-    worth = len(tasks) > 1 and total - done >= HELPER_PAPERS and getattr(store, "paths", None)
+    worth = len(tasks) > 1 and total - done >= HELPER_PAPERS and store.paths
 
     def here(task: Task) -> SearchIndex:
         _, start, stop, digest = task
@@ -52,8 +53,7 @@ def build_segments(store: Any, tasks: list[Task], total: int,
 
     results = share_work(
         tasks, here, helpers=spare_cores() if worth else 0, module="tui.search.parallel",
-        opening={"paths": [str(p) for p in getattr(store, "paths", ())],
-                 "signature": getattr(store, "signature", None)},
+        opening={"paths": [str(p) for p in store.paths], "signature": store.signature},
         line=lambda task: f"{task[1]} {task[2]} {task[3]}",
         collect=lambda task: load_segment(task[3], task[2] - task[1]), done=finished)
     return {task[0]: index for task, index in results}
@@ -66,7 +66,7 @@ def _serve() -> int:
 
     opening = json.loads(sys.stdin.readline())
     store = open_store(opening["paths"], cache=True)
-    if getattr(store, "signature", None) != opening["signature"]:
+    if store.signature != opening["signature"]:
         return 1  # the files changed under us: the main process indexes them itself
     for line in sys.stdin:
         start, stop, digest = line.split()

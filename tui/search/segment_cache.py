@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any, Callable
+from typing import Callable
 
 from tui.cache import CacheDamaged, Container, ContainerWriter, segment_path_for
 from tui.search.building import build_index
 from tui.search.index import SearchIndex
+from tui.store.base import CachedPaperStore, PaperStore
 
 __all__ = ["load_segment", "save_segment", "build_segment", "files_of"]
 
@@ -65,19 +66,19 @@ def save_segment(digest: str, index: SearchIndex, files: list[str]) -> bool:
     return True
 
 
-def files_of(store: Any, starts: list[int]) -> list[str]:
+def files_of(store: PaperStore, starts: list[int]) -> list[str]:
     """The files the segments starting at papers ``starts`` come from (recorded in a
     segment, so that forgetting a file forgets its segments)."""
-    file_of = getattr(store, "file_of", None)
-    if file_of is None:
+    if not isinstance(store, CachedPaperStore):
         return []
-    return sorted({file_of(doc) for doc in starts if doc < len(store)})
+    return sorted({store.file_of(doc) for doc in starts if doc < len(store)})
 
 
-def build_segment(store: Any, start: int, stop: int, digest: str,
+def build_segment(store: PaperStore, start: int, stop: int, digest: str,
                   progress: Callable[[int, int], None] | None = None) -> SearchIndex:
     """Index papers ``start..stop`` of ``store`` and cache them as the segment ``digest``."""
-    papers = store.walk(start, stop) if hasattr(store, "walk") else store.papers[start:stop]
+    papers = (store.walk(start, stop) if isinstance(store, CachedPaperStore)
+              else store.papers[start:stop])
     index = build_index(papers, progress=progress)
     save_segment(digest, index, files_of(store, [start]))
     return index

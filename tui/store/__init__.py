@@ -21,6 +21,7 @@ from tui.model import Paper, Problem
 from tui.store import cache as store_cache
 from tui.store import files as store_files
 from tui.store.base import (
+    CachedPaperStore,
     PaperStore,
     ProgressCallback,
     Store,
@@ -39,7 +40,7 @@ from tui.store.files import (
     store_bytes,
 )
 
-__all__ = ["PaperStore", "Store", "open_store", "store_bytes", "sample_path", "merge_papers",
+__all__ = ["PaperStore", "CachedPaperStore", "Store", "open_store", "store_bytes", "sample_path", "merge_papers",
            "combine_records", "READERS", "MAX_PROBLEMS_PER_FILE", "StorePaths"]
 
 

@@ -19,7 +19,7 @@ import numpy.typing as npt
 from tui.model import Paper, Problem, with_key
 from tui.store.identity import Merge, resolve, shared_records, title_hash_input
 
-__all__ = ["PaperStore", "Store", "merge_papers", "combine_records", "merge_records",
+__all__ = ["PaperStore", "CachedPaperStore", "Store", "merge_papers", "combine_records", "merge_records",
            "ProgressCallback"]
 
 ProgressCallback = Callable[[int, int], None]
@@ -65,6 +65,26 @@ class PaperStore(Protocol):
 
     def indices_of(self, keys: Sequence[str]) -> npt.NDArray[np.int64]:
         """Positions of many keys at once (-1 for a key not in the store)."""
+        ...
+
+
+
+@runtime_checkable
+class CachedPaperStore(PaperStore, Protocol):
+    """A store read through the cache (:class:`tui.store.compact.CompactStore`): what the
+    search index's segments need besides the papers. Declared here so the engine asks
+    ``isinstance(store, CachedPaperStore)`` rather than probing for attributes."""
+
+    def file_of(self, doc: int) -> str:
+        """The resolved path of the file where paper ``doc`` was first read."""
+        ...
+
+    def walk(self, start: int = 0, stop: int | None = None) -> Iterator[Paper]:
+        """Papers ``start..stop`` in order, read a chunk at a time."""
+        ...
+
+    def segment_plan(self, most: int | None = None) -> list[tuple[int, int, str]]:
+        """``(start, stop, digest)`` of each segment of the search index, in order."""
         ...
 
 
