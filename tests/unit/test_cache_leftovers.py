@@ -65,3 +65,27 @@ def test_a_file_a_live_writer_holds_is_left_alone(store_file: Path) -> None:
     finally:
         child.kill()
         child.wait()
+
+
+def test_a_blob_checked_in_parts_on_several_cores_still_finds_every_damaged_block(tmp_path: Path) -> None:
+    """A big file's shard is checked on both cores, each core a run of blocks: every block
+    is checked once, and damage in any run means the shard is not used."""
+    from tui.cache.container import BLOCK, CacheDamaged, Container
+    from tui.cache.writer import ContainerWriter
+
+    path = tmp_path / "blob.ptc"
+    writer = ContainerWriter(path, "test")
+    writer.blob("text").write(bytes(range(256)) * (BLOCK * 5 // 256 + 3))  # six blocks
+    writer.commit()
+    blob = Container(path, "test").blob("text")
+    runs = blob.parts(4)
+    assert [b for lo, hi in runs for b in range(lo, hi)] == list(range(6))
+    for lo, hi in runs:
+        blob.check_blocks(lo, hi)
+    data = bytearray(path.read_bytes())
+    data[data.index(bytes(range(256))) + 4 * BLOCK + 7] ^= 0xFF  # the fifth block, in the last run
+    path.write_bytes(bytes(data))
+    damaged = Container(path, "test").blob("text")
+    damaged.check_blocks(*damaged.parts(2)[0])  # the first run is sound
+    with pytest.raises(CacheDamaged):
+        damaged.check_blocks(*damaged.parts(2)[1])

@@ -381,3 +381,42 @@ def test_a_store_with_no_merges_is_not_resolved_again_on_a_warm_open(tmp_path: P
                         lambda self, row: read.append(row) or real(self, row))
     warm = open_store(path, cache=True)
     assert read == [] and len(warm) == 201 and list(warm) == list(first)
+
+
+def test_a_warm_open_reads_the_merge_map_back_instead_of_sorting_every_key(
+        three_files: list[Path], monkeypatch) -> None:
+    """At a few million papers, working out which records are one paper again (sorting
+    every key hash) cost a second of every warm open: it is kept with the resolution."""
+    from tui.store.merge_map import MergeMap
+
+    cold = open_store(three_files, cache=True)
+    built: list[int] = []
+    real = MergeMap.build.__func__  # type: ignore[attr-defined]
+    monkeypatch.setattr(MergeMap, "build",
+                        classmethod(lambda cls, *args: built.append(1) or real(cls, *args)))
+    warm = open_store(three_files, cache=True)
+    assert built == []
+    _same(warm, open_store(three_files, cache=False))
+    assert [str(m) for m in warm.merges] == [str(m) for m in cold.merges] and len(warm.merges) == 51
+
+
+def test_a_merge_map_that_does_not_fit_the_store_is_never_used() -> None:
+    import numpy as np
+
+    from tui.store.merge_map import MergeMap
+    from tui.store.shard import key_hash
+
+    hashes = np.array([key_hash(k) for k in ("a", "b", "c", "d")], dtype=np.uint64)
+    merge = MergeMap.build(hashes, [[0, 2]], ["a"])  # records 0 and 2 are one paper
+    arrays, keys = merge.arrays(), merge.kept_keys()
+    back = MergeMap.from_arrays(arrays, keys, 4)
+    assert back is not None and back.n_docs == 3 and back.doc_keys == {0: "a"}
+    assert np.array_equal(back.sorted_docs, merge.sorted_docs)
+    assert MergeMap.from_arrays(arrays, keys, 5) is None  # another store's
+    for name, broken in (("sorted_docs", np.array([0, 0, 1])),  # a paper found twice, one never
+                         ("sorted_hashes", arrays["sorted_hashes"][::-1].copy()),  # unsorted
+                         ("doc_record", np.array([0, 3, 1])),  # out of reading order
+                         ("extra_records", np.array([9])),  # a record the store has not
+                         ("keyed_docs", np.array([7]))):  # a paper the store has not
+        assert MergeMap.from_arrays(dict(arrays, **{name: broken}), keys, 4) is None, name
+    assert MergeMap.from_arrays({k: v for k, v in arrays.items() if k != "extra_docs"}, keys, 4) is None

@@ -38,7 +38,7 @@ used within :data:`SEGMENT_DAYS` days (every open of a store touches its segment
 
 _SHARD_SOURCES = ("store", "model.py", "cache/container.py", "cache/writer.py")
 """The code that decides what a shard holds: the readers, the model, the file format."""
-_NOT_IN_SHARDS = {"cache.py", "compact.py", "shard_helper.py"}
+_NOT_IN_SHARDS = {"cache.py", "compact.py", "merge_map.py", "shard_helper.py"}
 """Store modules that do not decide what a shard holds (the merged view over shards)."""
 _INDEX_SOURCES = ("search/index.py", "search/building.py", "search/vocab.py", "query.py",
                   "cache/container.py", "cache/writer.py")

@@ -111,14 +111,27 @@ class LazyBlob:
 
     def check_all(self) -> None:
         """Check every block now (costing no resident memory); raises CacheDamaged."""
-        window = BLOCK * 128
-        for start in range(0, self.length, window):
-            size = min(window, self.length - start)
+        self.check_blocks(0, len(self._crcs))
+
+    def parts(self, count: int) -> list[tuple[int, int]]:
+        """The blocks cut into ``count`` runs of about equal size, ``(first, stop)`` each,
+        to check on several threads (reading and CRC-32 run outside the interpreter)."""
+        blocks = len(self._crcs)
+        bounds = [blocks * i // count for i in range(count + 1)]
+        return [(lo, hi) for lo, hi in zip(bounds, bounds[1:]) if hi > lo]
+
+    def check_blocks(self, first: int, stop: int) -> None:
+        """Check blocks ``first..stop`` now; raises CacheDamaged."""
+        window = 128
+        for lo in range(first, stop, window):
+            hi = min(lo + window, stop)
+            start = lo * BLOCK
+            size = min(hi * BLOCK, self.length) - start
             data = self._box.read(self.offset + start, size)
             view = memoryview(data)
-            for i, block_start in enumerate(range(0, size, BLOCK)):
-                block = start // BLOCK + i
-                if zlib.crc32(view[block_start:block_start + BLOCK]) != self._crcs[block]:
+            for block in range(lo, hi):
+                at = (block - lo) * BLOCK
+                if zlib.crc32(view[at:at + BLOCK]) != self._crcs[block]:
                     raise CacheDamaged(f"{self._name}: a block of text is damaged")
                 self._checked[block] = 1
             view.release()

@@ -38,8 +38,11 @@ class PaperStore(Protocol):
     """Everything wrong in the input, each with file and line."""
     source_counts: dict[str, int]
     """File to the number of papers read from it, before merging."""
-    merges: list[Merge]
-    """Every record taken into a paper read before it, and why (same DOI, same title...)."""
+    @property
+    def merges(self) -> list[Merge]:
+        """Every record taken into a paper read before it, and why (same DOI, same title...)."""
+        ...
+
     signature: str | None
     """Names the exact contents when the store came through the cache (the key of its
     cached search index); None for a store read into memory."""

@@ -39,7 +39,8 @@ from tui.cache import (
 )
 from tui.model import Paper, Problem
 from tui.store import files as store_files
-from tui.store.compact import CompactStore, KeyCollision, Resolved
+from tui.store.compact import CompactStore, KeptResolution, KeyCollision, Resolved
+from tui.store.merge_map import MAP_ARRAYS, MergeMap
 from tui.store.shard import Shard, ShardWriter
 
 __all__ = ["CACHE_MIN_BYTES", "worth_caching", "open_cached", "is_cache_problem"]
@@ -103,42 +104,53 @@ def _build_shard(file: Path, signature: dict[str, object], progress: Callable[[i
 def _resolution_path(signature: str) -> Path:
     """Where the identity resolution of the store with this signature is kept (the
     signature names every file's version and the reader and identity code)."""
-    return root() / "merges" / f"{signature}-{code_version('store/compact.py')}.ptc"
+    return root() / "merges" / f"{signature}-{code_version('store/compact.py', 'store/merge_map.py')}.ptc"
 
 
-def _load_resolution(signature: str, records: int) -> Resolved | None:
+def _load_resolution(signature: str, records: int) -> KeptResolution | None:
     """The cached resolution of this exact store, or None (none, damaged or not ours)."""
-    from tui.store.identity import Merge
-
     path = _resolution_path(signature)
     try:
         box = Container(path, "merges")
-        flat = box.array("records").astype(np.int64)
-        offsets = box.array("offsets").astype(np.int64)
-        keys = [str(key) for key in box.meta["keys"]]
-        merges = [Merge(*map(str, merge)) for merge in box.meta["merges"]]
+        flat = box.array("records")
+        offsets = box.array("offsets")
+        keys = box.meta["keys"]
+        kept = box.meta["merges"]
+        merge = MergeMap.from_arrays({name: box.array(name) for name in MAP_ARRAYS},
+                                     [str(key) for key in box.meta["map_keys"]], records)
     except FileNotFoundError:
         return None
     except (CacheDamaged, OSError, ValueError, KeyError, TypeError) as error:
         log.info("merge cache %s not used: %s", path.name, error)
         return None
-    if (len(offsets) != len(keys) + 1 or offsets[0] != 0 or offsets[-1] != len(flat)
+    if (merge is None or not isinstance(keys, list) or not isinstance(kept, list)
+            or len(offsets) != len(keys) + 1 or offsets[0] != 0 or offsets[-1] != len(flat)
             or np.any(np.diff(offsets) < 2) or (len(flat) and (flat.min() < 0 or flat.max() >= records))):
         return None
-    bounds = offsets.tolist()
-    groups = [flat[lo:hi].tolist() for lo, hi in zip(bounds, bounds[1:])]
     os.utime(path)  # recently used: pruning keeps it
-    return groups, keys, merges
+
+    def resolved() -> Resolved:
+        from tui.store.identity import Merge
+
+        bounds = offsets.astype(np.int64).tolist()
+        records_of = flat.astype(np.int64)
+        groups = [records_of[lo:hi].tolist() for lo, hi in zip(bounds, bounds[1:])]
+        return groups, [str(key) for key in keys], [Merge(*map(str, m)) for m in kept]
+
+    return KeptResolution(merge, resolved)
 
 
-def _save_resolution(signature: str, resolved: Resolved) -> None:
-    """Keep a big store's resolution, so the next open reads it instead of working it out.
-    A cache that cannot be written only costs that time again."""
+def _save_resolution(signature: str, resolved: Resolved, merge: MergeMap) -> None:
+    """Keep a big store's resolution and its merge map, so the next open reads them
+    instead of working them out. A cache that cannot be written only costs that time again."""
     groups, keys, merges = resolved
     try:
         writer = ContainerWriter(_resolution_path(signature), "merges")
         try:
-            writer.meta.update(keys=keys, merges=[[m.key, m.kept, m.merged, m.reason] for m in merges])
+            writer.meta.update(keys=keys, merges=[[m.key, m.kept, m.merged, m.reason] for m in merges],
+                               map_keys=merge.kept_keys())
+            for name, values in merge.arrays().items():
+                writer.array(name, values)
             writer.array("records", np.array([r for g in groups for r in g], dtype=np.int64))
             writer.array("offsets", np.cumsum([0] + [len(g) for g in groups]).astype(np.int64))
             writer.commit()
@@ -158,7 +170,7 @@ def _earlier_resolution(signatures: list[dict[str, object]], shards: list[Shard]
         records = sum(s.count for s in shards[:count])
         earlier = _load_resolution(store_signature(signatures[:count]), records)
         if earlier is not None:
-            return earlier, records
+            return earlier.resolved(), records
     return None
 
 
@@ -244,7 +256,7 @@ def open_cached(given: list[Path], files: list[Path], sizes: dict[Path, int],
         if resolved is None:
             # Kept even when nothing merged: finding that out read every record sharing
             # a title or DOI (a seventh of a big store), which a warm open must not redo.
-            _save_resolution(whole, store.resolved)
+            _save_resolution(whole, store.resolved, store.merge)
     except (OSError, CacheDamaged) as error:
         log.warning("the store cache cannot be used (%s); reading the files directly", error)
         if isinstance(error, OSError):  # say why a big store opens slowly, every time

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from hashlib import blake2b
 from pathlib import Path
@@ -21,85 +21,30 @@ import numpy as np
 from tui.model import Paper, Problem
 from tui.store.base import combine_records
 from tui.store.identity import Merge, merge_order, resolve
+from tui.store.merge_map import KeyCollision, MergeMap
 from tui.store.shard import Shard, key_hash
 
-__all__ = ["CompactStore", "MergeMap", "KeyCollision", "Resolved", "SEGMENT_PAPERS"]
+__all__ = ["CompactStore", "MergeMap", "KeyCollision", "KeptResolution", "Resolved", "SEGMENT_PAPERS"]
 
 Resolved = tuple[list[list[int]], list[str], list[Merge]]
 """Groups of records that are one paper (ascending record numbers), each group's key, and
 the merges that made them."""
+
+
+@dataclass(frozen=True)
+class KeptResolution:
+    """A store's resolution as the cache keeps it: the merge map ready to use, the groups
+    and merges read on demand (at a few million papers, making them Python objects costs
+    most of a second that a warm open does not need)."""
+
+    merge: MergeMap
+    resolved: Callable[[], Resolved]
 
 _CHUNK = 4096
 """Papers read in one go when walking the store."""
 SEGMENT_PAPERS = 1 << 17
 """Most papers in one search index segment: a big file is indexed in several, so both
 cores can index it and a segment stays quick to merge."""
-
-
-class KeyCollision(Exception):
-    """Two different keys share a 64-bit hash (never seen; the store opens uncached)."""
-
-
-@dataclass(frozen=True)
-class MergeMap:
-    """Which records (numbered across the shards in reading order) make which paper.
-
-    A paper is its first record with its empty fields filled from its later records, as
-    :func:`tui.store.combine_records` does; papers are in order of first appearance."""
-
-    n_docs: int
-    doc_record: np.ndarray | None
-    """First record of each paper; None when every record is its own paper."""
-    extra_docs: np.ndarray
-    """Papers with later records (ascending, repeated per record)..."""
-    extra_records: np.ndarray
-    """...and those records, in reading order per paper."""
-    sorted_hashes: np.ndarray
-    """Key hashes of the papers, ascending, for lookups by key..."""
-    sorted_docs: np.ndarray
-    """...and the paper each belongs to."""
-    doc_keys: dict[int, str]
-    """The key of each paper made of several records (it may be none of theirs: a record
-    without a DOI merged into one with a DOI makes a ``doi:`` paper)."""
-
-    @classmethod
-    def build(cls, key_hashes: np.ndarray, groups: list[list[int]],
-              group_keys: list[str]) -> "MergeMap":
-        """From every record's key hash (reading order) and the groups of records that are
-        one paper (ascending record numbers), with each group's key."""
-        n = len(key_hashes)
-        if not groups:
-            order = np.argsort(key_hashes, kind="stable")
-            return cls._checked(n, None, np.zeros(0, np.int64), np.zeros(0, np.int64),
-                                key_hashes[order], order, {})
-        owner = np.arange(n, dtype=np.int64)
-        firsts = np.array([g[0] for g in groups], dtype=np.int64)
-        for group in groups:
-            owner[group[1:]] = group[0]
-        is_primary = owner == np.arange(n)
-        doc_record = np.flatnonzero(is_primary)
-        doc_of_record = np.cumsum(is_primary) - 1  # valid at primary records
-        extra_records = np.flatnonzero(~is_primary)
-        extra_docs = doc_of_record[owner[extra_records]]
-        order = np.lexsort((extra_records, extra_docs))
-        doc_hashes = key_hashes[doc_record].copy()
-        group_docs = doc_of_record[firsts].tolist()
-        doc_keys = dict(zip(group_docs, group_keys))
-        doc_hashes[group_docs] = [key_hash(key) for key in group_keys]
-        by_hash = np.argsort(doc_hashes, kind="stable")
-        return cls._checked(len(doc_record), doc_record, extra_docs[order], extra_records[order],
-                            doc_hashes[by_hash], by_hash, doc_keys)
-
-    @classmethod
-    def _checked(cls, n_docs: int, doc_record: np.ndarray | None, extra_docs: np.ndarray,
-                 extra_records: np.ndarray, sorted_hashes: np.ndarray, sorted_docs: np.ndarray,
-                 doc_keys: dict[int, str]) -> "MergeMap":
-        if len(sorted_hashes) > 1 and np.any(sorted_hashes[1:] == sorted_hashes[:-1]):
-            # Identity gives each paper its own key, so two equal hashes are two keys
-            # sharing a hash: lookups by key could not tell them apart.
-            raise KeyCollision("two papers share a key hash")
-        return cls(n_docs, doc_record, extra_docs, extra_records, sorted_hashes, sorted_docs,
-                   doc_keys)
 
 
 def _linked(shared: np.ndarray, seeds: np.ndarray, columns: list[tuple[np.ndarray, bool]]
@@ -155,9 +100,10 @@ class CompactStore:
 
     def __init__(self, shards: list[Shard], *, paths: tuple[Path, ...], label: str,
                  problems: list[Problem], source_counts: dict[str, int],
-                 signature: str, resolved: "Resolved | None" = None,
+                 signature: str, resolved: "Resolved | KeptResolution | None" = None,
                  earlier: "tuple[Resolved, int] | None" = None) -> None:
-        """``resolved`` is this store's resolution when known (cached); else ``earlier``,
+        """``resolved`` is this store's resolution when known (cached, perhaps as kept with
+        its merge map ready); else ``earlier``,
         the resolution of its first files alone and how many records those hold, lets
         only the records linked to the later files be resolved again."""
         self.paths = paths
@@ -168,13 +114,29 @@ class CompactStore:
         """Names the exact contents (each file's path, size and time): the index cache key."""
         self.shards = shards
         self._starts = np.cumsum([0] + [s.count for s in shards]).tolist()
-        self.merges: list[Merge] = []
-        """Every record taken into a paper read before it (see :class:`Store`)."""
-        self.resolved: Resolved = resolved if resolved is not None else self._resolve(earlier)
-        """Which records are one paper: the same for the same shards, so it is cached."""
-        groups, keys, self.merges = self.resolved
-        self.merge = MergeMap.build(self._key_hashes(), groups, keys)
+        self._resolved: Resolved | None = None
+        self._kept: Callable[[], Resolved] | None = None
+        if isinstance(resolved, KeptResolution):
+            self.merge = resolved.merge
+            self._kept = resolved.resolved
+        else:
+            self._resolved = resolved if resolved is not None else self._resolve(earlier)
+            groups, keys, _ = self._resolved
+            self.merge = MergeMap.build(self._key_hashes(), groups, keys)
         self._papers: CompactPapers = CompactPapers(self)
+
+    @property
+    def resolved(self) -> Resolved:
+        """Which records are one paper: the same for the same shards, so it is cached."""
+        if self._resolved is None:
+            assert self._kept is not None
+            self._resolved = self._kept()
+        return self._resolved
+
+    @property
+    def merges(self) -> list[Merge]:
+        """Every record taken into a paper read before it (see :class:`Store`)."""
+        return self.resolved[2]
 
     def _key_hashes(self) -> np.ndarray:
         return np.concatenate([s.key_hash for s in self.shards] or [np.zeros(0, np.uint64)])

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from tui.cache.container import CacheDamaged, Container
+from tui.cache.helpers import map_on_cores, spare_cores
 from tui.cache.writer import ContainerWriter
 from tui.model import Paper, Problem
 from tui.store.identity import title_hash_input
@@ -41,6 +42,9 @@ _JSON_ROW = "\x00"
 """Marks a row stored as JSON because a field holds a separator (never seen in cleaned
 text, but the cache must give back exactly what was read, whatever it was)."""
 _ENCODING = ("utf-8", "surrogatepass")
+_SPLIT_BYTES = 32 << 20
+"""A blob from this size is checked on every core (a single big file's shard is most of a
+big store's warm open otherwise)."""
 
 
 def key_hash(key: str) -> int:
@@ -203,8 +207,11 @@ class Shard:
         self._abstracts = box.blob("abstracts")
         # Checked in full now, so damage anywhere means parsing again, not a failure later.
         try:
-            self._rows.check_all()
-            self._abstracts.check_all()
+            blobs = (self._rows, self._abstracts)
+            cores = spare_cores() + 1
+            parts = [(blob, *part) for blob in blobs
+                     for part in blob.parts(cores if blob.length >= _SPLIT_BYTES else 1)]
+            map_on_cores(lambda part: part[0].check_blocks(part[1], part[2]), parts)
         finally:
             box.close()  # from now on everything comes from the mapping, no descriptor held
         n = self.count
