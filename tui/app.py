@@ -198,13 +198,21 @@ class PaperTrayApp(App[None]):
                         "Make the folder writable and they are saved at once; press q again "
                         "to quit anyway.", title="Not saved", severity="error", markup=False)
             return
-        count = len(self.userdata.drafts)
+        drafts = self.userdata.drafts
+        unwritten = len(drafts.write_unwritten())  # one more try: the disk may have room now
+        count = len(drafts.written_here())
         if count and not self._told_of_drafts:
             self._told_of_drafts = True
-            self.notify(f"{count} note draft{' is' if count == 1 else 's are'} not saved. "
-                        "Drafts are kept: n on the paper reopens one, now or after a restart. "
-                        "Press q again to quit.", title="Unsaved drafts", severity="warning",
-                        markup=False)
+            if unwritten:
+                self.notify(f"{unwritten} note draft{' is' if unwritten == 1 else 's are'} not "
+                            "saved and could not be written to disk: they are printed in the "
+                            "terminal when papertray ends, to copy from there. Press q again "
+                            "to quit.", title="Drafts not on disk", severity="error", markup=False)
+            else:
+                self.notify(f"{count} note draft{' is' if count == 1 else 's are'} not saved. "
+                            "Drafts are kept: n on the paper reopens one, now or after a "
+                            "restart. Press q again to quit.", title="Unsaved drafts",
+                            severity="warning", markup=False)
             return
         await super().action_quit()
 

@@ -148,3 +148,23 @@ async def test_undo_in_the_reader_keeps_what_the_command_line_wrote(make_app, pr
     saved = UserData(profile_dir).get(paper.key)
     assert not saved.starred and saved.tags == ("from-cli",) and saved.note == "from a shell"
 
+
+
+async def test_a_note_only_looked_at_is_left_exactly_as_it_was(make_app, profile_dir: Path) -> None:
+    """Invisible marks (ZWJ in an emoji, bidi marks), CRLF line ends and control characters
+    are shown safely in the editor; closing or saving without typing changes nothing."""
+    note = "family \U0001F468\u200d\U0001F469\u200d\U0001F467 \u200fעברית\u200e\r\nline two \x1b[31m\r\n"
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        paper = app.main_screen.paper_list.current
+        app.userdata.update(paper.key, title=paper.title, note=note)
+        for key in ("escape", "ctrl+s"):
+            await open_editor(pilot)
+            await pilot.press(key)
+            await settle(pilot)
+            assert not isinstance(app.screen, NoteEditor)
+            assert app.userdata.drafts.get(paper.key) is None, f"{key} left a draft"
+            assert app.userdata.get(paper.key).note == note, f"{key} changed the note"
+    assert UserData(profile_dir).get(paper.key).note == note
+    assert Drafts(profile_dir).get(paper.key) is None

@@ -129,6 +129,15 @@ def nothing_writable(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         yield
 
 
+async def type_note(pilot, text: str, *, then: str) -> None:
+    """Open the note editor on the current paper, type ``text``, then press ``then``."""
+    await pilot.press("n")
+    await pilot.pause()
+    pilot.app.screen.query_one("TextArea").insert(text)
+    await pilot.press(then)
+    await settle(pilot)
+
+
 async def test_a_note_saved_when_nothing_can_be_written_is_kept_not_a_traceback(
         make_app, monkeypatch: pytest.MonkeyPatch) -> None:
     app = make_app()
@@ -137,11 +146,7 @@ async def test_a_note_saved_when_nothing_can_be_written_is_kept_not_a_traceback(
         paper = app.main_screen.paper_list.current
         shown = recorded_notifications(app, monkeypatch)
         with nothing_writable(monkeypatch):
-            await pilot.press("n")
-            await pilot.pause()
-            app.screen.query_one("TextArea").insert("written while the disk is full")
-            await pilot.press("ctrl+s")
-            await settle(pilot)
+            await type_note(pilot, "written while the disk is full", then="ctrl+s")
             assert app.is_running, "the reader goes on"
             assert any(severity == "error" and "kept while papertray runs" in text
                        for severity, text in shown), shown
@@ -164,3 +169,29 @@ async def test_quitting_with_changes_not_saved_yet_asks_first(
         await pilot.pause()
         assert not app.is_running
     assert app.userdata.unsaved == 0
+
+
+async def test_a_draft_the_disk_refuses_is_said_at_quit_and_printed_after(
+        make_app, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """"Drafts are kept" would be untrue: the quit says they are not on disk, and the
+    command prints their text when the reader ends, the one place left to copy it from."""
+    from tui.cli.main import _print_drafts_not_on_disk
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        paper = app.main_screen.paper_list.current
+        shown = recorded_notifications(app, monkeypatch)
+        with nothing_writable(monkeypatch):
+            await type_note(pilot, "an idea typed on a full disk", then="escape")
+            await pilot.press("q")
+            await pilot.pause()
+            assert app.is_running
+            said = " ".join(text for _, text in shown)
+            assert "could not be written to disk" in said and "Drafts are kept" not in said, shown
+            await pilot.press("q")
+            await pilot.pause()
+            assert not app.is_running
+            _print_drafts_not_on_disk(app.userdata.drafts)
+    printed = capsys.readouterr().err
+    assert paper.key in printed and "an idea typed on a full disk" in printed

@@ -12,13 +12,17 @@ import argparse
 import os
 import signal
 import sys
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from tui import __version__
 from tui.cli.factory import UNTUNED, ProcessTuning, build_app
 from tui.cli.session import CliError, Session
 from tui.export import FORMATS
 from tui.model import STATES
+from tui.sanitize import clean
+
+if TYPE_CHECKING:
+    from tui.userdata.drafts import Drafts
 
 __all__ = ["run", "parse_args", "COMMANDS"]
 
@@ -255,6 +259,16 @@ def _tolerate_narrow_encodings() -> None:
                 pass
 
 
+def _print_drafts_not_on_disk(drafts: Drafts) -> None:
+    """The last resort for a note draft the disk refused until the end (it is full, or
+    the folder read-only): its text in the terminal, where the person can copy it."""
+    for draft in drafts.write_unwritten():
+        title = f" ({draft.title})" if draft.title else ""
+        print(f"papertray: this note draft of {draft.key}{title} could not be written to "
+              "disk; here is its text:", file=sys.stderr)
+        print(clean(draft.text, multiline=True, max_chars=None), file=sys.stderr)
+
+
 def run(argv: Sequence[str], *, tuning: ProcessTuning = UNTUNED) -> int:
     """Run papertray with ``argv`` (without the program name); return the exit status.
     ``tuning``: process-wide settings for the reader (see tui.__main__).
@@ -268,6 +282,7 @@ def run(argv: Sequence[str], *, tuning: ProcessTuning = UNTUNED) -> int:
         if args.command is None:
             app = build_app(args, tuning=tuning)
             app.run()
+            _print_drafts_not_on_disk(app.userdata.drafts)
             return app.return_code or 0
         return _run_command(args)
     except SystemExit as stop:  # argparse: --help, --version or a usage error

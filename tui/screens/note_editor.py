@@ -63,15 +63,18 @@ class NoteEditor(ModalScreen[NoteResult]):
         """The text the editor opened with (the saved note or the kept draft)."""
         self.is_draft = is_draft
         """True when ``initial`` is an unsaved draft from an earlier escape."""
+        # A note may come from another machine's file: its controls are made visible
+        # here, as everywhere else, rather than handed to the terminal by the TextArea.
+        # What is shown may so differ from the note; a note only looked at is handed back
+        # as it was, never as shown (no draft, no change to invisible marks or line ends).
+        self._shown = clean(text, multiline=True, max_chars=None)
 
     def compose(self) -> ComposeResult:
         yield Footer()
         with Vertical(id="note-dialog", classes="dialog"):
             yield Static(Text(f"Note · {one_line(self.paper_title, 200)}", end=""),
                          classes="dialog-title")
-            # A note may come from another machine's file: its controls are made visible
-            # here, as everywhere else, rather than handed to the terminal by the TextArea.
-            yield TextArea(clean(self.initial, multiline=True, max_chars=None), id="note-text",
+            yield TextArea(self._shown, id="note-text",
                            soft_wrap=True, tab_behavior="indent")
             hint = "Markdown · ctrl+s saves · esc closes and keeps a draft"
             if self.is_draft:
@@ -85,13 +88,14 @@ class NoteEditor(ModalScreen[NoteResult]):
 
     @property
     def text(self) -> str:
-        """The text in the editor now."""
-        return self.query_one("#note-text", TextArea).text
+        """The text in the editor now: the text it opened with while nothing is changed."""
+        shown = self.query_one("#note-text", TextArea).text
+        return self.initial if shown == self._shown else shown
 
     def on_text_area_changed(self, message: TextArea.Changed) -> None:
         """Hand every change to ``keep`` as it happens."""
         if self.keep is not None and not self._left:
-            self.keep(message.text_area.text)
+            self.keep(self.text)
 
     async def action_save(self) -> None:
         """Save the note and close (once every key typed before is in)."""
@@ -112,4 +116,4 @@ class NoteEditor(ModalScreen[NoteResult]):
         if area.call_later(caught_up.set):
             await caught_up.wait()
         self._left = True  # change messages still queued must not write the draft again
-        self.dismiss(NoteResult(area.text, saved=saved))
+        self.dismiss(NoteResult(self.text, saved=saved))

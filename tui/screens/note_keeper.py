@@ -22,6 +22,7 @@ from tui.external_editor import EditorError, editor_command, run_editor
 from tui.messages import AnnotationsChanged
 from tui.model import Paper
 from tui.userdata import UserData
+from tui.userdata.drafts import Draft
 
 __all__ = ["NoteKeeper"]
 
@@ -54,12 +55,14 @@ class NoteKeeper:
         draft = self.drafts.get(paper.key)
         base = draft.base if draft is not None else self.saved_note(paper)
 
-        def keep(text: str, *, durable: bool = False) -> None:
+        def keep(text: str, *, durable: bool = False, closing: bool = False) -> None:
             try:
-                if text == base:
-                    self.drafts.discard(paper.key)
+                if text == base:  # back to the saved note: nothing to keep
+                    self.drafts.discard(paper.key, draft if closing else None)
                 else:
                     self.drafts.save(paper.key, text, base, paper.title, durable=durable)
+                    if draft is not None:  # this window's draft now begins from it
+                        self.drafts.supersede(draft)
             except OSError as exc:  # the text stays in the editor and in memory
                 self._host.app.notify(f"Could not keep the note draft on disk: "
                                       f"{exc.strerror or exc}.", severity="warning", markup=False)
@@ -70,9 +73,9 @@ class NoteKeeper:
             if result is None:
                 return
             if result.saved:
-                self._keep(paper, base, result.text)
+                self._keep(paper, base, result.text, draft)
                 return
-            keep(result.text, durable=True)
+            keep(result.text, durable=True, closing=True)
             if result.text != base:
                 self._host.app.notify("Note not saved; n reopens your draft.", markup=False)
             self._host.post_message(AnnotationsChanged((paper.key,)))  # shows the draft
@@ -111,9 +114,11 @@ class NoteKeeper:
             app.notify(f"{words[0]} exited with status {status}; note not changed.",
                        severity="warning", markup=False)
         elif text != base or draft is not None:
-            self._keep(paper, base, text)
+            self._keep(paper, base, text, draft)
 
-    def _keep(self, paper: Paper, base: str, text: str) -> None:
+    def _keep(self, paper: Paper, base: str, text: str, opened: Draft | None) -> None:
+        """Save ``text`` as the note; then the draft it was typed in, and ``opened``, the
+        draft the editor began from, have done their work."""
         self._save(paper, text, base)
         if self._userdata.unsaved:  # a failed save was already reported: keep the draft too
             try:
@@ -125,7 +130,7 @@ class NoteKeeper:
                     markup=False)
             self._host.post_message(AnnotationsChanged((paper.key,)))
             return
-        self.drafts.discard(paper.key)
+        self.drafts.discard(paper.key, opened)
         self._host.post_message(AnnotationsChanged((paper.key,)))  # no draft shown any more
         saved = self.saved_note(paper)
         if saved != base:

@@ -1,11 +1,14 @@
 """Note drafts, written to disk as they are typed, so no kill, crash or quit loses one.
 
-A draft is one small JSON file per paper in the profile's ``drafts/`` folder, replaced
-atomically on every change (temp file and rename: a ``kill -9`` or a closed terminal
-leaves the previous keystroke's draft or this one, never half a file). While typing it
-is not fsynced, which keeps a keystroke cheap; when the editor closes it is. A draft
-remembers the note it started from, so that saving it over a note someone changed
-meanwhile (another window, the command line) keeps both texts: :func:`merge_note`.
+A draft is one small JSON file per paper *and per window* in the profile's ``drafts/``
+folder, replaced atomically on every change (temp file and rename: a ``kill -9`` or a closed
+terminal leaves the previous keystroke's draft or this one, never half a file). Each window
+writes only files of its own, so two windows on one profile never write over or remove each
+other's drafts: a window removes another's draft only when it opened that draft itself and
+the file is still as it read it (its text is then in what this window saved or gave up).
+While typing a draft is not fsynced, which keeps a keystroke cheap; when the editor closes
+it is. A draft remembers the note it started from, so that saving it over a note someone
+changed meanwhile (another window, the command line) keeps both texts: :func:`merge_note`.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ import hashlib
 import json
 import logging
 import os
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tui.userdata.clock import now_stamp
@@ -38,6 +42,10 @@ class Draft:
     """The saved note the draft started from."""
     title: str = ""
     updated: str = ""
+    path: Path | None = None
+    """The file it is kept in; None while it could not be written."""
+    raw: bytes = b""
+    """The file's bytes as last read or written, to tell whether someone rewrote it since."""
 
 
 def merge_note(base: str, mine: str, current: str) -> str:
@@ -50,71 +58,182 @@ def merge_note(base: str, mine: str, current: str) -> str:
     return f"{mine.rstrip()}\n\n---\n\n{ALSO_WRITTEN}\n\n{current}"
 
 
+def _hashed(key: str) -> str:
+    return hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _encode(draft: Draft) -> bytes:
+    return json.dumps({"base": draft.base, "key": draft.key, "text": draft.text,
+                       "title": draft.title, "updated": draft.updated},
+                      ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8", "surrogatepass")
+
+
 class Drafts:
-    """A profile's note drafts, read once and kept in memory, saved as typed."""
+    """A profile's note drafts: this window's in memory, every window's read from disk
+    when the folder changed."""
 
     def __init__(self, profile_dir: Path) -> None:
         self.folder = Path(profile_dir) / "drafts"
         self.warnings: list[str] = []
-        self._drafts: dict[str, Draft] = {}
-        self._read_all()
+        self._owner = f"{os.getpid()}-{secrets.token_hex(3)}"
+        self._mine: dict[str, Draft] = {}
+        """Drafts this window wrote (or tried to), by paper key."""
+        self._on_disk: dict[Path, Draft] = {}
+        self._seen: int | None = None
+        self._told: set[Path] = set()
+        self._refresh()
 
-    def _path(self, key: str) -> Path:
-        return self.folder / f"{hashlib.sha1(key.encode('utf-8', 'surrogatepass')).hexdigest()}.json"
+    def _own_path(self, key: str) -> Path:
+        return self.folder / f"{_hashed(key)}.{self._owner}.json"
 
-    def _read_all(self) -> None:
+    def _refresh(self) -> None:
+        """Read the folder again when a file in it was written, renamed or removed."""
         try:
-            names = sorted(os.listdir(self.folder))
+            seen = os.stat(self.folder).st_mtime_ns
         except OSError:
+            self._on_disk, self._seen = {}, None
             return
-        for name in names:
-            path = self.folder / name
-            if name.endswith(TEMP_SUFFIX):
+        if seen == self._seen:
+            return
+        self._seen = seen
+        found: dict[Path, Draft] = {}
+        for name in sorted(os.listdir(self.folder)):
+            if name.endswith(TEMP_SUFFIX) or not name.endswith(".json"):
                 continue  # a write a kill interrupted; the draft before it is still there
-            if not name.endswith(".json"):
-                continue
+            path = self.folder / name
+            known = self._on_disk.get(path)
             try:
-                value = json.loads(path.read_text(encoding="utf-8", errors="surrogatepass"))
-                draft = Draft(str(value["key"]), str(value["text"]), str(value.get("base", "")),
-                              str(value.get("title", "")), str(value.get("updated", "")))
+                raw = path.read_bytes()
+                if known is not None and known.raw == raw:
+                    found[path] = known
+                    continue
+                value = json.loads(raw.decode("utf-8", "surrogatepass"))
+                found[path] = Draft(str(value["key"]), str(value["text"]), str(value.get("base", "")),
+                                    str(value.get("title", "")), str(value.get("updated", "")),
+                                    path, raw)
+            except FileNotFoundError:
+                continue  # removed as it was listed
             except (OSError, ValueError, KeyError, TypeError) as error:
-                self.warnings.append(f"The note draft {path} could not be read ({error}); it is "
-                                     "left where it is.")
+                if path not in self._told:
+                    self._told.add(path)
+                    self.warnings.append(f"The note draft {path} could not be read ({error}); "
+                                         "it is left where it is.")
+        self._on_disk = found
+
+    def _everyone(self) -> dict[str, list[Draft]]:
+        self._refresh()
+        drafts: dict[str, list[Draft]] = {}
+        for draft in self._on_disk.values():
+            if (mine := self._mine.get(draft.key)) is not None and mine.path == draft.path:
                 continue
-            self._drafts[draft.key] = draft
+            drafts.setdefault(draft.key, []).append(draft)
+        for draft in self._mine.values():
+            drafts.setdefault(draft.key, []).append(draft)
+        return drafts
 
     def __len__(self) -> int:
-        return len(self._drafts)
+        return len(self._everyone())
 
     def __contains__(self, key: object) -> bool:
-        return key in self._drafts
+        return isinstance(key, str) and self.get(key) is not None
 
     def get(self, key: str) -> Draft | None:
-        """The draft of one paper's note, or None."""
-        return self._drafts.get(key)
+        """The draft of one paper's note: this window's, else the newest on disk; or None."""
+        if (mine := self._mine.get(key)) is not None:
+            return mine
+        others = self._everyone().get(key, [])
+        return max(others, key=lambda draft: draft.updated) if others else None
 
     def all(self) -> list[Draft]:
-        """Every draft, oldest first."""
-        return sorted(self._drafts.values(), key=lambda draft: draft.updated)
+        """Every draft on disk or kept in memory, oldest first."""
+        return sorted((draft for drafts in self._everyone().values() for draft in drafts),
+                      key=lambda draft: draft.updated)
+
+    def written_here(self) -> list[Draft]:
+        """The drafts this window wrote, oldest first."""
+        return sorted(self._mine.values(), key=lambda draft: draft.updated)
+
+    def unwritten(self) -> list[Draft]:
+        """This window's drafts that are only in memory: the disk refused them."""
+        return [draft for draft in self.written_here() if draft.path is None]
 
     def save(self, key: str, text: str, base: str, title: str = "", *, durable: bool = False) -> None:
-        """Keep ``text`` as the draft of ``key``'s note (replacing the previous one).
+        """Keep ``text`` as this window's draft of ``key``'s note (replacing its previous one).
 
         Raises OSError when it cannot be written; the draft is still kept in memory.
         """
         draft = Draft(key, text, base, title, now_stamp())
-        self._drafts[key] = draft
-        payload = json.dumps({"base": base, "key": key, "text": text, "title": title,
-                              "updated": draft.updated}, ensure_ascii=False, indent=1, sort_keys=True)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        atomic_write(self._path(key), payload.encode("utf-8", "surrogatepass"), durable=durable)
+        self._mine[key] = draft
+        self._write(draft, durable=durable)
 
-    def discard(self, key: str) -> None:
-        """Forget the draft of ``key`` (saved, or given up)."""
-        self._drafts.pop(key, None)
+    def _write(self, draft: Draft, *, durable: bool) -> None:
+        raw = _encode(draft)
+        path = self._own_path(draft.key)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, raw, durable=durable)
+        self._mine[draft.key] = replace(draft, path=path, raw=raw)
+
+    def write_unwritten(self) -> list[Draft]:
+        """Try again to write the drafts the disk refused; those it still refuses."""
+        for draft in self.unwritten():
+            try:
+                self._write(draft, durable=True)
+            except OSError as error:
+                log.warning("could not write the draft of %s: %s", draft.key, error)
+        return self.unwritten()
+
+    def discard(self, key: str, opened: Draft | None = None) -> None:
+        """Forget this window's draft of ``key`` (saved, or given up), and ``opened``, the
+        draft the editor was opened with: see :meth:`supersede`."""
+        mine = self._mine.pop(key, None)
+        if mine is not None and mine.path is not None:
+            self._unlink(mine.path, key)
+        if opened is not None:
+            self.supersede(opened)
+
+    def supersede(self, opened: Draft) -> None:
+        """Remove the file of ``opened``, another window's (or an earlier run's) draft this
+        window's editor was opened with, if it is still as it was read: what this window
+        keeps or saves now begins from it. Rewritten since, it is someone's newer text and
+        stays."""
+        if opened.path is None or opened.path == self._own_path(opened.key):
+            return
         try:
-            self._path(key).unlink()
+            if opened.path.read_bytes() != opened.raw:
+                return
+        except OSError:
+            return
+        self._unlink(opened.path, opened.key)
+
+    @staticmethod
+    def _unlink(path: Path, key: str) -> None:
+        try:
+            path.unlink()
         except FileNotFoundError:
             pass
         except OSError as error:
             log.warning("could not remove the draft of %s: %s", key, error)
+
+    def rename(self, moves: dict[str, str]) -> int:
+        """Carry drafts over to their papers' new keys (``old key -> new key``), as the
+        papers' annotations are; how many moved. A draft already kept under the new key
+        stays, and the moved one goes beside it."""
+        moved = 0
+        for old_key, drafts in self._everyone().items():
+            if (new_key := moves.get(old_key)) is None or new_key == old_key:
+                continue
+            for draft in drafts:
+                moving = replace(draft, key=new_key, path=None, raw=b"")
+                raw = _encode(moving)
+                target = self.folder / f"{_hashed(new_key)}.{self._owner}.{secrets.token_hex(3)}.json"
+                try:
+                    atomic_write(target, raw, durable=True)
+                    if draft.path is not None:
+                        draft.path.unlink(missing_ok=True)
+                except OSError as error:
+                    log.warning("could not move the draft of %s to %s: %s", old_key, new_key, error)
+                    continue
+                if self._mine.get(old_key) is draft:
+                    del self._mine[old_key]
+                moved += 1
+        return moved
