@@ -28,12 +28,14 @@ import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
+from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from tui.model import Annotation, Fingerprint, Paper, family_name, normalise_title
 from tui.store.base import PaperStore
+from tui.userdata.record import Record, merge
 
 if TYPE_CHECKING:
     from tui.userdata import UserData
@@ -43,6 +45,8 @@ __all__ = ["Followed", "Orphan", "FollowReport", "plan", "follow", "legacy_title
 _LEGACY_TITLE_KEY = re.compile(r"title:[0-9a-f]{12}")
 _SHOWN = 3
 """Papers named in a one-line summary; the rest are counted."""
+_SAME_TITLE = 70
+"""Below this token-set likeness (0-100) two titles are two papers', whatever their citekey."""
 
 
 def legacy_title_key(title: str) -> str:
@@ -193,7 +197,8 @@ def _candidates(store: PaperStore, annotation: Annotation, wanted: _Wanted,
         found = [p for p in wanted.citekey[annotation.citekey]
                  if (not annotation.source or _same_file(store, p, annotation.source))
                  and not _years_contradict(annotation.year, store[p].year)
-                 and not _authors_contradict(annotation.author, store[p])]
+                 and not _authors_contradict(annotation.author, store[p])
+                 and not _titles_contradict(annotation.title, store[p].title)]
         if found:
             return found, f"same citekey {annotation.citekey}"
     def same_time(found: list[int]) -> list[int]:
@@ -227,6 +232,15 @@ def _authors_contradict(author: str, paper: Paper) -> bool:
                 and family_name(author) != family_name(paper.authors[0]))
 
 
+def _titles_contradict(annotated: str, now: str) -> bool:
+    """True when both titles are known and share too little to be one paper's: a typo
+    fixed, a subtitle added or words reordered keep most of a title; a citekey such as
+    ``smith2019`` reused for the same author's other paper of that year does not."""
+    if not annotated or not now:
+        return False
+    return fuzz.token_set_ratio(normalise_title(annotated), normalise_title(now)) < _SAME_TITLE
+
+
 def _years_contradict(annotated: int | None, now: int | None) -> bool:
     """True when a paper found by its title cannot be the one annotated: both years known
     and more than a year apart (a preprint's year and its venue's often differ by one; a
@@ -234,24 +248,23 @@ def _years_contradict(annotated: int | None, now: int | None) -> bool:
     return bool(annotated and now and abs(annotated - now) > 1)
 
 
-def _joined(moved: Annotation, present: Annotation | None) -> Annotation:
-    """``moved`` (already keyed and fingerprinted for its paper) joined with the annotation
-    its paper already has: a star, tags, note and triage state from either survive (both
-    notes, when they differ; the note already there first)."""
+def _joined(moved: Record, present: Record | None) -> Annotation:
+    """``moved`` (already keyed and fingerprinted for its paper) joined with the record its
+    paper already has: field by field the later change wins, so a star, a tag or a triage
+    state set under either key survives, and so does a star or tag taken off later under
+    the other; both notes are kept when they differ (the note already there first)."""
     if present is None:
-        return moved
+        return moved.annotation
     from tui.userdata.clock import now_stamp  # one stamp later than both, so it wins merges
 
-    notes = [n for n in dict.fromkeys((present.note.strip(), moved.note.strip())) if n]
-    newer = max(present, moved, key=lambda a: a.updated)
-    state = newer.state if newer.state != "inbox" else (present.state if present.state != "inbox"
-                                                         else moved.state)
-    return replace(moved, starred=present.starred or moved.starred,
-                   tags=tuple(sorted(set(present.tags) | set(moved.tags))),
-                   note="\n\n".join(notes), state=state,
-                   created=min(a.created for a in (present, moved) if a.created) if (
-                       present.created or moved.created) else "",
-                   updated=now_stamp(after=max(present.updated, moved.updated)))
+    mine, theirs = moved.annotation, present.annotation
+    merged = merge(moved.without_initial_defaults(), Record(
+        replace(theirs, key=mine.key), present.changed, present.extra).without_initial_defaults())
+    notes = [n for n in dict.fromkeys((theirs.note.strip(), mine.note.strip())) if n]
+    return replace(merged.annotation, note="\n\n".join(notes), title=mine.title,
+                   author=mine.author, year=mine.year, citekey=mine.citekey, doi=mine.doi,
+                   arxiv=mine.arxiv, source=mine.source,
+                   updated=now_stamp(after=max(theirs.updated, mine.updated)))
 
 
 def _lost(store: PaperStore, annotations: Mapping[str, Annotation]) -> list[Annotation]:
@@ -261,9 +274,16 @@ def _lost(store: PaperStore, annotations: Mapping[str, Annotation]) -> list[Anno
     return [annotations[k] for k, doc in zip(keys, found) if doc < 0]
 
 
-def plan(store: PaperStore, annotations: Mapping[str, Annotation]) -> tuple[FollowReport, dict[str, Annotation | None]]:
+def plan(store: PaperStore, annotations: Mapping[str, Annotation],
+         record_of: Callable[[str], Record | None] | None = None,
+         ) -> tuple[FollowReport, dict[str, Annotation | None]]:
     """Where each lost annotation of ``annotations`` goes in ``store``: the report, and
-    the changes that make it so (old key -> None, new key -> annotation). Writes nothing."""
+    the changes that make it so (old key -> None, new key -> annotation). Writes nothing.
+    ``record_of`` gives a key's record with its change times (a profile's), so that what
+    was taken off a paper later is not put back; without it, what is set is kept."""
+    if record_of is None:
+        def record_of(key: str) -> Record | None:
+            return Record(annotations[key]) if key in annotations else None
     report = FollowReport()
     lost = _lost(store, annotations)
     if not lost:
@@ -292,9 +312,12 @@ def plan(store: PaperStore, annotations: Mapping[str, Annotation]) -> tuple[Foll
         moved = replace(annotation, key=paper.key, title=fingerprint.title, author=fingerprint.author,
                         year=fingerprint.year, citekey=fingerprint.citekey, doi=fingerprint.doi,
                         arxiv=fingerprint.arxiv, source=fingerprint.source)
-        present = changes.get(paper.key) or annotations.get(paper.key)
+        joined_here = changes.get(paper.key)
+        present = Record(joined_here) if joined_here is not None else record_of(paper.key)
+        old = record_of(annotation.key)
         changes[annotation.key] = None
-        changes[paper.key] = _joined(moved, present)
+        changes[paper.key] = _joined(Record(moved, old.changed if old else {},
+                                            old.extra if old else {}), present)
         report.followed.append(Followed(annotation.key, paper.key, paper.title or annotation.title, why))
     return report, changes
 
@@ -305,10 +328,12 @@ def follow(store: PaperStore, userdata: UserData) -> FollowReport:
     from tui.userdata import SaveError
 
     userdata.reload()
-    report, changes = plan(store, userdata.annotations())
+    report, changes = plan(store, userdata.annotations(), userdata.record)
     if changes:
         try:
             userdata.restore(changes)
         except SaveError as error:  # kept in memory and written with the next change
             report.error = str(error)
+        # A note half typed goes with its paper too, or it would wait under a key no paper has.
+        userdata.drafts.rename({moved.old_key: moved.new_key for moved in report.followed})
     return report

@@ -256,3 +256,74 @@ def test_a_year_of_annotations_from_one_file_resolves_its_path_once(tmp_path: Pa
     other.symlink_to(tmp_path / "one.bib")
     report, _ = follow_module.plan(store, annotations)
     assert report.elsewhere == 0
+
+
+def test_a_citekey_reused_for_the_same_authors_other_paper_of_that_year_keeps_no_note(
+        tmp_path: Path) -> None:
+    """smith2019 first named one paper, then the same author's other 2019 paper: the note
+    on the first must not appear on the second."""
+    bib = _write(tmp_path / "s.bib", "@article{smith2019,\n title={Sparse Attention for Long Documents},\n"
+                                     " author={Smith, Ann},\n year={2019}}\n")
+    store = open_store(bib)
+    userdata = _annotate(tmp_path, store, store[0], starred=True, note="on sparse attention")
+    _write(bib, "@article{smith2019,\n title={A Survey of Protein Folding Benchmarks},\n"
+                " author={Smith, Ann},\n year={2019}}\n")
+    store = open_store(bib)
+    report = follow(store, userdata)
+    assert report.followed == [] and len(report.orphans) == 1
+    assert userdata.get(store[0].key) is None, "the protein paper has no note of mine"
+
+
+def test_a_later_unstar_or_untag_on_the_new_key_is_not_undone_by_following(tmp_path: Path) -> None:
+    """The paper was starred and tagged under its old key; later, under its new key (another
+    file or window), the star and the tag were taken off: following must not bring them back."""
+    bib = _write(tmp_path / "refs.bib", "@article{lee2020, title = {Dense Retreival for Everyone},\n"
+                                        "  author = {Lee, Ann}, year = 2020}\n")
+    store = open_store(bib)
+    userdata = _annotate(tmp_path, store, store[0], starred=True, tags=["x", "kept"], note="old note")
+    _write(bib, bib.read_text().replace("Retreival", "Retrieval"))
+    store = open_store(bib)
+    new_key = store[0].key
+    other = UserData(tmp_path / "profile")
+    other.update(new_key, title=Fingerprint.of(store[0]), starred=True, tags=["x"])
+    other.update(new_key, starred=False, remove_tags=["x"], note="new note")
+    userdata.reload()
+    report = follow(store, userdata)
+    assert len(report.followed) == 1
+    joined = userdata.get(new_key)
+    assert not joined.starred, "an unstar made later was undone"
+    assert joined.tags == ("kept",), "a tag removed later came back"
+    assert "old note" in joined.note and "new note" in joined.note
+
+
+def test_a_move_that_cannot_be_written_whole_leaves_the_annotation_on_disk(
+        tmp_path: Path, monkeypatch) -> None:
+    """The new key's file cannot be written (full, read-only, or papertray killed between
+    the two files): the old key's file must not have been cleared before it."""
+    from tui.userdata import shard_of
+    from tui.userdata.shards import ShardedFiles
+
+    bib = _write(tmp_path / "refs.bib", "@article{lee2020, title = {Dense Retreival for Everyone},\n"
+                                        "  author = {Lee, Ann}, year = 2020}\n")
+    store = open_store(bib)
+    userdata = _annotate(tmp_path, store, store[0], starred=True, note="a month of notes")
+    old_key = store[0].key
+    for typo_fix in ("Retrieval", "Retrival", "Retreval", "Retrievals"):
+        _write(bib, bib.read_text().replace("Retreival", typo_fix))
+        store = open_store(bib)
+        if shard_of(store[0].key) != shard_of(old_key):
+            break
+    new_stem = shard_of(store[0].key)
+    assert new_stem != shard_of(old_key)
+    write = ShardedFiles._write
+
+    def refuse_new(self, stem: str) -> None:
+        if stem == new_stem:
+            raise OSError(28, "No space left on device")
+        write(self, stem)
+
+    monkeypatch.setattr(ShardedFiles, "_write", refuse_new)
+    report = follow(store, userdata)
+    assert report.error, "the failed write was not said"
+    on_disk = UserData(tmp_path / "profile").annotations()
+    assert any(a.note == "a month of notes" and a.starred for a in on_disk.values()), on_disk

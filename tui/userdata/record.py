@@ -103,6 +103,16 @@ class Record:
                 full[name] = ann.updated
         return full
 
+    def without_initial_defaults(self) -> "Record":
+        """This record without the change times of fields that hold the value they had when
+        it was created, stamped no later than that: never set, rather than taken off (an
+        upgraded record of schema_version 1 stamps every field so). A star or tag that was
+        taken off after it was set keeps its time."""
+        created = self.annotation.created
+        kept = {name: stamp for name, stamp in self.changed.items()
+                if not (created and stamp <= created and _is_default(self.annotation, name))}
+        return self if len(kept) == len(self.changed) else Record(self.annotation, kept, self.extra)
+
     def with_values(self, values: Mapping[str, Any], stamp: str,
                     about: str | Fingerprint = "") -> "Record":
         """This record with ``values`` (field name -> value) set, changed at ``stamp``;
