@@ -243,23 +243,34 @@ class ShardedFiles:
             self.warnings.append(sentence)
 
     def _write_pending(self, fresh: set[str]) -> list[tuple[Path, OSError]]:
-        failures = []
-        written = []
-        for stem in sorted(self._pending):
-            try:
-                if stem not in fresh:
-                    self._absorb(stem)
-                self._write(stem)
-                written.append(stem)
-            except OSError as error:
-                failures.append((self.path(stem), error))
-        if written:
-            try:  # one folder sync makes every rename above durable
-                fsync_dir(self.folder)
-            except OSError as error:
-                for stem in written:  # not known to be durable: keep them to write again
-                    self._pending[stem] = set(self._keys.get(stem, ()))
-                failures.append((self.folder, error))
+        """Write the pending shards: first those that only gain or change annotations, made
+        durable, and only then those that clear one. An annotation moving to another key
+        (and shard) is so on disk at every instant, in its new place or its old one or both
+        (following it again finds them one), whatever stops the writing half way: a full
+        disk, a read-only file, a kill. After a failure, shards that clear stay pending."""
+        failures: list[tuple[Path, OSError]] = []
+        clearing = {stem for stem, keys in self._pending.items()
+                    if any((record := self._get(key)) is None or record.annotation.is_blank
+                           for key in keys)}
+        for group in (sorted(set(self._pending) - clearing), sorted(clearing)):
+            if failures and group and group[0] in clearing:
+                break  # what they clear may be on disk nowhere else yet
+            written = []
+            for stem in group:
+                try:
+                    if stem not in fresh:
+                        self._absorb(stem)
+                    self._write(stem)
+                    written.append(stem)
+                except OSError as error:
+                    failures.append((self.path(stem), error))
+            if written:
+                try:  # one folder sync makes every rename above durable
+                    fsync_dir(self.folder)
+                except OSError as error:
+                    for stem in written:  # not known to be durable: keep them to write again
+                        self._pending[stem] = set(self._keys.get(stem, ()))
+                    failures.append((self.folder, error))
         return failures
 
     def _write(self, stem: str) -> None:
