@@ -192,3 +192,24 @@ async def test_export_to_a_missing_folder_says_so_and_stays_open(app, tmp_path):
         await pilot.press("enter")
         assert isinstance(app.screen, ExportDialog)
         assert "does not exist" in str(app.screen.query_one("#export-hint").render())
+
+
+async def test_keys_typed_right_after_enter_in_the_tag_editor_are_not_in_the_tag(app):
+    """thesis, enter and s arriving at once: the tag is "thesis" (not "thesiss") and s
+    does what it does on the list: it stars the paper."""
+    from textual import events
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        key = app.main_screen.paper_list.current.key
+        await pilot.press("t")
+        assert isinstance(app.screen, TagPicker)
+        for char in "thesis":
+            app.post_message(events.Key(char, char))
+        app.post_message(events.Key("enter", "\r"))
+        app.post_message(events.Key("s", "s"))
+        await settle(pilot)
+        assert not isinstance(app.screen, TagPicker)
+        annotation = app.userdata.get(key)
+        assert annotation.tags == ("thesis",)
+        assert annotation.starred, "the s typed after enter was lost"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -78,6 +80,10 @@ class TagPicker(ModalScreen[TagChange | None]):
     """Ask which tags to add or remove; dismisses with a TagChange, or None on escape."""
 
     BINDINGS = [
+        # A priority key: taken as it arrives, so keys typed right after it are not in the
+        # tags but go, once the dialog is gone, to the list ("s" stars the paper).
+        Binding("enter", "apply", "Apply", id="tags.apply", priority=True,
+                tooltip="Apply the tags typed and close"),
         Binding("escape", "cancel", "Cancel", id="tags.cancel", tooltip="Close without changes"),
         Binding("tab", "complete", "Complete", id="tags.complete",
                 tooltip="Accept the suggested tag"),
@@ -92,6 +98,9 @@ class TagPicker(ModalScreen[TagChange | None]):
         """Tags the paper already has (shown; for several papers, their union)."""
         self.known = list(known)
         """Every tag in use with its count, most used first."""
+        self._leaving = False
+        self._gone = False
+        self._held: list[events.Key] = []
 
     def compose(self) -> ComposeResult:
         yield Footer()
@@ -113,11 +122,33 @@ class TagPicker(ModalScreen[TagChange | None]):
     def on_mount(self) -> None:
         self.query_one("#tag-input", Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Apply what was typed (an empty line changes nothing)."""
-        event.stop()
-        change = parse_tag_input(event.value)
+    async def action_apply(self) -> None:
+        """Apply what was typed before enter (an empty line changes nothing)."""
+        if self._leaving:
+            return
+        self._leaving = True
+        field = self.query_one("#tag-input", Input)
+        self.set_focus(None)  # keys typed from now on are the list's, held in on_key
+        # A callback joins the input's queue behind the keys already there: once it has
+        # run, the value holds all of them and none typed after enter.
+        caught_up = asyncio.Event()
+        if field.call_later(caught_up.set):
+            await caught_up.wait()
+        change = parse_tag_input(field.value)
         self.dismiss(change if change else None)
+        self._gone = True
+        for key in self._held:
+            self.app.post_message(events.Key(key.key, key.character))
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys typed after enter: handed to the screen below once this dialog is gone."""
+        if self._leaving:
+            event.stop()
+            event.prevent_default()
+            if self._gone:
+                self.app.post_message(events.Key(event.key, event.character))
+            else:
+                self._held.append(event)
 
     def action_complete(self) -> None:
         """Accept the suggested completion, ready for the next tag."""
@@ -130,7 +161,8 @@ class TagPicker(ModalScreen[TagChange | None]):
 
     def action_cancel(self) -> None:
         """Close without changing anything."""
-        self.dismiss(None)
+        if not self._leaving:
+            self.dismiss(None)
 
 
 def ask_for_tags(app: App[object], papers: list[Paper], triage_keys: TriageKeys,
