@@ -435,3 +435,19 @@ def test_export_over_the_file_it_reads_is_refused(tmp_path: Path, capsys) -> Non
     _, err = output(capsys, ["export", str(mine), "-o", str(mine), "--format", "markdown"], status=1)
     assert "papertray never changes the files it reads" in err
     assert mine.read_text(encoding="utf-8") == '{"title": "Kept as it is", "year": 2020}\n'
+
+
+def test_an_import_that_replaces_a_note_says_so_and_undo_puts_it_back(tmp_path: Path, capsys) -> None:
+    """A later note in the file wins, as between one person's machines; a colleague's export
+    must not do it silently: the import names the paper, and undo brings the note back."""
+    output(capsys, ["annotate", "japanese simcse", "--note", "my own reading of it", "--user", "me"])
+    output(capsys, ["annotate", "japanese simcse", "--note", "a colleague's view", "--user", "colleague"])
+    theirs = tmp_path / "colleague.json"
+    output(capsys, ["annotations", "export", str(theirs), "--user", "colleague"])
+    out, _ = output(capsys, ["annotations", "import", str(theirs), "--user", "me"])
+    key = json_lines(output(capsys, ["search", "has:note", "--json", "--user", "me"])[0])[0]["key"]
+    assert f"1 note here was replaced by the file's later text: {key}." in out
+    assert "papertray undo" in out
+    output(capsys, ["undo", "--user", "me"])
+    note = json_lines(output(capsys, ["search", "has:note", "--json", "--user", "me"])[0])[0]["note"]
+    assert note == "my own reading of it"

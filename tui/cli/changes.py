@@ -258,4 +258,9 @@ def annotations_command(session: Session) -> int:
     session.say(f"Merged {_backup_name(args.file, 'standard input')} into profile {clean_line(userdata.profile)}: "
                 f"{report.added:,} added, {report.updated:,} updated, {report.kept:,} kept because "
                 f"they are newer here, {report.unchanged:,} already the same.{undo_hint}")
+    if replaced := report.notes_replaced:
+        shown = ", ".join(replaced[:5]) + (f" and {len(replaced) - 5:,} more" if len(replaced) > 5 else "")
+        session.say(f"{len(replaced):,} note{'s' if len(replaced) != 1 else ''} here "
+                    f"{'were' if len(replaced) != 1 else 'was'} replaced by the file's later "
+                    f"text: {shown}.{undo_hint}")
     return 0

@@ -54,6 +54,9 @@ class ImportReport:
     """Records or files that could not be read, as ``file:line``."""
     unchanged: int = 0
     """Papers whose annotation was already exactly this one (importing twice changes nothing)."""
+    notes_replaced: list[str] = field(default_factory=list)
+    """Keys of papers whose note here gave way to the file's later, different one (undo
+    puts each back): said, never done silently."""
     changes: list[FieldChange] = field(default_factory=list)
     """Every field the import changed, so it can be undone."""
     error: str = ""
@@ -327,6 +330,9 @@ class UserData:
                 else:
                     report.updated += 1
                 report.changes.extend(diff(record.key, local, merged))
+                if local is not None and local.annotation.note.strip() and (
+                        merged.annotation.note != local.annotation.note):
+                    report.notes_replaced.append(record.key)
                 self._files.stage(record.key, merged)
 
         try:
