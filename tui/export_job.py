@@ -17,7 +17,7 @@ from tui.output import atomic_output
 from tui.model import Annotation, Paper
 
 __all__ = ["ExportJob", "ExportOutcome", "RankedPapers", "papers_in", "files_read",
-           "overwrites_a_file_read"]
+           "overwrites_a_file_read", "inside_the_profile"]
 
 
 def files_read(sources: Iterable[str]) -> frozenset[str]:
@@ -29,6 +29,15 @@ def overwrites_a_file_read(path: Path | str, read: frozenset[str]) -> bool:
     """True when writing ``path`` would replace one of the files the papers were read
     from: papertray never changes the files a person opens."""
     return os.path.realpath(path) in read
+
+
+def inside_the_profile(path: Path | str, profile_dir: Path | str | None) -> bool:
+    """True when ``path`` is in a profile's folder (its annotation files, backups, drafts,
+    undo journal): an export written there could replace what a person wrote."""
+    if profile_dir is None:
+        return False
+    folder = os.path.realpath(profile_dir)
+    return os.path.commonpath([folder, os.path.realpath(path)]) == folder
 
 
 class RankedPapers(Protocol):
@@ -62,6 +71,8 @@ class ExportJob:
     annotations: Mapping[str, Annotation]
     read: frozenset[str] = frozenset()
     """The files the papers were read from (see :func:`files_read`): never written."""
+    profile_dir: Path | None = None
+    """The profile's folder: nothing is written in it."""
 
     def run(self) -> ExportOutcome:
         """Write the file whole or not at all (an existing file is left as it was when
@@ -70,6 +81,9 @@ class ExportJob:
             return ExportOutcome(False, f"Not exported: {self.path} is a file the papers are "
                                         "read from, and papertray never changes those. "
                                         "Choose another name.")
+        if inside_the_profile(self.path, self.profile_dir):
+            return ExportOutcome(False, f"Not exported: {self.path} is in the folder where "
+                                        "your annotations are kept. Choose another folder.")
         try:
             with atomic_output(self.path) as out:
                 write_papers(self.papers, self.fmt, out, self.annotations)

@@ -451,3 +451,21 @@ def test_an_import_that_replaces_a_note_says_so_and_undo_puts_it_back(tmp_path: 
     output(capsys, ["undo", "--user", "me"])
     note = json_lines(output(capsys, ["search", "has:note", "--json", "--user", "me"])[0])[0]["note"]
     assert note == "my own reading of it"
+
+
+def test_no_export_writes_over_a_file_of_the_profile(capsys) -> None:
+    """An -o or a backup path that names one of the profile's own files (a tab-completed
+    path, a wrong folder) is refused, and the annotations in that file stay."""
+    from tui.userdata import UserData
+
+    output(capsys, ["annotate", "japanese simcse", "--star", "--note", "kept", "--user", "me"])
+    profile = UserData.open("me").profile_dir
+    shard = next((profile / "annotations").glob("??.json"))
+    before = shard.read_bytes()
+    _, err = output(capsys, ["export", "-o", str(shard), "--format", "json", "--user", "me"], status=1)
+    assert "where your annotations are kept" in err
+    _, err = output(capsys, ["annotations", "export", str(shard), "--user", "me"], status=1)
+    assert "where your annotations are kept" in err
+    assert shard.read_bytes() == before
+    found = json_lines(output(capsys, ["search", "has:note", "--json", "--user", "me"])[0])
+    assert [hit["note"] for hit in found] == ["kept"]

@@ -60,3 +60,15 @@ def test_an_export_never_replaces_a_file_the_papers_are_read_from(tmp_path: Path
     outcome = job.run()
     assert not outcome.ok and "papers are read from" in outcome.message
     assert source.read_text(encoding="utf-8") == "@article{a, title={Kept}}\n"
+
+
+def test_the_readers_export_never_writes_into_the_profile(tmp_path: Path) -> None:
+    profile = tmp_path / "profile"
+    shard = profile / "annotations" / "ab.json"
+    shard.parent.mkdir(parents=True)
+    shard.write_text('{"annotations": {}}', encoding="utf-8")
+    outcome = ExportJob(shard, "json", PAPERS, {}, profile_dir=profile).run()
+    assert not outcome.ok and "where your annotations are kept" in outcome.message
+    assert shard.read_text(encoding="utf-8") == '{"annotations": {}}'
+    elsewhere = tmp_path / "out.json"
+    assert ExportJob(elsewhere, "json", PAPERS, {}, profile_dir=profile).run().ok

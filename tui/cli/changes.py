@@ -217,6 +217,11 @@ def annotations_command(session: Session) -> int:
     if args.action == "export":
         if path.is_dir():
             raise CliError(f"Cannot write {path}: it is a folder.")
+        from tui.export_job import inside_the_profile
+
+        if not standard_stream(path) and inside_the_profile(path, userdata.profile_dir):
+            raise CliError(f"Cannot write {path}: it is in the folder where your annotations "
+                           "are kept; a backup belongs elsewhere. Nothing was written.")
         payload, count = userdata.export_payload()
         try:
             # Through atomic_output, like export -o: a symlink is written through, a FIFO

@@ -245,11 +245,14 @@ def export(session: Session) -> int:
         return 0
     if output.is_dir():
         raise CliError(f"Cannot write {output}: it is a folder.")
-    from tui.export_job import files_read, overwrites_a_file_read
+    from tui.export_job import files_read, inside_the_profile, overwrites_a_file_read
 
     if overwrites_a_file_read(output, files_read(store.source_counts)):
         raise CliError(f"Cannot write {output}: the papers are read from it, and papertray "
                        "never changes the files it reads. Nothing was exported.")
+    if inside_the_profile(output, userdata.profile_dir):
+        raise CliError(f"Cannot write {output}: it is in the folder where your annotations "
+                       "are kept. Nothing was exported.")
     try:
         with atomic_output(output, newline="" if fmt == "csv" else None) as out:
             count = write_papers(papers, fmt, out, notes)

@@ -151,7 +151,8 @@ class Outbox:
                 result = view()
                 papers = marked if marked is not None else papers_in(result) if result else ()
                 job = ExportJob(request.path, request.fmt, papers, self._userdata.annotations(),
-                                read=files_read(self._store().source_counts))
+                                read=files_read(self._store().source_counts),
+                                profile_dir=self._userdata.profile_dir)
                 self._host.run_worker(lambda: self._run(job), thread=True, group="export",
                                       exit_on_error=False)
 
