@@ -168,3 +168,23 @@ async def test_a_note_only_looked_at_is_left_exactly_as_it_was(make_app, profile
             assert app.userdata.get(paper.key).note == note, f"{key} changed the note"
     assert UserData(profile_dir).get(paper.key).note == note
     assert Drafts(profile_dir).get(paper.key) is None
+
+
+async def test_another_windows_draft_only_looked_at_stays_as_it_is(make_app, profile_dir: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        paper = app.main_screen.paper_list.current
+        other = Drafts(profile_dir)
+        other.save(paper.key, "typed in another window", base="")
+        await open_editor(pilot)
+        assert app.screen.text == "typed in another window"
+        await pilot.press("escape")
+        await settle(pilot)
+        files = list((profile_dir / "drafts").glob("*.json"))
+        assert len(files) == 1 and other.get(paper.key).path == files[0]
+        await open_editor(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.userdata.get(paper.key).note == "typed in another window"
+    assert Drafts(profile_dir).get(paper.key) is None, "a draft saved as the note stayed"

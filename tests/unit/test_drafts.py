@@ -97,3 +97,10 @@ def test_a_draft_file_of_an_earlier_version_is_read(tmp_path: Path) -> None:
     assert drafts.get("k1").text == "old"
     drafts.discard("k1", drafts.get("k1"))
     assert not (folder / "0123.json").exists()
+
+
+def test_a_draft_another_window_opened_and_saved_is_gone_here_too(tmp_path: Path) -> None:
+    a, b = Drafts(tmp_path), Drafts(tmp_path)
+    a.save(KEY, "idea from window a", base="")
+    b.discard(KEY, b.get(KEY))  # b opened a's draft and saved the note it became
+    assert a.get(KEY) is None and a.written_here() == [] and len(a) == 0

@@ -75,6 +75,8 @@ class NoteKeeper:
             if result.saved:
                 self._keep(paper, base, result.text, draft)
                 return
+            if draft is not None and result.text == draft.text:
+                return  # a kept draft only looked at: left as it is, whoever's it is
             keep(result.text, durable=True, closing=True)
             if result.text != base:
                 self._host.app.notify("Note not saved; n reopens your draft.", markup=False)

@@ -127,8 +127,9 @@ class Drafts:
             if (mine := self._mine.get(draft.key)) is not None and mine.path == draft.path:
                 continue
             drafts.setdefault(draft.key, []).append(draft)
-        for draft in self._mine.values():
-            drafts.setdefault(draft.key, []).append(draft)
+        for key in list(self._mine):
+            if (draft := self._still_mine(key)) is not None:
+                drafts.setdefault(key, []).append(draft)
         return drafts
 
     def __len__(self) -> int:
@@ -137,9 +138,18 @@ class Drafts:
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and self.get(key) is not None
 
+    def _still_mine(self, key: str) -> Draft | None:
+        """This window's draft of ``key``, unless another window removed its file: that
+        window opened it and saved or kept what it became (see :meth:`supersede`)."""
+        mine = self._mine.get(key)
+        if mine is not None and mine.path is not None and not mine.path.exists():
+            del self._mine[key]
+            return None
+        return mine
+
     def get(self, key: str) -> Draft | None:
         """The draft of one paper's note: this window's, else the newest on disk; or None."""
-        if (mine := self._mine.get(key)) is not None:
+        if (mine := self._still_mine(key)) is not None:
             return mine
         others = self._everyone().get(key, [])
         return max(others, key=lambda draft: draft.updated) if others else None
@@ -151,7 +161,8 @@ class Drafts:
 
     def written_here(self) -> list[Draft]:
         """The drafts this window wrote, oldest first."""
-        return sorted(self._mine.values(), key=lambda draft: draft.updated)
+        mine = (self._still_mine(key) for key in list(self._mine))
+        return sorted((draft for draft in mine if draft is not None), key=lambda d: d.updated)
 
     def unwritten(self) -> list[Draft]:
         """This window's drafts that are only in memory: the disk refused them."""
