@@ -128,8 +128,8 @@ class Drafts:
                 continue
             drafts.setdefault(draft.key, []).append(draft)
         for key in list(self._mine):
-            if (draft := self._still_mine(key)) is not None:
-                drafts.setdefault(key, []).append(draft)
+            if (kept := self._still_mine(key)) is not None:
+                drafts.setdefault(key, []).append(kept)
         return drafts
 
     def __len__(self) -> int:
