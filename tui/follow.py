@@ -334,6 +334,11 @@ def follow(store: PaperStore, userdata: UserData) -> FollowReport:
             userdata.restore(changes)
         except SaveError as error:  # kept in memory and written with the next change
             report.error = str(error)
-        # A note half typed goes with its paper too, or it would wait under a key no paper has.
-        userdata.drafts.rename({moved.old_key: moved.new_key for moved in report.followed})
+        moves = {moved.old_key: moved.new_key for moved in report.followed}
+        # A note half typed goes with its paper too, or it would wait under a key no paper has;
+        # and `papertray undo` of an earlier change puts fields back on the new key.
+        userdata.drafts.rename(moves)
+        from tui.userdata.journal import Journal
+
+        Journal(userdata.profile_dir).note_moves(moves)
     return report

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tui.model import Annotation, Fingerprint
@@ -135,6 +135,21 @@ class Triage:
         follow the paper if the paper's key changes (a title typo fixed, a DOI added)."""
         paper = self.store.get(key)
         return Fingerprint.of(paper) if paper is not None else title
+
+    def rekey(self, moves: Mapping[str, str]) -> None:
+        """Papers' annotations followed them to new keys (``old -> new``): so do the undo
+        and redo steps, or z would put back fields of a key no paper has any more."""
+        if not moves:
+            return
+
+        def moved(step: Step) -> Step:
+            keys = tuple(dict.fromkeys(moves.get(key, key) for key in step.keys))
+            changes = tuple(replace(change, key=moves.get(change.key, change.key))
+                            for change in step.changes)
+            return replace(step, keys=keys, changes=changes)
+
+        self.undo_stack[:] = [moved(step) for step in self.undo_stack]
+        self.redo_stack[:] = [moved(step) for step in self.redo_stack]
 
     def undo(self) -> tuple[Step | None, str]:
         """Take the last step's changes back, where nobody changed those fields since."""

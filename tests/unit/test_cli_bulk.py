@@ -159,3 +159,18 @@ def test_undo_with_a_damaged_newest_record_undoes_nothing_and_says_so(
     assert status == 1 and "cannot be read" in err and "nothing was undone" in err
     assert [p["title"] for p in annotated(capsys, "tag:older")] == ["Japanese SimCSE Technical Report"]
     assert annotated(capsys, "tag:newer")
+
+
+def test_papertray_undo_after_the_paper_changed_key_puts_the_field_back_there(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{lee2020, title = {Dense Retreival}, author = {Lee, Ann}, year = 2020}\n",
+                   encoding="utf-8")
+    call(capsys, "annotate", "dense", str(bib), "--star")
+    bib.write_text(bib.read_text(encoding="utf-8").replace("Retreival", "Retrieval"), encoding="utf-8")
+    status, out, err = call(capsys, "search", "is:starred", str(bib), "--json")
+    assert status == 0 and "followed its paper" in err  # the star moved to the new key
+    status, out, _ = call(capsys, "undo")
+    assert status == 0 and "1 field put back" in out, out
+    status, out, _ = call(capsys, "search", "is:starred", str(bib), "--json")
+    assert out == "", "the star is still on the paper"

@@ -57,3 +57,28 @@ def test_undoing_a_tag_removes_only_that_tag(profile: Path) -> None:
     UserData(profile).update(PAPER.key, add_tags=["theirs"])
     reader.undo()
     assert UserData(profile).get(PAPER.key).tags == ("theirs",)
+
+
+def test_undo_after_the_paper_changed_key_takes_back_the_star_on_its_new_key(tmp_path: Path) -> None:
+    """A star made, then ctrl+r: the title typo was fixed in the file, the annotation
+    followed the paper to its new key. z must take the star off there, not say "Undid"
+    and change nothing."""
+    from tui.follow import follow
+    from tui.store import open_store
+
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{lee2020, title = {Dense Retreival}, author = {Lee, Ann}, year = 2020}\n",
+                   encoding="utf-8")
+    userdata = UserData(tmp_path / "profile")
+    store = open_store(bib)
+    triage = Triage(store, userdata)
+    triage.apply("star", [(store[0].key, store[0].title)], starred=True)
+    bib.write_text(bib.read_text(encoding="utf-8").replace("Retreival", "Retrieval"), encoding="utf-8")
+    store = open_store(bib)
+    report = follow(store, userdata)
+    assert len(report.followed) == 1
+    triage.rekey({moved.old_key: moved.new_key for moved in report.followed})
+    step, _ = triage.undo()
+    assert step is not None and triage.left_alone == ()
+    after = userdata.get(store[0].key)
+    assert after is None or not after.starred, "the star is still there"

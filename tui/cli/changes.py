@@ -189,7 +189,7 @@ def undo(session: Session) -> int:
     if entry is None:
         raise CliError(f"Nothing to undo in profile {userdata.profile}: no bulk change made "
                        "from the command line is kept.")
-    outcome = userdata.revert(entry.changes)
+    outcome = userdata.revert(journal.rekeyed(entry.changes))
     if outcome.error:
         raise CliError(_not_saved(outcome.error))
     try:

@@ -41,6 +41,7 @@ def follow_in_background(screen: "MainScreen") -> None:
 def _tell(screen: "MainScreen", report: FollowReport) -> None:
     """Say what moved (and show it), and which annotations found no single paper."""
     if report.followed:
+        screen.triage.rekey({moved.old_key: moved.new_key for moved in report.followed})
         screen.app.notify(report.summary(), title="Annotations followed", timeout=12,
                           markup=False)
         screen.triage.recount()

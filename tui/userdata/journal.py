@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import logging
 import os
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tui.userdata.clock import now_stamp, stamp_for_filename
@@ -25,6 +26,9 @@ log = logging.getLogger(__name__)
 
 KEEP = 50
 """How many bulk changes ``papertray undo`` can go back."""
+MOVES = "moves.jsonl"
+"""Keys whose annotations followed their papers to new keys, one JSON line a move, so
+that an undo made after a move puts the fields back on the paper's new key."""
 
 
 class UnreadableEntry(Exception):
@@ -111,3 +115,39 @@ class Journal:
         value["undone"] = now_stamp()
         atomic_write(entry.path, json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
                      .encode("utf-8", "surrogatepass"))
+
+    def note_moves(self, moves: Mapping[str, str]) -> None:
+        """Remember that the annotations of ``moves``'s keys followed their papers to new
+        keys (a failure to write only costs undo its way there, and is logged)."""
+        if not moves:
+            return
+        lines = "".join(json.dumps({"old": old, "new": new, "at": now_stamp()}, ensure_ascii=False)
+                        + "\n" for old, new in moves.items())
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with open(self.folder / MOVES, "a", encoding="utf-8", errors="surrogatepass") as log_file:
+                log_file.write(lines)
+        except OSError as error:
+            log.warning("could not note the keys annotations moved to: %s", error)
+
+    def rekeyed(self, changes: Iterable[FieldChange]) -> tuple[FieldChange, ...]:
+        """``changes`` on the keys their papers have now, following every noted move."""
+        moves: dict[str, str] = {}
+        try:
+            with open(self.folder / MOVES, encoding="utf-8", errors="surrogatepass") as log_file:
+                for line in log_file:
+                    try:
+                        move = json.loads(line)
+                        moves[str(move["old"])] = str(move["new"])
+                    except (ValueError, KeyError, TypeError):
+                        continue  # a line a kill cut short
+        except OSError:
+            pass
+
+        def now(key: str) -> str:
+            seen = {key}
+            while (key := moves.get(key, key)) not in seen:
+                seen.add(key)
+            return key
+
+        return tuple(replace(change, key=now(change.key)) for change in changes)
