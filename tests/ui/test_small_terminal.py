@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from textual.widgets._footer import FooterKey
 
 from tests.ui.conftest import SIZE, settle
@@ -63,3 +65,19 @@ async def test_an_empty_store_says_why_in_full_at_80_columns(make_app, tmp_path:
         shown = " ".join(" ".join(s.text for s in line) if not isinstance(line, str) else line
                          for line in lines)
         assert "the file is empty" in shown and "papertray stats" in shown
+
+
+@pytest.mark.parametrize("key, field", [("t", "#tag-input"), ("n", "#note-text"),
+                                        ("e", "#export-path")])
+async def test_at_40x12_the_dialogs_field_is_on_screen_where_typing_goes(app, key: str,
+                                                                          field: str) -> None:
+    async with app.run_test(size=(40, 12)) as pilot:
+        await settle(pilot)
+        await pilot.press(key)
+        await pilot.pause()
+        widget = app.screen.query_one(field)
+        assert app.focused is widget
+        region = widget.content_region
+        assert region.height >= 1 and 0 <= region.y and region.bottom <= 12, region
+        under, _ = app.screen.get_widget_at(region.x + 1, region.y)
+        assert under is widget, f"{field} is hidden under {under}"
