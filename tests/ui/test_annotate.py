@@ -213,3 +213,15 @@ async def test_keys_typed_right_after_enter_in_the_tag_editor_are_not_in_the_tag
         annotation = app.userdata.get(key)
         assert annotation.tags == ("thesis",)
         assert annotation.starred, "the s typed after enter was lost"
+
+
+async def test_a_tag_with_a_bidi_mark_from_another_file_can_be_removed_by_typing_it(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        paper = app.main_screen.paper_list.current
+        app.userdata.update(paper.key, title=paper.title, add_tags=["\u202ethesis", "keep"])
+        await pilot.press("t")
+        await type_text(pilot, "-thesis")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.userdata.get(paper.key).tags == ("keep",)
