@@ -40,7 +40,7 @@ from tui.userdata.record import Record, merge
 if TYPE_CHECKING:
     from tui.userdata import UserData
 
-__all__ = ["Followed", "Orphan", "FollowReport", "plan", "follow", "legacy_title_key"]
+__all__ = ["Followed", "Orphan", "FollowReport", "plan", "follow", "follow_keys", "legacy_title_key"]
 
 _LEGACY_TITLE_KEY = re.compile(r"title:[0-9a-f]{12}")
 _SHOWN = 3
@@ -342,3 +342,18 @@ def follow(store: PaperStore, userdata: UserData) -> FollowReport:
 
         Journal(userdata.profile_dir).note_moves(moves)
     return report
+
+
+def follow_keys(store: PaperStore, papers: Mapping[str, Fingerprint]) -> dict[str, str]:
+    """The keys ``papers`` (key -> what the paper was) have in ``store`` now, found by the
+    rules annotations follow by, for those whose key it no longer has: papers a person
+    marked before the files were read again (old key -> new key)."""
+    gone = [key for key, doc in zip(papers, store.indices_of(list(papers)).tolist()) if doc < 0]
+    if not gone:
+        return {}
+    asked = {key: replace(Annotation(key=key, starred=True), title=papers[key].title,
+                          author=papers[key].author, year=papers[key].year,
+                          citekey=papers[key].citekey, doi=papers[key].doi,
+                          arxiv=papers[key].arxiv, source=papers[key].source) for key in gone}
+    report, _ = plan(store, asked)
+    return {moved.old_key: moved.new_key for moved in report.followed}

@@ -61,3 +61,27 @@ async def test_star_and_note_follow_the_paper_through_a_typo_fix_and_a_new_doi(m
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert _followed(app) == [] and app.userdata.get("doi:10.1000/dense").starred
+
+
+async def test_marks_stay_on_papers_whose_key_changed_when_ctrl_r_reads_the_file(make_app, tmp_path: Path):
+    """Two papers marked for a bulk action; the title typo is fixed in the file and ctrl+r
+    reads it again: both papers are still marked, the renamed one under its new key."""
+    bib = tmp_path / "refs.bib"
+    bib.write_text(BIB, encoding="utf-8")
+    app = make_app(bib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.main_screen
+        await pilot.press("space", "space")
+        assert len(screen.paper_list.marked) == 2
+        bib.write_text(BIB.replace("Retreival", "Retrieval"), encoding="utf-8")
+        before = screen.engine
+        await pilot.press("ctrl+r")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if screen.engine is not before and len(screen.targets()) == 2:
+                break
+        await settle(pilot)
+        titles = sorted(paper.title for paper in screen.targets())
+        assert titles == ["Another Paper", "Dense Retrieval for Everyone"], titles
+    app.userdata.close()

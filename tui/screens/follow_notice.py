@@ -12,7 +12,10 @@ from typing import TYPE_CHECKING
 
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from tui.follow import FollowReport
+    from tui.model import Fingerprint
     from tui.screens.main import MainScreen
 
 __all__ = ["follow_in_background"]
@@ -20,18 +23,24 @@ __all__ = ["follow_in_background"]
 log = logging.getLogger(__name__)
 
 
-def follow_in_background(screen: "MainScreen") -> None:
-    """Move annotations whose paper's key changed, in a thread; then tell the person."""
+def follow_in_background(screen: "MainScreen", marked: "Mapping[str, Fingerprint] | None" = None
+                         ) -> None:
+    """Move annotations whose paper's key changed, in a thread; then tell the person.
+    ``marked``: the papers marked before the files were read again, by their old keys:
+    their marks move to their new keys too."""
     store, userdata = screen.store, screen.userdata
 
     def run() -> None:
         try:
-            from tui.follow import follow  # after the first screen, in the worker
+            from tui.follow import follow, follow_keys  # after the first screen, in the worker
 
             report = follow(store, userdata)
+            moved_marks = follow_keys(store, marked) if marked else {}
         except Exception:  # the reader goes on; nothing was moved
             log.exception("following annotations failed")
             return
+        if moved_marks:
+            screen.app.call_from_thread(screen.paper_list.rekey_marks, moved_marks)
         if report.followed or report.orphans or report.error:
             screen.app.call_from_thread(_tell, screen, report)
 

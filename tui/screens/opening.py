@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable
 
 from tui.loader import BrowseResults, StoreLoader
+from tui.model import Fingerprint
 from tui.messages import EngineReady, LoadFailed, LoadProgress, PapersRead
 from tui.screens.follow_notice import follow_in_background
 from tui.status import loading_message
@@ -32,6 +33,8 @@ class StoreOpening:
         """``on_loaded``: called once, when the store and its index are both in memory."""
         self._screen = screen
         self._on_loaded = on_loaded
+        self._marked_before: dict[str, Fingerprint] = {}
+        """The marked papers as they were before ctrl+r read the files again, by key."""
 
     def start(self) -> None:
         """Read the store (or index it, or search it at once when the engine is given)."""
@@ -103,7 +106,9 @@ class StoreOpening:
             self._on_loaded()
         screen.for_you.start(message.engine)
         screen.start_search(keep_key=screen.current_key())  # browsing while it indexed: stay put
-        follow_in_background(screen)  # every paper is known now: annotations find theirs
+        # Every paper is known now: annotations, and marks made before ctrl+r, find theirs.
+        follow_in_background(screen, self._marked_before)
+        self._marked_before = {}
         self.tell_problems(notify=first)
 
     def tell_problems(self, notify: bool = True) -> None:
@@ -126,6 +131,8 @@ class StoreOpening:
         reopened = screen.loader.reopened()
         if reopened is None:
             return False
+        self._marked_before = {key: Fingerprint.of(paper) for key in screen.paper_list.marked
+                               if (paper := screen.store.get(key)) is not None}
         screen.loader = reopened
         status.reopen(reopened)
         return True

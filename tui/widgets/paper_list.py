@@ -9,6 +9,7 @@ row object per paper and take seconds to minutes at that size.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
 
 from dataclasses import dataclass
 from typing import Callable, Protocol
@@ -220,6 +221,12 @@ class PaperList(ScrollView, can_focus=True):
         """Mark or unmark one paper for a bulk action."""
         self.marked.symmetric_difference_update({key})
         self.refresh_rows()
+
+    def rekey_marks(self, moves: Mapping[str, str]) -> None:
+        """Marked papers that have new keys after their files were read again stay marked."""
+        if moved := {key for key in self.marked if key in moves}:
+            self.marked = (self.marked - moved) | {moves[key] for key in moved}
+            self.refresh()
 
     def clear_marks(self) -> None:
         """Forget every mark."""
