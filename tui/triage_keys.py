@@ -10,7 +10,6 @@ moves on to the next") are tested here on their own.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from typing import Literal, Sequence
 
@@ -69,14 +68,8 @@ class TriageKeys:
 
     def change_tags(self, papers: Sequence[Paper], add: Sequence[str], remove: Sequence[str],
                     description: str) -> Outcome:
-        """Add and remove tags (``description`` says which, "+thesis −draft"). A tag to
-        remove also names the papers' tags that read the same once invisible marks are
-        left out (a tag from another file with a bidi or zero-width mark in it, which
-        nobody can type)."""
-        wanted = set(remove)
-        alike = [tag for tag in self.tags_on(papers) if tag not in wanted and _visible(tag) in wanted]
-        return self._apply(f"tag {description}", papers, add_tags=add,
-                           remove_tags=[*remove, *alike])
+        """Add and remove tags (``description`` says which, "+thesis −draft")."""
+        return self._apply(f"tag {description}", papers, add_tags=add, remove_tags=remove)
 
     def write_note(self, paper: Paper, text: str, base: str | None = None) -> Outcome:
         """Replace the paper's note with ``text``, written from the note ``base``: if the
@@ -129,8 +122,3 @@ class TriageKeys:
 
 def _not_saved(error: str) -> Notice:
     return Notice(error, "error", "Not saved yet")
-
-
-def _visible(tag: str) -> str:
-    """``tag`` as it reads: without format and control characters (bidi marks, ZWJ)."""
-    return "".join(char for char in tag if unicodedata.category(char) not in ("Cf", "Cc")).lower()

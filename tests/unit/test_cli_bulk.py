@@ -174,3 +174,18 @@ def test_papertray_undo_after_the_paper_changed_key_puts_the_field_back_there(
     assert status == 0 and "1 field put back" in out, out
     status, out, _ = call(capsys, "search", "is:starred", str(bib), "--json")
     assert out == "", "the star is still on the paper"
+
+
+def test_untag_removes_a_tag_with_a_bidi_mark_by_the_letters_it_shows(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from tui.userdata import UserData
+
+    call(capsys, "annotate", "japanese simcse", "--tag", "keep")
+    profile = UserData.open(None)
+    (hit,) = annotated(capsys, "tag:keep")
+    profile.update(hit["key"], add_tags=["\u202ethesis"])
+    profile.close()
+    status, out, err = call(capsys, "annotate", "japanese simcse", "--untag", "thesis")
+    assert status == 0, err
+    (hit,) = annotated(capsys, "tag:keep")
+    assert hit["tags"] == ["keep"]

@@ -19,6 +19,7 @@ Undo and redo are :class:`FieldChange` lists applied to the current record (see
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping
 
@@ -140,6 +141,11 @@ def _about(annotation: Annotation, about: str | Fingerprint) -> Annotation:
     return replace(annotation, title=about) if about else annotation
 
 
+def tag_as_shown(tag: str) -> str:
+    """``tag`` as it reads: without format and control characters (bidi marks, ZWJ)."""
+    return "".join(char for char in tag if unicodedata.category(char) not in ("Cf", "Cc"))
+
+
 def blank(key: str, about: str | Fingerprint = "") -> Record:
     """The record of a paper nobody annotated."""
     return Record(_about(Annotation(key=key), about))
@@ -162,7 +168,10 @@ def edit(record: Record | None, key: str, title: str | Fingerprint = "", *,
             values[name] = value
     present = set(ann.tags)
     wanted = (set(ann.tags) if tags is None else set(tags)) | set(add_tags)
-    wanted -= set(remove_tags)
+    removed = set(remove_tags)
+    # A tag from another file may hold a bidi or zero-width mark nobody can type: naming
+    # the letters it shows removes it.
+    wanted -= removed | {tag for tag in present if tag_as_shown(tag) in removed}
     for tag in sorted(present ^ wanted):
         values[TAG + tag] = tag in wanted
     if not values:
