@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -117,3 +118,40 @@ def test_a_draft_outlives_a_closed_terminal(env) -> None:
     finally:
         again.close()
     assert list(_notes(env).values()) == ["written just before the window closed"]
+
+
+def test_another_window_closing_its_editor_keeps_the_draft_you_type(env) -> None:
+    """Two windows on one profile, in real terminals: b's note editor is open first, a
+    types a draft and closes with esc, b closes without typing. a's draft is on disk and
+    shown in a's reader; b's then saves it with its own words and nothing is left over."""
+    if TMUX is None:
+        pytest.skip("tmux is not installed, so the real terminal cannot be driven")
+    a = Terminal(papertray_command(), env, (120, 36))
+    b = Terminal(papertray_command(), env, (120, 36))
+    try:
+        for term in (a, b):
+            _ready(term)
+            _top(term)
+        b.keys("n")
+        b.wait_for(lambda s: "Note ·" in s, "b's note editor")
+        a.keys("n")
+        a.wait_for(lambda s: "Note ·" in s, "a's note editor")
+        a.type("typed in window a")
+        a.wait_for(lambda s: "typed in window a" in s, "a's text")
+        a.keys("Escape")
+        a.wait_for(lambda s: "Note ·" not in s and "unsaved draft" in s, "a's draft on the paper")
+        b.keys("Escape")
+        b.wait_for(lambda s: "Note ·" not in s, "b's editor to close")
+        b.keys("n")
+        b.wait_for(lambda s: "typed in window a" in s, "a's draft, reopened in b")
+        b.type(", finished in b")
+        b.keys("C-s")
+        b.wait_for(lambda s: "Note ·" not in s, "b's editor to close")
+        for term in (a, b):
+            _quit(term)
+    finally:
+        a.close()
+        b.close()
+    assert list(_notes(env).values()) == ["typed in window a, finished in b"]
+    drafts = list((Path(env["PAPERTRAY_DATA_DIR"]) / "profiles" / "newcomer" / "drafts").glob("*.json"))
+    assert drafts == [], f"a draft saved as the note stayed: {drafts}"
