@@ -400,6 +400,21 @@ def test_a_warm_open_reads_the_merge_map_back_instead_of_sorting_every_key(
     assert [str(m) for m in warm.merges] == [str(m) for m in cold.merges] and len(warm.merges) == 51
 
 
+def test_searching_a_warm_store_never_lists_its_merges(three_files: list[Path]) -> None:
+    """The list of merges (a second at full-arXiv size) is for the problems view; asking
+    whether a store is a cached one, or opening its engine, must not work it out."""
+    from tui.search.cached import segment_paths
+    from tui.store.base import CachedPaperStore, PaperStore
+
+    open_store(three_files, cache=True)
+    warm = open_store(three_files, cache=True)
+    assert isinstance(warm, PaperStore) and isinstance(warm, CachedPaperStore)
+    segment_paths(warm)
+    open_engine(warm).search("learning model", limit=5)
+    assert warm._resolved is None, "the merges were listed at open"
+    assert len(warm.merges) == 51
+
+
 def test_a_merge_map_that_does_not_fit_the_store_is_never_used() -> None:
     import numpy as np
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+# typing_extensions' Protocol checks isinstance as Python 3.12 does, without calling the
+# properties it declares: on 3.11 a check would work out a big store's merges (a second).
+from typing_extensions import Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
