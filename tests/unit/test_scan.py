@@ -41,3 +41,21 @@ def test_scan_results_read_like_a_search_result_and_say_they_are_partial() -> No
     summary = ViewSummary(shown=2, total=100_000, inbox=100_000, status="Indexing 40%",
                           partial=True)
     assert str(summary) == "Indexing 40% · partial results, 2 of 100,000 · inbox 100,000"
+
+
+def test_the_views_own_qualifiers_are_checked_in_the_annotations() -> None:
+    """While a new store indexes, the Inbox's partial answer must not show papers read or
+    skipped, nor is:starred or tag: show papers without the star or the tag."""
+    from tui.model import Annotation
+
+    notes = {"b": Annotation(key="b", state="read"),
+             "d": Annotation(key="d", starred=True, tags=("thesis",), note="zebra idea")}
+
+    def keys(text: str) -> list[str]:
+        return [PAPERS[p].key for p in scan(PAPERS, parse_query(text), annotations=notes)]
+
+    assert keys("retrieval is:inbox") == ["d", "a"]
+    assert keys("is:starred") == ["d"] and keys("tag:thesis") == ["d"] and keys("tag:thes") == ["d"]
+    assert keys("has:note") == ["d"] and keys("note:zebra") == ["d"]
+    assert keys("retrieval -is:starred") == ["b", "a"]
+    assert _keys("retrieval is:inbox") == ["b", "d", "a"]  # without annotations: not checked

@@ -12,6 +12,7 @@ answer replaces it once indexing ends.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from typing import Callable
 
 from textual.dom import DOMNode
@@ -19,6 +20,7 @@ from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from tui.messages import SearchFinished
+from tui.model import Annotation
 from tui.query import parse_query
 from tui.search.scan import ScanResults, scan
 from tui.store import PaperStore
@@ -38,12 +40,15 @@ class EarlySearch:
         self._last = 0.0
         self._timer: Timer | None = None
 
-    def run(self, store: PaperStore, text: str, generation: int) -> None:
+    def run(self, store: PaperStore, text: str, generation: int,
+            annotations: Mapping[str, Annotation] | None = None) -> None:
         """Scan ``store`` for ``text`` in a worker (cancelling a running scan); the host
-        hears ``SearchFinished`` with ``generation``."""
+        hears ``SearchFinished`` with ``generation``. ``annotations``: the view's, so that
+        ``is:``, ``tag:``, ``has:`` and ``note:`` (the Inbox view's own) are checked."""
         self._last = time.monotonic()
-        self._host.run_worker(lambda: self._scan(store, text, generation), thread=True,
-                              exclusive=True, group="early-search", exit_on_error=False)
+        self._host.run_worker(lambda: self._scan(store, text, generation, annotations),
+                              thread=True, exclusive=True, group="early-search",
+                              exit_on_error=False)
 
     def more_papers(self, rescan: Callable[[], object]) -> None:
         """More papers were read: ``rescan`` now, or once :data:`RESCAN_EVERY` has passed
@@ -57,10 +62,12 @@ class EarlySearch:
                 rescan()
             self._timer = self._host.set_timer(wait, later)
 
-    def _scan(self, store: PaperStore, text: str, generation: int) -> None:
+    def _scan(self, store: PaperStore, text: str, generation: int,
+              annotations: Mapping[str, Annotation] | None) -> None:
         worker = get_current_worker()
         started = time.perf_counter()
-        positions = scan(store, parse_query(text), cancel=lambda: worker.is_cancelled)
+        positions = scan(store, parse_query(text), cancel=lambda: worker.is_cancelled,
+                         annotations=annotations)
         if not worker.is_cancelled:
             self._host.post_message(SearchFinished(
                 generation, text, ScanResults(store, positions, text),

@@ -58,7 +58,8 @@ class ViewSearch:
                                 screen.scope.annotations(screen.userdata.annotations()),
                                 screen.sort, scores, screen.reverse)
         elif screen.search_bar.value.strip():
-            self.early.run(screen.store, self.query_text, self.searches.generation)
+            self.early.run(screen.store, self.query_text, self.searches.generation,
+                           screen.scope.annotations(screen.userdata.annotations()))
         elif isinstance(screen.result, ScanResults):  # the query was cleared while indexing
             screen.opening.browse()
             screen.refresh_header()

@@ -3,23 +3,26 @@
 A person who opens a new store and types at once must not see the app ignore them:
 until the engine can search, the query is answered by a direct scan of the papers read
 so far. The scan is cruder than the engine (substring matching, no stemming, no
-ranking beyond title hits first, annotations not consulted) and the screen says the
-answer is partial; the engine's answer replaces it as soon as indexing ends.
+ranking beyond title hits first) and the screen says the answer is partial; the engine's
+answer replaces it as soon as indexing ends. Stars, triage states, tags and notes are
+checked as the engine checks them, so the Inbox never shows papers triaged out of it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Protocol
 
-from tui.model import Hit, Paper
+from tui.model import Annotation, Hit, Paper
 from tui.query import Query, Term, normalise_word, parse_query
 
 __all__ = ["scan", "ScanResults", "SCAN_QUALIFIERS", "Papers"]
 
 SCAN_QUALIFIERS = frozenset({"word", "phrase", "year", "venue", "cat", "key"})
-"""The kinds of query terms a scan can check; the others (stars, tags, similar papers)
-need the annotations or the engine and are left out of a partial answer."""
+"""The kinds of query terms a scan checks in the papers themselves."""
+ANNOTATION_QUALIFIERS = frozenset({"is", "has", "tag", "note"})
+"""The kinds it checks in the person's annotations, when it is given them; the others
+(similar papers) need the engine and are left out of a partial answer."""
 
 
 class Papers(Protocol):
@@ -62,11 +65,18 @@ def _term_matches(term: Term, paper: Paper, texts: dict[str, str]) -> bool:
 
 
 def scan(papers: Papers, query: Query,
-         cancel: Callable[[], bool] = lambda: False) -> list[int]:
+         cancel: Callable[[], bool] = lambda: False,
+         annotations: Mapping[str, Annotation] | None = None) -> list[int]:
     """The positions in ``papers`` of those matching every term of ``query`` the scan
     can check, those with more query words in their title first, else in store order.
-    Returns early (with what it found) once ``cancel()`` turns True."""
+    ``annotations`` (the view's, by paper key) let it check ``is:``, ``has:``, ``tag:``
+    and ``note:`` too. Returns early (with what it found) once ``cancel()`` turns True."""
+    from tui.search.filters import annotation_matches
+
     terms = [term for term in query.terms if term.kind in SCAN_QUALIFIERS]
+    own = [term for term in query.terms if term.kind in ANNOTATION_QUALIFIERS] \
+        if annotations is not None else []
+    annotated: Mapping[str, Annotation] = annotations or {}
     title_words = [term.value for term in terms
                    if term.kind == "word" and not term.negated and term.field in ("", "title")]
     found: list[tuple[int, int]] = []  # (query words in the title, position)
@@ -75,7 +85,8 @@ def scan(papers: Papers, query: Query,
             break
         paper = papers[position]
         texts: dict[str, str] = {}
-        if all(_term_matches(term, paper, texts) != term.negated for term in terms):
+        if all(_term_matches(term, paper, texts) != term.negated for term in terms) and all(
+                annotation_matches(term, annotated.get(paper.key)) != term.negated for term in own):
             title = texts.get("title") or _fold(paper.title)
             found.append((sum(word in title for word in title_words), position))
     found.sort(key=lambda item: -item[0])  # stable: store order among equals
