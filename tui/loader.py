@@ -20,12 +20,14 @@ import threading
 import time
 from dataclasses import dataclass
 from os import PathLike
-from typing import Callable, Iterable, Literal
+from typing import TYPE_CHECKING, Callable, Iterable, Literal
 
 from tui.model import Hit, Paper
-from tui.search import SearchEngine
 from tui.store import PaperStore, Store, open_store
 from tui.store.files import StorePaths, as_paths, expand, label_of
+
+if TYPE_CHECKING:  # the engine (and numpy) load in the worker that builds it
+    from tui.search import SearchEngine
 
 __all__ = ["StoreLoader", "LoadStep", "LoadCancelled", "BrowseResults", "FIRST_PAPERS",
            "FilesState", "files_state"]

@@ -7,13 +7,15 @@ A message that only one widget emits lives on that widget (``PaperList.Highlight
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from tui.loader import LoadStep
-from tui.search import ResultSet, SearchEngine
-from tui.search.scan import ScanResults
-from tui.store import PaperStore
+if TYPE_CHECKING:  # the engine loads after the first screen, in a worker
+    from tui.loader import LoadStep
+    from tui.search import ResultSet, SearchEngine
+    from tui.search.scan import ScanResults
+    from tui.store import PaperStore
 
 __all__ = ["SearchFinished", "SearchFailed", "AnnotationsChanged", "EngineReady", "PapersRead",
            "LoadProgress", "LoadFailed"]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tui.model import Annotation, Fingerprint
-from tui.store.base import PaperStore
+from tui.store.base import PaperStore, Store
 from tui.userdata import FieldChange, Outcome, UserData
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,10 @@ class Step:
 
 def papers_in_store(store: PaperStore, keys: list[str]) -> set[str]:
     """Which of ``keys`` are papers of ``store`` (looked up at once: much faster for a
-    compact store than one by one)."""
+    compact store than one by one; a store in memory looks each up in its dict, which
+    needs no numpy before the first screen)."""
+    if isinstance(store, Store):
+        return {key for key in keys if store.index_of(key) is not None}
     return {keys[i] for i, doc in enumerate(store.indices_of(keys).tolist()) if doc >= 0}
 
 

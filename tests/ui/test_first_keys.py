@@ -9,12 +9,15 @@ import threading
 import pytest
 
 from tests.ui.conftest import SIZE, settle
+from tui.screens import opening
 from tui.search import SearchEngine
 
 
 @pytest.fixture
 def first_search_held(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
-    """Hold every search until the test lets go, as a slow machine would."""
+    """Hold every search until the test lets go, as a slow machine would, on a store too
+    big to be shown before its index (a small one has its rows on the first screen)."""
+    monkeypatch.setattr(opening, "SHOWN_AT_ONCE", 0)
     release = threading.Event()
     run = SearchEngine.run
 

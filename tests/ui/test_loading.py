@@ -18,7 +18,7 @@ from tui.query import words_of
 from tui.search import SearchEngine
 from tui.settings import Settings
 from tui.store import Store, open_store
-from tui.store import cache as store_cache
+from tui.store import files as store_files
 from tui.store.compact import CompactStore
 from tui.userdata import UserData
 
@@ -140,7 +140,7 @@ async def test_quitting_while_it_loads_stops_the_loader(stepped) -> None:
 
 async def test_the_command_line_opens_a_big_store_through_the_loader(tmp_path: Path,
                                                                      monkeypatch) -> None:
-    monkeypatch.setattr(store_cache, "CACHE_MIN_BYTES", 10_000)
+    monkeypatch.setattr(store_files, "CACHE_MIN_BYTES", 10_000)
     path = write_jsonl(tmp_path / "big.jsonl", 500, seed=9)
     for start in ("cold", "warm"):
         app = build_app(parse_args([str(path)]))
@@ -210,7 +210,7 @@ async def _search_after_adding_a_file(app: PaperTrayApp, folder: Path) -> None:
 
 
 async def test_ctrl_r_reads_a_file_added_to_a_big_store_folder(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(store_cache, "CACHE_MIN_BYTES", 10_000)
+    monkeypatch.setattr(store_files, "CACHE_MIN_BYTES", 10_000)
     folder = tmp_path / "store"
     write_jsonl(folder / "big.jsonl", 500, seed=9)
     await _search_after_adding_a_file(build_app(parse_args([str(folder)])), folder)

@@ -13,13 +13,13 @@ import pytest
 
 from tui.search.cached import segment_paths
 from tui.cli import run
-from tui.store import cache as store_cache
+from tui.store import files as store_files
 from tui.store import open_store
 
 
 @pytest.fixture(autouse=True)
 def cache_small_stores(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store_cache, "CACHE_MIN_BYTES", 1)
+    monkeypatch.setattr(store_files, "CACHE_MIN_BYTES", 1)
 
 
 def _store(path: Path, word: str, count: int = 5) -> Path:

@@ -9,18 +9,18 @@ from pathlib import Path
 
 import pytest
 
-import tui.search as search_module
+import tui.search.engine as search_module
 import tui.search.segment_cache as segment_module
 import tui.store.files as store_module
 from tui.bench.synthetic import write_jsonl
 from tui.cli import run
-from tui.store import cache as store_cache
+from tui.store import files as store_files
 
 
 @pytest.fixture
 def big(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A store the cache takes (the threshold is lowered: the real one is a few MB)."""
-    monkeypatch.setattr(store_cache, "CACHE_MIN_BYTES", 10_000)
+    monkeypatch.setattr(store_files, "CACHE_MIN_BYTES", 10_000)
     return write_jsonl(tmp_path / "papers.jsonl", 400, seed=5)
 
 
@@ -68,5 +68,5 @@ def test_cached_search_prints_what_a_direct_read_prints(big: Path, capsys,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     argv = ["search", "--limit", "25", "contrastive sentence year:>=2010", str(big)]
     cached = _run(capsys, argv)
-    monkeypatch.setattr(store_cache, "CACHE_MIN_BYTES", 1 << 40)
+    monkeypatch.setattr(store_files, "CACHE_MIN_BYTES", 1 << 40)
     assert _run(capsys, argv) == cached

@@ -10,13 +10,13 @@ from tui import cache
 from tui.bench.synthetic import write_jsonl
 from tui.loader import FIRST_PAPERS, LoadCancelled, LoadStep, StoreLoader
 from tui.store import Store, open_store
-from tui.store import cache as store_cache
+from tui.store import files as store_files
 from tui.store.compact import CompactStore
 
 
 @pytest.fixture
 def papers_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setattr(store_cache, "CACHE_MIN_BYTES", 10_000)
+    monkeypatch.setattr(store_files, "CACHE_MIN_BYTES", 10_000)
     monkeypatch.setattr("tui.loader._EVERY", 0.0)  # report every chance, to see them all
     return write_jsonl(tmp_path / "papers.jsonl", 3000, seed=7)
 

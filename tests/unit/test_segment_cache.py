@@ -15,7 +15,7 @@ import tui.search.segment_cache as segment_cache
 from tui.bench.synthetic import write_jsonl
 from tui.search import SearchEngine
 from tui.search.cached import open_engine, segment_paths
-from tui.store import cache as store_cache
+from tui.store import files as store_files
 from tui.store import compact, open_store
 
 
@@ -31,7 +31,7 @@ def indexed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         return real(papers, **kwargs)
 
     monkeypatch.setattr(segment_cache, "build_index", counting)
-    monkeypatch.setattr(store_cache, "CACHE_MIN_BYTES", 1000)
+    monkeypatch.setattr(store_files, "CACHE_MIN_BYTES", 1000)
     return builds
 
 
@@ -108,7 +108,7 @@ def test_a_record_merged_from_a_new_file_reindexes_the_paper_it_joins(
 
 
 def test_segments_are_shared_with_a_helper_process(files: list[Path], monkeypatch) -> None:
-    monkeypatch.setattr(store_cache, "CACHE_MIN_BYTES", 1000)
+    monkeypatch.setattr(store_files, "CACHE_MIN_BYTES", 1000)
     monkeypatch.setattr(compact, "SEGMENT_PAPERS", 60)
     monkeypatch.setattr(parallel, "HELPER_PAPERS", 0)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)

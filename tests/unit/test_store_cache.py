@@ -23,6 +23,7 @@ from tui.search import SearchEngine
 from tui.search.cached import load_index, open_engine, segment_paths
 from tui.store import Store, open_store
 from tui.store import cache as store_cache
+from tui.store import files as store_files
 from tui.store.compact import CompactStore
 
 
@@ -214,7 +215,7 @@ def test_small_stores_skip_the_cache_and_big_ones_use_it(tmp_path: Path, monkeyp
     small = write_jsonl(tmp_path / "small.jsonl", 50, seed=4)
     assert not isinstance(open_store(small), CompactStore)
     assert not (cache.root() / "shards").exists()
-    monkeypatch.setattr(store_cache, "CACHE_MIN_BYTES", 1000)
+    monkeypatch.setattr(store_files, "CACHE_MIN_BYTES", 1000)
     assert isinstance(open_store(small), CompactStore)
     assert isinstance(open_store(small, cache=False), Store)
     assert not isinstance(open_store(small, cache=False), CompactStore)

@@ -61,10 +61,9 @@ def build_app(args: argparse.Namespace, *, tuning: ProcessTuning = UNTUNED
     settings, as the command line ``args`` choose them."""
     session = Session(args)
     chosen = session.store_paths()  # a missing PATH fails here, before textual is loaded
-    from tui.store import cache as store_cache  # noqa: PLC0415
-    from tui.store import store_bytes  # noqa: PLC0415
+    from tui.store.files import store_bytes, worth_caching  # noqa: PLC0415
 
-    if store_cache.worth_caching(store_bytes(chosen)):
+    if worth_caching(store_bytes(chosen)):
         # A big store opens in a worker once the screen is up: the first papers show while
         # the rest are read (or, with a warm cache, the whole store a moment later).
         from tui.loader import StoreLoader  # noqa: PLC0415

@@ -12,18 +12,20 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from typing import Callable, Mapping
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Callable, Mapping
 
 from textual.dom import DOMNode
 
-from tui.interest import ForYou
 from tui.model import Annotation, Paper
-from tui.search import SearchEngine, Sort
 from tui.settings import Settings
 from tui.userdata import UserData
+
+if TYPE_CHECKING:  # the model (and numpy) load with the engine, after the first screen
+    import numpy as np
+    import numpy.typing as npt
+
+    from tui.interest import ForYou
+    from tui.search import SearchEngine, Sort
 
 __all__ = ["ForYouOrder"]
 
@@ -57,6 +59,8 @@ class ForYouOrder:
     # -- learning ---------------------------------------------------------------------------
     def start(self, engine: SearchEngine) -> None:
         """A new engine: learn the person's decisions over its store, from scratch."""
+        from tui.interest import ForYou  # noqa: PLC0415
+
         self.model = ForYou(engine)
         self._reasons.clear()
         self.learn(None)

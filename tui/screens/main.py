@@ -15,7 +15,7 @@ store opening (``StoreOpening``), the view's search (``ViewSearch``), the notes
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -33,10 +33,9 @@ from tui.screens.note_keeper import NoteKeeper
 from tui.screens.opening import StoreOpening
 from tui.screens.outbox import Outbox
 from tui.screens.panes import PaneLayout
-from tui.screens.problems import ProblemsScreen
 from tui.screens.tag_picker import ask_for_tags
 from tui.screens.view_search import ViewSearch
-from tui.search import ResultSet, SearchEngine, Sort, next_sort
+from tui.search import Sort, next_sort
 from tui.search.scan import ScanResults
 from tui.settings import Settings
 from tui.status import ViewSummary
@@ -54,6 +53,9 @@ from tui.widgets.paper_list import PaperList
 from tui.widgets.search_bar import SearchBar
 from tui.widgets.text import one_line
 from tui.widgets.title_bar import TitleBar
+
+if TYPE_CHECKING:  # the engine loads in a worker, after the first screen
+    from tui.search import ResultSet, SearchEngine
 
 __all__ = ["MainScreen"]
 
@@ -164,6 +166,8 @@ class MainScreen(Screen[None]):
 
     @on(FilterPane.ProblemsChosen)
     def _problems_chosen(self) -> None:
+        from tui.screens.problems import ProblemsScreen  # noqa: PLC0415 - seldom opened
+
         self.app.push_screen(ProblemsScreen(store_problems(self.store)))
 
     # -- searching ------------------------------------------------------------------------
@@ -232,7 +236,7 @@ class MainScreen(Screen[None]):
                               total=counts["total"], inbox=counts["inbox"],
                               marked=len(self.paper_list.marked),
                               status=self.query_one(LoadStatus).status,
-                              partial=isinstance(self.result, ScanResults))
+                              partial=isinstance(self.result, ScanResults) and self.result.partial)
         self.query_one(TitleBar).show(self.store.label, self.userdata.profile, summary)
 
     @on(AnnotationsChanged)

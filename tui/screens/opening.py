@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Callable
 from tui.loader import BrowseResults, StoreLoader
 from tui.model import Fingerprint
 from tui.messages import EngineReady, LoadFailed, LoadProgress, PapersRead
+from tui.query import QueryError, parse_query
 from tui.screens.follow_notice import follow_in_background
+from tui.search.scan import ANNOTATION_QUALIFIERS, SCAN_QUALIFIERS, ScanResults, scan
 from tui.status import loading_message
 from tui.store.problems import problems_notice, store_problems
 from tui.widgets.load_status import LoadStatus
@@ -23,7 +25,12 @@ from tui.widgets.load_status import LoadStatus
 if TYPE_CHECKING:
     from tui.screens.main import MainScreen
 
-__all__ = ["StoreOpening"]
+__all__ = ["StoreOpening", "SHOWN_AT_ONCE"]
+
+SHOWN_AT_ONCE = 20_000
+"""A store handed over in memory with up to this many papers shows its view at once,
+checked paper by paper (milliseconds for a daily listing), while the engine is built;
+the engine's answer then takes over, the cursor staying on its paper."""
 
 
 class StoreOpening:
@@ -45,7 +52,10 @@ class StoreOpening:
             status.open(screen.loader)
         elif screen.engine is None:
             screen.paper_list.empty_message = f"Indexing {len(screen.store):,} papers…"
-            status.index(screen.store)
+            self.show_at_once()
+            # After the first paint: loading the engine would hold the interpreter while
+            # the first screen is drawn.
+            screen.call_after_refresh(status.index, screen.store)
         else:
             screen.for_you.start(screen.engine)
             screen.start_search()
@@ -53,6 +63,28 @@ class StoreOpening:
         if screen.loader is None:
             # The files as they are now: ctrl+r reads them again once they change.
             screen.loader = StoreLoader.of(screen.store)
+
+    def show_at_once(self) -> None:
+        """The view of a small store, before its index exists: the first screen has its
+        rows without waiting for the engine (nor for numpy to load)."""
+        screen = self._screen
+        text = screen.query_text
+        try:
+            query = parse_query(text)
+        except QueryError:
+            return  # the engine says what is wrong with it
+        checked = SCAN_QUALIFIERS | ANNOTATION_QUALIFIERS
+        if len(screen.store) > SHOWN_AT_ONCE or any(t.kind not in checked for t in query.terms):
+            return
+        annotations = screen.scope.annotations(screen.userdata.annotations())
+        positions = scan(screen.store, query, annotations=annotations)
+        # Qualifiers alone are checked exactly; free words only crudely (no typos).
+        crude = any(term.kind in ("word", "phrase") for term in query.terms)
+        screen.result = ScanResults(screen.store, positions, text, partial=crude)
+        screen.paper_list.show(screen.result, 0)
+        screen.refresh_header()
+        if screen.has_paper():
+            screen.release_held_keys()
 
     def papers_read(self, message: PapersRead) -> None:
         """More papers (or all of them): browse them in order until the engine can search,

@@ -8,17 +8,19 @@ generation is not the latest, so stale results never flash under a person's typi
 from __future__ import annotations
 
 import time
-from typing import Mapping
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Mapping
 
 from textual.dom import DOMNode
 from textual.worker import get_current_worker
 
 from tui.messages import SearchFailed, SearchFinished
 from tui.model import Annotation
-from tui.search import SearchCancelled, SearchEngine, Sort
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from tui.search import SearchEngine, Sort
 
 __all__ = ["SearchRunner"]
 
@@ -55,6 +57,8 @@ class SearchRunner:
     def _search(self, engine: SearchEngine, generation: int, query: str,
                 annotations: Mapping[str, Annotation], sort: Sort,
                 for_you: npt.NDArray[np.float64] | None, reverse: bool) -> None:
+        from tui.search import SearchCancelled  # noqa: PLC0415 - loaded with the engine
+
         worker = get_current_worker()
         started = time.perf_counter()
         try:

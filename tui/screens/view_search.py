@@ -13,10 +13,10 @@ import logging
 from typing import TYPE_CHECKING
 
 from tui.messages import SearchFailed, SearchFinished
+from tui.loader import BrowseResults
 from tui.model import Paper
 from tui.screens.early_search import EarlySearch
 from tui.screens.search_runner import SearchRunner
-from tui.search.result import ResultSet
 from tui.search.scan import ScanResults
 from tui.search.sorts import Sort
 from tui.status import empty_list_message
@@ -68,7 +68,9 @@ class ViewSearch:
         """The search bar's line: filters, the order (none for relevance without a query)
         and the matches in other views."""
         screen = self._screen
-        elsewhere = screen.result.elsewhere if isinstance(screen.result, ResultSet) else {}
+        result = screen.result  # only the engine's answer knows the other views
+        elsewhere = ({} if result is None or isinstance(result, (BrowseResults, ScanResults))
+                     else result.elsewhere)
         screen.search_bar.set_context(screen.filter_pane.summary, screen.sort,
                                       reverse=screen.reverse,
                                       typed=bool(screen.search_bar.value.strip()),

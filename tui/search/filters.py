@@ -15,7 +15,7 @@ import numpy.typing as npt
 
 from tui.model import Annotation, Paper
 from tui.query import STOPWORDS, Term, words_of
-from tui.search.own_words import note_has
+from tui.search.own_terms import annotation_test
 from tui.search.segments import AnyIndex
 
 __all__ = ["AnnotationTable", "year_mask", "venue_mask", "category_mask", "phrase_mask",
@@ -154,30 +154,6 @@ class AnnotationTable:
         pairs = sorted(zip(self.annotations, self.docs.tolist()),
                        key=lambda pair: pair[0].updated, reverse=True)
         return [doc for annotation, doc in pairs if not annotation.is_blank or annotation.updated]
-
-
-def annotation_test(term: Term) -> Callable[[Annotation], bool]:
-    """Whether an annotated paper matches an ``is:``, ``has:``, ``tag:`` or ``note:`` term,
-    before negation (for ``is:inbox`` a paper nobody annotated matches too: see
-    :func:`annotation_matches`)."""
-    value = term.value
-    if term.kind == "is":
-        return (lambda a: a.starred) if value == "starred" else (lambda a: a.state == value)
-    if term.kind == "has":
-        return (lambda a: bool(a.note.strip())) if value == "note" else (lambda a: bool(a.tags))
-    if term.kind == "note":
-        return lambda a: note_has(a.note, value, term.open)
-    if term.open:  # still typing the tag: any tag starting with it
-        return lambda a: any(tag.startswith(value) for tag in a.tags)
-    return lambda a: value in a.tags
-
-
-def annotation_matches(term: Term, annotation: Annotation | None) -> bool:
-    """Whether a paper with ``annotation`` (None: nobody annotated it) matches an ``is:``,
-    ``has:``, ``tag:`` or ``note:`` term, before negation, as the engine's masks say."""
-    if term.kind == "is" and term.value == "inbox":
-        return annotation is None or annotation.state == "inbox"
-    return annotation is not None and annotation_test(term)(annotation)
 
 
 def facet_counts(index: AnyIndex, docs: np.ndarray | None, kind: Literal["year", "category"],

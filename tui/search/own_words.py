@@ -13,6 +13,7 @@ from rapidfuzz.distance import Levenshtein
 
 from tui.model import Annotation, Span
 from tui.query import WORD_RE, Query, normalise_word, words_of
+from tui.search.own_terms import note_has
 
 __all__ = ["OwnWords", "own_word_matches", "note_has", "note_spans", "VIEW_STATES"]
 
@@ -71,18 +72,6 @@ def own_word_matches(codes: np.ndarray, docs: np.ndarray, best: int) -> np.ndarr
     raised = codes.copy()
     raised[docs] = np.maximum(raised[docs], best)
     return raised
-
-
-def note_has(note: str, value: str, open_: bool) -> bool:
-    """Whether ``note`` holds the words of a ``note:`` value, in any order (the last one
-    may be a beginning while it is typed)."""
-    mine = set(words_of(note))
-    wanted = words_of(value)
-    if not wanted:
-        return False
-    *done, last = wanted
-    return all(w in mine for w in done) and (
-        last in mine or (open_ and any(m.startswith(last) for m in mine)))
 
 
 def note_spans(note: str, query: Query) -> tuple[Span, ...]:

@@ -15,6 +15,7 @@ from typing import Protocol
 
 from tui.model import Annotation, Hit, Paper
 from tui.query import Query, Term, normalise_word, parse_query
+from tui.search.own_terms import annotation_matches
 
 __all__ = ["scan", "ScanResults", "SCAN_QUALIFIERS", "Papers"]
 
@@ -71,8 +72,6 @@ def scan(papers: Papers, query: Query,
     can check, those with more query words in their title first, else in store order.
     ``annotations`` (the view's, by paper key) let it check ``is:``, ``has:``, ``tag:``
     and ``note:`` too. Returns early (with what it found) once ``cancel()`` turns True."""
-    from tui.search.filters import annotation_matches
-
     terms = [term for term in query.terms if term.kind in SCAN_QUALIFIERS]
     own = [term for term in query.terms if term.kind in ANNOTATION_QUALIFIERS] \
         if annotations is not None else []
@@ -95,13 +94,16 @@ def scan(papers: Papers, query: Query,
 
 class ScanResults:
     """The papers a scan found, shaped like a search result (see
-    :class:`tui.search.ResultSet`) so the list shows them; :attr:`partial` is True."""
+    :class:`tui.search.ResultSet`) so the list shows them; :attr:`partial` says whether
+    the engine's answer may differ."""
 
     sort = "relevance"
-    partial = True
-    """Found by a scan of the papers read so far, not by the engine."""
 
-    def __init__(self, papers: Papers, positions: list[int], text: str) -> None:
+    def __init__(self, papers: Papers, positions: list[int], text: str, *,
+                 partial: bool = True) -> None:
+        self.partial = partial
+        """Not the engine's answer: the papers read so far, or words matched crudely
+        (False when every paper was checked against qualifiers the scan checks exactly)."""
         self.papers = papers
         self.positions = positions
         self.query = parse_query(text)

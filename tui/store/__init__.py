@@ -18,7 +18,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tui.model import Paper, Problem
-from tui.store import cache as store_cache
 from tui.store import files as store_files
 from tui.store.base import (
     CachedPaperStore,
@@ -38,6 +37,7 @@ from tui.store.files import (
     label_of,
     sample_path,
     store_bytes,
+    worth_caching,
 )
 
 __all__ = ["PaperStore", "CachedPaperStore", "Store", "open_store", "store_bytes", "sample_path", "merge_papers",
@@ -65,7 +65,10 @@ def open_store(paths: StorePaths = None, *,
             sizes[file] = 0
     label = label_of(given, paths is None)
     if cache is not False:
-        if cache or store_cache.worth_caching(sum(sizes.values())):
+        if cache or worth_caching(sum(sizes.values())):
+            # Only here: the cache's modules load numpy, which a small store never needs.
+            from tui.store import cache as store_cache  # noqa: PLC0415
+
             opened = store_cache.open_cached(given, files, sizes, problems, label, progress, watch)
             if opened is not None:
                 return opened

@@ -11,15 +11,18 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
 # typing_extensions' Protocol checks isinstance as Python 3.12 does, without calling the
 # properties it declares: on 3.11 a check would work out a big store's merges (a second).
 from typing_extensions import Protocol, runtime_checkable
 
-import numpy as np
-import numpy.typing as npt
-
 from tui.model import Paper, Problem, with_key
 from tui.store.identity import Merge, resolve, shared_records, title_hash_input
+
+if TYPE_CHECKING:  # numpy loads only where arrays are made: a small store never needs it
+    import numpy as np
+    import numpy.typing as npt
 
 __all__ = ["PaperStore", "CachedPaperStore", "Store", "merge_papers", "combine_records", "merge_records",
            "ProgressCallback"]
@@ -143,6 +146,8 @@ class Store:
 
     def indices_of(self, keys: Sequence[str]) -> npt.NDArray[np.int64]:
         """Positions of many keys at once (-1 for a key not in the store)."""
+        import numpy as np  # noqa: PLC0415
+
         index = self._index
         return np.fromiter((index.get(key, -1) for key in keys), dtype=np.int64, count=len(keys))
 

@@ -10,7 +10,7 @@ caught too. A changed file is parsed again alone; the others
 come from their shards. A shard that is damaged, truncated, of another version or simply
 unreadable is parsed again, never trusted (see :mod:`tui.cache.container`).
 
-Stores under :data:`CACHE_MIN_BYTES` (512 KB) skip the cache: they parse in about a
+Stores under :data:`tui.store.files.CACHE_MIN_BYTES` (512 KB) skip the cache: they parse in about a
 fifth of a second and the cache's files would only add bookkeeping.
 """
 
@@ -43,25 +43,14 @@ from tui.store.compact import CompactStore, KeptResolution, KeyCollision, Resolv
 from tui.store.merge_map import MAP_ARRAYS, MergeMap
 from tui.store.shard import Shard, ShardWriter
 
-__all__ = ["CACHE_MIN_BYTES", "worth_caching", "open_cached", "is_cache_problem"]
+__all__ = ["open_cached", "is_cache_problem"]
 
 log = logging.getLogger(__name__)
-
-CACHE_MIN_BYTES = 512 << 10
-"""Stores smaller than this are read directly: every format parses that much in about a
-fifth of a second (BibTeX, the slowest, at about 0.45 s a MB; JSON Lines 40 times
-faster), and the cache's files would only add bookkeeping. The bundled sample and
-most daily listings are under it."""
 
 
 def is_cache_problem(problem: Problem) -> bool:
     """True for the problem saying the cache could not be used (not a bad record)."""
     return problem.path == str(root())
-
-
-def worth_caching(total_bytes: int) -> bool:
-    """Whether a store of this many bytes is opened through the cache."""
-    return total_bytes >= CACHE_MIN_BYTES
 
 
 def _load_shard(file: Path, signature: dict[str, object]) -> Shard | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from rich.text import Text
 from textual import work
@@ -22,8 +22,10 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from tui.model import Annotation
-from tui.search import SearchEngine
 from tui.widgets.text import one_line, shorten
+
+if TYPE_CHECKING:
+    from tui.search import SearchEngine
 
 __all__ = ["FilterPane", "VIEWS", "FACETS_DELAY"]
 

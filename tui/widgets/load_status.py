@@ -18,7 +18,6 @@ from textual.worker import get_current_worker
 
 from tui.loader import LoadCancelled, LoadStep, StoreLoader
 from tui.messages import EngineReady, LoadFailed, LoadProgress, PapersRead
-from tui.search import SearchEngine
 from tui.status import loading_status
 from tui.store import PaperStore
 
@@ -99,6 +98,9 @@ class LoadStatus(ProgressBar):
             self.post_message(LoadProgress(LoadStep("indexing", done, total, len(store))))
 
         try:
+            # Here, in the worker: the engine and numpy load after the first screen.
+            from tui.search import SearchEngine  # noqa: PLC0415
+
             engine = SearchEngine(store, progress=progress)
         except Exception as exc:  # the reader stays open and says why it cannot search
             log.exception("building the search index failed")

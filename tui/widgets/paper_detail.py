@@ -7,17 +7,20 @@ only the person's own note is rendered as Markdown.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Callable, Mapping
+from typing import TYPE_CHECKING, Callable, Mapping
 
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
 from tui.model import UNTITLED, Annotation, Paper, Span
 from tui.widgets.text import component_text_style, highlighted, multi_line, one_line
+
+if TYPE_CHECKING:
+    from textual.widgets import Markdown
 
 __all__ = ["PaperDetail", "shown_part", "Spans", "TITLE_LIMIT", "AUTHORS_LIMIT", "ABSTRACT_LIMIT"]
 
@@ -80,7 +83,8 @@ class PaperDetail(VerticalScroll, can_focus=True):
         yield Static(Text("No paper selected"), id="detail-head")
         yield Static(Text(""), id="detail-abstract")
         yield Static(Text("Note"), id="detail-note-label", classes="section-label")
-        yield Markdown("", id="detail-note", open_links=False)
+        # The note's Markdown widget is mounted with the first note shown: Textual's
+        # Markdown brings a parser and a dozen widgets, a tenth of a second of every start.
 
     def set_sources(self, annotation: Callable[[str], Annotation | None],
                     matches: Callable[[Paper], Spans],
@@ -124,9 +128,11 @@ class PaperDetail(VerticalScroll, can_focus=True):
         spans = spans or {}
         head = self.query_one("#detail-head", Static)
         abstract = self.query_one("#detail-abstract", Static)
-        note = self.query_one("#detail-note", Markdown)
+        note = self._note_widget()
         self.set_class(paper is None, "-empty")
-        abstract.display = note.display = paper is not None
+        abstract.display = paper is not None
+        if note is not None:
+            note.display = paper is not None
         if paper is None:
             head.update(Text("No paper selected", style="italic"))
             self.query_one("#detail-note-label").display = False
@@ -139,9 +145,23 @@ class PaperDetail(VerticalScroll, can_focus=True):
         label = self.query_one("#detail-note-label", Static)
         label.update(Text("Note" if draft is None else "Note · unsaved draft (n reopens it)"))
         label.display = bool(note_text) or draft is not None
-        note.update(note_text)
+        if note is not None:
+            note.update(note_text)
+        elif note_text:
+            self._mount_note(note_text)
         if previous is None or previous.key != paper.key:
             self.scroll_home(animate=False, immediate=True)
+
+    def _note_widget(self) -> Markdown | None:
+        """The note's Markdown widget, once a note has been shown."""
+        found = self.query("#detail-note")
+        return found.first() if found else None  # type: ignore[return-value]
+
+    def _mount_note(self, text: str) -> None:
+        from textual.widgets import Markdown  # noqa: PLC0415 - on the first note only
+
+        self.mount(Markdown(text, id="detail-note", open_links=False),
+                   after=self.query_one("#detail-note-label"))
 
     def _head(self, paper: Paper, note: Annotation, spans: Mapping[str, tuple[Span, ...]],
               reason: str | None, drafted: bool = False) -> Text:
