@@ -341,7 +341,17 @@ def follow(store: PaperStore, userdata: UserData) -> FollowReport:
         from tui.userdata.journal import Journal
 
         Journal(userdata.profile_dir).note_moves(moves)
+    _follow_drafts(store, userdata)
     return report
+
+
+def _follow_drafts(store: PaperStore, userdata: UserData) -> None:
+    """Move note drafts of papers that have no annotation (those with one moved above)
+    to their papers' new keys, found by what each draft remembers of its paper."""
+    drafts = {draft.key: draft.fingerprint for draft in userdata.drafts.all()
+              if draft.fingerprint.title or draft.about is not None}
+    if drafts:
+        userdata.drafts.rename(follow_keys(store, drafts))
 
 
 def follow_keys(store: PaperStore, papers: Mapping[str, Fingerprint]) -> dict[str, str]:

@@ -327,3 +327,29 @@ def test_a_move_that_cannot_be_written_whole_leaves_the_annotation_on_disk(
     assert report.error, "the failed write was not said"
     on_disk = UserData(tmp_path / "profile").annotations()
     assert any(a.note == "a month of notes" and a.starred for a in on_disk.values()), on_disk
+
+
+def test_a_note_draft_of_a_paper_never_annotated_follows_a_title_fix_and_a_doi(tmp_path: Path) -> None:
+    """The note typed (not yet saved) on a paper nobody annotated goes with the paper when
+    its key changes, as an annotation would: `n` on the paper finds it again."""
+    bib = _write(tmp_path / "refs.bib", "@article{lee2020, title = {Dense Retreival for Everyone},\n"
+                                        "  author = {Lee, Ann}, year = 2020}\n"
+                                        "@article{kim2021, title = {Another Paper}, author = {Kim, Bo}}\n")
+    store = open_store(bib)
+    userdata = UserData(tmp_path / "profile")
+    paper = store[0]
+    userdata.drafts.save(paper.key, "half a thought about BM25", base="", title=paper.title,
+                         about=Fingerprint.of(paper))
+    _write(bib, bib.read_text().replace("Retreival", "Retrieval"))
+    store = open_store(bib)
+    assert store[0].key != paper.key
+    follow(store, userdata)
+    assert userdata.drafts.get(store[0].key).text == "half a thought about BM25"
+    assert userdata.drafts.get(paper.key) is None
+    _write(bib, bib.read_text().replace("year = 2020}", "year = 2020, doi = {10.1000/dense}}"))
+    store = open_store(bib)
+    follow(store, UserData(tmp_path / "profile"))  # another run: the draft is on disk
+    reopened = UserData(tmp_path / "profile")
+    assert reopened.drafts.get("doi:10.1000/dense").text == "half a thought about BM25"
+    assert len(reopened) == 0, "a draft is not an annotation"
+    assert [d.key for d in reopened.drafts.all()] == ["doi:10.1000/dense"]

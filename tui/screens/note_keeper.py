@@ -20,7 +20,7 @@ from textual.dom import DOMNode
 
 from tui.external_editor import EditorError, editor_command, run_editor
 from tui.messages import AnnotationsChanged
-from tui.model import Paper
+from tui.model import Fingerprint, Paper
 from tui.userdata import UserData
 from tui.userdata.drafts import Draft
 
@@ -60,7 +60,8 @@ class NoteKeeper:
                 if text == base:  # back to the saved note: nothing to keep
                     self.drafts.discard(paper.key, draft if closing else None)
                 else:
-                    self.drafts.save(paper.key, text, base, paper.title, durable=durable)
+                    self.drafts.save(paper.key, text, base, paper.title, about=Fingerprint.of(paper),
+                                     durable=durable)
                     if draft is not None:  # this window's draft now begins from it
                         self.drafts.supersede(draft)
             except OSError as exc:  # the text stays in the editor and in memory
@@ -124,7 +125,8 @@ class NoteKeeper:
         self._save(paper, text, base)
         if self._userdata.unsaved:  # a failed save was already reported: keep the draft too
             try:
-                self.drafts.save(paper.key, text, base, paper.title, durable=True)
+                self.drafts.save(paper.key, text, base, paper.title, about=Fingerprint.of(paper),
+                                     durable=True)
             except OSError as exc:  # still in memory: n reopens it, and quitting warns
                 self._host.app.notify(
                     f"Could not keep the note as a draft on disk either ({exc.strerror or exc}); "

@@ -21,6 +21,7 @@ import secrets
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from tui.model import Fingerprint
 from tui.userdata.clock import now_stamp
 from tui.userdata.storage import TEMP_SUFFIX, atomic_write
 
@@ -46,6 +47,14 @@ class Draft:
     """The file it is kept in; None while it could not be written."""
     raw: bytes = b""
     """The file's bytes as last read or written, to tell whether someone rewrote it since."""
+    about: Fingerprint | None = None
+    """What the paper was when the draft was typed, so the draft can follow it to a new
+    key (a title typo fixed, a DOI added) even when the paper has no annotation yet."""
+
+    @property
+    def fingerprint(self) -> Fingerprint:
+        """What finds the draft's paper again: what it remembers, else its title."""
+        return self.about if self.about is not None else Fingerprint(title=self.title)
 
 
 def merge_note(base: str, mine: str, current: str) -> str:
@@ -62,10 +71,27 @@ def _hashed(key: str) -> str:
     return hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+_ABOUT_FIELDS = {"title": str, "author": str, "year": int, "citekey": str, "doi": str,
+                 "arxiv": str, "source": str}
+
+
 def _encode(draft: Draft) -> bytes:
-    return json.dumps({"base": draft.base, "key": draft.key, "text": draft.text,
-                       "title": draft.title, "updated": draft.updated},
-                      ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8", "surrogatepass")
+    value: dict[str, object] = {"base": draft.base, "key": draft.key, "text": draft.text,
+                                "title": draft.title, "updated": draft.updated}
+    if draft.about is not None:
+        value["about"] = {name: getattr(draft.about, name) for name in _ABOUT_FIELDS
+                          if getattr(draft.about, name)}
+    return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True).encode(
+        "utf-8", "surrogatepass")
+
+
+def _about(value: object) -> Fingerprint | None:
+    """The fingerprint a draft file remembers (None in files of earlier versions); a field
+    of the wrong type is left out rather than make the draft unreadable."""
+    if not isinstance(value, dict):
+        return None
+    return Fingerprint(**{name: value[name] for name, kind in _ABOUT_FIELDS.items()
+                          if type(value.get(name)) is kind})
 
 
 class Drafts:
@@ -110,7 +136,7 @@ class Drafts:
                 value = json.loads(raw.decode("utf-8", "surrogatepass"))
                 found[path] = Draft(str(value["key"]), str(value["text"]), str(value.get("base", "")),
                                     str(value.get("title", "")), str(value.get("updated", "")),
-                                    path, raw)
+                                    path, raw, _about(value.get("about")))
             except FileNotFoundError:
                 continue  # removed as it was listed
             except (OSError, ValueError, KeyError, TypeError) as error:
@@ -168,12 +194,14 @@ class Drafts:
         """This window's drafts that are only in memory: the disk refused them."""
         return [draft for draft in self.written_here() if draft.path is None]
 
-    def save(self, key: str, text: str, base: str, title: str = "", *, durable: bool = False) -> None:
-        """Keep ``text`` as this window's draft of ``key``'s note (replacing its previous one).
+    def save(self, key: str, text: str, base: str, title: str = "", *,
+             about: Fingerprint | None = None, durable: bool = False) -> None:
+        """Keep ``text`` as this window's draft of ``key``'s note (replacing its previous one);
+        ``about``: what the paper is, so the draft follows it if its key changes.
 
         Raises OSError when it cannot be written; the draft is still kept in memory.
         """
-        draft = Draft(key, text, base, title, now_stamp())
+        draft = Draft(key, text, base, title, now_stamp(), about=about)
         self._mine[key] = draft
         self._write(draft, durable=durable)
 
