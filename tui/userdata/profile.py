@@ -91,7 +91,11 @@ class UserData:
     """
 
     def __init__(self, profile_dir: Path, profile: str = "", *, backups_kept: int = 5,
-                 backup_every: float = 900.0, lock_timeout: float = 5.0) -> None:
+                 backup_every: float = 900.0, lock_timeout: float = 5.0,
+                 lazy: bool = False) -> None:
+        """``lazy``: read each shard file when one of its papers is first asked about (or
+        changed), every one of them only when all annotations are; a command about one
+        paper then reads one file of the 256, whatever the size of the profile."""
         self.profile_dir = Path(profile_dir)
         self.profile = profile or self.profile_dir.name
         self._lock = threading.RLock()  # TinyDB and our caches are not thread-safe
@@ -107,45 +111,64 @@ class UserData:
         self.damaged: list[tuple[Path, Path, Path | None]] = self._files.damaged
         """(file, where it was moved, its last good backup or None) for each damaged file."""
         self.backups = self._files.backups
-        with self._lock:
-            self._files.load()
+        self._read_all = not lazy
+        if not lazy:
+            with self._lock:
+                self._files.load()
         self.drafts = Drafts(self.profile_dir)
         """Note drafts as typed, kept until saved or given up."""
         self.warnings.extend(self.drafts.warnings)
 
     @classmethod
-    def open(cls, profile: str | None = None, **options: float) -> "UserData":
+    def open(cls, profile: str | None = None, *, lazy: bool = False,
+             **options: float) -> "UserData":
         """Open a profile by name (default: ``PAPERTRAY_USER`` or the login name)."""
         name = paths.safe_profile_name(profile) if profile else paths.default_profile()
-        return cls(paths.profile_dir(name), name, **options)  # type: ignore[arg-type]
+        return cls(paths.profile_dir(name), name, lazy=lazy, **options)  # type: ignore[arg-type]
 
     # ----- reading ---------------------------------------------------------------------
+
+    def _read_shards_of(self, keys: Iterable[str]) -> None:
+        """(Under the lock.) Make sure what the files say of ``keys`` is in memory."""
+        if not self._read_all:
+            self._files.load_stems({shard_of(key) for key in keys})
+
+    def _read_every_shard(self) -> None:
+        """(Under the lock.) Make sure every annotation is in memory."""
+        if not self._read_all:
+            self._files.load()
+            self._read_all = True
 
     def get(self, key: str) -> Annotation | None:
         """The annotation of one paper, or None when it says nothing (never annotated, or
         every change taken back)."""
         with self._lock:
+            self._read_shards_of((key,))
             return self._cache.get(key)
 
     def record(self, key: str) -> Record | None:
         """One paper's annotation with the change time of each field."""
         with self._lock:
+            self._read_shards_of((key,))
             return self._records.get(key)
 
     def annotations(self) -> Mapping[str, Annotation]:
         """A read-only snapshot of every annotation by key; later changes do not alter it."""
         with self._lock:
+            self._read_every_shard()
             if self._snapshot is None:
                 self._snapshot = types.MappingProxyType(dict(self._cache))
             return self._snapshot
 
     def __len__(self) -> int:
         with self._lock:
+            self._read_every_shard()
             return len(self._cache)
 
     def all_tags(self) -> list[tuple[str, int]]:
         """Every tag in use with the number of papers carrying it, alphabetically."""
         with self._lock:
+            self._read_every_shard()
             return sorted(self._tags.items())
 
     @property
@@ -220,6 +243,7 @@ class UserData:
 
         if dry_run:
             with self._lock:
+                self._read_shards_of(key for key, _ in pairs)
                 apply()
                 return Outcome([], tuple(changes))
         error = self._save({shard_of(key) for key, _ in pairs}, apply)
@@ -292,6 +316,7 @@ class UserData:
     def reload(self) -> bool:
         """Take in what other instances saved since; True when an annotation changed."""
         with self._lock:
+            self._read_every_shard()
             return self._files.reload()
 
     # ----- files -----------------------------------------------------------------------
@@ -300,6 +325,7 @@ class UserData:
         """Every record (removals included, each field with its change time) as the bytes
         of one sorted, indented JSON file, and how many papers it holds."""
         with self._lock:
+            self._read_every_shard()
             records = list(self._records.values())
         return export_payload(self.profile, records), len(records)
 
@@ -367,6 +393,10 @@ class UserData:
 
     def _transaction(self, stems: set[str], apply: Callable[[], Result]) -> Result:
         with self._lock:
+            if not self._read_all:
+                # Read first, lock or no lock: a change that cannot be saved now is still
+                # made on what the files say, never on an annotation not read yet.
+                self._files.load_stems(stems)
             return self._files.transaction(stems, apply)
 
     def close(self) -> None:

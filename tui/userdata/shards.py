@@ -67,6 +67,7 @@ class ShardedFiles:
         self._signature: dict[str, Signature | None] = {}  # shard -> stat, for cheap reload()
         self._keys: dict[str, set[str]] = {}  # shard -> papers we know to be in it
         self._pending: dict[str, set[str]] = {}  # shard -> papers whose record is not saved
+        self.read: set[str] = set()  # shards read at least once (all of them after load())
 
     @property
     def unsaved(self) -> int:
@@ -87,7 +88,12 @@ class ShardedFiles:
                         temp.unlink()
             except OSError as error:
                 self._warn(f"Could not remove unfinished temporary files in {self.folder} ({error}).")
-        for stem in sorted(self._stems_on_disk()):
+        self.load_stems(self._stems_on_disk())
+
+    def load_stems(self, stems: set[str]) -> None:
+        """Read the shards ``stems`` not read yet (a command about a few papers reads only
+        theirs); set damaged files aside."""
+        for stem in sorted(stems - self.read):
             try:
                 self._absorb(stem)
                 self._db(stem).durable.forget()  # 256 parsed files would double the memory
@@ -177,6 +183,7 @@ class ShardedFiles:
         db = self._db(stem)
         storage = db.durable
         theirs = None
+        self.read.add(stem)
         try:
             # Only hash when there is something to compare with (opening reads once).
             seen = storage.peek() if stem in self._digest else True
