@@ -189,3 +189,20 @@ def test_untag_removes_a_tag_with_a_bidi_mark_by_the_letters_it_shows(
     assert status == 0, err
     (hit,) = annotated(capsys, "tag:keep")
     assert hit["tags"] == ["keep"]
+
+
+def test_a_word_of_your_own_note_or_tag_is_matched_by_a_bulk_change_as_by_search(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """`papertray search zebrafish` finds the paper you tagged zebrafish, so `annotate
+    zebrafish` changes that paper too; as written only, a word a typo away finds nothing."""
+    status, out, _ = call(capsys, "search", "japanese simcse", "--json", "--limit", "1")
+    key = json.loads(out.splitlines()[0])["key"]
+    call(capsys, "annotate", f"key:{key}", "--tag", "zebrafish", "--append-note", "the okapi idea")
+    for word in ("zebrafish", "okapi"):
+        _, found, _ = call(capsys, "search", word, "--json")
+        assert [json.loads(line)["key"] for line in found.splitlines()] == [key]
+        status, out, err = call(capsys, "annotate", word, "--state", "later")
+        assert status == 0 and "of 1 matching paper" in out, err
+    assert [p["key"] for p in annotated(capsys, "is:later")] == [key]
+    status, _, err = call(capsys, "annotate", "zebrafsh", "--star")
+    assert status == 1 and "No paper" in err

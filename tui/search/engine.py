@@ -230,8 +230,16 @@ class SearchEngine:
             # Positive words rank rather than filter; negated ones exclude exact matches.
             return exact_mask(index, term.value, FIELDS_OF[term.field]) if term.negated else None
         if term.kind == "phrase":
-            return phrase_mask(index, term, FIELDS_OF[term.field], self.papers.__getitem__,
+            mask = phrase_mask(index, term, FIELDS_OF[term.field], self.papers.__getitem__,
                                None if term.negated else within, check)
+            if table is not None and not term.negated and not term.field and len(term.words) == 1:
+                # One word as written (a bulk command's words): the person's notes and
+                # tags hold it too, as the search bar finds it there.
+                own = self._own_words(table)
+                if own is not None:
+                    mask = mask.copy()
+                    mask[own.matching(term.words[0], term.open, typos=False)] = True
+            return mask
         if term.kind == "year":
             return year_mask(index, term)
         if term.kind == "venue":
@@ -266,11 +274,14 @@ class SearchEngine:
         a 1-2 letter word being typed after others), and the candidates of each."""
         ranked = [t for t in query.terms if not t.negated and t.kind in ("word", "phrase")]
         items: list[tuple[str, bool, bool, str]] = []  # word, open, fuzzy, field
+        own_exact: set[int] = set()  # one-word phrases: a note's or tag's word as written
         for term in ranked:
             if term.kind == "word":
                 items.append((term.value, term.open, True, term.field))
             else:
                 phrase = term.words
+                if len(phrase) == 1 and not term.field:
+                    own_exact.add(len(items))
                 items.extend((w, term.open and i == len(phrase) - 1, False, term.field)
                              for i, w in enumerate(phrase))
         # A pasted paragraph must not cost a byte per paper per word: the first words decide.
@@ -284,8 +295,10 @@ class SearchEngine:
         for position, item in enumerate(items):
             check()
             cands, codes = self._match(*item)
-            if own is not None and item[2] and not item[3]:  # a free word: notes and tags too
-                codes = own_word_matches(codes, own.matching(item[0], item[1]), best_code())
+            if own is not None and (item[2] or position in own_exact) and not item[3]:
+                # A free word matches notes and tags too (as written when it is exact).
+                codes = own_word_matches(codes, own.matching(item[0], item[1], item[2]),
+                                         best_code())
             key: list[Any] = [item]
             for pair in (position - 1, position):
                 if pair in joined:  # "sim cse" also matches "SimCSE", for both words

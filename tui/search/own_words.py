@@ -46,19 +46,20 @@ class OwnWords:
                 found.setdefault(word, []).append(doc)
         return cls({word: np.array(d, dtype=np.int64) for word, d in found.items()})
 
-    def matching(self, word: str, open_: bool) -> np.ndarray:
+    def matching(self, word: str, open_: bool, typos: bool = True) -> np.ndarray:
         """The papers whose own words hold ``word`` (its beginning while it is typed,
-        or with one typo when it is long)."""
-        found = [docs for mine, docs in self.papers_of.items() if _same(word, mine, open_)]
+        or with one typo when it is long and ``typos``)."""
+        found = [docs for mine, docs in self.papers_of.items()
+                 if _same(word, mine, open_, typos)]
         if not found:
             return np.zeros(0, dtype=np.int64)
         return np.unique(np.concatenate(found))
 
 
-def _same(word: str, mine: str, open_: bool) -> bool:
+def _same(word: str, mine: str, open_: bool, typos: bool = True) -> bool:
     if word == mine or (open_ and mine.startswith(word)):
         return True
-    if len(word) < _TYPO_MIN:
+    if not typos or len(word) < _TYPO_MIN:
         return False
     if open_ and len(mine) > len(word):
         mine = mine[:len(word) + 1]  # "zebr" typed: compare with the word's beginning
