@@ -351,7 +351,11 @@ def _follow_drafts(store: PaperStore, userdata: UserData) -> None:
     drafts = {draft.key: draft.fingerprint for draft in userdata.drafts.all()
               if draft.fingerprint.title or draft.about is not None}
     if drafts:
-        userdata.drafts.rename(follow_keys(store, drafts))
+        # As for annotations: a paper with an annotation or a draft of its own is another
+        # paper, never where someone else's half-typed note goes.
+        moves = {old: new for old, new in follow_keys(store, drafts).items()
+                 if userdata.get(new) is None and new not in drafts}
+        userdata.drafts.rename(moves)
 
 
 def follow_keys(store: PaperStore, papers: Mapping[str, Fingerprint]) -> dict[str, str]:

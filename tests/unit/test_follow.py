@@ -353,3 +353,24 @@ def test_a_note_draft_of_a_paper_never_annotated_follows_a_title_fix_and_a_doi(t
     assert reopened.drafts.get("doi:10.1000/dense").text == "half a thought about BM25"
     assert len(reopened) == 0, "a draft is not an annotation"
     assert [d.key for d in reopened.drafts.all()] == ["doi:10.1000/dense"]
+
+
+def test_a_note_draft_never_follows_onto_a_paper_with_an_annotation_of_its_own(tmp_path: Path) -> None:
+    """Part I's title typo is fixed into a different title, and part II (annotated, same
+    author and year) looks like where the draft went: an annotation would not move there,
+    and neither does the draft. It stays under its key, kept."""
+    bib = _write(tmp_path / "refs.bib",
+                 "@article{smith2020a, title = {Contrastive Lerning of Sentence Embeddings, Part II},\n"
+                 "  author = {Smith, John}, year = 2020}\n"
+                 "@article{smith2020b, title = {Contrastive Learning of Sentence Embeddings, Part II},\n"
+                 "  author = {Smith, John}, year = 2020}\n")
+    store = open_store(bib)
+    first, second = store[0], store[1]
+    userdata = _annotate(tmp_path, store, second, starred=True, note="B's own note")
+    userdata.drafts.save(first.key, "DRAFT FOR PAPER A", base="", title=first.title,
+                         about=Fingerprint(title=first.title, author=first.first_author, year=2020))
+    _write(bib, bib.read_text().replace(
+        "Contrastive Lerning of Sentence Embeddings, Part II", "Whitening Sentence Representations"))
+    follow(open_store(bib), userdata)
+    assert userdata.drafts.get(second.key) is None
+    assert userdata.drafts.get(first.key).text == "DRAFT FOR PAPER A"

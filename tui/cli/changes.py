@@ -131,17 +131,11 @@ def annotate(session: Session) -> int:
             getattr(args, n) is None for n in ("note", "replace_note", "append_note")):
         raise CliError("Nothing to change: give --star, --unstar, --tag, --untag, --state, "
                        "--note, --replace-note or --append-note.", status=2)
-    if not args.all and _names_papers_by_key(args.query):
-        # key:… (what scripts and other tools pass): read only those papers' annotation
-        # files, not the whole profile, and leave following moved annotations to the
-        # next full open (it joins them field by field, so nothing given here is lost).
-        store, userdata = session.open_store(), session.open_userdata(lazy=True)
-        notes: Any = {}
-    else:
-        store, userdata, _ = session.open_annotated()
-        notes = userdata.annotations()
+    # Every annotation is read, even for key:…: following moved annotations first is
+    # what puts a paper's old star and note on its new key before this change lands there.
+    store, userdata, _ = session.open_annotated()
     session.report_problems(store)
-    papers = bulk_targets(session, store, args.query, notes, everything=args.all)
+    papers = bulk_targets(session, store, args.query, userdata.annotations(), everything=args.all)
     if not papers:
         raise CliError(f"No paper in {store.label} matches {args.query!r}; nothing changed.")
     changes.update(_note_option(args, userdata, papers))
@@ -161,21 +155,10 @@ def annotate(session: Session) -> int:
             undo_hint = " `papertray undo` takes it back."
         except OSError as error:
             session.warn(f"papertray: could not keep this change for undo ({error.strerror or error}).")
-    session.warn_later(userdata)
     session.say(f"Changed {changed:,} of {_plural(len(papers), 'matching paper')}"
                 f" (profile {clean_line(userdata.profile)}).{undo_hint}")
     return 0
 
-
-def _names_papers_by_key(text: str) -> bool:
-    """Whether the query only names papers by ``key:`` (nothing else to match)."""
-    from tui.query import QueryError, parse_complete_query
-
-    try:
-        terms = parse_complete_query(text).terms
-    except QueryError:
-        return False  # bulk_targets says what is wrong with it
-    return bool(terms) and all(term.kind == "key" and not term.negated for term in terms)
 
 
 def _dry_run(session: Session, changes: Iterable[FieldChange], papers: list[Paper]) -> int:

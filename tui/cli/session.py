@@ -38,7 +38,6 @@ class Session:
         self.settings: Settings
         self.settings, problems = load_settings()
         self._userdata: UserData | None = None
-        self._told = 0
         self.default_store = ""
         """"library" when no PATH was given and the personal library was opened."""
         for problem in problems:
@@ -144,29 +143,19 @@ class Session:
 
     # ------------------------------------------------------------------ user data
 
-    def open_userdata(self, *, lazy: bool = False) -> UserData:
-        """The profile's annotations; its warnings (a file moved aside...) go to stderr.
-        ``lazy``: each annotation file is read when one of its papers is first asked about
-        (see :class:`UserData`); say the warnings of what was read later with
-        :meth:`warn_later`."""
+    def open_userdata(self) -> UserData:
+        """The profile's annotations; its warnings (a file moved aside...) go to stderr."""
         from tui.userdata import UserData
 
         try:
-            userdata = UserData.open(self.profile, lazy=lazy)
+            userdata = UserData.open(self.profile)
         except OSError as error:
             raise CliError(f"Cannot open the annotations of profile {self.profile or 'default'} "
                            f"in {error.filename or paths.data_dir()}: {error.strerror or error}.") from error
         for warning in userdata.warnings:
             self.warn(f"papertray: {warning}")
-        self._told = len(userdata.warnings)
         self._userdata = userdata
         return userdata
-
-    def warn_later(self, userdata: UserData) -> None:
-        """The warnings of annotation files read since the profile was opened."""
-        for warning in userdata.warnings[self._told:]:
-            self.warn(f"papertray: {warning}")
-        self._told = len(userdata.warnings)
 
     def open_annotated(self) -> tuple[PaperStore, UserData, FollowReport]:
         """The store, the profile, and its annotations moved to papers whose key changed
