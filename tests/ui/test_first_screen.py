@@ -90,3 +90,29 @@ def test_the_reader_is_built_without_the_engine_numpy_or_markdown(tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "", f"loaded before the first screen: {done.stdout.strip()}"
+
+
+@pytest.mark.parametrize("width, filters_beside", [(100, False), (140, True)])
+async def test_the_first_frame_is_the_whole_first_screen(make_app, engine_held, width,
+                                                          filters_beside):
+    """The first frame painted already has the first paper's details and the panes this
+    width gets: nothing appears a frame later, nothing jumps."""
+    app = make_app()
+    frames: list[tuple[int, object, bool]] = []
+    display = app._display
+
+    def first_frame(screen, renderable) -> None:
+        main = app.main_screen
+        if not frames and renderable is not None and main.is_mounted:
+            frames.append((len(main.paper_list), main.detail.paper,
+                           bool(main.filter_pane.display and main.filter_pane.region.width)))
+        display(screen, renderable)
+
+    app._display = first_frame
+    async with app.run_test(size=(width, 30)) as pilot:
+        await pilot.pause()
+        rows, detailed, filters_shown = frames[0]
+        assert rows > 0, "the first frame has the rows"
+        assert detailed is not None and detailed.key == app.main_screen.paper_list.current.key, \
+            "and the details of the paper under the cursor"
+        assert filters_shown == filters_beside, "and the panes of this width, at once"

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from textual.widgets._footer import FooterKey
-
 from tests.ui.conftest import SIZE, settle
 from tui.model import Paper
 from tui.userdata import UserData
+from tui.widgets.footer import ReaderFooter
 
 
 async def test_at_80x24_with_the_detail_focused_help_and_quit_come_first(app):
@@ -20,9 +19,11 @@ async def test_at_80x24_with_the_detail_focused_help_and_quit_come_first(app):
         await pilot.press("enter")
         await pilot.pause()
         assert app.focused is app.main_screen.detail
-        keys = [key for key in app.screen.query(FooterKey) if key.display]
-        assert [key.action for key in keys[:2]] == ["help", "quit"]
-        assert not any(key.has_class("-command-palette") for key in keys)
+        footer = app.screen.query_one(ReaderFooter)
+        assert [item.action for item in footer.items[:2]] == ["help", "quit"]
+        assert footer.palette is None, "no palette key drawn over the last key"
+        line = footer.render().plain
+        assert line.startswith("? Help q Quit") and "Commands" not in line
 
 
 def _rows(app) -> list[str]:

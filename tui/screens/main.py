@@ -32,7 +32,7 @@ from tui.screens.main_keys import (MAIN_BINDINGS, PAPER_ACTIONS, HeldKeys, needs
 from tui.screens.note_keeper import NoteKeeper
 from tui.screens.opening import StoreOpening
 from tui.screens.outbox import Outbox
-from tui.screens.panes import PaneLayout
+from tui.screens.panes import COMPACT_FOOTER_BELOW, PaneLayout
 from tui.screens.tag_picker import ask_for_tags
 from tui.screens.view_search import ViewSearch
 from tui.search import Sort, next_sort
@@ -122,6 +122,13 @@ class MainScreen(Screen[None]):
         """The paper under the cursor, in full."""
 
     def compose(self) -> ComposeResult:
+        # The width's classes before the panes mount, so they are styled once, for this
+        # terminal, and the first frame already has the layout (Textual sets them on the
+        # first resize, which may come after that frame).
+        width = self.app.size.width
+        for _, class_name in self.HORIZONTAL_BREAKPOINTS:
+            self.set_class(False, class_name)
+        self.add_class(*self._get_breakpoint_classes(width, self.HORIZONTAL_BREAKPOINTS))
         yield TitleBar(id="title-bar")
         yield self.search_bar
         yield LoadStatus(id="load-progress")
@@ -129,7 +136,7 @@ class MainScreen(Screen[None]):
             yield self.filter_pane
             yield self.paper_list
             yield self.detail
-        yield ReaderFooter(id="footer")
+        yield ReaderFooter(id="footer", compact=width < COMPACT_FOOTER_BELOW)
 
 
     def on_mount(self) -> None:

@@ -82,6 +82,8 @@ class StoreOpening:
         crude = any(term.kind in ("word", "phrase") for term in query.terms)
         screen.result = ScanResults(screen.store, positions, text, partial=crude)
         screen.paper_list.show(screen.result, 0)
+        # Its details in the same first frame, not one message later.
+        screen.detail.follow(screen.paper_list.current)
         screen.refresh_header()
         if screen.has_paper():
             screen.release_held_keys()
