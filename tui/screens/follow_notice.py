@@ -55,8 +55,7 @@ def _tell(screen: "MainScreen", report: FollowReport) -> None:
                           markup=False)
         screen.triage.recount()
         screen.refresh_counts()
-        current = screen.paper_list.current
-        screen.start_search(keep_key=current.key if current is not None else None)
+        screen.start_search(keep_paper=True)
     if report.orphans:
         screen.app.notify(report.orphan_summary(), title="Orphaned annotations",
                           severity="warning", timeout=15, markup=False)

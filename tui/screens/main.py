@@ -154,6 +154,11 @@ class MainScreen(Screen[None]):
     def on_resize(self) -> None:
         self.panes.resized()
 
+    def on_key(self) -> None:
+        """A key the reader's panes did not take for themselves (the list's moves, the
+        paper keys): the person is at work, an order arriving keeps their paper."""
+        self.view_search.touched = True
+
     # -- opening the store (LoadStatus does the work, StoreOpening decides) ------------
     @on(PapersRead)
     def _papers_read(self, message: PapersRead) -> None:
@@ -183,9 +188,10 @@ class MainScreen(Screen[None]):
         """The full query: the filter pane's qualifiers, then what was typed."""
         return self.view_search.query_text
 
-    def start_search(self, keep_key: str | None = None) -> None:
-        """Run the current query in a worker; ``keep_key`` keeps that paper under the cursor."""
-        self.view_search.start(keep_key)
+    def start_search(self, keep_paper: bool = False) -> None:
+        """Run the current query in a worker; ``keep_paper``: the cursor stays on its paper
+        (the one under it when the answer lands), wherever the answer puts it."""
+        self.view_search.start("paper" if keep_paper else "top")
 
     @on(SearchFinished)
     def _show_results(self, message: SearchFinished) -> None:
@@ -392,7 +398,7 @@ class MainScreen(Screen[None]):
         changed files are parsed and indexed, and the search reruns on the new index."""
         self.scope.reset(self.userdata.annotations())  # the papers triaged out leave now
         if not self.opening.reread():
-            self.start_search(keep_key=self.current_key())
+            self.start_search(keep_paper=True)
 
     def action_widen_view(self) -> None:
         """Show all papers, keeping the query: the papers it matched in other views too."""

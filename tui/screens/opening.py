@@ -99,7 +99,7 @@ class StoreOpening:
         if screen.engine is None and screen.search_bar.value.strip():
             # Never the whole store under a typed query: scan the papers read so far.
             screen.view_search.early.more_papers(
-                lambda: screen.start_search(keep_key=screen.current_key()))
+                lambda: screen.start_search(keep_paper=True))
         elif screen.engine is None:
             self.browse()
         screen.refresh_counts()
@@ -139,7 +139,7 @@ class StoreOpening:
         if first and self._on_loaded is not None:
             self._on_loaded()
         screen.for_you.start(message.engine)
-        screen.start_search(keep_key=screen.current_key())  # browsing while it indexed: stay put
+        screen.start_search(keep_paper=True)  # browsing while it indexed: stay put
         # Every paper is known now: annotations, and marks made before ctrl+r, find theirs.
         follow_in_background(screen, self._marked_before)
         self._marked_before = {}

@@ -8,7 +8,7 @@ generation is not the latest, so stale results never flash under a person's typi
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Literal, Mapping
 
 from textual.dom import DOMNode
 from textual.worker import get_current_worker
@@ -22,7 +22,13 @@ if TYPE_CHECKING:
 
     from tui.search import SearchEngine, Sort
 
-__all__ = ["SearchRunner"]
+__all__ = ["Keep", "SearchRunner"]
+
+Keep = Literal["top", "paper", "paper-once-touched"]
+"""Where the cursor goes when a search's answer lands: on the first paper; on the paper
+under the cursor *when the answer lands* (the person may have moved, or a key moved on,
+while the search ran); or on that paper only once the person has pressed a key or put the
+cursor off the first row (before that, an order that arrives by itself opens at its top)."""
 
 
 class SearchRunner:
@@ -33,14 +39,21 @@ class SearchRunner:
         self._host = host
         self.generation = 0
         """Counts searches started; only the latest one's answer is shown."""
-        self.keep_key: str | None = None
-        """The paper to keep under the cursor when the running search's result arrives."""
+        self._keep: Keep | None = None
+        """Where the cursor goes when the running search's answer arrives (None: it did)."""
 
-    def begin(self, keep_key: str | None) -> int:
+    def begin(self, keep: Keep) -> int:
         """A new search (or a wait for the engine): older answers are stale from now on."""
         self.generation += 1
-        self.keep_key = keep_key
+        if keep == "paper" and self._keep == "paper-once-touched":
+            keep = self._keep  # the order that arrives by itself has not landed yet
+        self._keep = keep
         return self.generation
+
+    def landed(self) -> Keep:
+        """The latest search's answer is shown: where its cursor goes."""
+        keep, self._keep = self._keep or "top", None
+        return keep
 
     def is_latest(self, generation: int) -> bool:
         """True when an answer with ``generation`` belongs to the latest search."""

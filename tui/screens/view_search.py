@@ -16,7 +16,7 @@ from tui.messages import SearchFailed, SearchFinished
 from tui.loader import BrowseResults
 from tui.model import Paper
 from tui.screens.early_search import EarlySearch
-from tui.screens.search_runner import SearchRunner
+from tui.screens.search_runner import Keep, SearchRunner
 from tui.search.scan import ScanResults
 from tui.search.sorts import Sort
 from tui.status import empty_list_message
@@ -36,6 +36,9 @@ class ViewSearch:
     def __init__(self, screen: MainScreen) -> None:
         self._screen = screen
         self._had_paper = True
+        self.touched = False
+        """The person has pressed a key in the reader: from then on an order that arrives
+        by itself keeps the paper under the cursor instead of opening at its top."""
         self.searches = SearchRunner(screen)
         """The view's query, run in a worker; only the latest answer is shown."""
         self.early = EarlySearch(screen)
@@ -47,10 +50,11 @@ class ViewSearch:
         screen = self._screen
         return " ".join(p for p in (screen.filter_pane.qualifiers, screen.search_bar.value) if p)
 
-    def start(self, keep_key: str | None = None) -> None:
-        """Run the current query in a worker; ``keep_key`` keeps that paper under the cursor."""
+    def start(self, keep: Keep = "top") -> None:
+        """Run the current query in a worker; ``keep``: where the cursor goes when the
+        answer lands (see :data:`~tui.screens.search_runner.Keep`)."""
         screen = self._screen
-        self.searches.begin(keep_key)
+        self.searches.begin(keep)
         self.show_context()
         if screen.engine is not None:
             scores = screen.for_you.scores() if screen.sort == "for-you" else None
@@ -83,9 +87,11 @@ class ViewSearch:
                   message.seconds * 1000)
         if not self.searches.is_latest(message.generation):
             return  # a newer search is on its way; never flash stale results
+        # The paper under the cursor now, on the list being replaced: the one the person
+        # sees highlighted, and the one their next key acts on.
+        keep = self._kept_key()
         screen.result = message.result
         screen.search_bar.set_error("")
-        keep = self.searches.keep_key
         rank = self.rank_of(keep) if keep else 0
         pane = screen.filter_pane
         screen.paper_list.empty_message = empty_list_message(
@@ -105,6 +111,14 @@ class ViewSearch:
             pane.recount_facets_soon(screen.engine, screen.search_bar.value,
                                      screen.userdata.annotations())
 
+    def _kept_key(self) -> str | None:
+        """The paper the cursor keeps as the latest answer lands, if any."""
+        keep = self.searches.landed()
+        if keep == "top" or (keep == "paper-once-touched" and not self.touched
+                             and self._screen.paper_list.cursor == 0):
+            return None
+        return self._screen.current_key()
+
     def failed(self, message: SearchFailed) -> None:
         """The query cannot run (a broken qualifier): say why, in the bar and once."""
         screen = self._screen
@@ -121,7 +135,7 @@ class ViewSearch:
         screen.reverse = reverse
         screen.for_you.sort_chosen = True
         screen.scope.reset(screen.userdata.annotations())  # a new order of the view, as it is now
-        self.start(keep_key=screen.current_key())
+        self.start(keep="paper")
 
     def rank_of(self, key: str | None) -> int | None:
         """Where the paper ``key`` sits in the results on the list, or None."""
@@ -143,14 +157,13 @@ class ViewSearch:
         """The for-you model learned (``changed``: its scores moved): the inbox may now
         open in for-you order by itself, and a for-you view is sorted again."""
         screen = self._screen
-        keep = screen.current_key()
+        keep: Keep = "paper"
         if screen.for_you.takes_over(screen.sort, screen.filter_pane.view):
             screen.sort = "for-you"
             screen.app.notify("The inbox is sorted for you: by what you star, read and skip. "
                               "O changes the order.", markup=False)
-            if screen.paper_list.cursor == 0:
-                keep = None  # not moved yet: start at the top of the new order
+            keep = "paper-once-touched"  # nothing pressed yet: the top of the new order
         elif not changed:
             return
         if screen.sort == "for-you":
-            self.start(keep_key=keep)
+            self.start(keep=keep)
