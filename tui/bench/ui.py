@@ -322,6 +322,8 @@ def first_screen_seconds(command: list[str], ready: str | tuple[str, ...], env: 
     started = time.perf_counter()
     subprocess.run([tmux, "-L", socket, "new-session", "-d", "-x", str(size[0]), "-y",
                     str(size[1]), shell], check=True)
+    pid = subprocess.run([tmux, "-L", socket, "display-message", "-p", "#{pane_pid}"],
+                         capture_output=True, text=True).stdout.strip()
     try:
         while time.perf_counter() - started < timeout:
             screen = subprocess.run([tmux, "-L", socket, "capture-pane", "-p"],
@@ -332,6 +334,19 @@ def first_screen_seconds(command: list[str], ready: str | tuple[str, ...], env: 
         raise TimeoutError(f"{ready!r} never showed")
     finally:
         subprocess.run([tmux, "-L", socket, "kill-server"], capture_output=True)
+        _wait_for_exit(int(pid) if pid.isdigit() else None)
+
+
+def _wait_for_exit(pid: int | None, timeout: float = 10) -> None:
+    """Until the process timed has ended: one still closing (its index thread, its files)
+    would slow the next one down and blur the comparison."""
+    end = time.perf_counter() + timeout
+    while pid is not None and time.perf_counter() < end:
+        try:
+            os.kill(pid, 0)
+        except OSError:
+            return
+        time.sleep(POLL)
 
 
 def compare_first_screens(runs: int = 5) -> tuple[float, float]:
