@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from typing import TYPE_CHECKING, Callable
+import os
+import threading
+from typing import TYPE_CHECKING, Any, Callable
 
 from textual.app import App
 from textual.binding import Binding
@@ -37,6 +39,8 @@ DEFAULT_THEME = "textual-dark"
 QUIT_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT")
                      if hasattr(signal, name))
 """Signals that end papertray the normal way (see ``PaperTrayApp.exit_on_signal``)."""
+QUIT_GRACE_SECONDS = 5.0
+"""After a quit signal, the longest papertray takes to close before it is ended outright."""
 RELOAD_SECONDS = 5.0
 """How often annotations are re-read in case another instance changed them."""
 
@@ -47,6 +51,19 @@ def _commands() -> type[Provider]:
     from tui.commands import PaperTrayCommands
 
     return PaperTrayCommands
+
+
+def end_soon(status: int, seconds: float = QUIT_GRACE_SECONDS) -> None:
+    """End the process with ``status`` in ``seconds`` unless it has ended by then.
+
+    After a quit signal the reader closes the normal way, but a terminal that has gone
+    away (its window closed) can leave Textual's output thread dead and the close waiting
+    on it for ever, holding the process and its memory. Every change is saved as it is
+    made and a note being typed is kept as a draft as it is typed, so nothing is lost by
+    ending there."""
+    timer = threading.Timer(seconds, os._exit, args=(status,))
+    timer.daemon = True  # a reader that closes in time does not wait for it
+    timer.start()
 
 
 class PaperTrayApp(App[None]):
@@ -87,6 +104,7 @@ class PaperTrayApp(App[None]):
         self._theme_loaded = False
         self._told_of_drafts = False
         self._told_of_unsaved = False
+        self._signals_before: dict[int, Any] = {}
         self.notices: list[str] = []
         """Said once the reader is up (from the command line: "this is your library")."""
 
@@ -125,22 +143,31 @@ class PaperTrayApp(App[None]):
         """Quit the normal way on SIGTERM, SIGHUP (the terminal closed) and SIGINT (a kill
         from another shell: ctrl+c is a key here): the terminal is given back as it was
         (alternate screen off, cursor shown, mouse reporting off), the screens close as on
-        ``q``, and the exit status says which signal ended papertray."""
+        ``q``, and the exit status says which signal ended papertray.
+
+        A Python-level handler, not the event loop's: it runs even while the loop is stuck
+        writing to a terminal that is gone, and arms a last resort (see
+        :func:`end_soon`)."""
         loop = asyncio.get_running_loop()
+
+        def caught(signum: int, _frame: object) -> None:
+            end_soon(128 + signum)
+            loop.call_soon_threadsafe(self.exit_on_signal, signum)
+
         for signum in QUIT_SIGNALS:
             try:
-                loop.add_signal_handler(signum, self.exit_on_signal, signum)
-            except (NotImplementedError, RuntimeError, ValueError):
-                pass  # Windows, or not the main thread: the default handling stays
+                self._signals_before[signum] = signal.signal(signum, caught)
+            except (ValueError, OSError):
+                pass  # not the main thread: the default handling stays
 
     def on_unmount(self) -> None:
-        """Give the signals back to Python (tests run many apps in one process)."""
-        loop = asyncio.get_running_loop()
-        for signum in QUIT_SIGNALS:
+        """Give the signals back (tests run many apps in one process)."""
+        for signum, before in self._signals_before.items():
             try:
-                loop.remove_signal_handler(signum)
-            except (NotImplementedError, RuntimeError, ValueError):
+                signal.signal(signum, before)
+            except (ValueError, OSError, TypeError):
                 pass
+        self._signals_before.clear()
 
     def exit_on_signal(self, signum: int) -> None:
         """Quit as ``q`` does, with the shell's status for a signal (128 + its number)."""
