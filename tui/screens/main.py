@@ -33,7 +33,6 @@ from tui.screens.note_keeper import NoteKeeper
 from tui.screens.opening import StoreOpening
 from tui.screens.outbox import Outbox
 from tui.screens.panes import COMPACT_FOOTER_BELOW, PaneLayout
-from tui.screens.tag_picker import ask_for_tags
 from tui.screens.view_search import ViewSearch
 from tui.search import Sort, next_sort
 from tui.search.scan import ScanResults
@@ -349,6 +348,8 @@ class MainScreen(Screen[None]):
     def action_edit_tags(self) -> None:
         """Ask for tags to add or remove, then apply them to the paper(s)."""
         if papers := self.targets():
+            from tui.screens.tag_picker import ask_for_tags  # first use, not at start
+
             ask_for_tags(self.app, papers, self.triage_keys, self.userdata.all_tags(),
                          self.show_outcome)
 

@@ -14,9 +14,7 @@ from typing import TYPE_CHECKING, Callable
 
 from textual.dom import DOMNode
 
-from tui import desktop
 from tui.model import Paper
-from tui.screens.copy_menu import CopyChoice, CopyMenu
 from tui.status import selection_label
 from tui.store import PaperStore
 from tui.store.attachments import local_pdf, remote_pdf
@@ -25,6 +23,7 @@ from tui.widgets.paper_detail import SAFE_LINK_SCHEMES
 from tui.widgets.text import one_line
 
 if TYPE_CHECKING:
+    from tui.screens.copy_menu import CopyChoice
     from textual.notifications import SeverityLevel
 
     from tui.export_job import ExportJob, RankedPapers
@@ -60,6 +59,8 @@ class Outbox:
     def open_link(self, paper: Paper) -> None:
         """Open the paper's PDF when its record names one on this machine, else its link
         (else a PDF on the web); say plainly when nothing here can open it."""
+        from tui import desktop  # loaded on first use, not before the first screen
+
         pdf = local_pdf(paper)
         link = paper.link if paper.link.lower().startswith(SAFE_LINK_SCHEMES) else ""
         link = link or remote_pdf(paper)
@@ -89,6 +90,8 @@ class Outbox:
     # -- y ------------------------------------------------------------------------------
     def copy_citation(self, papers: list[Paper]) -> None:
         """Ask what to copy of ``papers`` (BibTeX, \\cite{key}, DOI, link), then copy it."""
+        from tui.screens.copy_menu import CopyChoice, CopyMenu
+
         if not papers:
             return
         from tui.export import bibtex_entry, citekey_for
@@ -114,6 +117,8 @@ class Outbox:
     def copy(self, text: str, what: str) -> None:
         """Put ``text`` on the clipboard through the terminal (OSC 52) and through the
         system clipboard tool when there is one, and say which were used."""
+        from tui import desktop
+
         self._host.app.copy_to_clipboard(text)
         tool = desktop.clipboard_tool()
         if tool is None:
