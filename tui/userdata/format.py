@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from tui.model import STATES, Annotation
 from tui.userdata.clock import Reading
-from tui.userdata.record import CLOCKED, TAG, Record, compact
+from tui.userdata.record import CLOCKED, TAG, Record, compact, new_annotation, new_record
 
 SCHEMA_VERSION = 2
 """Version of the annotation files this code writes: 2 added per-field change times."""
@@ -137,58 +137,123 @@ def _already_normal(tags: list[Any]) -> bool:
 
 
 _STAMP = r"(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)?"
-_STAMPS = re.compile(f"{_STAMP}(?:\\|{_STAMP})*")
-"""Canonical times (or "") joined by ``|``."""
+_ONE_STAMP = re.compile(_STAMP)
+"""A canonical time, or ""."""
 _CLOCKED = frozenset(CLOCKED)
 _FIELDS_OF = operator.itemgetter(*FIELDS)
 _DEFAULTS = {"note": "", "starred": False, "state": "inbox"}
+_GOOD_STAMPS: set[str] = set()
+"""Times already seen to be canonical: most repeat (a bulk change stamps 200 papers alike)."""
+_GOOD_TAGS: dict[tuple[str, ...], tuple[str, ...]] = {}
+"""Tag lists already seen to be normal, each kept once (shared by the papers carrying it)."""
+_REMEMBERED = 50_000
+
+
+def _canonical(stamp: object) -> bool:
+    """True when ``stamp`` is a canonical time or "" (remembered when it is)."""
+    if type(stamp) is not str:
+        return False
+    if stamp in _GOOD_STAMPS:
+        return True
+    if not _ONE_STAMP.fullmatch(stamp):
+        return False
+    if len(_GOOD_STAMPS) > _REMEMBERED:
+        _GOOD_STAMPS.clear()
+    _GOOD_STAMPS.add(stamp)
+    return True
 
 
 def _as_written(doc: Any, limit: str) -> Record | None:
     """The record when ``doc`` is exactly as we write it (every field, canonical), else None.
 
-    Opening 100,000 annotations checks them all; this path is about three times faster
-    than the general one and accepts nothing the general one would refuse or change.
+    Opening 100,000 annotations checks them all; this path is several times faster than
+    the general one and accepts nothing the general one would refuse or change.
     """
-    if not isinstance(doc, dict) or len(doc) < len(FIELDS):  # TinyDB hands a dict subclass
+    if not isinstance(doc, dict) or len(doc) < 9:  # TinyDB hands a dict subclass
         return None
     try:
         changed, created, key, note, starred, state, tags, title, updated = _FIELDS_OF(doc)
     except KeyError:
         return None
     if not (type(key) is str and type(starred) is bool and type(tags) is list and type(note) is str
-            and type(title) is str and type(created) is str and type(updated) is str
-            and type(changed) is dict and state in STATES and key.strip()
-            and updated <= limit and created <= limit):
+            and type(title) is str and type(changed) is dict and state in STATES and key.strip()
+            and _canonical(updated) and updated <= limit
+            and (created == updated or (_canonical(created) and created <= limit))):
         return None
-    try:  # one regex call checks every time at once (they are all strings of one width)
-        if changed:
-            if not _STAMPS.fullmatch("|".join([created, updated, *changed.values()])) or (
-                    max(changed.values()) > updated):
+    if changed:
+        for name, stamp in changed.items():
+            # Known names, canonical times no later than "updated", nothing implied listed.
+            if stamp != updated and not (_canonical(stamp) and stamp < updated):
                 return None
-            for name, stamp in changed.items():  # known names, and nothing implied listed
-                if name in _CLOCKED:
-                    if stamp == updated and doc[name] != _DEFAULTS[name]:
-                        return None
-                elif not name.startswith(TAG) or (stamp == updated and name[len(TAG):] in tags):
+            if name in _CLOCKED:
+                if stamp == updated and doc[name] != _DEFAULTS[name]:
                     return None
-        elif not _STAMPS.fullmatch(f"{created}|{updated}"):
+            elif not name.startswith(TAG) or (stamp == updated and name[len(TAG):] in tags):
+                return None
+    if tags:
+        tagged = tuple(tags)
+        try:
+            shared = _GOOD_TAGS.get(tagged)
+        except TypeError:  # a list or an object among the tags: not ours
             return None
-    except TypeError:
+        if shared is None:
+            if not _already_normal(tags):
+                return None
+            if len(_GOOD_TAGS) > _REMEMBERED:
+                _GOOD_TAGS.clear()
+            shared = _GOOD_TAGS[tagged] = tagged
+    else:
+        shared = ()
+    size = len(doc)
+    if size == 9:
+        return new_record(new_annotation(key, starred, shared, note, state, title, created,
+                                         updated, "", None, "", "", "", ""), changed, {})
+    # The fingerprint fields (FINGERPRINT_FIELDS), each of its type when present.
+    known = 9
+    author = doc.get("author")
+    if author is None:
+        author = ""
+    elif type(author) is str:
+        known += 1
+    else:
         return None
-    if tags and not _already_normal(tags):
+    year = doc.get("year")
+    if year is not None:
+        if type(year) is not int:
+            return None
+        known += 1
+    citekey = doc.get("citekey")
+    if citekey is None:
+        citekey = ""
+    elif type(citekey) is str:
+        known += 1
+    else:
         return None
-    if len(doc) == len(FIELDS):
-        return Record(Annotation(key, starred, tuple(tags), note, state, title, created, updated),
-                      changed)
-    try:
-        known = _fingerprint(doc)
-    except ValueError:
+    doi = doc.get("doi")
+    if doi is None:
+        doi = ""
+    elif type(doi) is str:
+        known += 1
+    else:
         return None
-    if len(doc) != len(FIELDS) + len(known):
-        return None  # a field we do not know: the general path keeps it
-    return Record(Annotation(key, starred, tuple(tags), note, state, title, created, updated,
-                             **known), changed)
+    arxiv = doc.get("arxiv")
+    if arxiv is None:
+        arxiv = ""
+    elif type(arxiv) is str:
+        known += 1
+    else:
+        return None
+    source = doc.get("source")
+    if source is None:
+        source = ""
+    elif type(source) is str:
+        known += 1
+    else:
+        return None
+    if size != known:
+        return None  # a field we do not know (or a null one): the general path decides
+    return new_record(new_annotation(key, starred, shared, note, state, title, created, updated,
+                                     author, year, citekey, doi, arxiv, source), changed, {})
 
 
 def from_document(doc: Any, reading: Reading | None = None) -> Record:

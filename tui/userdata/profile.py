@@ -105,7 +105,7 @@ class UserData:
         self._snapshot: types.MappingProxyType[str, Annotation] | None = None
         self._files = ShardedFiles(self.profile_dir, self._records.get, self._put,
                                    backups_kept=backups_kept, backup_every=backup_every,
-                                   lock_timeout=lock_timeout)
+                                   lock_timeout=lock_timeout, put_new=self._put_new)
         self.warnings: list[str] = self._files.warnings
         """Sentences for the person: files moved aside, backups to restore, odd times."""
         self.damaged: list[tuple[Path, Path, Path | None]] = self._files.damaged
@@ -434,3 +434,17 @@ class UserData:
             self._cache[key] = record.annotation
         self._snapshot = None
         return True
+
+    def _put_new(self, records: dict[str, Record]) -> bool:
+        """:meth:`_put` for papers with no record yet, all at once (opening a profile)."""
+        self._records.update(records)
+        cache = self._cache
+        tags: list[str] = []
+        for key, record in records.items():
+            annotation = record.annotation
+            tags += annotation.tags
+            if not annotation.is_blank:  # a blank one is a record, not an annotation
+                cache[key] = annotation
+        self._tags.update(tags)
+        self._snapshot = None
+        return bool(records)
