@@ -34,9 +34,9 @@ def read_files(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     read: list[str] = []
     absorb = ShardedFiles._absorb
 
-    def counting(self: ShardedFiles, stem: str) -> bool:
+    def counting(self: ShardedFiles, stem: str, **options: bool) -> bool:
         read.append(stem)
-        return absorb(self, stem)
+        return absorb(self, stem, **options)
 
     monkeypatch.setattr(ShardedFiles, "_absorb", counting)
     return read

@@ -163,9 +163,12 @@ def _words(text: str, folder: Path) -> str:
     return re.sub(r"\.broken-[0-9TZ]+", ".broken-<T>", text)
 
 
-def outcome(folder: Path, *, lazy: bool = False) -> dict[str, Any]:
-    """Everything a profile read shows, in a form to compare and store."""
-    data = UserData(folder, "golden", lazy=lazy)
+def outcome(folder: Path, *, lazy: bool = False, cache_dir: Path | None = None,
+            write: bool = True) -> dict[str, Any]:
+    """Everything a profile read shows, in a form to compare and store (and, ``write``,
+    the shard written by a change saved after it)."""
+    kwargs = {"cache_dir": cache_dir} if cache_dir is not None else {}  # earlier code has none
+    data = UserData(folder, "golden", lazy=lazy, **kwargs)  # type: ignore[arg-type]
     if lazy:
         for doc in _documents():
             assert isinstance(doc, dict)
@@ -184,6 +187,11 @@ def outcome(folder: Path, *, lazy: bool = False) -> dict[str, Any]:
         "unsaved": data.unsaved,
         "files": sorted(_words(p.name, folder) for p in (folder / "annotations").iterdir()),
     }
+    if cache_dir is not None:
+        result["from_cache"] = len(data._files.from_cache)
+    if not write:
+        data.close()
+        return result
     # A change saved after the read: its shard is written whole, every other paper kept.
     data.update("title:only-key", note="saved after reading")
     changed = shard_of("title:only-key")

@@ -30,6 +30,7 @@ from tui.model import STATES, Annotation, Fingerprint, Problem, State
 from tui.userdata.clock import now_stamp
 from tui.userdata.drafts import Drafts, merge_note
 from tui.userdata.format import normalise_tags
+from tui.userdata.readcache import ShardCache
 from tui.userdata.record import FieldChange, Record, diff, edit, merge, revert
 from tui.userdata.shards import SaveError, ShardedFiles, shard_of
 from tui.userdata.storage import atomic_write
@@ -92,10 +93,13 @@ class UserData:
 
     def __init__(self, profile_dir: Path, profile: str = "", *, backups_kept: int = 5,
                  backup_every: float = 900.0, lock_timeout: float = 5.0,
-                 lazy: bool = False) -> None:
+                 lazy: bool = False, cache_dir: Path | None = None) -> None:
         """``lazy``: read each shard file when one of its papers is first asked about (or
         changed), every one of them only when all annotations are; a command about one
-        paper then reads one file of the 256, whatever the size of the profile."""
+        paper then reads one file of the 256, whatever the size of the profile.
+        ``cache_dir``: the cache folder where what each shard held is kept, so the next
+        opening reads it from there while the shard's file stays as it was (see
+        :mod:`tui.userdata.readcache`); None reads the files only."""
         self.profile_dir = Path(profile_dir)
         self.profile = profile or self.profile_dir.name
         self._lock = threading.RLock()  # TinyDB and our caches are not thread-safe
@@ -105,7 +109,9 @@ class UserData:
         self._snapshot: types.MappingProxyType[str, Annotation] | None = None
         self._files = ShardedFiles(self.profile_dir, self._records.get, self._put,
                                    backups_kept=backups_kept, backup_every=backup_every,
-                                   lock_timeout=lock_timeout, put_new=self._put_new)
+                                   lock_timeout=lock_timeout, put_new=self._put_new,
+                                   cache=ShardCache.for_profile(self.profile_dir, cache_dir)
+                                   if cache_dir is not None else None)
         self.warnings: list[str] = self._files.warnings
         """Sentences for the person: files moved aside, backups to restore, odd times."""
         self.damaged: list[tuple[Path, Path, Path | None]] = self._files.damaged
@@ -124,7 +130,8 @@ class UserData:
              **options: float) -> "UserData":
         """Open a profile by name (default: ``PAPERTRAY_USER`` or the login name)."""
         name = paths.safe_profile_name(profile) if profile else paths.default_profile()
-        return cls(paths.profile_dir(name), name, lazy=lazy, **options)  # type: ignore[arg-type]
+        return cls(paths.profile_dir(name), name, lazy=lazy, cache_dir=paths.cache_dir(),
+                   **options)  # type: ignore[arg-type]
 
     # ----- reading ---------------------------------------------------------------------
 

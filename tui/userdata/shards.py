@@ -16,12 +16,14 @@ import errno
 import gc
 import hashlib
 import logging
+import time
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
 from tui.userdata.backups import Backups, leftover_temp_files, move_aside
 from tui.userdata.clock import Reading
 from tui.userdata.format import SCHEMA_VERSION, TABLE, RecordDocument
+from tui.userdata.readcache import ShardCache
 from tui.userdata.record import Record, merge
 from tui.userdata.storage import (
     AnnotationDB, DamagedFile, ProfileLock, Signature, digest, file_signature, fsync_dir, read_file,
@@ -40,6 +42,10 @@ class SaveError(Exception):
 
 class StuckDamagedFile(OSError):
     """A damaged shard that could not be moved aside: writing to its shard must fail."""
+
+
+_now_ns = time.time_ns
+"""The wall clock, as file times are (tests move it)."""
 
 
 def shard_of(key: str) -> str:
@@ -71,15 +77,18 @@ class ShardedFiles:
     def __init__(self, profile_dir: Path, get: Callable[[str], Record | None],
                  put: Callable[[str, Record], bool], *, backups_kept: int = 5,
                  backup_every: float = 900.0, lock_timeout: float = 5.0,
-                 put_new: Callable[[dict[str, Record]], bool] | None = None) -> None:
+                 put_new: Callable[[dict[str, Record]], bool] | None = None,
+                 cache: ShardCache | None = None) -> None:
         """``put_new(records)`` does ``put`` for papers ``get`` knows nothing of, all at
-        once (opening a profile puts 100,000 of them)."""
+        once (opening a profile puts 100,000 of them). ``cache``: where shards read are
+        kept, to be read quickly next time while their files stay as they were."""
         self.folder = profile_dir / TABLE
         self.backups = Backups(profile_dir / "backups", keep=backups_kept, every=backup_every)
         self.lock = ProfileLock(profile_dir / ".lock", lock_timeout)
         self.warnings: list[str] = []
         self.damaged: list[tuple[Path, Path, Path | None]] = []
         self._get, self._put = get, put
+        self.cache = cache
         self._put_new = put_new or (lambda records: any([put(k, r) for k, r in records.items()]))
         self._dbs: dict[str, AnnotationDB] = {}
         self._warm: list[str] = []  # shards whose parsed tables are kept, most recent last
@@ -88,6 +97,7 @@ class ShardedFiles:
         self._keys: dict[str, set[str]] = {}  # shard -> papers we know to be in it
         self._pending: dict[str, set[str]] = {}  # shard -> papers whose record is not saved
         self.read: set[str] = set()  # shards read at least once (all of them after load())
+        self.from_cache: set[str] = set()  # shards whose first reading came from the cache
 
     @property
     def unsaved(self) -> int:
@@ -119,8 +129,9 @@ class ShardedFiles:
     def _load_stems(self, stems: set[str]) -> None:
         for stem in sorted(stems - self.read):
             try:
-                self._absorb(stem)
-                self._db(stem).durable.forget()  # 256 parsed files would double the memory
+                if not self._from_cache(stem):
+                    self._absorb(stem, keep=True)
+                    self._db(stem).durable.forget()  # 256 parsed files would double the memory
             except StuckDamagedFile:
                 pass  # already told
             except OSError as error:
@@ -201,9 +212,32 @@ class ShardedFiles:
         while len(self._warm) > keep:
             self._db(self._warm.pop(0)).durable.forget()
 
-    def _absorb(self, stem: str) -> bool:
+    def _from_cache(self, stem: str) -> bool:
+        """Take in a shard as the read cache has it, when the cache still holds what the
+        file holds; False (nothing done) otherwise. Its digest is left unknown, so the
+        next change to it reads the real file again (under the lock) and merges it."""
+        if self.cache is None:
+            return False
+        path = self.path(stem)
+        try:
+            signature = file_signature(path)
+        except OSError:
+            return False  # reading it says why
+        if signature is None:
+            return False
+        theirs = self.cache.load(stem, path, signature)
+        if theirs is None:
+            return False
+        self.read.add(stem)
+        self.from_cache.add(stem)
+        self._take(stem, theirs)
+        self._signature[stem] = signature
+        return True
+
+    def _absorb(self, stem: str, *, keep: bool = False) -> bool:
         """Read a shard through TinyDB and merge it into what we know, field by field;
-        True when what the person sees changed."""
+        True when what the person sees changed. ``keep``: put what the file holds in the
+        read cache (when the reading can be trusted later)."""
         db = self._db(stem)
         storage = db.durable
         theirs = None
@@ -214,12 +248,17 @@ class ShardedFiles:
             if seen is not None and seen == self._digest.get(stem):
                 self._signature[stem] = storage.signature
                 return False  # the same bytes as we last read or wrote
+            read_ns = _now_ns()  # before reading: a change after it shows in the signature
             if seen is not None and (tables := storage.read()) is not None and (
                     storage.digest != self._digest.get(stem)):
                 reading = Reading(str(self.path(stem)))
                 theirs = db.records(reading, tables)
                 for note in reading.notes:
                     self._warn(note)
+                if keep and self.cache is not None and not reading.notes and (
+                        storage.version == SCHEMA_VERSION):
+                    # Not a file with odd times: how those read depends on the day.
+                    self.cache.store(stem, self.path(stem), storage.signature, read_ns, theirs)
         except DamagedFile as damage:
             self._set_aside(stem, storage.digest, str(damage))
         known = self._keys.setdefault(stem, set())
@@ -231,6 +270,16 @@ class ShardedFiles:
             storage.forget()
             self._signature[stem] = file_signature(self.path(stem))
             return False
+        changed = self._take(stem, theirs)
+        self._digest[stem] = storage.digest  # type: ignore[assignment]  # read just now
+        self._signature[stem] = storage.signature
+        return changed
+
+    def _take(self, stem: str, theirs: dict[str, Record]) -> bool:
+        """Merge a shard's records into what we know, field by field; papers where we know
+        more than the file are written with the next save. True when what the person
+        sees changed."""
+        known = self._keys.setdefault(stem, set())
         changed = False
         lacking = known - theirs.keys()  # the file was replaced by an older copy (a sync)
         new: dict[str, Record] = {}  # papers we knew nothing of, put in one go, in order
@@ -252,8 +301,6 @@ class ShardedFiles:
         known.update(theirs)
         if lacking:
             self._pending.setdefault(stem, set()).update(lacking)
-        self._digest[stem] = storage.digest  # type: ignore[assignment]  # read just now
-        self._signature[stem] = storage.signature
         return changed
 
     def _set_aside(self, stem: str, damaged: bytes | None, reason: str) -> None:

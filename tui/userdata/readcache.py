@@ -1,0 +1,147 @@
+"""What each shard file held when last read, kept in the cache folder to open quickly.
+
+Opening 100,000 annotations parses 61 MB of JSON and checks every document; the same
+records loaded from here are about three times cheaper. Each shard's entry records the
+file's signature (inode, size, change times) as read, and serves only while the file
+still has exactly that signature *and* the file was last changed more than two seconds
+before it was read (git's "racy clean" rule: a same-size change within the timestamps'
+granularity would keep the signature, so such a reading is never trusted). Entries
+live under the cache folder, never in the profile, and are only an accelerator for
+reading: every change still reads its shard again from the real file under the profile
+lock and merges field by field (:mod:`tui.userdata.shards`), so nothing a person wrote
+depends on them. A missing, stale, damaged or unreadable entry is ignored silently and
+the file is read instead; nothing here raises.
+
+Layout: ``<cache>/annotations/<profile>-<hash of its folder>/<shard>.marshal``, each the
+header line, a CRC32 of the rest, and a :mod:`marshal` payload of plain tuples. The
+header names the Python that wrote it (marshal's format changes between versions) and
+a digest of the code that reads the files, so a papertray that reads a file otherwise
+never uses what another one read there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import marshal
+import re
+import sys
+import zlib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
+
+from tui.userdata.record import Record, new_annotation, new_record
+from tui.userdata.storage import Signature, atomic_write
+
+__all__ = ["RACY_NS", "ShardCache"]
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1
+"""Bumped whenever what an entry holds changes."""
+RACY_NS = 2_000_000_000
+"""A file changed less than this before it was read (nanoseconds) is not cached: its
+timestamps may not tell a later same-size change apart (FAT's are 2 s apart)."""
+_READING_CODE = ("model.py", "userdata/clock.py", "userdata/format.py", "userdata/readcache.py",
+                 "userdata/record.py", "userdata/storage.py")
+"""The code that decides what a file reads as: entries other code made are not used."""
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@lru_cache(maxsize=None)
+def _head() -> bytes | None:
+    """The first line of every entry: the format, the Python and the reading code that
+    made it (None, and no cache, when that code cannot be read)."""
+    digest = hashlib.sha1()
+    here = Path(__file__).resolve().parents[1]
+    try:
+        for name in _READING_CODE:
+            digest.update(name.encode() + b"\0" + (here / name).read_bytes())
+    except OSError:
+        return None
+    return (f"papertray shard cache {FORMAT} {sys.implementation.cache_tag} marshal "
+            f"{marshal.version} code {digest.hexdigest()[:16]}\n").encode()
+
+
+class ShardCache:
+    """The cache entries of one profile's shards."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    @classmethod
+    def for_profile(cls, profile_dir: Path, cache_root: Path) -> "ShardCache | None":
+        """The cache of the profile in ``profile_dir`` under ``cache_root``; None when it
+        would be inside the profile folder (the cache is never kept there)."""
+        try:
+            profile = profile_dir.resolve()
+            root = cache_root.resolve()
+        except (OSError, RuntimeError):
+            return None
+        if _head() is None:
+            return None
+        name = _UNSAFE.sub("_", profile.name)[:40] or "profile"
+        folder = root / "annotations" / f"{name}-{hashlib.sha1(str(profile).encode()).hexdigest()[:16]}"
+        if folder == profile or profile in folder.parents:
+            return None
+        return cls(folder)
+
+    def path(self, stem: str) -> Path:
+        """The entry of one shard."""
+        return self.folder / f"{stem}.marshal"
+
+    def load(self, stem: str, shard: Path, signature: Signature) -> dict[str, Record] | None:
+        """The records of ``shard`` as last read, if that reading is still what the file
+        holds (its signature now is ``signature``); else None."""
+        head = _head() or b"\0"
+        try:
+            data = self.path(stem).read_bytes()
+        except OSError:
+            return None
+        start = len(head) + 4
+        if not data.startswith(head) or int.from_bytes(data[len(head):start], "big") != zlib.crc32(
+                memoryview(data)[start:]):
+            return None
+        try:
+            path, seen, read_ns, rows = marshal.loads(memoryview(data)[start:])
+            if path != str(shard) or tuple(seen) != signature or not _settled(signature, read_ns):
+                return None
+            return {fields[0]: new_record(new_annotation(*fields), changed,
+                                          {} if extra is None else extra)
+                    for fields, changed, extra in rows}
+        except Exception:  # written by something else: read the file instead
+            log.debug("ignoring the cache entry %s", self.path(stem), exc_info=True)
+            return None
+
+    def store(self, stem: str, shard: Path, signature: Signature | None, read_ns: int,
+              records: Mapping[str, Record]) -> None:
+        """Keep what ``shard`` (with ``signature``, read from ``read_ns`` on) holds;
+        nothing when that reading could not be trusted later. Never raises."""
+        if signature is None or not _settled(signature, read_ns):
+            return
+        shared: dict[Any, Any] = {}  # repeated values written once (marshal refers back)
+        one = shared.setdefault
+        rows = []
+        for record in records.values():
+            a = record.annotation
+            fields = (a.key, a.starred, one(a.tags, a.tags), a.note, one(a.state, a.state),
+                      a.title, one(a.created, a.created), one(a.updated, a.updated),
+                      one(a.author, a.author), a.year, a.citekey, a.doi, a.arxiv,
+                      one(a.source, a.source))
+            changed = {one(name, name): one(stamp, stamp) for name, stamp in record.changed.items()}
+            rows.append((fields, changed, dict(record.extra) if record.extra else None))
+        try:
+            payload = marshal.dumps((str(shard), signature, read_ns, tuple(rows)))
+            self.folder.mkdir(parents=True, exist_ok=True)
+            atomic_write(self.path(stem), (_head() or b"\0") + zlib.crc32(payload).to_bytes(4, "big")
+                         + payload, durable=False)
+        except (OSError, ValueError) as error:  # a full disk, a read-only cache: read the files
+            log.debug("could not keep the cache entry %s: %s", self.path(stem), error)
+
+
+def _settled(signature: Signature, read_ns: int) -> bool:
+    """True when the file with ``signature`` had not changed for RACY_NS before it was
+    read at ``read_ns``, so any later change shows in its signature."""
+    _, _, mtime_ns, ctime_ns = signature
+    return read_ns - max(mtime_ns, ctime_ns) > RACY_NS
