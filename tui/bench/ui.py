@@ -36,6 +36,7 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -85,6 +86,28 @@ def bench_bib(path: Path, count: int = 20_000) -> Path:
     return target
 
 
+@dataclass(frozen=True)
+class Shown:
+    """A result the list was given, as much of it as the measurements read. Not the
+    result itself: keeping every result shown kept every partial store of a cold open
+    (20,000 papers each, read again and again) alive, and counted them in the reader's
+    peak memory."""
+
+    length: int
+    query: str | None
+    """The query's text (None: no query, a store browsed in reading order)."""
+    partial: bool
+
+    def __len__(self) -> int:
+        return self.length
+
+    @classmethod
+    def of(cls, results: Any) -> Shown:
+        query = getattr(results, "query", None)
+        return cls(len(results), None if query is None else query.text,
+                   bool(getattr(results, "partial", False)))
+
+
 class Recorder:
     """Wraps the app's display and the list's ``show`` to timestamp what a person sees."""
 
@@ -93,7 +116,7 @@ class Recorder:
 
         self.app = app
         self.paints: list[float] = []
-        self.shows: list[tuple[float, Any]] = []
+        self.shows: list[tuple[float, Shown]] = []
         original = app._display
 
         def display(screen: Any, renderable: Any) -> None:
@@ -111,11 +134,11 @@ class Recorder:
 
         def recorded(results: Any, cursor: int = 0) -> None:
             show(results, cursor)
-            self.shows.append((time.perf_counter(), results))
+            self.shows.append((time.perf_counter(), Shown.of(results)))
 
         paper_list.show = recorded
         if len(paper_list):  # a warm open can show papers before this is called
-            self.shows.append((time.perf_counter(), paper_list._results))
+            self.shows.append((time.perf_counter(), Shown.of(paper_list._results)))
 
     def paint_after(self, moment: float) -> float | None:
         """The first paint after ``moment``."""
@@ -173,8 +196,7 @@ async def _type(app: Any, rec: Recorder, text: str) -> list[float]:
         await _until(lambda: screen.search_bar.value == text[:end])
         expected = screen.query_text
         shown = await _until(lambda: next(
-            (t for t, r in rec.shows if t > sent and getattr(r, "query", None) is not None
-             and r.query.text == expected), None))
+            (t for t, r in rec.shows if t > sent and r.query == expected), None))
         painted = await _until(lambda: rec.paint_after(shown))
         latencies.append(painted - sent)
         await asyncio.sleep(TYPING_GAP)
@@ -216,9 +238,9 @@ async def _typed_while_indexing(app: Any, rec: Recorder, text: str) -> None:
     await _until(lambda: screen.search_bar.value == text)
 
     def painted(partial: bool) -> float | None:
-        shown = next((t for t, r in rec.shows if t > last and getattr(r, "query", None)
-                      is not None and text in r.query.text and len(r) < len(screen.store)
-                      and getattr(r, "partial", False) == partial), None)
+        shown = next((t for t, r in rec.shows if t > last and r.query is not None
+                      and text in r.query and len(r) < len(screen.store)
+                      and r.partial == partial), None)
         return rec.paint_after(shown) if shown is not None else None
 
     early = await _until(lambda: painted(True) or painted(False))

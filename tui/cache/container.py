@@ -158,6 +158,16 @@ class LazyBlob:
                 checked[block] = 1
         return data[start - lo:end - lo]
 
+    def read_once(self, start: int, end: int) -> bytes:
+        """Bytes ``[start, end)`` of the blob, as :meth:`read`, for a pass that will not
+        come back soon (indexing every paper): the file's pages they were copied from are
+        given back to the system, so walking a whole store does not keep it resident (the
+        pages stay in the page cache, and a later read maps them again)."""
+        data = self.read(start, end)
+        if end > start:
+            _release(self._map, self.offset + start, self.offset + end)
+        return data
+
 
 class Container:
     """An opened cache file: header checked, arrays available after their check.

@@ -8,8 +8,10 @@ separators give each paper's words; a paper's repeated words are left in and rem
 when the postings are filled, which sorts them anyway. So the work per paper is a few
 attribute reads, never a set or a list of its own.
 
-Postings are filled with a counting sort, chunk by chunk, so peak memory is about twice
-the final postings (a big abstract stream spills its chunks to a temporary file).
+Postings are filled with a counting sort, chunk by chunk, a paper's repeated words
+dropped as each chunk is sorted, so peak memory is about the final postings and one
+chunk: a big stream (abstracts, and titles and authors of a big store) spills its chunks
+to a temporary file as they are made, and each is freed once it is filled in.
 """
 
 from __future__ import annotations
@@ -66,11 +68,12 @@ def chunk_words(texts: Iterable[str]) -> list[str]:
 
 
 class _Stream:
-    """One field's words as int32 provisional ids, a chunk at a time. A big stream
-    (abstracts) moves its finished chunks to a temporary file, read back once while the
-    postings are filled, so they never sit in memory next to the postings they become."""
+    """One field's words as int32 provisional ids, a chunk at a time. A big stream moves
+    its finished chunks to a temporary file, read back once while the postings are
+    filled, so they never sit in memory next to the postings they become."""
 
-    SPILL_BYTES = 32 << 20
+    SPILL_BYTES = 4 << 20
+    """Bytes of ids from which a stream that may spill does (about 7,000 abstracts)."""
 
     def __init__(self, spill: bool = False) -> None:
         self.chunks: list[tuple[np.ndarray, np.ndarray]] = []
@@ -97,14 +100,24 @@ class _Stream:
         self.word_counts[: len(ids)] += np.bincount(chunk, minlength=len(ids))
         self._bytes += chunk.nbytes
         if self._file is None and self._spill_ok and self._bytes > self.SPILL_BYTES:
-            self._file = tempfile.TemporaryFile(prefix="papertray-index-")
-            for earlier, _ in self.chunks:
-                self._write(earlier)
-            self.chunks = [(np.zeros(0, np.int32), c) for _, c in self.chunks]
+            self._start_spilling()
         if self._file is not None:
             self._write(chunk)
             chunk = np.zeros(0, np.int32)
         self.chunks.append((chunk, counts))
+
+    def _start_spilling(self) -> None:
+        """Move the chunks so far to a temporary file, where the next ones go too (they
+        stay in memory when no temporary file can be made)."""
+        try:
+            self._file = tempfile.TemporaryFile(prefix="papertray-index-")
+        except OSError as error:
+            log.info("index chunks kept in memory: %s", error)
+            self._spill_ok = False
+            return
+        for earlier, _ in self.chunks:
+            self._write(earlier)
+        self.chunks = [(np.zeros(0, np.int32), c) for _, c in self.chunks]
 
     def _write(self, chunk: np.ndarray) -> None:
         assert self._file is not None
@@ -115,12 +128,15 @@ class _Stream:
         """Yield each chunk's ``(provisional ids, words per paper)`` once, freeing as it goes."""
         if self._file is not None:
             self._file.seek(0)
+        empty = np.zeros(0, np.int32)
         for i in range(len(self.chunks)):
             chunk, counts = self.chunks[i]
-            self.chunks[i] = (chunk[:0], counts[:0])
+            # Not a slice of the chunk, which would keep all of it alive.
+            self.chunks[i] = (empty, empty)
             if self._file is not None:
                 chunk = np.fromfile(self._file, dtype=np.int32, count=self._sizes[i])
             yield chunk, counts
+            del chunk, counts
         self.chunks = []
         if self._file is not None:
             self._file.close()
@@ -136,7 +152,8 @@ class _Builder:
         for word in sorted(STOPWORDS):
             self.ids[word] = len(self.ids)
         self.stop_ids = len(self.ids) - 1
-        self.streams = {name: _Stream(spill=name == "abstract")
+        # The title sequence is needed whole at the end (as title_tokens): never spilled.
+        self.streams = {name: _Stream(spill=name != "title_seq")
                         for name in ("title_seq", "title", "authors", "abstract")}
         # array.array, not lists: a million Python ints or tuples would cost hundreds of MB.
         self.years = array("i")
@@ -202,7 +219,8 @@ class _Builder:
 
 def _fill_postings(stream: _Stream, remap: np.ndarray, n_words: int) -> Postings:
     """Counting sort of (word, paper) pairs into CSR, one chunk at a time; a paper listed
-    twice under a word (a repeated word, or two spellings folded into one) is kept once."""
+    twice under a word (a repeated word, or two spellings folded into one) is kept once.
+    Memory: the postings, plus one chunk's sort (the stream's chunks are freed as they go)."""
     counts = np.bincount(remap[: len(stream.word_counts)], weights=stream.word_counts,
                          minlength=n_words).astype(np.int64)
     offsets = np.zeros(n_words + 1, dtype=np.int64)
@@ -212,27 +230,66 @@ def _fill_postings(stream: _Stream, remap: np.ndarray, n_words: int) -> Postings
     first_doc = 0
     for chunk, chunk_counts in stream.drain():
         chunk_words = remap[chunk]
+        del chunk
         chunk_docs = np.repeat(np.arange(first_doc, first_doc + len(chunk_counts), dtype=np.int32),
                                chunk_counts)
         first_doc += len(chunk_counts)
         order = np.argsort(chunk_words, kind="stable")
         words, chunk_docs = chunk_words[order], chunk_docs[order]
+        del order, chunk_words
         if not len(words):
             continue
+        # Sorted by word, each word's papers ascending: a paper's repeats are neighbours
+        # (a paper lies in one chunk), so they are dropped here, before they are stored.
+        fresh = np.empty(len(words), dtype=bool)
+        fresh[0] = True
+        np.not_equal(words[1:], words[:-1], out=fresh[1:])
+        fresh[1:] |= chunk_docs[1:] != chunk_docs[:-1]
+        if not fresh.all():
+            words, chunk_docs = words[fresh], chunk_docs[fresh]
+        del fresh
         starts = np.flatnonzero(np.r_[True, words[1:] != words[:-1]])
         sizes = np.diff(np.append(starts, len(words)))
         rank = np.arange(len(words)) - np.repeat(starts, sizes)
         docs[cursor[words] + rank] = chunk_docs
         cursor[words[starts]] += sizes
-    if len(docs):
-        keep = np.ones(len(docs), dtype=bool)
-        keep[1:] = docs[1:] != docs[:-1]
-        keep[offsets[:-1][counts > 0]] = True  # the first paper of each word always stays
-        new_counts = np.add.reduceat(keep.astype(np.int64), offsets[:-1][counts > 0])
-        counts[counts > 0] = new_counts
-        np.cumsum(counts, out=offsets[1:])
-        docs = docs[keep]
+    filled = cursor - offsets[:-1]
+    del cursor
+    if int(filled.sum()) != len(docs):  # repeats were dropped: close the gaps they left
+        docs, offsets = _close_gaps(docs, offsets, filled)
     return Postings(offsets, docs)
+
+
+_MOVE = 1 << 18
+"""Postings moved at once when gaps are closed (bounds the temporary memory: 5 MB)."""
+
+
+def _close_gaps(docs: np.ndarray, offsets: np.ndarray, filled: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Postings whose word ``w`` holds only the first ``filled[w]`` papers of its run
+    ``docs[offsets[w]:offsets[w + 1]]``, moved together in place, a block of words at a
+    time: each run moves left, behind the runs of the blocks not moved yet."""
+    new_offsets = np.zeros(len(offsets), dtype=np.int64)
+    np.cumsum(filled, out=new_offsets[1:])
+    n_words = len(filled)
+    first = int(np.argmax(new_offsets[1:] != offsets[1:]))  # runs before it are in place
+    bounds = np.searchsorted(offsets, np.arange(int(offsets[first]), int(offsets[-1]), _MOVE))
+    edges = np.unique(np.concatenate([[first], bounds, [n_words]]).clip(first, n_words))
+    for lo, hi in zip(edges[:-1].tolist(), edges[1:].tolist()):
+        a, b = int(new_offsets[lo]), int(new_offsets[hi])
+        if a == b:
+            continue
+        sizes = filled[lo:hi]
+        shift = offsets[lo:hi] - (new_offsets[lo:hi] - a)
+        where = np.repeat(shift, sizes)
+        where += np.arange(b - a, dtype=np.int64)
+        docs[a:b] = docs[where]  # gathered first, then written: safe in place
+    total = int(new_offsets[-1])
+    try:
+        docs.resize(total)  # the unused end given back, no copy
+    except ValueError:  # referenced elsewhere (a debugger, a tracer): copied instead
+        docs = docs[:total].copy()
+    return docs, new_offsets
 
 
 def build_index(

@@ -16,7 +16,7 @@ import sys
 from typing import Callable
 
 from tui.cache.helpers import share_work, spare_cores
-from tui.search.segment_cache import build_segment, load_segment
+from tui.search.segment_cache import build_segment, index_segment, load_segment
 from tui.search.index import SearchIndex
 from tui.store.base import PaperStore
 
@@ -71,7 +71,7 @@ def _serve() -> int:
     for line in sys.stdin:
         start, stop, digest = line.split()
         try:
-            build_segment(store, int(start), int(stop), digest)
+            index_segment(store, int(start), int(stop), digest)  # this process keeps none
             answer = "ok"
         except Exception as error:  # noqa: BLE001 - reported, and the main process redoes it
             log.warning("segment %s not indexed: %s", digest, error)

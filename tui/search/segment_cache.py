@@ -14,7 +14,7 @@ from tui.search.building import build_index
 from tui.search.index import SearchIndex
 from tui.store.base import CachedPaperStore, PaperStore
 
-__all__ = ["load_segment", "save_segment", "build_segment", "files_of"]
+__all__ = ["load_segment", "save_segment", "build_segment", "index_segment", "files_of"]
 
 log = logging.getLogger(__name__)
 
@@ -74,11 +74,23 @@ def files_of(store: PaperStore, starts: list[int]) -> list[str]:
     return sorted({store.file_of(doc) for doc in starts if doc < len(store)})
 
 
-def build_segment(store: PaperStore, start: int, stop: int, digest: str,
-                  progress: Callable[[int, int], None] | None = None) -> SearchIndex:
-    """Index papers ``start..stop`` of ``store`` and cache them as the segment ``digest``."""
+def index_segment(store: PaperStore, start: int, stop: int, digest: str,
+                  progress: Callable[[int, int], None] | None = None) -> tuple[SearchIndex, bool]:
+    """Index papers ``start..stop`` of ``store`` and cache them as the segment ``digest``:
+    the index built, and whether it was saved."""
     papers = (store.walk(start, stop) if isinstance(store, CachedPaperStore)
               else store.papers[start:stop])
     index = build_index(papers, progress=progress)
-    save_segment(digest, index, files_of(store, [start]))
-    return index
+    return index, save_segment(digest, index, files_of(store, [start]))
+
+
+def build_segment(store: PaperStore, start: int, stop: int, digest: str,
+                  progress: Callable[[int, int], None] | None = None) -> SearchIndex:
+    """Index papers ``start..stop`` of ``store``, cache them as the segment ``digest``, and
+    return the segment as saved, memory-mapped from the cache as a warm open has it (the
+    built one if it could not be saved or read back). The arrays just built are let go:
+    a first open ends holding what a later open holds, not the built index as well as
+    the cache's pages that searching touches."""
+    index, saved = index_segment(store, start, stop, digest, progress)
+    reopened = load_segment(digest, index.n_docs) if saved else None
+    return index if reopened is None else reopened

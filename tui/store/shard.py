@@ -256,12 +256,14 @@ class Shard:
 
     def papers(self, start: int, stop: int, rows: np.ndarray | None = None) -> Iterator[Paper]:
         """Papers ``start..stop`` (or only ``rows``, ascending within that range), read in
-        one go per field: the way to walk many papers."""
+        one go per field: the way to walk many papers. The file's pages are given back
+        once read, so a walk over the whole store keeps no more of it resident than this
+        range's copy."""
         if start >= stop:
             return
         row_base, abstract_base = int(self._row_offsets[start]), int(self._abstract_offsets[start])
-        row_data = self._rows.read(row_base, int(self._row_offsets[stop]))
-        abstract_data = self._abstracts.read(abstract_base, int(self._abstract_offsets[stop]))
+        row_data = self._rows.read_once(row_base, int(self._row_offsets[stop]))
+        abstract_data = self._abstracts.read_once(abstract_base, int(self._abstract_offsets[stop]))
         row_ends = (self._row_offsets[start:stop + 1] - row_base).tolist()
         abstract_ends = (self._abstract_offsets[start:stop + 1] - abstract_base).tolist()
         wanted = range(start, stop) if rows is None else rows.tolist()
