@@ -14,6 +14,7 @@ import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
+from tui.cli.held import Held, quit_signals_held
 from tui.cli.session import CliError, Session
 from tui.output import atomic_output, standard_stream
 from tui.model import Fingerprint, Paper
@@ -22,6 +23,7 @@ from tui.sanitize import clean_line
 if TYPE_CHECKING:
     from tui.store import PaperStore
     from tui.userdata import FieldChange, UserData
+    from tui.userdata.profile import ImportReport
 
 __all__ = ["annotate", "annotations_command", "undo", "bulk_targets", "describe_changes"]
 
@@ -142,22 +144,31 @@ def annotate(session: Session) -> int:
     items = [(paper.key, Fingerprint.of(paper)) for paper in papers]
     if args.dry_run:
         return _dry_run(session, userdata.change(items, dry_run=True, **changes).changes, papers)
-    outcome = userdata.change(items, **changes)
-    if outcome.error:
-        raise CliError(_not_saved(outcome.error))
     from tui.userdata.journal import Journal
 
+    with quit_signals_held() as held:  # the change and its undo record, whole
+        outcome = userdata.change(items, **changes)
+        if outcome.error:
+            raise CliError(_not_saved(outcome.error))
+        undo_hint = ""
+        if outcome.changes:
+            try:
+                Journal(userdata.profile_dir).record(_command_label(args), outcome.changes)
+                undo_hint = " `papertray undo` takes it back."
+            except OSError as error:
+                session.warn(f"papertray: could not keep this change for undo ({error.strerror or error}).")
     changed = len({change.key for change in outcome.changes})
-    undo_hint = ""
-    if outcome.changes:
-        try:
-            Journal(userdata.profile_dir).record(_command_label(args), outcome.changes)
-            undo_hint = " `papertray undo` takes it back."
-        except OSError as error:
-            session.warn(f"papertray: could not keep this change for undo ({error.strerror or error}).")
     session.say(f"Changed {changed:,} of {_plural(len(papers), 'matching paper')}"
                 f" (profile {clean_line(userdata.profile)}).{undo_hint}")
-    return 0
+    return _after(session, held)
+
+
+def _after(session: Session, held: Held) -> int:
+    """0, or the status of a quit signal held while the change was written (said so)."""
+    if held.status is None:
+        return 0
+    session.warn(f"papertray: stopped by {held.name} once the change was saved whole.")
+    return held.status
 
 
 
@@ -192,19 +203,20 @@ def undo(session: Session) -> int:
     if entry is None:
         raise CliError(f"Nothing to undo in profile {userdata.profile}: no bulk change made "
                        "from the command line is kept.")
-    outcome = userdata.revert(journal.rekeyed(entry.changes))
-    if outcome.error:
-        raise CliError(_not_saved(outcome.error))
-    try:
-        journal.mark_undone(entry)
-    except OSError as error:
-        raise CliError(f"Undid it, but could not note that in {entry.path} "
-                       f"({error.strerror or error}).") from error
+    with quit_signals_held() as held:  # the undo and its mark, whole
+        outcome = userdata.revert(journal.rekeyed(entry.changes))
+        if outcome.error:
+            raise CliError(_not_saved(outcome.error))
+        try:
+            journal.mark_undone(entry)
+        except OSError as error:
+            raise CliError(f"Undid it, but could not note that in {entry.path} "
+                           f"({error.strerror or error}).") from error
     kept = len(outcome.skipped)
     session.say(f"Undid {clean_line(entry.label, 200)} (made {entry.made[:19]}Z, "
                 f"{_plural(entry.papers, 'paper')}): {_plural(len(outcome.changes), 'field')} put back"
                 + (f"; {kept:,} changed since, left as they are." if kept else "."))
-    return 0
+    return _after(session, held)
 
 
 def _backup_name(file: str, stream: str) -> str:
@@ -244,25 +256,18 @@ def annotations_command(session: Session) -> int:
                        "(one written by `papertray annotations export`).")
     if args.file != "-" and not path.is_file():
         raise CliError(f"Cannot import {path}: no such file.")
-    report = userdata.import_file(path)
-    if report.error:
-        raise CliError(_not_saved(report.error))
+    with quit_signals_held() as held:  # the import and its undo record, whole
+        report = userdata.import_file(path)
+        if report.error:
+            raise CliError(_not_saved(report.error))
+        kept_for_undo = _keep_import_for_undo(session, userdata, path, report)
     for problem in report.problems:
         session.warn(str(problem))
     read = report.added + report.updated + report.kept + report.unchanged
     if not read and report.problems:
         raise CliError(f"No annotations could be read from "
                        f"{_backup_name(args.file, 'standard input')}; nothing changed.")
-    undo_hint = ""
-    if report.changes:
-        from tui.userdata.journal import Journal
-
-        try:
-            Journal(userdata.profile_dir).record(shlex.join(["annotations", "import", str(path)]),
-                                                 report.changes)
-            undo_hint = " `papertray undo` takes it back."
-        except OSError as error:
-            session.warn(f"papertray: could not keep this import for undo ({error.strerror or error}).")
+    undo_hint = " `papertray undo` takes it back." if kept_for_undo else ""
     session.say(f"Merged {_backup_name(args.file, 'standard input')} into profile {clean_line(userdata.profile)}: "
                 f"{report.added:,} added, {report.updated:,} updated, {report.kept:,} kept because "
                 f"they are newer here, {report.unchanged:,} already the same.{undo_hint}")
@@ -271,4 +276,20 @@ def annotations_command(session: Session) -> int:
         session.say(f"{len(replaced):,} note{'s' if len(replaced) != 1 else ''} here "
                     f"{'were' if len(replaced) != 1 else 'was'} replaced by the file's later "
                     f"text: {shown}.{undo_hint}")
-    return 0
+    return _after(session, held)
+
+
+def _keep_import_for_undo(session: Session, userdata: UserData, path: Path,
+                          report: ImportReport) -> bool:
+    """Keep what an import changed for ``papertray undo``; True when something was."""
+    from tui.userdata.journal import Journal
+
+    if not report.changes:
+        return False
+    try:
+        Journal(userdata.profile_dir).record(shlex.join(["annotations", "import", str(path)]),
+                                             report.changes)
+        return True
+    except OSError as error:
+        session.warn(f"papertray: could not keep this import for undo ({error.strerror or error}).")
+        return False
