@@ -27,3 +27,14 @@ async def test_the_footer_follows_the_focus(app):
         await pilot.pause()
         assert "esc Back to list" in footer.render().plain
         assert footer.palette is not None and "^p Commands" in footer.render().plain
+
+
+async def test_keys_that_would_not_fit_are_drawn_tight_never_cut(app):
+    """At 100 columns with the detail focused the keys were cut to "? H"."""
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        line = app.main_screen.query_one(ReaderFooter).render().plain.rstrip()
+        assert line.startswith("? Help q Quit"), line
+        assert len(line) <= 100 and line.endswith("Undo"), "every key whole"

@@ -67,6 +67,9 @@ class ReaderFooter(Widget):
         self.palette: FooterItem | None = None
         """The command palette's key, drawn at the right edge when wide."""
         self._spans: list[tuple[int, int, FooterItem]] = []
+        self._natural: list[FooterItem] = []
+        self._palette: FooterItem | None = None
+        self._tight = compact
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -94,14 +97,29 @@ class ReaderFooter(Widget):
                 palette = item
             if binding.show and binding.action not in items:
                 items[binding.action] = item
-        shown = list(items.values())
-        if self.compact:
-            first = [item for action in FIRST_WHEN_NARROW for item in shown
-                     if item.action == action]
-            shown = first + [item for item in shown if item not in first]
-        self.items = shown
-        self.palette = None if self.compact else palette
+        self._natural = list(items.values())
+        self._palette = palette
+        self._lay_out()
         self.refresh()
+
+    def _lay_out(self) -> None:
+        """Compact (help and quit first, tight, no palette key) when asked to, or when the
+        keys would not fit the width: a key is never cut in the middle of its name."""
+        natural = self._natural
+        wide = sum(cell_len(f" {i.display} {i.description} ") for i in natural)
+        if self._palette is not None:
+            wide += cell_len(f"▏{self._palette.display} {self._palette.description} ")
+        tight = self.compact or (self.size.width > 0 and wide > self.size.width)
+        if tight:
+            first = [item for action in FIRST_WHEN_NARROW for item in natural
+                     if item.action == action]
+            natural = first + [item for item in natural if item not in first]
+        self.items = natural
+        self.palette = None if tight else self._palette
+        self._tight = tight
+
+    def on_resize(self) -> None:
+        self._lay_out()
 
     def _item(self, key: str, binding: Binding, enabled: bool, tooltip: str) -> FooterItem:
         return FooterItem(key=key, display=self.app.get_key_display(binding),
@@ -122,7 +140,7 @@ class ReaderFooter(Widget):
             spans.append((start, line.cell_len, item))
 
         for item in self.items:
-            if self.compact:
+            if self._tight:
                 add(item, item.display, f" {item.description} ")
             else:
                 add(item, f" {item.display} ", f"{item.description} ")
