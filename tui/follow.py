@@ -213,11 +213,23 @@ def _candidates(store: PaperStore, annotation: Annotation, wanted: _Wanted,
     if annotation.title and annotation.author:
         limit = max(2, min(6, len(title) // 10))  # "a few typos": more in a longer title
         found = [p for p, other in wanted.family.get(family_name(annotation.author), ())
-                 if Levenshtein.distance(title, other, score_cutoff=limit) <= limit]
+                 if Levenshtein.distance(title, other, score_cutoff=limit) <= limit
+                 and _numbers(title) == _numbers(other)]  # volume 1 is not volume 2
         return unclaimed(found), "same first author, title within a few letters"
     if annotation.title:
         return unclaimed(wanted.title.get(title, [])), "same title"
     return [], ""
+
+
+_NUMBER = re.compile(r"\b(?:\d+|[ivx]{1,4})\b")
+"""A number in a normalised title: digits, or a roman numeral up to VIII / XIII."""
+
+
+def _numbers(title: str) -> list[str]:
+    """The numbers of a normalised title, in order: titles a few letters apart whose
+    numbers differ name different papers (volume 1 and 2, part II and III, GPT-2 and 3),
+    not one paper with a typo fixed."""
+    return _NUMBER.findall(title)
 
 
 def _has_its_own(annotated: Mapping[str, Annotation], key: str) -> bool:

@@ -374,3 +374,24 @@ def test_a_note_draft_never_follows_onto_a_paper_with_an_annotation_of_its_own(t
     follow(open_store(bib), userdata)
     assert userdata.drafts.get(second.key) is None
     assert userdata.drafts.get(first.key).text == "DRAFT FOR PAPER A"
+
+
+def test_a_deleted_volume_never_lands_on_the_next_volume(tmp_path: Path) -> None:
+    """Volume 1 removed from the file: its star and note stay an orphan (told), never move
+    onto volume 2, a title "a few letters away" that is another book (found by a tester)."""
+    path = tmp_path / "feynman.jsonl"
+    rows = [{"title": "Lectures on Physics Volume 1", "authors": ["Richard Feynman"], "year": 1963},
+            {"title": "Lectures on Physics Volume 2", "authors": ["Richard Feynman"], "year": 1963},
+            {"title": "Deep Learning Part II", "authors": ["Sam Smith"], "year": 2020},
+            {"title": "Deep Learning Part III", "authors": ["Sam Smith"], "year": 2020}]
+    _write_rows(path, rows)
+    store = open_store(path)
+    userdata = _annotate(tmp_path, store, store[0], starred=True, note="volume one notes")
+    userdata.update(store[2].key, title=Fingerprint.of(store[2]), note="part two notes")
+    kept = userdata.get(store[0].key)
+    _write_rows(path, [rows[1], rows[3]])
+    store = open_store(path)
+    report = follow(store, userdata)
+    assert report.followed == [] and len(report.orphans) == 2
+    assert [o.annotation for o in report.orphans if o.annotation.key == kept.key] == [kept]
+    assert all(userdata.get(p.key) is None for p in store.papers), "nothing moved onto them"
