@@ -163,6 +163,10 @@ def _canonical(stamp: object) -> bool:
     return True
 
 
+_TEXT_FINGERPRINT = tuple(sorted(name for name, kind in FINGERPRINT_FIELDS.items() if kind is str))
+"""The fingerprint fields held as text ("" when absent): arxiv, author, citekey, doi, source."""
+
+
 def _as_written(doc: Any, limit: str) -> Record | None:
     """The record when ``doc`` is exactly as we write it (every field, canonical), else None.
 
@@ -210,46 +214,22 @@ def _as_written(doc: Any, limit: str) -> Record | None:
                                          updated, "", None, "", "", "", ""), changed, {})
     # The fingerprint fields (FINGERPRINT_FIELDS), each of its type when present.
     known = 9
-    author = doc.get("author")
-    if author is None:
-        author = ""
-    elif type(author) is str:
-        known += 1
-    else:
-        return None
     year = doc.get("year")
     if year is not None:
         if type(year) is not int:
             return None
         known += 1
-    citekey = doc.get("citekey")
-    if citekey is None:
-        citekey = ""
-    elif type(citekey) is str:
-        known += 1
-    else:
-        return None
-    doi = doc.get("doi")
-    if doi is None:
-        doi = ""
-    elif type(doi) is str:
-        known += 1
-    else:
-        return None
-    arxiv = doc.get("arxiv")
-    if arxiv is None:
-        arxiv = ""
-    elif type(arxiv) is str:
-        known += 1
-    else:
-        return None
-    source = doc.get("source")
-    if source is None:
-        source = ""
-    elif type(source) is str:
-        known += 1
-    else:
-        return None
+    texts = []
+    for name in _TEXT_FINGERPRINT:
+        value = doc.get(name)
+        if value is None:
+            value = ""
+        elif type(value) is str:
+            known += 1
+        else:
+            return None
+        texts.append(value)
+    arxiv, author, citekey, doi, source = texts
     if size != known:
         return None  # a field we do not know (or a null one): the general path decides
     return new_record(new_annotation(key, starred, shared, note, state, title, created, updated,
