@@ -35,6 +35,7 @@ from rapidfuzz.distance import Levenshtein
 
 from tui.model import Annotation, Fingerprint, Paper, family_name, normalise_title
 from tui.store.base import PaperStore
+from tui.userdata.journal import moved_key
 from tui.userdata.record import Record, merge
 
 if TYPE_CHECKING:
@@ -288,11 +289,14 @@ def _lost(store: PaperStore, annotations: Mapping[str, Annotation]) -> list[Anno
 
 def plan(store: PaperStore, annotations: Mapping[str, Annotation],
          record_of: Callable[[str], Record | None] | None = None,
+         moved_before: Callable[[], Mapping[str, str]] | None = None,
          ) -> tuple[FollowReport, dict[str, Annotation | None]]:
     """Where each lost annotation of ``annotations`` goes in ``store``: the report, and
     the changes that make it so (old key -> None, new key -> annotation). Writes nothing.
     ``record_of`` gives a key's record with its change times (a profile's), so that what
-    was taken off a paper later is not put back; without it, what is set is kept."""
+    was taken off a paper later is not put back; without it, what is set is kept.
+    ``moved_before`` gives the moves made before (old key -> new key, a profile's journal): an
+    annotation the rules place nowhere goes where its key's annotation went before."""
     if record_of is None:
         def record_of(key: str) -> Record | None:
             return Record(annotations[key]) if key in annotations else None
@@ -310,9 +314,19 @@ def plan(store: PaperStore, annotations: Mapping[str, Annotation],
             here.append(annotation)
     wanted = _walk(store, here)
     changes: dict[str, Annotation | None] = {}
+    earlier: Mapping[str, str] | None = None
     for annotation in here:
         found, why = _candidates(store, annotation, wanted, annotations)
         papers = list(dict.fromkeys(found))
+        if len(papers) != 1 and moved_before is not None:
+            # Written under a key after its annotation had moved on (another window still
+            # showed the file as it was): it is that paper's, even though the paper has an
+            # annotation of its own now, the one that moved there. Joined, not orphaned.
+            earlier = moved_before() if earlier is None else earlier
+            if (target := moved_key(earlier, annotation.key)) != annotation.key:
+                doc = int(store.indices_of([target])[0])
+                if doc >= 0:
+                    papers, why = [doc], "where its annotation went before"
         if len(papers) != 1:
             reason = "no paper in this store matches it" if not papers else (
                 f"{len(papers)} papers match it ({why}): "
@@ -339,8 +353,11 @@ def follow(store: PaperStore, userdata: UserData) -> FollowReport:
     orphans. Takes in what other windows saved first, so a follow happens once."""
     from tui.userdata import SaveError
 
+    from tui.userdata.journal import Journal
+
     userdata.reload()
-    report, changes = plan(store, userdata.annotations(), userdata.record)
+    journal = Journal(userdata.profile_dir)
+    report, changes = plan(store, userdata.annotations(), userdata.record, journal.moves)
     if changes:
         try:
             userdata.restore(changes)
@@ -350,9 +367,7 @@ def follow(store: PaperStore, userdata: UserData) -> FollowReport:
         # A note half typed goes with its paper too, or it would wait under a key no paper has;
         # and `papertray undo` of an earlier change puts fields back on the new key.
         userdata.drafts.rename(moves)
-        from tui.userdata.journal import Journal
-
-        Journal(userdata.profile_dir).note_moves(moves)
+        journal.note_moves(moves)
     _follow_drafts(store, userdata)
     return report
 

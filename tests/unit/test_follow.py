@@ -395,3 +395,45 @@ def test_a_deleted_volume_never_lands_on_the_next_volume(tmp_path: Path) -> None
     assert report.followed == [] and len(report.orphans) == 2
     assert [o.annotation for o in report.orphans if o.annotation.key == kept.key] == [kept]
     assert all(userdata.get(p.key) is None for p in store.papers), "nothing moved onto them"
+
+
+def _two_windows_after_a_title_fix(tmp_path: Path):
+    """A store without citekeys (JSON Lines, as from RIS or CSL-JSON): window A annotated a
+    paper; the title's typo is fixed in the file and window B, reading it again, moved
+    the annotation to the paper's new key. A still shows the file as it was."""
+    path = tmp_path / "papers.jsonl"
+    rows = [{"title": "Attention for Grahps", "authors": ["Ann Lee"], "year": 2021},
+            {"title": "Another Paper", "authors": ["Bo Kim"], "year": 2021}]
+    _write_rows(path, rows)
+    before = open_store(path)
+    window_a = _annotate(tmp_path, before, before[0], starred=True, note="first thoughts")
+    window_b = UserData(tmp_path / "profile")
+    rows[0]["title"] = "Attention for Graphs"
+    _write_rows(path, rows)
+    after = open_store(path)
+    assert [f.new_key for f in follow(after, window_b).followed] == [after[0].key]
+    return before[0], after, window_a
+
+
+def test_what_a_window_adds_under_the_old_key_after_another_moved_it_joins_the_paper(
+        tmp_path: Path) -> None:
+    """Window A tags and triages its paper after B moved the annotation (A still has the
+    old key): when A reads the file again, what it added goes to the paper with the star
+    and the note, never left behind as an orphan (found by a tester)."""
+    old, after, window_a = _two_windows_after_a_title_fix(tmp_path)
+    window_a.update(old.key, title=Fingerprint.of(old), add_tags=["graphs"], state="later")
+    report = follow(after, window_a)
+    assert report.orphans == [] and [f.new_key for f in report.followed] == [after[0].key]
+    now = UserData(tmp_path / "profile")
+    assert _essence(now.get(after[0].key)) == (True, ("graphs",), "first thoughts", "later")
+    assert now.get(old.key) is None
+
+
+def test_a_note_saved_under_the_old_key_after_another_window_moved_it_is_kept_with_the_paper(
+        tmp_path: Path) -> None:
+    old, after, window_a = _two_windows_after_a_title_fix(tmp_path)
+    window_a.update(old.key, title=Fingerprint.of(old), note="second thoughts, written in A")
+    report = follow(after, UserData(tmp_path / "profile"))
+    assert report.orphans == []
+    note = UserData(tmp_path / "profile").get(after[0].key).note
+    assert "first thoughts" in note and "second thoughts, written in A" in note

@@ -20,7 +20,7 @@ from tui.userdata.clock import now_stamp, stamp_for_filename
 from tui.userdata.record import FieldChange
 from tui.userdata.storage import atomic_write
 
-__all__ = ["Entry", "Journal", "UnreadableEntry"]
+__all__ = ["Entry", "Journal", "UnreadableEntry", "moved_key"]
 
 log = logging.getLogger(__name__)
 
@@ -130,8 +130,9 @@ class Journal:
         except OSError as error:
             log.warning("could not note the keys annotations moved to: %s", error)
 
-    def rekeyed(self, changes: Iterable[FieldChange]) -> tuple[FieldChange, ...]:
-        """``changes`` on the keys their papers have now, following every noted move."""
+    def moves(self) -> dict[str, str]:
+        """Every noted move, old key -> the key its annotation went to (the latest move of
+        a key wins; lines a kill cut short are skipped)."""
         moves: dict[str, str] = {}
         try:
             with open(self.folder / MOVES, encoding="utf-8", errors="surrogatepass") as log_file:
@@ -143,11 +144,18 @@ class Journal:
                         continue  # a line a kill cut short
         except OSError:
             pass
+        return moves
 
-        def now(key: str) -> str:
-            seen = {key}
-            while (key := moves.get(key, key)) not in seen:
-                seen.add(key)
-            return key
+    def rekeyed(self, changes: Iterable[FieldChange]) -> tuple[FieldChange, ...]:
+        """``changes`` on the keys their papers have now, following every noted move."""
+        moves = self.moves()
+        return tuple(replace(change, key=moved_key(moves, change.key)) for change in changes)
 
-        return tuple(replace(change, key=now(change.key)) for change in changes)
+
+def moved_key(moves: Mapping[str, str], key: str) -> str:
+    """Where ``key``'s annotation is now, following ``moves`` (old -> new) from move to
+    move; a loop (a title fixed, then put back) ends where it would come round again."""
+    seen = {key}
+    while (key := moves.get(key, key)) not in seen:
+        seen.add(key)
+    return key
