@@ -11,7 +11,9 @@ from tui.bench.synthetic import write_jsonl
 from tui.loader import FIRST_PAPERS, LoadCancelled, LoadStep, StoreLoader
 from tui.store import Store, open_store
 from tui.store import files as store_files
+from tui.store.cache import PREVIEW_PAPERS
 from tui.store.compact import CompactStore
+from tui.store.shard import Shard
 
 
 @pytest.fixture
@@ -36,11 +38,48 @@ def test_first_papers_then_the_whole_store_then_a_working_engine(papers_file: Pa
     assert engine.search("learning", limit=5)
 
 
-def test_a_warm_start_shows_the_whole_store_at_once(papers_file: Path) -> None:
+def test_a_warm_start_shows_its_first_papers_before_checking_the_whole_cache(
+        papers_file: Path, monkeypatch) -> None:
+    """Warm, the first rows come from the cache before every byte of it is checked (as a
+    first read shows papers as it parses them), then the whole store."""
     StoreLoader([papers_file]).load()
+    events: list[str] = []
+    real_check = Shard.check_texts
+
+    def check(shard: Shard) -> None:
+        events.append("whole cache checked")
+        real_check(shard)
+
+    monkeypatch.setattr(Shard, "check_texts", check)
+    shown: list[Store] = []
+
+    def show(store: Store) -> None:
+        events.append(f"{len(store)} papers shown")
+        shown.append(store)
+
+    store, _ = StoreLoader([papers_file]).load(on_papers=show)
+    assert events[0] == "1 papers shown" and events[1] == f"{PREVIEW_PAPERS} papers shown"
+    assert events.index("whole cache checked") > 1 and shown[-1] is store
+    assert list(shown[1]) == list(store.papers[:PREVIEW_PAPERS]) and shown[1].label == store.label
+
+
+@pytest.mark.parametrize("where", [0.02, 0.5])
+def test_a_damaged_warm_cache_shows_nothing_damaged_and_is_read_again(
+        papers_file: Path, where: float) -> None:
+    """Damage among the first papers' bytes, or further on: what is shown first is only
+    ever papers as they are in the file, and the store is parsed again, whole."""
+    plain = list(open_store([papers_file], cache=False))
+    StoreLoader([papers_file]).load()
+    shard = cache.shard_path(papers_file.resolve())
+    data = bytearray(shard.read_bytes())
+    at = int(len(data) * where)
+    data[at:at + 64] = bytes(b ^ 0xFF for b in data[at:at + 64])
+    shard.write_bytes(bytes(data))
     shown: list[Store] = []
     store, _ = StoreLoader([papers_file]).load(on_papers=shown.append)
-    assert shown == [store]
+    assert list(store) == plain
+    for partial in shown[:-1]:
+        assert list(partial) == plain[:len(partial)]
 
 
 def test_the_partial_list_is_bounded(papers_file: Path, monkeypatch) -> None:

@@ -327,12 +327,12 @@ def _met_by_a_second(real, helped: list[str]):
 
     barrier = threading.Barrier(2, timeout=30)
 
-    def meeting(*args):
+    def meeting(*args, **kwargs):
         if threading.current_thread() is not threading.main_thread():
             helped.append(real.__name__)
             if len(helped) <= 2:
                 barrier.wait()
-        return real(*args)
+        return real(*args, **kwargs)
 
     return meeting
 

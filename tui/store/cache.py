@@ -53,11 +53,12 @@ def is_cache_problem(problem: Problem) -> bool:
     return problem.path == str(root())
 
 
-def _load_shard(file: Path, signature: dict[str, object]) -> Shard | None:
-    """The file's shard if there is a usable one for exactly this signature."""
+def _load_shard(file: Path, signature: dict[str, object], *, checked: bool = True) -> Shard | None:
+    """The file's shard if there is a usable one for exactly this signature (``checked``:
+    see :class:`Shard`)."""
     where = shard_path(Path(str(signature["path"])))
     try:
-        shard = Shard(where, str(file))
+        shard = Shard(where, str(file), checked=checked)
     except FileNotFoundError:
         return None
     except (CacheDamaged, OSError, ValueError) as error:
@@ -66,6 +67,32 @@ def _load_shard(file: Path, signature: dict[str, object]) -> Shard | None:
     if shard.meta.get("source") != signature or not shard.meta.get("complete"):
         return None
     return shard
+
+
+PREVIEW_PAPERS = 200
+"""Papers of a warm store shown before all of it is checked: more than a screenful."""
+
+
+def _preview(file: Path, signature: dict[str, object], watch: Callable[[Paper], None],
+             progress: Callable[[int, int], None] | None, total: int) -> None:
+    """Give ``watch`` the first papers of ``file``'s shard before every byte of the store
+    is checked (a tenth of a second at 100,000 papers), as a first read would: a warm
+    open paints its first rows first. Each paper read checks the blocks it touches, so
+    nothing damaged is shown; a shard found damaged here is found again by the full
+    check, and the file is parsed (its papers watched) as on a first open."""
+    shard = _load_shard(file, signature, checked=False)
+    if shard is None:
+        return
+    try:
+        for row in range(min(shard.count, PREVIEW_PAPERS)):
+            watch(shard.paper(row))
+    except (CacheDamaged, OSError, ValueError) as error:
+        log.info("first papers of %s not shown from the cache: %s", file, error)
+        return
+    finally:
+        shard.close()
+    if progress is not None:
+        progress(0, total)  # a reader shows what it was given on the next progress
 
 
 def _build_shard(file: Path, signature: dict[str, object], progress: Callable[[int], None] | None,
@@ -217,6 +244,8 @@ def open_cached(given: list[Path], files: list[Path], sizes: dict[Path, int],
                 signed[file] = error
         readable = [(file, signature) for file, signature in signed.items()
                     if not isinstance(signature, OSError)]
+        if watch is not None and readable:
+            _preview(*readable[0], watch, progress, total)
         # Each shard is checked in full when opened (CRC-32 of every byte): on all cores.
         loaded = dict(zip([file for file, _ in readable],
                           map_on_cores(lambda pair: _load_shard(*pair), readable)))

@@ -183,9 +183,11 @@ def _offsets(ends: array[int]) -> np.ndarray:
 class Shard:
     """A cached file's papers, read on demand."""
 
-    def __init__(self, path: Path, name: str) -> None:
+    def __init__(self, path: Path, name: str, *, checked: bool = True) -> None:
         """Open the shard at ``path``; ``name`` is the file name to use in sources and
-        problems (the file may have been opened under another name before)."""
+        problems (the file may have been opened under another name before). ``checked``:
+        every byte of its texts is checked now (see :meth:`check_texts`); unchecked, each
+        paper read checks the blocks it touches, and :meth:`close` lets the file go."""
         box = Container(path, KIND)
         self.path = path
         self.meta = box.meta
@@ -205,15 +207,12 @@ class Shard:
         self._abstract_offsets = box.array("abstract_offsets").astype(np.int64)
         self._rows = box.blob("rows")
         self._abstracts = box.blob("abstracts")
-        # Checked in full now, so damage anywhere means parsing again, not a failure later.
-        try:
-            blobs = (self._rows, self._abstracts)
-            cores = spare_cores() + 1
-            parts = [(blob, *part) for blob in blobs
-                     for part in blob.parts(cores if blob.length >= _SPLIT_BYTES else 1)]
-            map_on_cores(lambda part: part[0].check_blocks(part[1], part[2]), parts)
-        finally:
-            box.close()  # from now on everything comes from the mapping, no descriptor held
+        self._box: Container | None = box
+        if checked:
+            try:
+                self.check_texts()
+            finally:
+                self.close()  # from now on everything comes from the mapping, no descriptor held
         n = self.count
         if not (len(self.key_hash) == len(self.key_order) == len(self.doi_hash)
                 == len(self.title_hash) == n and len(self._key_offsets) == len(self._row_offsets)
@@ -230,6 +229,22 @@ class Shard:
         self._key_ends = memoryview(self._key_offsets)  # type: ignore[arg-type]  # numpy arrays are buffers
         self._row_ends = memoryview(self._row_offsets)  # type: ignore[arg-type]
         self._abstract_ends = memoryview(self._abstract_offsets)  # type: ignore[arg-type]
+
+    def check_texts(self) -> None:
+        """Check every block of the records and abstracts now (CRC-32 of every byte, on all
+        cores): damage anywhere means parsing the file again at open, never a failure
+        later, while someone reads. Raises CacheDamaged."""
+        blobs = (self._rows, self._abstracts)
+        cores = spare_cores() + 1
+        parts = [(blob, *part) for blob in blobs
+                 for part in blob.parts(cores if blob.length >= _SPLIT_BYTES else 1)]
+        map_on_cores(lambda part: part[0].check_blocks(part[1], part[2]), parts)
+
+    def close(self) -> None:
+        """Let go of the file's descriptor (papers already read stay usable)."""
+        if self._box is not None:
+            self._box.close()
+            self._box = None
 
     @property
     def problems(self) -> list[Problem]:
