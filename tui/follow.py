@@ -26,7 +26,7 @@ import functools
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Callable
 
@@ -36,7 +36,7 @@ from rapidfuzz.distance import Levenshtein
 from tui.model import Annotation, Fingerprint, Paper, family_name, normalise_title
 from tui.store.base import PaperStore
 from tui.userdata.journal import moved_key
-from tui.userdata.record import Record, merge
+from tui.userdata.record import FieldChange, Record, merge
 
 if TYPE_CHECKING:
     from tui.userdata import UserData
@@ -46,6 +46,8 @@ __all__ = ["Followed", "Orphan", "FollowReport", "plan", "follow", "follow_keys"
 _LEGACY_TITLE_KEY = re.compile(r"title:[0-9a-f]{12}")
 _SHOWN = 3
 """Papers named in a one-line summary; the rest are counted."""
+TAKEN_BACK = "you took back its move to"
+"""How an orphan whose move the person undid says why it stays."""
 _SAME_TITLE = 70
 """Below this token-set likeness (0-100) two titles are two papers', whatever their citekey."""
 
@@ -89,6 +91,8 @@ class FollowReport:
     elsewhere: int = 0
     error: str = ""
     """The save error, when the moves could not be written yet (they are retried)."""
+    changes: tuple[FieldChange, ...] = ()
+    """Each field the moves changed, from what to what: taking the moves back undoes them."""
 
     def summary(self) -> str:
         """One sentence for the person: "2 annotations followed their papers: ..."."""
@@ -103,14 +107,27 @@ class FollowReport:
 
     def orphan_summary(self) -> str:
         """One short sentence about orphans (their titles), or ""."""
-        if not self.orphans:
+        taken_back = [o for o in self.orphans if o.reason.startswith(TAKEN_BACK)]
+        unplaced = [o for o in self.orphans if not o.reason.startswith(TAKEN_BACK)]
+        parts = []
+        if unplaced:
+            count = len(unplaced)
+            parts.append(f"{count} annotation{'s' if count != 1 else ''} found no single paper "
+                         f"and {'are' if count != 1 else 'is'} kept as "
+                         f"{'they are' if count != 1 else 'it is'}: {_named(unplaced)}.")
+        if taken_back:
+            count = len(taken_back)
+            parts.append(f"{count} annotation{'s' if count != 1 else ''} whose move you took back "
+                         f"{'stay' if count != 1 else 'stays'} under {'their' if count != 1 else 'its'}"
+                         f" old key: {_named(taken_back)}.")
+        if not parts:
             return ""
-        count = len(self.orphans)
-        named = ", ".join(f"“{o.annotation.title or o.annotation.key}”" for o in self.orphans[:_SHOWN])
-        more = f" and {count - _SHOWN} more" if count > _SHOWN else ""
-        return (f"{count} annotation{'s' if count != 1 else ''} found no single paper and "
-                f"{'are' if count != 1 else 'is'} kept as {'they are' if count != 1 else 'it is'}: "
-                f"{named}{more}. 'papertray stats' lists the papers each could be.")
+        return " ".join(parts) + " 'papertray stats' lists the papers each could be."
+
+
+def _named(orphans: list[Orphan]) -> str:
+    named = ", ".join(f"“{o.annotation.title or o.annotation.key}”" for o in orphans[:_SHOWN])
+    return named + (f" and {len(orphans) - _SHOWN} more" if len(orphans) > _SHOWN else "")
 
 
 @dataclass
@@ -289,14 +306,15 @@ def _lost(store: PaperStore, annotations: Mapping[str, Annotation]) -> list[Anno
 
 def plan(store: PaperStore, annotations: Mapping[str, Annotation],
          record_of: Callable[[str], Record | None] | None = None,
-         moved_before: Callable[[], Mapping[str, str]] | None = None,
+         history: Callable[[], tuple[Mapping[str, str], Collection[tuple[str, str]]]] | None = None,
          ) -> tuple[FollowReport, dict[str, Annotation | None]]:
     """Where each lost annotation of ``annotations`` goes in ``store``: the report, and
     the changes that make it so (old key -> None, new key -> annotation). Writes nothing.
     ``record_of`` gives a key's record with its change times (a profile's), so that what
     was taken off a paper later is not put back; without it, what is set is kept.
-    ``moved_before`` gives the moves made before (old key -> new key, a profile's journal): an
-    annotation the rules place nowhere goes where its key's annotation went before."""
+    ``history`` gives the moves made before (old key -> new key, a profile's journal) and
+    those the person took back: an annotation the rules place nowhere goes where its key's
+    annotation went before; one whose move was taken back stays where it is."""
     if record_of is None:
         def record_of(key: str) -> Record | None:
             return Record(annotations[key]) if key in annotations else None
@@ -314,19 +332,25 @@ def plan(store: PaperStore, annotations: Mapping[str, Annotation],
             here.append(annotation)
     wanted = _walk(store, here)
     changes: dict[str, Annotation | None] = {}
-    earlier: Mapping[str, str] | None = None
+    earlier: tuple[Mapping[str, str], Collection[tuple[str, str]]] | None = None
     for annotation in here:
         found, why = _candidates(store, annotation, wanted, annotations)
         papers = list(dict.fromkeys(found))
-        if len(papers) != 1 and moved_before is not None:
-            # Written under a key after its annotation had moved on (another window still
-            # showed the file as it was): it is that paper's, even though the paper has an
-            # annotation of its own now, the one that moved there. Joined, not orphaned.
-            earlier = moved_before() if earlier is None else earlier
-            if (target := moved_key(earlier, annotation.key)) != annotation.key:
-                doc = int(store.indices_of([target])[0])
-                if doc >= 0:
-                    papers, why = [doc], "where its annotation went before"
+        if history is not None:
+            earlier = history() if earlier is None else earlier
+            moves, refused = earlier
+            if len(papers) != 1:
+                # Written under a key after its annotation had moved on (another window
+                # still showed the file as it was): it is that paper's, even though the
+                # paper has an annotation of its own now, the one that moved there.
+                if (target := moved_key(moves, annotation.key)) != annotation.key:
+                    doc = int(store.indices_of([target])[0])
+                    if doc >= 0:
+                        papers, why = [doc], "where its annotation went before"
+            taken_back = [store[p].key for p in papers if (annotation.key, store[p].key) in refused]
+            if taken_back:
+                report.orphans.append(Orphan(annotation, f"{TAKEN_BACK} {taken_back[0]}"))
+                continue
         if len(papers) != 1:
             reason = "no paper in this store matches it" if not papers else (
                 f"{len(papers)} papers match it ({why}): "
@@ -357,10 +381,10 @@ def follow(store: PaperStore, userdata: UserData) -> FollowReport:
 
     userdata.reload()
     journal = Journal(userdata.profile_dir)
-    report, changes = plan(store, userdata.annotations(), userdata.record, journal.moves)
+    report, changes = plan(store, userdata.annotations(), userdata.record, journal.history)
     if changes:
         try:
-            userdata.restore(changes)
+            report.changes = userdata.restore(changes).changes
         except SaveError as error:  # kept in memory and written with the next change
             report.error = str(error)
         moves = {moved.old_key: moved.new_key for moved in report.followed}

@@ -17,6 +17,7 @@ from typing import Any
 from tui.model import Annotation, Fingerprint
 from tui.store.base import PaperStore, Store
 from tui.userdata import FieldChange, Outcome, UserData
+from tui.userdata.journal import Journal
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +36,16 @@ class Step:
     """The papers this step touched, in the order they were given."""
     changes: tuple[FieldChange, ...] = field(default=())
     """Each field it changed, from what to what: undo puts back exactly these."""
+    moves: tuple[tuple[str, str], ...] = field(default=())
+    """Annotations this step moved to their papers' new keys (old, new): undone, the
+    person refused them, and following never makes them again (redone, it may)."""
 
     def describe(self) -> str:
-        """"read 3 papers" / "star"."""
+        """"read 3 papers" / "star" / "the move of 2 annotations to their papers"."""
+        if self.moves:
+            count = len(self.moves)
+            return ("the move of an annotation to its paper's new key" if count == 1
+                    else f"the move of {count:,} annotations to their papers' new keys")
         count = len(self.keys)
         return self.label if count == 1 else f"{self.label} {count:,} papers"
 
@@ -154,6 +162,14 @@ class Triage:
         self.undo_stack[:] = [moved(step) for step in self.undo_stack]
         self.redo_stack[:] = [moved(step) for step in self.redo_stack]
 
+    def record(self, step: Step) -> None:
+        """Keep a change made outside :meth:`apply` (annotations following their papers)
+        so that ``z`` takes it back like any other."""
+        if step.changes:
+            self.undo_stack.append(step)
+            del self.undo_stack[: -self.depth]
+            self.redo_stack.clear()
+
     def undo(self) -> tuple[Step | None, str]:
         """Take the last step's changes back, where nobody changed those fields since."""
         return self._move(self.undo_stack, self.redo_stack, forward=False)
@@ -170,6 +186,9 @@ class Triage:
         step = source.pop()
         before = {key: self.userdata.get(key) for key in step.keys}
         outcome: Outcome = self.userdata.revert(step.changes, forward=forward)
+        if step.moves:
+            journal = Journal(self.userdata.profile_dir)
+            (journal.note_moves if forward else journal.note_refused)(dict(step.moves))
         self.left_alone = outcome.skipped
         self._account(before, step.keys)
         target.append(step)

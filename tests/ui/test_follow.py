@@ -52,7 +52,7 @@ async def test_star_and_note_follow_the_paper_through_a_typo_fix_and_a_new_doi(m
             note = app.userdata.get(paper.key)
             assert note is not None and note.starred and note.note == "vs BM25"
             assert _followed(app) == ["1 annotation followed its paper: “Dense Retrieval for "
-                                      "Everyone” (same citekey lee2020)."]
+                                      "Everyone” (same citekey lee2020). z takes it back."]
             assert app.main_screen.triage.counts["starred"] == 1
         app.userdata.close()
     assert paper.key == "doi:10.1000/dense"
@@ -61,6 +61,40 @@ async def test_star_and_note_follow_the_paper_through_a_typo_fix_and_a_new_doi(m
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert _followed(app) == [] and app.userdata.get("doi:10.1000/dense").starred
+
+
+async def test_z_takes_back_a_move_the_person_did_not_want(make_app, tmp_path: Path):
+    """The moved star and note are put back under the old key with z (the paper shows
+    none); the next open leaves them there, and says the move was taken back."""
+    bib = tmp_path / "refs.bib"
+    bib.write_text(BIB, encoding="utf-8")
+    app = make_app(bib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        old_key = app.main_screen.paper_list.current.key
+        await pilot.press("s")
+        await settle(pilot)
+    app.userdata.close()
+    bib.write_text(BIB.replace("Retreival", "Retrieval"), encoding="utf-8")
+    app = make_app(bib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        paper = app.main_screen.paper_list.current
+        assert app.userdata.get(paper.key).starred and _followed(app)
+        await pilot.press("z")
+        await settle(pilot)
+        assert app.userdata.get(old_key).starred
+        assert (now := app.userdata.get(paper.key)) is None or not now.starred
+        assert app.main_screen.triage.counts["starred"] == 0
+        assert any(n.message == "Undid the move of an annotation to its paper's new key."
+                   for n in app._notifications)
+    app.userdata.close()
+    app = make_app(bib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert _followed(app) == [] and app.userdata.get(old_key).starred
+        assert any("took back" in n.message for n in app._notifications
+                   if n.title == "Orphaned annotations")
 
 
 async def test_marks_stay_on_papers_whose_key_changed_when_ctrl_r_reads_the_file(make_app, tmp_path: Path):

@@ -67,6 +67,10 @@ def test_the_old_keys_are_what_the_code_as_found_wrote() -> None:
     assert {legacy_title_key(p.title) for p in store if p.title} >= {k for k in keys if k.startswith("title:")}
 
 
+def _blank(ann: Annotation | None) -> bool:
+    return ann is None or ann.is_blank
+
+
 def _annotate(tmp_path: Path, store, paper, **changes) -> UserData:
     userdata = UserData(tmp_path / "profile")
     userdata.update(paper.key, title=Fingerprint.of(paper), **changes)
@@ -437,3 +441,38 @@ def test_a_note_saved_under_the_old_key_after_another_window_moved_it_is_kept_wi
     assert report.orphans == []
     note = UserData(tmp_path / "profile").get(after[0].key).note
     assert "first thoughts" in note and "second thoughts, written in A" in note
+
+
+def test_a_move_taken_back_puts_everything_back_and_is_never_made_again(tmp_path: Path) -> None:
+    """"Attention for Graphs" removed from the file, and its star and note moved onto the
+    same author's "Attention for Grapes" (it looks like a typo fixed): the person takes
+    the move back. Both papers are as they were, and following never moves it again: the
+    annotation stays under its key, listed as an orphan (found by a tester)."""
+    from tui.triage import Step, Triage
+
+    path = tmp_path / "papers.jsonl"
+    rows = [{"title": "Attention for Graphs", "authors": ["Ann Lee"], "year": 2021},
+            {"title": "Attention for Grapes", "authors": ["Ann Lee"], "year": 2021}]
+    _write_rows(path, rows)
+    before = open_store(path)
+    userdata = _annotate(tmp_path, before, before[0], starred=True, note="graph notes")
+    _write_rows(path, rows[1:])
+    store = open_store(path)
+    report = follow(store, userdata)
+    assert [(f.old_key, f.new_key) for f in report.followed] == [(before[0].key, store[0].key)]
+    triage = Triage(store, userdata)
+    triage.record(Step("follow", (before[0].key, store[0].key), report.changes,
+                       ((before[0].key, store[0].key),)))
+    step, error = triage.undo()
+    assert step is not None and not error
+    assert step.describe() == "the move of an annotation to its paper's new key"
+    assert _essence(userdata.get(before[0].key))[:3] == (True, (), "graph notes")
+    assert _blank(userdata.get(store[0].key))
+    again = follow(store, UserData(tmp_path / "profile"))
+    assert again.followed == [] and [o.reason for o in again.orphans] == [
+        f"you took back its move to {store[0].key}"]
+    assert _blank(UserData(tmp_path / "profile").get(store[0].key))
+    triage.redo()  # the person changes their mind: the move is made again
+    assert _essence(UserData(tmp_path / "profile").get(store[0].key))[:3] == (
+        True, (), "graph notes")
+    assert follow(store, UserData(tmp_path / "profile")).orphans == []

@@ -11,6 +11,8 @@ import logging
 from typing import TYPE_CHECKING
 
 
+from tui.triage import Step
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
@@ -50,9 +52,13 @@ def follow_in_background(screen: "MainScreen", marked: "Mapping[str, Fingerprint
 def _tell(screen: "MainScreen", report: FollowReport) -> None:
     """Say what moved (and show it), and which annotations found no single paper."""
     if report.followed:
-        screen.triage.rekey({moved.old_key: moved.new_key for moved in report.followed})
-        screen.app.notify(report.summary(), title="Annotations followed", timeout=12,
-                          markup=False)
+        moves = {moved.old_key: moved.new_key for moved in report.followed}
+        screen.triage.rekey(moves)
+        screen.triage.record(Step("follow",
+                                  tuple(dict.fromkeys(c.key for c in report.changes)),
+                                  report.changes, tuple(moves.items())))
+        screen.app.notify(f"{report.summary()} z takes it back.", title="Annotations followed",
+                          timeout=12, markup=False)
         screen.triage.recount()
         screen.refresh_counts()
         screen.start_search(keep_paper=True)

@@ -119,10 +119,18 @@ class Journal:
     def note_moves(self, moves: Mapping[str, str]) -> None:
         """Remember that the annotations of ``moves``'s keys followed their papers to new
         keys (a failure to write only costs undo its way there, and is logged)."""
-        if not moves:
-            return
-        lines = "".join(json.dumps({"old": old, "new": new, "at": now_stamp()}, ensure_ascii=False)
-                        + "\n" for old, new in moves.items())
+        if moves:
+            self._append([{"old": old, "new": new, "at": now_stamp()} for old, new in moves.items()])
+
+    def note_refused(self, moves: Mapping[str, str]) -> None:
+        """Remember that the person took back these moves (``z`` after annotations
+        followed their papers): following never makes them again; the annotations stay
+        orphans under their old keys, listed, unless the move is redone."""
+        self._append([{"old": old, "new": new, "at": now_stamp(), "refused": True}
+                      for old, new in moves.items()])
+
+    def _append(self, entries: list[dict[str, object]]) -> None:
+        lines = "".join(json.dumps(entry, ensure_ascii=False) + "\n" for entry in entries)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             with open(self.folder / MOVES, "a", encoding="utf-8", errors="surrogatepass") as log_file:
@@ -131,20 +139,33 @@ class Journal:
             log.warning("could not note the keys annotations moved to: %s", error)
 
     def moves(self) -> dict[str, str]:
-        """Every noted move, old key -> the key its annotation went to (the latest move of
-        a key wins; lines a kill cut short are skipped)."""
+        """Every noted move that stands, old key -> the key its annotation went to (the
+        latest move of a key wins; a move taken back is gone)."""
+        return self.history()[0]
+
+    def history(self) -> tuple[dict[str, str], set[tuple[str, str]]]:
+        """The moves that stand (old -> new) and those the person took back ((old, new)),
+        read in order: a later line overrides an earlier one about the same move."""
         moves: dict[str, str] = {}
+        refused: set[tuple[str, str]] = set()
         try:
             with open(self.folder / MOVES, encoding="utf-8", errors="surrogatepass") as log_file:
                 for line in log_file:
                     try:
-                        move = json.loads(line)
-                        moves[str(move["old"])] = str(move["new"])
+                        entry = json.loads(line)
+                        old, new = str(entry["old"]), str(entry["new"])
                     except (ValueError, KeyError, TypeError):
                         continue  # a line a kill cut short
+                    if entry.get("refused"):
+                        refused.add((old, new))
+                        if moves.get(old) == new:
+                            del moves[old]
+                    else:
+                        moves[old] = new
+                        refused.discard((old, new))
         except OSError:
             pass
-        return moves
+        return moves, refused
 
     def rekeyed(self, changes: Iterable[FieldChange]) -> tuple[FieldChange, ...]:
         """``changes`` on the keys their papers have now, following every noted move."""
