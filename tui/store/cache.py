@@ -73,8 +73,7 @@ PREVIEW_PAPERS = 200
 """Papers of a warm store shown before all of it is checked: more than a screenful."""
 
 
-def _preview(file: Path, signature: dict[str, object], watch: Callable[[Paper], None],
-             progress: Callable[[int, int], None] | None, total: int) -> None:
+def _preview(file: Path, signature: dict[str, object], watch: Callable[[Paper], None]) -> None:
     """Give ``watch`` the first papers of ``file``'s shard before every byte of the store
     is checked (a tenth of a second at 100,000 papers), as a first read would: a warm
     open paints its first rows first. Each paper read checks the blocks it touches, so
@@ -91,8 +90,6 @@ def _preview(file: Path, signature: dict[str, object], watch: Callable[[Paper], 
         return
     finally:
         shard.close()
-    if progress is not None:
-        progress(0, total)  # a reader shows what it was given on the next progress
 
 
 def _build_shard(file: Path, signature: dict[str, object], progress: Callable[[int], None] | None,
@@ -233,8 +230,6 @@ def open_cached(given: list[Path], files: list[Path], sizes: dict[Path, int],
     counts: dict[str, int] = {}
     signatures: list[dict[str, object]] = []
     started = time.perf_counter()
-    if progress is not None:
-        progress(0, total)
     try:
         signed: dict[Path, dict[str, object] | OSError] = {}
         for file in files:
@@ -245,7 +240,9 @@ def open_cached(given: list[Path], files: list[Path], sizes: dict[Path, int],
         readable = [(file, signature) for file, signature in signed.items()
                     if not isinstance(signature, OSError)]
         if watch is not None and readable:
-            _preview(*readable[0], watch, progress, total)
+            _preview(*readable[0], watch)
+        if progress is not None:
+            progress(0, total)  # a reader shows what it was given so far on a progress
         # Each shard is checked in full when opened (CRC-32 of every byte): on all cores.
         loaded = dict(zip([file for file, _ in readable],
                           map_on_cores(lambda pair: _load_shard(*pair), readable)))
