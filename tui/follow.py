@@ -232,7 +232,10 @@ def _candidates(store: PaperStore, annotation: Annotation, wanted: _Wanted,
         limit = max(2, min(6, len(title) // 10))  # "a few typos": more in a longer title
         found = [p for p, other in wanted.family.get(family_name(annotation.author), ())
                  if Levenshtein.distance(title, other, score_cutoff=limit) <= limit
-                 and _numbers(title) == _numbers(other)]  # volume 1 is not volume 2
+                 and _numbers(title) == _numbers(other)  # volume 1 is not volume 2
+                 # Another entry of the same file, not this one with a typo fixed (a
+                 # deleted "Unsupervised…" is not its sibling "Supervised…"):
+                 and not _citekeys_contradict(annotation, store[p])]
         return unclaimed(found), "same first author, title within a few letters"
     if annotation.title:
         return unclaimed(wanted.title.get(title, [])), "same title"
@@ -265,10 +268,25 @@ def _authors_contradict(author: str, paper: Paper) -> bool:
 def _titles_contradict(annotated: str, now: str) -> bool:
     """True when both titles are known and share too little to be one paper's: a typo
     fixed, a subtitle added or words reordered keep most of a title; a citekey such as
-    ``smith2019`` reused for the same author's other paper of that year does not."""
+    ``smith2019`` reused for the same author's other paper of that year does not, even
+    when its title holds every word of the old one ("Deep Learning" and "Deep Learning
+    for Graphs: A Survey"): words added to the main title make another title."""
     if not annotated or not now:
         return False
-    return fuzz.token_set_ratio(normalise_title(annotated), normalise_title(now)) < _SAME_TITLE
+    if fuzz.token_set_ratio(normalise_title(annotated), normalise_title(now)) < _SAME_TITLE:
+        return True
+    old_words, new_words = (set(normalise_title(_main_title(t)).split()) for t in (annotated, now))
+    return old_words != new_words and (old_words < new_words or new_words < old_words)
+
+
+def _main_title(title: str) -> str:
+    """The title before its subtitle (after a colon, a dash or a full stop)."""
+    return re.split(r":|\s[-–—]\s|\.\s", title, maxsplit=1)[0]
+
+
+def _citekeys_contradict(annotation: Annotation, paper: Paper) -> bool:
+    """True when both have a citekey and they differ: two entries of a file."""
+    return bool(annotation.citekey and paper.citekey and annotation.citekey != paper.citekey)
 
 
 def _years_contradict(annotated: int | None, now: int | None) -> bool:

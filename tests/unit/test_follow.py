@@ -171,16 +171,16 @@ def test_a_citekey_reused_for_another_paper_does_not_carry_the_annotation(tmp_pa
 
 
 def test_an_annotation_that_could_be_two_papers_or_none_is_an_orphan_never_deleted(tmp_path: Path) -> None:
-    bib = _write(tmp_path / "refs.bib", "@article{a, title = {Introduction}, author = {Smith, J.}}\n")
+    bib = _write_rows(tmp_path / "refs.jsonl", [{"title": "Introduction", "authors": ["J. Smith"]}])
     store = open_store(bib)
     userdata = _annotate(tmp_path, store, store[0], starred=True)
     kept = userdata.get(store[0].key)
-    _write(bib, "@article{b, title = {Introduction}, author = {Smith, John}, year = 2001}\n"
-                "@article{c, title = {Introduction}, author = {Smith, Jane}, year = 2019}\n")
+    _write_rows(bib, [{"title": "Introduction", "authors": ["John Smith"], "year": 2001},
+                      {"title": "Introduction", "authors": ["Jane Smith"], "year": 2019}])
     report = follow(open_store(bib), userdata)
     assert report.followed == [] and [o.annotation for o in report.orphans] == [kept]
     assert "2 papers match it" in report.orphans[0].reason
-    _write(bib, "@article{z, title = {Something Else}, author = {Zed, Z.}}\n")
+    _write_rows(bib, [{"title": "Something Else", "authors": ["Z. Zed"]}])
     report = follow(open_store(bib), userdata)
     assert [o.reason for o in report.orphans] == ["no paper in this store matches it"]
     assert userdata.get(kept.key) == kept
@@ -476,3 +476,48 @@ def test_a_move_taken_back_puts_everything_back_and_is_never_made_again(tmp_path
     assert _essence(UserData(tmp_path / "profile").get(store[0].key))[:3] == (
         True, (), "graph notes")
     assert follow(store, UserData(tmp_path / "profile")).orphans == []
+
+
+def test_a_deleted_entry_never_lands_on_the_same_authors_paper_with_another_citekey(
+        tmp_path: Path) -> None:
+    """"Unsupervised Learning of …" removed from the .bib: "Supervised Learning of …" by
+    the same authors that year is two letters away, but it is its own entry (another
+    citekey), not the deleted one with a typo fixed: the annotation stays an orphan."""
+    bib = _write(tmp_path / "refs.bib",
+                 "@inproceedings{chen2015a, title = {Unsupervised Learning of Visual Representations "
+                 "Using Videos},\n  author = {Chen, Wei and Gupta, Abhinav}, year = {2015}}\n"
+                 "@inproceedings{chen2015b, title = {Supervised Learning of Visual Representations "
+                 "Using Videos},\n  author = {Chen, Wei and Gupta, Abhinav}, year = {2015}}\n")
+    store = open_store(bib)
+    userdata = _annotate(tmp_path, store, store[0], starred=True, note="on the UNSUPERVISED paper")
+    kept = userdata.get(store[0].key)
+    _write(bib, bib.read_text()[bib.read_text().index("@inproceedings{chen2015b"):])
+    store = open_store(bib)
+    report = follow(store, userdata)
+    assert report.followed == [] and [o.annotation for o in report.orphans] == [kept]
+    assert _blank(userdata.get(store[0].key))
+
+
+def test_a_citekey_reused_for_a_title_that_only_contains_the_old_one_is_another_paper(
+        tmp_path: Path) -> None:
+    """The book "Deep Learning" (goodfellow2016) deleted, and the key regenerated onto the
+    same author's "Deep Learning for Graphs: A Survey of Methods" of that year: every word
+    of the old title is in the new one, yet it is another paper. A subtitle added to the
+    same title is still the same paper."""
+    bib = _write(tmp_path / "refs.bib",
+                 "@book{goodfellow2016, title = {Deep Learning}, author = {Goodfellow, Ian}, year = 2016}\n"
+                 "@article{goodfellow2016a, title = {Deep Learning for Graphs: A Survey of Methods},\n"
+                 "  author = {Goodfellow, Ian}, year = 2016}\n")
+    store = open_store(bib)
+    userdata = _annotate(tmp_path, store, store[0], starred=True, note="the BOOK")
+    _write(bib, "@article{goodfellow2016, title = {Deep Learning for Graphs: A Survey of Methods},\n"
+                "  author = {Goodfellow, Ian}, year = 2016}\n")
+    store = open_store(bib)
+    report = follow(store, userdata)
+    assert report.followed == [] and len(report.orphans) == 1
+    assert _blank(userdata.get(store[0].key))
+    _write(bib, "@book{goodfellow2016, title = {Deep Learning: Adaptive Computation},\n"
+                "  author = {Goodfellow, Ian}, year = 2016}\n")
+    store = open_store(bib)
+    assert [f.why for f in follow(store, userdata).followed] == ["same citekey goodfellow2016"]
+    assert userdata.get(store[0].key).note == "the BOOK"
