@@ -270,13 +270,16 @@ def _titles_contradict(annotated: str, now: str) -> bool:
     fixed, a subtitle added or words reordered keep most of a title; a citekey such as
     ``smith2019`` reused for the same author's other paper of that year does not, even
     when its title holds every word of the old one ("Deep Learning" and "Deep Learning
-    for Graphs: A Survey"): words added to the main title make another title."""
+    for Graphs: A Survey"): as many words again added to the main title make another."""
     if not annotated or not now:
         return False
     if fuzz.token_set_ratio(normalise_title(annotated), normalise_title(now)) < _SAME_TITLE:
         return True
-    old_words, new_words = (set(normalise_title(_main_title(t)).split()) for t in (annotated, now))
-    return old_words != new_words and (old_words < new_words or new_words < old_words)
+    fewer, more = sorted((set(normalise_title(_main_title(t)).split()) for t in (annotated, now)),
+                         key=len)
+    # A word or two put in ("…for Cats" -> "…for Cats and Kittens") is a title fixed; a
+    # title the other holds whole, and as many words again, is another paper's.
+    return fewer < more and len(more - fewer) >= len(fewer)
 
 
 def _main_title(title: str) -> str:

@@ -183,7 +183,7 @@ class Triage:
         self.left_alone = ()
         if not source:
             return None, ""
-        step = source.pop()
+        step = self._where_now(source.pop())
         before = {key: self.userdata.get(key) for key in step.keys}
         outcome: Outcome = self.userdata.revert(step.changes, forward=forward)
         if step.moves:
@@ -193,6 +193,18 @@ class Triage:
         self._account(before, step.keys)
         target.append(step)
         return step, outcome.error
+
+    def _where_now(self, step: Step) -> Step:
+        """``step`` on the keys its papers have now: another window or the command line
+        may have moved their annotations to new keys (a title typo fixed) since."""
+        if step.moves:  # a move itself: its changes name both keys as they were
+            return step
+        journal = Journal(self.userdata.profile_dir)
+        changes = journal.rekeyed(step.changes)
+        if changes == step.changes:
+            return step
+        keys = tuple(dict.fromkeys(change.key for change in changes))
+        return replace(step, keys=keys, changes=changes)
 
     def _account(self, old: Mapping[str, Annotation | None], keys: Iterable[str]) -> None:
         present = papers_in_store(self.store, list(keys))

@@ -521,3 +521,27 @@ def test_a_citekey_reused_for_a_title_that_only_contains_the_old_one_is_another_
     store = open_store(bib)
     assert [f.why for f in follow(store, userdata).followed] == ["same citekey goodfellow2016"]
     assert userdata.get(store[0].key).note == "the BOOK"
+
+
+def test_z_in_a_window_undoes_on_the_key_another_process_moved_the_paper_to(tmp_path: Path) -> None:
+    """A window stars and skips a paper; the title's typo is fixed and another process
+    (the command line) moves the annotation to the new key. z in the window takes its
+    changes back on the paper where they are now, not on the empty old key."""
+    from tui.triage import Triage
+
+    bib = _write(tmp_path / "refs.bib", "@article{lee2020, title = {Deep Learning for Cats},\n"
+                                        "  author = {Lee, Ann}, year = 2020}\n")
+    store = open_store(bib)
+    window = UserData(tmp_path / "profile")
+    triage = Triage(store, window)
+    triage.apply("star", [(store[0].key, store[0].title)], starred=True)
+    triage.apply("skip", [(store[0].key, store[0].title)], state="skipped")
+    _write(bib, bib.read_text().replace("Cats", "Cats and Kittens"))
+    moved = open_store(bib)
+    assert [f.new_key for f in follow(moved, UserData(tmp_path / "profile")).followed] == [moved[0].key]
+    window.reload()
+    for _ in range(2):
+        step, error = triage.undo()
+        assert step is not None and not error and triage.left_alone == ()
+    now = UserData(tmp_path / "profile").get(moved[0].key)
+    assert _blank(now) or (not now.starred and now.state == "inbox")
