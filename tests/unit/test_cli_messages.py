@@ -63,5 +63,7 @@ def test_a_failed_save_in_the_cli_does_not_claim_the_change_is_kept(
     err = capsys.readouterr().err
     assert status == 1
     assert "kept" not in err
-    assert "the change was not saved" in err
+    assert "nothing was changed" in err
     assert f"{profile / 'annotations'}" in err
+    assert not (profile / "undo").exists() or not list((profile / "undo").glob("*.json")), \
+        "nothing to undo: nothing was written"

@@ -75,11 +75,39 @@ def describe_changes(changes: Iterable[FieldChange]) -> str:
     return ", ".join(parts)
 
 
-def _not_saved(error: str) -> str:
-    """A failed save in one sentence. Unlike the reader, which keeps a change and saves it
-    again later, a command ends here: what it could not save is not kept anywhere."""
-    return (error.split(";")[0] + "; the change was not saved. Run the command again once "
-            "the data folder can be written.")
+def _partly_saved(error: str, written: int, matching: int) -> str:
+    """A bulk change that could not be written whole, in one sentence: the files written
+    before the failure keep it (each file is replaced whole or not at all)."""
+    if not written:
+        return (error.split(";")[0] + "; nothing was changed. Run the command again once the "
+                "data folder can be written.")
+    return (error.split(";")[0] + f"; {written:,} of {_plural(matching, 'matching paper')} "
+            "changed before it (their files were written), the others not. `papertray undo` "
+            "takes back what was written; or run the command again once the data folder can "
+            "be written.")
+
+
+def _keep_what_was_written(userdata: UserData, journal: Any, label: str,
+                           changes: tuple[FieldChange, ...], kept: Path | None) -> int:
+    """After a save that stopped half way: the changes the files hold now, kept for undo
+    in place of the whole change (none written: no entry); how many papers they are."""
+    from tui.userdata import UserData as Profile
+
+    on_disk = Profile(userdata.profile_dir, userdata.profile)
+    try:
+        written = tuple(change for change in changes
+                        if (record := on_disk.record(change.key)) is not None
+                        and record.value(change.name) == change.new)
+    finally:
+        on_disk.close()
+    try:
+        if written:
+            journal.record(label, written, replacing=kept)
+        elif kept is not None:
+            kept.unlink()
+    except OSError:
+        pass  # the entry as planned stands: undo skips fields that are not as it says
+    return len({change.key for change in written})
 
 
 def _split_tags(values: list[str]) -> tuple[str, ...]:
@@ -146,17 +174,26 @@ def annotate(session: Session) -> int:
         return _dry_run(session, userdata.change(items, dry_run=True, **changes).changes, papers)
     from tui.userdata.journal import Journal
 
+    journal, label = Journal(userdata.profile_dir), _command_label(args)
     with quit_signals_held() as held:  # the change and its undo record, whole
+        # Kept for undo before a byte is written: a change a full disk stops half way can
+        # still be taken back, and undo never takes back the command before it instead.
+        planned = userdata.change(items, dry_run=True, **changes).changes
+        try:
+            kept = journal.record(label, planned)
+        except OSError as error:
+            raise CliError(f"Nothing was changed: the change could not be kept for undo in "
+                           f"{journal.folder} ({error.strerror or error}).") from error
         outcome = userdata.change(items, **changes)
-        if outcome.error:
-            raise CliError(_not_saved(outcome.error))
-        undo_hint = ""
-        if outcome.changes:
+        if outcome.changes != planned:  # another process changed some papers meanwhile
             try:
-                Journal(userdata.profile_dir).record(_command_label(args), outcome.changes)
-                undo_hint = " `papertray undo` takes it back."
-            except OSError as error:
-                session.warn(f"papertray: could not keep this change for undo ({error.strerror or error}).")
+                kept = journal.record(label, outcome.changes, replacing=kept) or kept
+            except OSError:
+                pass  # what was planned stands: undo puts back fields that are still so
+        if outcome.error:
+            raise CliError(_partly_saved(outcome.error, _keep_what_was_written(
+                userdata, journal, label, outcome.changes, kept), len(papers)))
+    undo_hint = " `papertray undo` takes it back." if kept is not None else ""
     changed = len({change.key for change in outcome.changes})
     session.say(f"Changed {changed:,} of {_plural(len(papers), 'matching paper')}"
                 f" (profile {clean_line(userdata.profile)}).{undo_hint}")
@@ -205,8 +242,10 @@ def undo(session: Session) -> int:
                        "from the command line is kept.")
     with quit_signals_held() as held:  # the undo and its mark, whole
         outcome = userdata.revert(journal.rekeyed(entry.changes))
-        if outcome.error:
-            raise CliError(_not_saved(outcome.error))
+        if outcome.error:  # papers in the files written are put back: the next undo ends it
+            raise CliError(outcome.error.split(";")[0] + "; papers in files written before it "
+                           "are put back, the others are not. Run `papertray undo` again once "
+                           "the data folder can be written.")
         try:
             journal.mark_undone(entry)
         except OSError as error:
@@ -258,9 +297,14 @@ def annotations_command(session: Session) -> int:
         raise CliError(f"Cannot import {path}: no such file.")
     with quit_signals_held() as held:  # the import and its undo record, whole
         report = userdata.import_file(path)
-        if report.error:
-            raise CliError(_not_saved(report.error))
+        # Kept for undo even when the save stopped half way: the files written keep it.
         kept_for_undo = _keep_import_for_undo(session, userdata, path, report)
+        if report.error:
+            then = ("`papertray undo` takes back what was written; or run the import again"
+                    if kept_for_undo else "It could not be kept for undo; run the import again")
+            raise CliError(report.error.split(";")[0] + "; annotations in files written before "
+                           f"it were imported, the others not. {then} once the data folder "
+                           "can be written.")
     for problem in report.problems:
         session.warn(str(problem))
     read = report.added + report.updated + report.kept + report.unchanged

@@ -67,11 +67,14 @@ class Journal:
     def __init__(self, profile_dir: Path) -> None:
         self.folder = Path(profile_dir) / "undo"
 
-    def record(self, label: str, changes: tuple[FieldChange, ...] | list[FieldChange]) -> Path | None:
-        """Keep a bulk change for ``papertray undo``; None when it changed nothing."""
+    def record(self, label: str, changes: tuple[FieldChange, ...] | list[FieldChange],
+               *, replacing: Path | None = None) -> Path | None:
+        """Keep a bulk change for ``papertray undo``; None when it changed nothing.
+        ``replacing``: the entry kept for this change before it was written (what it
+        was to change), now replaced by what it did change."""
         if not changes:
             return None
-        path = self.folder / f"{stamp_for_filename()}-{os.getpid()}.json"
+        path = replacing or self.folder / f"{stamp_for_filename()}-{os.getpid()}.json"
         payload = {"changes": [change.to_json() for change in changes], "label": label,
                    "made": now_stamp(), "schema_version": 1, "undone": ""}
         self.folder.mkdir(parents=True, exist_ok=True)
