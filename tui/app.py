@@ -247,6 +247,13 @@ class PaperTrayApp(App[None]):
             return
         await super().action_quit()
 
+    def action_command_palette(self) -> None:
+        """Open the command palette, with the footer listing its keys."""
+        from tui.commands import ReaderPalette  # first use, not before the first screen
+
+        if self.use_command_palette and not ReaderPalette.is_open(self):
+            self.push_screen(ReaderPalette(id="--command-palette"))
+
     def action_help(self) -> None:
         """Show every key, generated from the bindings after remapping."""
         # Help knows every screen's keys: imported when asked for, not before the first screen.
