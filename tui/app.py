@@ -20,6 +20,7 @@ from textual.binding import Binding
 from textual.theme import Theme
 
 from tui.messages import AnnotationsChanged
+from tui.quit_signals import QUIT_SIGNALS
 from tui.screens.main import MainScreen
 from tui.settings import Settings, SettingsError, save_theme
 from tui.store import PaperStore, Store
@@ -36,9 +37,6 @@ log = logging.getLogger(__name__)
 __all__ = ["PaperTrayApp"]
 
 DEFAULT_THEME = "textual-dark"
-QUIT_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT")
-                     if hasattr(signal, name))
-"""Signals that end papertray the normal way (see ``PaperTrayApp.exit_on_signal``)."""
 QUIT_GRACE_SECONDS = 5.0
 """After a quit signal, the longest papertray takes to close before it is ended outright."""
 RELOAD_SECONDS = 5.0
@@ -246,6 +244,13 @@ class PaperTrayApp(App[None]):
                             severity="warning", markup=False)
             return
         await super().action_quit()
+
+    def action_command_palette(self) -> None:
+        """Open the command palette, with the footer listing its keys."""
+        from tui.commands import ReaderPalette  # first use, not before the first screen
+
+        if self.use_command_palette and not ReaderPalette.is_open(self):
+            self.push_screen(ReaderPalette(id="--command-palette"))
 
     def action_help(self) -> None:
         """Show every key, generated from the bindings after remapping."""

@@ -1,4 +1,4 @@
-"""Command palette provider: every main-screen action, the views, sorts and saved searches.
+"""The command palette: every main-screen action, the views, sorts and saved searches.
 
 The action list is generated from ``MainScreen.BINDINGS`` (description, tooltip, key), so a
 new key shows up in the palette by itself. Names that come from the config file (saved
@@ -11,7 +11,8 @@ from functools import partial
 from typing import Callable, Iterator
 
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.app import ComposeResult
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.markup import escape
 
@@ -19,11 +20,21 @@ from tui.sanitize import clean_line
 from tui.screens.main import MainScreen
 from tui.search import SORT_HELP, SORTS
 from tui.widgets.filter_pane import VIEWS
+from tui.widgets.footer import ReaderFooter
 
-__all__ = ["PaperTrayCommands"]
+__all__ = ["PaperTrayCommands", "ReaderPalette"]
 
 Command = tuple[str, str, Callable[[], object], bool]
 """(name, help, callback, trusted): trusted names may be highlighted with the matcher."""
+
+
+class ReaderPalette(CommandPalette):
+    """Textual's palette with a footer of its own keys: without one, the main screen's
+    footer showed through with the paper list's keys, which do nothing here."""
+
+    def compose(self) -> ComposeResult:
+        yield from super().compose()
+        yield ReaderFooter(id="palette-footer")
 
 
 class PaperTrayCommands(Provider):

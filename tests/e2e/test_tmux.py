@@ -90,6 +90,9 @@ def env(tmp_path: Path) -> dict[str, str]:
         "PATH": os.environ.get("PATH", ""),
         "HOME": str(tmp_path),
         "LANG": "C.UTF-8",
+        # The checkout under test, when it is not the installed one (a git worktree):
+        # without it the real command ran the installed copy's code.
+        **({"PYTHONPATH": os.environ["PYTHONPATH"]} if os.environ.get("PYTHONPATH") else {}),
     }
 
 

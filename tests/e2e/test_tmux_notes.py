@@ -4,7 +4,10 @@ at once by ctrl+s is saved whole, 20 times out of 20; a draft outlives a closed 
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -104,20 +107,25 @@ def test_a_draft_outlives_a_closed_terminal(env) -> None:
         first.wait_for(lambda s: "window closed" in s, "the typed text")
     finally:
         first.close()  # the terminal goes away with the editor open: SIGHUP, no goodbye
+    _save_the_draft_at_the_next_start(env, "written just before the window closed")
+    assert list(_notes(env).values()) == ["written just before the window closed"]
+
+
+def _save_the_draft_at_the_next_start(env: dict[str, str], text: str) -> None:
+    """Start again: the first paper says it has a draft, n opens it with ``text``, ctrl+s
+    saves it as the note."""
     again = Terminal(papertray_command(), env, (120, 36))
     try:
         _ready(again)
         _top(again)
         again.wait_for(lambda s: "unsaved draft" in s, "the draft shown on the paper")
         again.keys("n")
-        again.wait_for(lambda s: "written just before the window closed" in s and "Note ·" in s,
-                       "the draft in the editor")
+        again.wait_for(lambda s: text in s and "Note ·" in s, "the draft in the editor")
         again.keys("C-s")
         again.wait_for(lambda s: "Note ·" not in s, "the editor to close")
         _quit(again)
     finally:
         again.close()
-    assert list(_notes(env).values()) == ["written just before the window closed"]
 
 
 def test_another_window_closing_its_editor_keeps_the_draft_you_type(env) -> None:
@@ -155,3 +163,41 @@ def test_another_window_closing_its_editor_keeps_the_draft_you_type(env) -> None
     assert list(_notes(env).values()) == ["typed in window a, finished in b"]
     drafts = list((Path(env["PAPERTRAY_DATA_DIR"]) / "profiles" / "newcomer" / "drafts").glob("*.json"))
     assert drafts == [], f"a draft saved as the note stayed: {drafts}"
+
+
+EDITOR_THEN_KILLED = """
+import os, sys, time
+open(sys.argv[1], "a", encoding="utf-8").write("saved in my editor before papertray died\\n")
+with open(os.environ["EDITOR_PARENT"], "w") as out:
+    out.write(str(os.getppid()))  # papertray, waiting for this editor
+print("EDITOR OPEN", flush=True)
+while not os.path.exists(os.environ["EDITOR_STOP"]):  # the person is still in the editor
+    time.sleep(0.1)
+"""
+
+
+def test_text_saved_in_your_editor_outlives_a_kill_of_papertray(env, tmp_path: Path) -> None:
+    """N, the person saves in their own editor, and papertray is killed (kill -9) while the
+    editor is open: the next start offers the text as a draft, as n's drafts are offered.
+    It used to stay in /tmp/papertray-*/note.md, where nothing looked for it."""
+    if TMUX is None:
+        pytest.skip("tmux is not installed, so the real terminal cannot be driven")
+    script = tmp_path / "editor.py"
+    script.write_text(EDITOR_THEN_KILLED, encoding="utf-8")
+    parent, stop = tmp_path / "papertray.pid", tmp_path / "stop"
+    editing = {**env, "EDITOR": f"{sys.executable} {script}", "EDITOR_PARENT": str(parent),
+               "EDITOR_STOP": str(stop)}
+    first = Terminal(papertray_command(), editing, (120, 36))
+    try:
+        _ready(first)
+        _top(first)
+        first.keys("N")
+        first.wait_for(lambda s: "EDITOR OPEN" in s, "the editor, with the terminal")
+        os.kill(int(parent.read_text()), signal.SIGKILL)
+        stop.touch()  # the person leaves the editor; papertray is not there any more
+    finally:
+        first.close()
+    _save_the_draft_at_the_next_start(env, "saved in my editor before papertray died")
+    assert list(_notes(env).values()) == ["saved in my editor before papertray died\n"]
+    drafts = Path(env["PAPERTRAY_DATA_DIR"]) / "profiles" / "newcomer" / "drafts"
+    assert list(drafts.iterdir()) == [], "nothing left over once the draft is saved"

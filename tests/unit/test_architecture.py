@@ -20,7 +20,7 @@ DOMAIN_PACKAGES = (
     "tui.model", "tui.paths", "tui.query", "tui.export", "tui.output", "tui.view_scope", "tui.sanitize", "tui.settings",
     "tui.library", "tui.loader", "tui.triage", "tui.store", "tui.search", "tui.userdata",
     "tui.cache", "tui.interest", "tui.status", "tui.export_job", "tui.external_editor",
-    "tui.triage_keys",
+    "tui.triage_keys", "tui.quit_signals",
 )
 """The domain: everything here runs without a terminal (CLI, tests, benchmarks)."""
 UI = ("textual", "rich", "tui.app", "tui.screens", "tui.widgets", "tui.commands", "tui.messages")
@@ -144,3 +144,19 @@ def test_domain_module_never_reaches_the_terminal(module: str) -> None:
     reached = _reachable(module)
     ui = sorted(m for m in reached if any(m == u or m.startswith(u + ".") for u in UI))
     assert ui == [], f"{module} reaches {ui}"
+
+
+def _assigned_at_top(module: str) -> set[str]:
+    tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+    return {target.id for node in tree.body if isinstance(node, (ast.Assign, ast.AnnAssign))
+            for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+            if isinstance(target, ast.Name)}
+
+
+def test_the_quit_signals_are_listed_once_for_the_reader_and_the_command_line() -> None:
+    """The reader and ``papertray annotate`` each had their own list (in another order): a
+    signal added to one would quit the other half way."""
+    defined = sorted(m for m in MODULES if "QUIT_SIGNALS" in _assigned_at_top(m))
+    assert defined == ["tui.quit_signals"], defined
+    for user in ("tui.app", "tui.cli.held"):
+        assert "tui.quit_signals" in GRAPH[user], user

@@ -104,3 +104,28 @@ def test_a_draft_another_window_opened_and_saved_is_gone_here_too(tmp_path: Path
     a.save(KEY, "idea from window a", base="")
     b.discard(KEY, b.get(KEY))  # b opened a's draft and saved the note it became
     assert a.get(KEY) is None and a.written_here() == [] and len(a) == 0
+
+
+def test_a_note_left_in_an_editor_is_a_draft_once_changed_and_goes_with_its_folder(
+        tmp_path: Path) -> None:
+    """The file handed to $EDITOR is kept with the drafts: what a killed reader leaves there
+    is offered at the next start, unless nothing was typed; saving it removes it all."""
+    window = Drafts(tmp_path)
+    file = window.open_in_editor(KEY, "the saved note", base="the saved note", title="T")
+    (file.parent / ".note.md.swp").write_bytes(b"an editor's own file")
+    assert Drafts(tmp_path).get(KEY) is None, "nothing typed yet: no draft"
+    file.write_text("the saved note, and more", encoding="utf-8")  # saved in the editor
+    next_start = Drafts(tmp_path)
+    draft = next_start.get(KEY)
+    assert (draft.text, draft.base, draft.title) == ("the saved note, and more",
+                                                     "the saved note", "T")
+    next_start.discard(KEY, draft)  # saved as the note
+    assert list(tmp_path.joinpath("drafts").iterdir()) == []
+
+
+def test_an_editor_closed_normally_leaves_nothing(tmp_path: Path) -> None:
+    window = Drafts(tmp_path)
+    file = window.open_in_editor(KEY, "", base="")
+    file.write_text("written", encoding="utf-8")
+    window.close_editor(file)
+    assert list(tmp_path.joinpath("drafts").iterdir()) == [] and len(window) == 0

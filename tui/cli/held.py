@@ -14,10 +14,9 @@ import contextlib
 import signal
 from collections.abc import Iterator
 
-__all__ = ["Held", "quit_signals_held"]
+from tui.quit_signals import QUIT_SIGNALS
 
-QUIT_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
-                     if hasattr(signal, name))
+__all__ = ["Held", "quit_signals_held"]
 
 
 class Held:

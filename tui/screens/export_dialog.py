@@ -53,12 +53,17 @@ class ExportRequest:
 class ExportDialog(ModalScreen[ExportRequest | None]):
     """Ask for a format and a file name for exporting the papers in view."""
 
+    # Priority keys: the file name field's own up/down (scrolling it, which does nothing)
+    # and enter came first, so the footer showed none of the dialog's keys but esc.
+    # ``check_action`` hands them to the format list when it has the focus.
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="export.cancel", tooltip="Close without exporting"),
         Binding("down", "cycle_format(1)", "Next format", id="export.next-format",
-                tooltip="Export in the next format (the file's extension follows)"),
-        Binding("up", "cycle_format(-1)", "Previous format", show=False,
+                priority=True, tooltip="Export in the next format (the file's extension follows)"),
+        Binding("up", "cycle_format(-1)", "Previous format", show=False, priority=True,
                 id="export.previous-format", tooltip="Export in the previous format"),
+        Binding("enter", "export", "Export", id="export.confirm", priority=True,
+                tooltip="Write the file (asks first before replacing one)"),
     ]
 
     def __init__(self, what: str, formats: tuple[str, ...], folder: Path,
@@ -123,10 +128,17 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         label.update(Text(hint, end=""))
         label.set_class(warning, "-warning")
 
-    @on(Input.Submitted, "#export-path")
-    def _submitted(self, event: Input.Submitted) -> None:
-        path = Path(event.value.strip()).expanduser()
-        if not event.value.strip():
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The format list, when focused, keeps its own arrows and enter."""
+        if action in ("cycle_format", "export"):
+            return not self.query_one("#export-format", Select).has_focus_within
+        return True
+
+    def action_export(self) -> None:
+        """Export to the file named, once it is a file in a folder that exists."""
+        typed = self.query_one("#export-path", Input).value.strip()
+        path = Path(typed).expanduser()
+        if not typed:
             self._say("Type a file name to export to.", warning=True)
         elif path.is_dir():
             self._say(f"{path} is a folder: add a file name.", warning=True)

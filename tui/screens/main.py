@@ -272,9 +272,12 @@ class MainScreen(Screen[None]):
 
     # -- triage keys ------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Dim the paper keys when there is no paper to act on."""
+        """Dim the paper keys when there is no paper to act on; hide Clear marks when
+        nothing is marked."""
         if action == "focus_search" and self.focused is self.search_bar.input:
             return False  # typing a "/" in the query (a DOI, "TCP/IP")
+        if action == "clear_marks":
+            return bool(self.paper_list.marked)  # footer: "esc Clear marks" while marked
         if action in PAPER_ACTIONS and not self.has_paper():
             return True if self.held_keys.opening else None  # opening: held, not lost
         return True

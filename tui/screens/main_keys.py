@@ -59,7 +59,8 @@ MAIN_BINDINGS: list[BindingType] = [
     Binding("ctrl+r", "refresh_view", "Refresh", show=False, id="refresh",
             tooltip="Run the search again, so papers triaged out of the view leave it, "
                     "reading files added to the store or changed since"),
-    Binding("escape", "clear_marks", "Clear marks", show=False, id="clear-marks",
+    # In the footer only while papers are marked (MainScreen.check_action hides it else).
+    Binding("escape", "clear_marks", "Clear marks", id="clear-marks",
             tooltip="Forget the marks"),
 ]
 """The main screen's bindings, each with an id so a person can remap it."""

@@ -11,8 +11,6 @@ changed elsewhere meanwhile is kept too. The draft goes once the note is on disk
 from __future__ import annotations
 
 import os
-import tempfile
-from pathlib import Path
 from typing import Callable
 
 from textual.app import SuspendNotSupported
@@ -97,9 +95,14 @@ class NoteKeeper:
             return
         draft = self.drafts.get(paper.key)
         base = draft.base if draft is not None else self.saved_note(paper)
-        with tempfile.TemporaryDirectory(prefix="papertray-") as folder:
-            path = Path(folder) / "note.md"
-            path.write_text(draft.text if draft is not None else base, encoding="utf-8")
+        try:  # with the drafts: a kill of the reader meanwhile loses nothing saved there
+            path = self.drafts.open_in_editor(paper.key, draft.text if draft is not None else base,
+                                              base, paper.title, about=Fingerprint.of(paper))
+        except OSError as exc:
+            app.notify(f"Could not write the note for your editor ({exc.strerror or exc}); "
+                       "n opens the built-in editor.", severity="error", markup=False)
+            return
+        try:
             try:
                 with app.suspend():
                     status, problem = run_editor(words, path)
@@ -112,7 +115,15 @@ class NoteKeeper:
             if problem:
                 app.notify(problem, severity="error", markup=False)
                 return
-            text = path.read_text(encoding="utf-8", errors="replace")
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except OSError as exc:  # removed or made unreadable while the editor had it
+                app.notify(f"Could not read the note back from your editor "
+                           f"({exc.strerror or exc}); note not changed.", severity="error",
+                           markup=False)
+                return
+        finally:
+            self.drafts.close_editor(path)
         if status != 0:
             app.notify(f"{words[0]} exited with status {status}; note not changed.",
                        severity="warning", markup=False)

@@ -9,6 +9,12 @@ the file is still as it read it (its text is then in what this window saved or g
 While typing a draft is not fsynced, which keeps a keystroke cheap; when the editor closes
 it is. A draft remembers the note it started from, so that saving it over a note someone
 changed meanwhile (another window, the command line) keeps both texts: :func:`merge_note`.
+
+The person's own editor (``N``) edits a ``note.md`` kept here too, in a folder of its own
+(the editor's swap and backup files go with it) beside a record of the paper it is for:
+the reader waits for the editor with the terminal handed over, and when it is killed
+meanwhile the editor goes on, so what the person saves there must be where the next start
+finds drafts (it used to be in a temporary folder nobody looked in).
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import json
 import logging
 import os
 import secrets
+import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -28,6 +35,9 @@ from tui.userdata.storage import TEMP_SUFFIX, atomic_write
 __all__ = ["Draft", "Drafts", "merge_note"]
 
 log = logging.getLogger(__name__)
+
+EDITOR_RECORD = ".editor.json"
+"""The end of the record of a note handed to the person's editor (see ``_editor_file``)."""
 
 ALSO_WRITTEN = "Also in this note, written elsewhere while you were editing it:"
 """The line between the person's text and a version saved meanwhile by someone else."""
@@ -85,6 +95,11 @@ def _encode(draft: Draft) -> bytes:
         "utf-8", "surrogatepass")
 
 
+def _editor_file(record: Path) -> Path:
+    """The file handed to the editor: ``note.md`` in a folder named as its record."""
+    return record.with_name(record.name[: -len(".json")]) / "note.md"
+
+
 def _about(value: object) -> Fingerprint | None:
     """The fingerprint a draft file remembers (None in files of earlier versions); a field
     of the wrong type is left out rather than make the draft unreadable."""
@@ -128,13 +143,19 @@ class Drafts:
                 continue  # a write a kill interrupted; the draft before it is still there
             path = self.folder / name
             known = self._on_disk.get(path)
+            by_editor = name.endswith(EDITOR_RECORD)  # its text is in the editor's file
             try:
                 raw = path.read_bytes()
-                if known is not None and known.raw == raw:
+                if known is not None and known.raw == raw and not by_editor:
                     found[path] = known
                     continue
                 value = json.loads(raw.decode("utf-8", "surrogatepass"))
-                found[path] = Draft(str(value["key"]), str(value["text"]), str(value.get("base", "")),
+                text, base = str(value["text"]), str(value.get("base", ""))
+                if by_editor:
+                    text = _editor_file(path).read_text(encoding="utf-8", errors="replace")
+                    if text == base:
+                        continue  # nothing typed in the editor: no draft to offer
+                found[path] = Draft(str(value["key"]), text, base,
                                     str(value.get("title", "")), str(value.get("updated", "")),
                                     path, raw, _about(value.get("about")))
             except FileNotFoundError:
@@ -212,6 +233,24 @@ class Drafts:
         atomic_write(path, raw, durable=durable)
         self._mine[draft.key] = replace(draft, path=path, raw=raw)
 
+    def open_in_editor(self, key: str, text: str, base: str, title: str = "", *,
+                       about: Fingerprint | None = None) -> Path:
+        """A file holding ``text`` for the person's editor, kept with the drafts: should the
+        reader die while the editor is open, what is saved in the file is a draft of
+        ``key``'s note at the next start. :meth:`close_editor` removes it.
+
+        Raises OSError when it cannot be written."""
+        record = self.folder / f"{_hashed(key)}.{self._owner}{EDITOR_RECORD}"
+        _editor_file(record).parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(_editor_file(record), text.encode("utf-8", "surrogatepass"))
+        atomic_write(record, _encode(Draft(key, text, base, title, now_stamp(), about=about)))
+        return _editor_file(record)
+
+    def close_editor(self, file: Path) -> None:
+        """The editor is closed and its text taken: the file, its folder and record go."""
+        record = file.parent.with_name(file.parent.name + ".json")
+        self._unlink(record, record.name)
+
     def write_unwritten(self) -> list[Draft]:
         """Try again to write the drafts the disk refused; those it still refuses."""
         for draft in self.unwritten():
@@ -246,12 +285,16 @@ class Drafts:
 
     @staticmethod
     def _unlink(path: Path, key: str) -> None:
+        """Remove a draft's file (and the editor's folder, for a draft typed there: the
+        record first, as without it the folder is no draft)."""
         try:
             path.unlink()
         except FileNotFoundError:
             pass
         except OSError as error:
             log.warning("could not remove the draft of %s: %s", key, error)
+        if path.name.endswith(EDITOR_RECORD):
+            shutil.rmtree(_editor_file(path).parent, ignore_errors=True)
 
     def rename(self, moves: dict[str, str]) -> int:
         """Carry drafts over to their papers' new keys (``old key -> new key``), as the
@@ -262,6 +305,8 @@ class Drafts:
             if (new_key := moves.get(old_key)) is None or new_key == old_key:
                 continue
             for draft in drafts:
+                if draft.path is not None and draft.path.name.endswith(EDITOR_RECORD):
+                    continue  # maybe open in an editor now: its file is not pulled from it
                 moving = replace(draft, key=new_key, path=None, raw=b"")
                 raw = _encode(moving)
                 target = self.folder / f"{_hashed(new_key)}.{self._owner}.{secrets.token_hex(3)}.json"

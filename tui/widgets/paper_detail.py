@@ -78,6 +78,19 @@ class PaperDetail(VerticalScroll, can_focus=True):
         self._draft: Callable[[str], str | None] = lambda key: None
         self._pending: Paper | None = None
         """A paper to show once the screen has been painted (see follow)."""
+        self._drawn: tuple[object, ...] | None = None
+        """What the shown details were drawn from (see ``show``)."""
+
+    def on_mount(self) -> None:
+        # The matches' colour is drawn into the text: a new theme draws the paper anew.
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._redraw())
+
+    def on_unmount(self) -> None:
+        self.app.theme_changed_signal.unsubscribe(self)
+
+    def _redraw(self) -> None:
+        if self._pending is None:
+            self.follow(self.paper)
 
     def compose(self) -> ComposeResult:
         yield Static(Text("No paper selected"), id="detail-head")
@@ -122,10 +135,21 @@ class PaperDetail(VerticalScroll, can_focus=True):
              draft: str | None = None) -> None:
         """Show ``paper`` with the person's ``annotation``; ``spans`` mark query matches;
         ``reason`` says why it ranks where it does in the for-you order; ``draft``, an
-        unsaved note draft, is shown in place of the note and called one."""
+        unsaved note draft, is shown in place of the note and called one.
+
+        Drawn again only when one of these or the theme's match colour changed: the list,
+        the first screen and the for-you order all ask for the paper under the cursor, and
+        laying out a long abstract is the slowest part of a key press. (The width is not
+        among them: the text is wrapped when painted.)"""
+        spans = spans or {}
+        drawn = (paper, annotation, spans, reason, draft,
+                 self._match_style() if paper is not None else None)
+        if (self._drawn is not None and self._drawn[0] is paper  # the same object: not
+                and self._drawn[1:] == drawn[1:]):                # a re-read, edited paper
+            return
+        self._drawn = drawn
         previous = self.paper
         self.paper = paper
-        spans = spans or {}
         head = self.query_one("#detail-head", Static)
         abstract = self.query_one("#detail-abstract", Static)
         note = self._note_widget()

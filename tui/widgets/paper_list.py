@@ -221,6 +221,7 @@ class PaperList(ScrollView, can_focus=True):
         """Mark or unmark one paper for a bulk action."""
         self.marked.symmetric_difference_update({key})
         self.refresh_rows()
+        self.refresh_bindings()  # the footer offers "esc Clear marks" only while marked
 
     def rekey_marks(self, moves: Mapping[str, str]) -> None:
         """Marked papers that have new keys after their files were read again stay marked."""
@@ -233,6 +234,7 @@ class PaperList(ScrollView, can_focus=True):
         if self.marked:
             self.marked.clear()
             self.refresh_rows()
+            self.refresh_bindings()
 
     # -- cursor -------------------------------------------------------------------------
     def watch_cursor(self, old: int, new: int) -> None:
