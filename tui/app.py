@@ -249,7 +249,7 @@ class PaperTrayApp(App[None]):
         """Open the command palette, with the footer listing its keys."""
         from tui.commands import ReaderPalette  # first use, not before the first screen
 
-        if self.use_command_palette and not ReaderPalette.is_open(self):
+        if self.use_command_palette and self.screen.id != "--command-palette":  # not open yet
             self.push_screen(ReaderPalette(id="--command-palette"))
 
     def action_help(self) -> None:

@@ -22,19 +22,21 @@ once ends the same as one. Nothing here imports textual or rich.
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import os
-import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Callable
 
-from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
-
-from tui.model import Annotation, Fingerprint, Paper, family_name, normalise_title
-from tui.store.base import PaperStore
+from tui.follow_rules import (
+    candidates,
+    citekeys_contradict,
+    legacy_title_key,
+    real_path,
+    same_file,
+    titles_contradict,
+    walk,
+)
+from tui.model import Annotation, Fingerprint, Paper
+from tui.store.base import PaperStore, Store
 from tui.userdata.journal import moved_key
 from tui.userdata.record import FieldChange, Record, merge
 
@@ -43,21 +45,10 @@ if TYPE_CHECKING:
 
 __all__ = ["Followed", "Orphan", "FollowReport", "plan", "follow", "follow_keys", "legacy_title_key"]
 
-_LEGACY_TITLE_KEY = re.compile(r"title:[0-9a-f]{12}")
 _SHOWN = 3
 """Papers named in a one-line summary; the rest are counted."""
 TAKEN_BACK = "you took back its move to"
 """How an orphan whose move the person undid says why it stays."""
-_SAME_TITLE = 70
-"""Below this token-set likeness (0-100) two titles are two papers', whatever their citekey."""
-
-
-def legacy_title_key(title: str) -> str:
-    """The key papertray gave a paper without arXiv id or DOI before keys told same-titled
-    papers apart: ``title:`` and 12 hex digits of the normalised title's SHA-1."""
-    return "title:" + hashlib.sha1(normalise_title(title).encode("utf-8")).hexdigest()[:12]
-
-
 @dataclass(frozen=True)
 class Followed:
     """An annotation moved from its paper's old key to its new one."""
@@ -130,175 +121,6 @@ def _named(orphans: list[Orphan]) -> str:
     return named + (f" and {len(orphans) - _SHOWN} more" if len(orphans) > _SHOWN else "")
 
 
-@dataclass
-class _Wanted:
-    """What the lost annotations look for, so one walk of the store finds every candidate."""
-
-    arxiv: dict[str, list[int]] = field(default_factory=dict)
-    doi: dict[str, list[int]] = field(default_factory=dict)
-    citekey: dict[str, list[int]] = field(default_factory=dict)
-    legacy: dict[str, list[int]] = field(default_factory=dict)
-    family: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
-    title: dict[str, list[int]] = field(default_factory=dict)
-
-
-def _ids(annotation: Annotation) -> tuple[str, str]:
-    """The arXiv id and DOI an annotation knows, from its fingerprint or its own key."""
-    scheme, _, value = annotation.key.partition(":")
-    arxiv = annotation.arxiv or (value if scheme == "arxiv" else "")
-    doi = annotation.doi or (value if scheme == "doi" else "")
-    return arxiv, doi.lower()
-
-
-def _walk(papers: Iterable[Paper], lost: Sequence[Annotation]) -> _Wanted:
-    wanted = _Wanted()
-    for annotation in lost:
-        arxiv, doi = _ids(annotation)
-        if arxiv:
-            wanted.arxiv.setdefault(arxiv, [])
-        if doi:
-            wanted.doi.setdefault(doi, [])
-        if annotation.citekey:
-            wanted.citekey.setdefault(annotation.citekey, [])
-        if _LEGACY_TITLE_KEY.fullmatch(annotation.key):
-            wanted.legacy.setdefault(annotation.key, [])
-        if annotation.title and annotation.author:
-            wanted.family.setdefault(family_name(annotation.author), [])
-        elif annotation.title:
-            wanted.title.setdefault(normalise_title(annotation.title), [])
-    if not any(vars(wanted).values()):
-        return wanted
-    for position, paper in enumerate(papers):
-        if paper.arxiv in wanted.arxiv:
-            wanted.arxiv[paper.arxiv].append(position)
-        if paper.doi and paper.doi.lower() in wanted.doi:
-            wanted.doi[paper.doi.lower()].append(position)
-        if paper.citekey in wanted.citekey:
-            wanted.citekey[paper.citekey].append(position)
-        if wanted.legacy and paper.title and (old := legacy_title_key(paper.title)) in wanted.legacy:
-            wanted.legacy[old].append(position)
-        if paper.authors and (family := family_name(paper.authors[0])) in wanted.family:
-            wanted.family[family].append((position, normalise_title(paper.title)))
-        if wanted.title and paper.title and (title := normalise_title(paper.title)) in wanted.title:
-            wanted.title[title].append(position)
-    return wanted
-
-
-def _same_file(store: PaperStore, position: int, source: str) -> bool:
-    path, _, line = store[position].source.rpartition(":")
-    where = path if line.isdigit() else store[position].source
-    return _real(where) == _real(source)
-
-
-@functools.lru_cache(maxsize=4096)
-def _real(path: str) -> str:
-    # Remembered for one plan (cleared as it starts): a year of annotations names a
-    # handful of files, and resolving each annotation's path again cost seconds.
-    return os.path.realpath(os.path.abspath(path))
-
-
-def _candidates(store: PaperStore, annotation: Annotation, wanted: _Wanted,
-                annotated: Mapping[str, Annotation]) -> tuple[list[int], str]:
-    """The papers the first rule that finds any finds, and how it found them.
-
-    An id (arXiv, DOI) is the paper. A citekey is only the same paper when its year and
-    first author do not say otherwise (a .bib may reuse a key for another paper). A title
-    is weaker still: it never finds a paper years away, nor (but for the exact title an
-    earlier version's key was made of) one with annotations of its own: volume II is not
-    volume I renamed."""
-    arxiv, doi = _ids(annotation)
-    if arxiv and wanted.arxiv.get(arxiv):
-        return wanted.arxiv[arxiv], f"same arXiv id {arxiv}"
-    if doi and wanted.doi.get(doi):
-        return wanted.doi[doi], f"same DOI {doi}"
-    if annotation.citekey and wanted.citekey.get(annotation.citekey):
-        found = [p for p in wanted.citekey[annotation.citekey]
-                 if (not annotation.source or _same_file(store, p, annotation.source))
-                 and not _years_contradict(annotation.year, store[p].year)
-                 and not _authors_contradict(annotation.author, store[p])
-                 and not _titles_contradict(annotation.title, store[p].title)]
-        if found:
-            return found, f"same citekey {annotation.citekey}"
-    def same_time(found: list[int]) -> list[int]:
-        return [p for p in found if not _years_contradict(annotation.year, store[p].year)]
-
-    def unclaimed(found: list[int]) -> list[int]:
-        return [p for p in same_time(found) if not _has_its_own(annotated, store[p].key)]
-
-    if wanted.legacy.get(annotation.key):  # a key an earlier version made of this very title
-        return same_time(wanted.legacy[annotation.key]), "same title"
-    title = normalise_title(annotation.title)
-    if annotation.title and annotation.author:
-        limit = max(2, min(6, len(title) // 10))  # "a few typos": more in a longer title
-        found = [p for p, other in wanted.family.get(family_name(annotation.author), ())
-                 if Levenshtein.distance(title, other, score_cutoff=limit) <= limit
-                 and _numbers(title) == _numbers(other)  # volume 1 is not volume 2
-                 # Another entry of the same file, not this one with a typo fixed (a
-                 # deleted "Unsupervised…" is not its sibling "Supervised…"):
-                 and not _citekeys_contradict(annotation, store[p])]
-        return unclaimed(found), "same first author, title within a few letters"
-    if annotation.title:
-        return unclaimed(wanted.title.get(title, [])), "same title"
-    return [], ""
-
-
-_NUMBER = re.compile(r"\b(?:\d+|[ivx]{1,4})\b")
-"""A number in a normalised title: digits, or a roman numeral up to VIII / XIII."""
-
-
-def _numbers(title: str) -> list[str]:
-    """The numbers of a normalised title, in order: titles a few letters apart whose
-    numbers differ name different papers (volume 1 and 2, part II and III, GPT-2 and 3),
-    not one paper with a typo fixed."""
-    return _NUMBER.findall(title)
-
-
-def _has_its_own(annotated: Mapping[str, Annotation], key: str) -> bool:
-    """True when the paper ``key`` already has annotations of its own."""
-    own = annotated.get(key)
-    return own is not None and not own.is_blank
-
-
-def _authors_contradict(author: str, paper: Paper) -> bool:
-    """True when both first authors are known and their family names differ."""
-    return bool(author and paper.authors
-                and family_name(author) != family_name(paper.authors[0]))
-
-
-def _titles_contradict(annotated: str, now: str) -> bool:
-    """True when both titles are known and share too little to be one paper's: a typo
-    fixed, a subtitle added or words reordered keep most of a title; a citekey such as
-    ``smith2019`` reused for the same author's other paper of that year does not, even
-    when its title holds every word of the old one ("Deep Learning" and "Deep Learning
-    for Graphs: A Survey"): as many words again added to the main title make another."""
-    if not annotated or not now:
-        return False
-    if fuzz.token_set_ratio(normalise_title(annotated), normalise_title(now)) < _SAME_TITLE:
-        return True
-    fewer, more = sorted((set(normalise_title(_main_title(t)).split()) for t in (annotated, now)),
-                         key=len)
-    # A word or two put in ("…for Cats" -> "…for Cats and Kittens") is a title fixed; a
-    # title the other holds whole, and as many words again, is another paper's.
-    return fewer < more and len(more - fewer) >= len(fewer)
-
-
-def _main_title(title: str) -> str:
-    """The title before its subtitle (after a colon, a dash or a full stop)."""
-    return re.split(r":|\s[-–—]\s|\.\s", title, maxsplit=1)[0]
-
-
-def _citekeys_contradict(annotation: Annotation, paper: Paper) -> bool:
-    """True when both have a citekey and they differ: two entries of a file."""
-    return bool(annotation.citekey and paper.citekey and annotation.citekey != paper.citekey)
-
-
-def _years_contradict(annotated: int | None, now: int | None) -> bool:
-    """True when a paper found by its title cannot be the one annotated: both years known
-    and more than a year apart (a preprint's year and its venue's often differ by one; a
-    book of 2001 and a book of 2015 by the same author are two books)."""
-    return bool(annotated and now and abs(annotated - now) > 1)
-
-
 def _joined(moved: Record, present: Record | None) -> Annotation:
     """``moved`` (already keyed and fingerprinted for its paper) joined with the record its
     paper already has: field by field the later change wins, so a star, a tag or a triage
@@ -316,6 +138,25 @@ def _joined(moved: Record, present: Record | None) -> Annotation:
                    author=mine.author, year=mine.year, citekey=mine.citekey, doi=mine.doi,
                    arxiv=mine.arxiv, source=mine.source,
                    updated=now_stamp(after=max(theirs.updated, mine.updated)))
+
+
+def _misplaced(store: PaperStore, annotations: Mapping[str, Annotation]) -> list[Annotation]:
+    """Annotations keyed by an id (DOI, arXiv) whose paper under that key now is another
+    entry of the same file: its citekey and title both differ from what the annotation
+    remembers (two swapped DOIs put right). Looked for in stores held in memory, where
+    it costs nothing; a cached store's papers are read from disk, and it is not."""
+    if not isinstance(store, Store):
+        return []
+    suspects = [ann for key, ann in annotations.items()
+                if key.startswith(("doi:", "arxiv:")) and ann.citekey and ann.title
+                and not ann.is_blank]
+    if not suspects:
+        return []
+    docs = store.indices_of([ann.key for ann in suspects]).tolist()
+    return [ann for ann, doc in zip(suspects, docs) if doc >= 0
+            and citekeys_contradict(ann, store[doc])
+            and titles_contradict(ann.title, store[doc].title)
+            and (not ann.source or same_file(store, doc, ann.source))]
 
 
 def _lost(store: PaperStore, annotations: Mapping[str, Annotation]) -> list[Annotation]:
@@ -341,21 +182,27 @@ def plan(store: PaperStore, annotations: Mapping[str, Annotation],
             return Record(annotations[key]) if key in annotations else None
     report = FollowReport()
     lost = _lost(store, annotations)
-    if not lost:
+    misplaced = _misplaced(store, annotations)
+    if not lost and not misplaced:
         return report, {}
-    _real.cache_clear()  # links and folders may have moved since the last plan
-    files = {_real(name) for name in store.source_counts}
+    real_path.cache_clear()  # links and folders may have moved since the last plan
+    files = {real_path(name) for name in store.source_counts}
     here = []
     for annotation in lost:
-        if annotation.source and _real(annotation.source) not in files:
+        if annotation.source and real_path(annotation.source) not in files:
             report.elsewhere += 1  # a paper of a file this store does not hold
         else:
             here.append(annotation)
-    wanted = _walk(store, here)
-    changes: dict[str, Annotation | None] = {}
+    here += misplaced
+    wanted = walk(store, here)
+    claims = annotations if not misplaced else {
+        key: ann for key, ann in annotations.items() if key not in {a.key for a in misplaced}}
+    placed: list[tuple[Annotation, Paper, str]] = []
     earlier: tuple[Mapping[str, str], Collection[tuple[str, str]]] | None = None
     for annotation in here:
-        found, why = _candidates(store, annotation, wanted, annotations)
+        # A misplaced annotation's id is what put it on the wrong paper: not asked again.
+        found, why = candidates(store, annotation, wanted, claims,
+                                 ids=not any(annotation is a for a in misplaced))
         papers = list(dict.fromkeys(found))
         if history is not None:
             earlier = history() if earlier is None else earlier
@@ -378,15 +225,22 @@ def plan(store: PaperStore, annotations: Mapping[str, Annotation],
                 + ", ".join(store[p].key for p in papers[:_SHOWN]))
             report.orphans.append(Orphan(annotation, reason))
             continue
-        paper = store[papers[0]]
+        if store[papers[0]].key != annotation.key:
+            placed.append((annotation, store[papers[0]], why))
+    # Annotations leaving a paper (two swapped DOIs put right) are not joined with what
+    # moves in: only what stays on a paper is.
+    leaving = {annotation.key for annotation, _, _ in placed}
+    changes: dict[str, Annotation | None] = {}
+    for annotation, paper, why in placed:
         fingerprint = Fingerprint.of(paper)
         moved = replace(annotation, key=paper.key, title=fingerprint.title, author=fingerprint.author,
                         year=fingerprint.year, citekey=fingerprint.citekey, doi=fingerprint.doi,
                         arxiv=fingerprint.arxiv, source=fingerprint.source)
         joined_here = changes.get(paper.key)
-        present = Record(joined_here) if joined_here is not None else record_of(paper.key)
+        present = Record(joined_here) if joined_here is not None else (
+            None if paper.key in leaving else record_of(paper.key))
         old = record_of(annotation.key)
-        changes[annotation.key] = None
+        changes.setdefault(annotation.key, None)  # unless an annotation moved in already
         changes[paper.key] = _joined(Record(moved, old.changed if old else {},
                                             old.extra if old else {}), present)
         report.followed.append(Followed(annotation.key, paper.key, paper.title or annotation.title, why))
@@ -397,7 +251,6 @@ def follow(store: PaperStore, userdata: UserData) -> FollowReport:
     """Move every annotation whose paper changed key to the paper's new key, and list the
     orphans. Takes in what other windows saved first, so a follow happens once."""
     from tui.userdata import SaveError
-
     from tui.userdata.journal import Journal
 
     userdata.reload()

@@ -243,6 +243,7 @@ def test_a_year_of_annotations_from_one_file_resolves_its_path_once(tmp_path: Pa
     import os
 
     import tui.follow as follow_module
+    import tui.follow_rules as rules_module
 
     other = _write(tmp_path / "arxiv.jsonl", "")
     annotations = {f"arxiv:2100.{n:05d}": Annotation(key=f"arxiv:2100.{n:05d}", starred=True,
@@ -250,7 +251,7 @@ def test_a_year_of_annotations_from_one_file_resolves_its_path_once(tmp_path: Pa
     store = open_store(_write(tmp_path / "one.bib", "@article{a, title = {Alpha}, author = {Ay, A.}}\n"))
     looked_up: list[str] = []
     real = os.path.realpath
-    monkeypatch.setattr(follow_module.os.path, "realpath",
+    monkeypatch.setattr(rules_module.os.path, "realpath",
                         lambda path: looked_up.append(path) or real(path))
     report, changes = follow_module.plan(store, annotations)
     assert (report.elsewhere, changes) == (1000, {})
@@ -545,3 +546,26 @@ def test_z_in_a_window_undoes_on_the_key_another_process_moved_the_paper_to(tmp_
         assert step is not None and not error and triage.left_alone == ()
     now = UserData(tmp_path / "profile").get(moved[0].key)
     assert _blank(now) or (not now.starred and now.state == "inbox")
+
+
+def test_two_swapped_dois_put_right_take_each_papers_annotation_with_it(tmp_path: Path) -> None:
+    """Alpha had Beta's DOI and Beta Alpha's; both are put right in the .bib. Each
+    paper keeps its own star, state and note (before, each showed the other's)."""
+    entry = ("@article{{{key}, title = {{{title}}}, author = {{{author}}}, year = {{{year}}},\n"
+             "  doi = {{{doi}}}}}\n")
+    alpha = dict(key="alpha2020", title="Alpha Particles in Dense Plasmas", author="Alpha, Ann", year=2020)
+    beta = dict(key="beta2021", title="Beta Decay of Exotic Nuclei", author="Beta, Bob", year=2021)
+    bib = _write(tmp_path / "refs.bib", entry.format(**alpha, doi="10.1000/bbb.2")
+                 + entry.format(**beta, doi="10.1000/aaa.1"))
+    store = open_store(bib)
+    userdata = _annotate(tmp_path, store, store[0], starred=True, tags=["plasma"], note="ALPHA notes")
+    userdata.update(store[1].key, title=Fingerprint.of(store[1]), state="skipped", note="BETA notes")
+    _write(bib, entry.format(**alpha, doi="10.1000/aaa.1") + entry.format(**beta, doi="10.1000/bbb.2"))
+    store = open_store(bib)
+    report = follow(store, userdata)
+    assert sorted((f.old_key, f.new_key) for f in report.followed) == [
+        ("doi:10.1000/aaa.1", "doi:10.1000/bbb.2"), ("doi:10.1000/bbb.2", "doi:10.1000/aaa.1")]
+    now = UserData(tmp_path / "profile")
+    assert _essence(now.get("doi:10.1000/aaa.1")) == (True, ("plasma",), "ALPHA notes", "inbox")
+    assert _essence(now.get("doi:10.1000/bbb.2")) == (False, (), "BETA notes", "skipped")
+    assert follow(store, now).followed == []  # settled
