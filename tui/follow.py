@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Callable
 
 from tui.follow_rules import (
     candidates,
+    file_exists,
     citekeys_contradict,
     legacy_title_key,
     real_path,
@@ -186,13 +187,18 @@ def plan(store: PaperStore, annotations: Mapping[str, Annotation],
     if not lost and not misplaced:
         return report, {}
     real_path.cache_clear()  # links and folders may have moved since the last plan
+    file_exists.cache_clear()
     files = {real_path(name) for name in store.source_counts}
-    here = []
+    here, roaming = [], set()
     for annotation in lost:
         if annotation.source and real_path(annotation.source) not in files:
-            report.elsewhere += 1  # a paper of a file this store does not hold
-        else:
-            here.append(annotation)
+            if file_exists(annotation.source):
+                report.elsewhere += 1  # a paper of a file this store does not hold
+                continue
+            # Its file is not where it was (moved, or this is another machine, the
+            # annotations imported): this store may hold its paper, in a file of that name.
+            roaming.add(annotation.key)
+        here.append(annotation)
     here += misplaced
     wanted = walk(store, here)
     claims = annotations if not misplaced else {
@@ -202,7 +208,8 @@ def plan(store: PaperStore, annotations: Mapping[str, Annotation],
     for annotation in here:
         # A misplaced annotation's id is what put it on the wrong paper: not asked again.
         found, why = candidates(store, annotation, wanted, claims,
-                                 ids=not any(annotation is a for a in misplaced))
+                                ids=not any(annotation is a for a in misplaced),
+                                roaming=annotation.key in roaming)
         papers = list(dict.fromkeys(found))
         if history is not None:
             earlier = history() if earlier is None else earlier
@@ -219,6 +226,9 @@ def plan(store: PaperStore, annotations: Mapping[str, Annotation],
             if taken_back:
                 report.orphans.append(Orphan(annotation, f"{TAKEN_BACK} {taken_back[0]}"))
                 continue
+        if len(papers) != 1 and annotation.key in roaming:
+            report.elsewhere += 1  # not here either: its store may come back
+            continue
         if len(papers) != 1:
             reason = "no paper in this store matches it" if not papers else (
                 f"{len(papers)} papers match it ({why}): "

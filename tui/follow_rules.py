@@ -20,7 +20,7 @@ from rapidfuzz.distance import Levenshtein
 from tui.model import Annotation, Paper, family_name, normalise_title
 from tui.store.base import PaperStore
 
-__all__ = ["Wanted", "candidates", "citekeys_contradict", "legacy_title_key", "real_path",
+__all__ = ["Wanted", "candidates", "citekeys_contradict", "file_exists", "legacy_title_key", "real_path",
            "same_file", "titles_contradict", "walk"]
 
 
@@ -89,10 +89,20 @@ def walk(papers: Iterable[Paper], lost: Sequence[Annotation]) -> Wanted:
     return wanted
 
 
-def same_file(store: PaperStore, position: int, source: str) -> bool:
+def same_file(store: PaperStore, position: int, source: str, *, by_name: bool = False) -> bool:
+    """True when paper ``position`` was read from the file ``source`` (``by_name``: from a
+    file of that name, for an annotation whose file is no longer where it was)."""
     path, _, line = store[position].source.rpartition(":")
     where = path if line.isdigit() else store[position].source
+    if by_name:
+        return os.path.basename(where) == os.path.basename(source)
     return real_path(where) == real_path(source)
+
+
+@functools.lru_cache(maxsize=4096)
+def file_exists(path: str) -> bool:
+    """Whether ``path`` exists (remembered for one plan: cleared with :func:`real_path`)."""
+    return os.path.exists(path)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -103,7 +113,8 @@ def real_path(path: str) -> str:
 
 
 def candidates(store: PaperStore, annotation: Annotation, wanted: Wanted,
-                annotated: Mapping[str, Annotation], *, ids: bool = True) -> tuple[list[int], str]:
+                annotated: Mapping[str, Annotation], *, ids: bool = True,
+                roaming: bool = False) -> tuple[list[int], str]:
     """The papers the first rule that finds any finds, and how it found them.
 
     An id (arXiv, DOI) is the paper. A citekey is only the same paper when its year and
@@ -118,7 +129,7 @@ def candidates(store: PaperStore, annotation: Annotation, wanted: Wanted,
         return wanted.doi[doi], f"same DOI {doi}"
     if annotation.citekey and wanted.citekey.get(annotation.citekey):
         found = [p for p in wanted.citekey[annotation.citekey]
-                 if (not annotation.source or same_file(store, p, annotation.source))
+                 if (not annotation.source or same_file(store, p, annotation.source, by_name=roaming))
                  and not _years_contradict(annotation.year, store[p].year)
                  and not _authors_contradict(annotation.author, store[p])
                  and not titles_contradict(annotation.title, store[p].title)]

@@ -569,3 +569,25 @@ def test_two_swapped_dois_put_right_take_each_papers_annotation_with_it(tmp_path
     assert _essence(now.get("doi:10.1000/aaa.1")) == (True, ("plasma",), "ALPHA notes", "inbox")
     assert _essence(now.get("doi:10.1000/bbb.2")) == (False, (), "BETA notes", "skipped")
     assert follow(store, now).followed == []  # settled
+
+
+def test_annotations_from_another_machine_follow_their_papers_into_a_file_of_the_same_name(
+        tmp_path: Path) -> None:
+    """Annotations exported on a laptop (/home/ada/papers/refs.bib) and imported on a
+    desktop, where refs.bib lives elsewhere and a title was fixed since: they follow the
+    papers here. One that matches nothing here is not an orphan of this store."""
+    laptop = "/nonexistent-laptop/home/ada/papers/refs.bib"
+    bib = _write(tmp_path / "refs.bib", "@article{lee2020, title = {Deep Learning for Cats and Kittens},\n"
+                                        "  author = {Lee, Ann}, year = 2020}\n")
+    store = open_store(bib)
+    userdata = UserData(tmp_path / "profile")
+    userdata.update("ref:lee2020deep-00000000", title=Fingerprint(
+        title="Deep Learning for Cats", author="Ann Lee", year=2020, citekey="lee2020", source=laptop),
+        starred=True, note="laptop notes")
+    userdata.update("ref:kim2019other-00000000", title=Fingerprint(
+        title="Another Paper", author="Bo Kim", year=2019, citekey="kim2019", source=laptop),
+        tags=["later-maybe"])
+    report = follow(store, userdata)
+    assert [(f.new_key, f.why) for f in report.followed] == [(store[0].key, "same citekey lee2020")]
+    assert report.orphans == [] and report.elsewhere == 1
+    assert _essence(userdata.get(store[0].key))[:3] == (True, (), "laptop notes")
