@@ -7,6 +7,7 @@ generation is not the latest, so stale results never flash under a person's typi
 
 from __future__ import annotations
 
+import sys
 import time
 from typing import TYPE_CHECKING, Literal, Mapping
 
@@ -18,11 +19,17 @@ from tui.model import Annotation
 
 if TYPE_CHECKING:
     import numpy as np
+    from textual.timer import Timer
     import numpy.typing as npt
 
     from tui.search import SearchEngine, Sort
 
-__all__ = ["Keep", "SearchRunner"]
+__all__ = ["GIVE_BACK_ABOVE", "GIVE_BACK_AFTER", "Keep", "SearchRunner"]
+
+GIVE_BACK_AFTER = 2.0
+"""Seconds without a new search after which the index pages it read are given back."""
+GIVE_BACK_ABOVE = 512 << 20
+"""Bytes of file pages past which they are given back as soon as an answer lands."""
 
 Keep = Literal["top", "paper", "paper-once-touched"]
 """Where the cursor goes when a search's answer lands: on the first paper; on the paper
@@ -41,10 +48,15 @@ class SearchRunner:
         """Counts searches started; only the latest one's answer is shown."""
         self._keep: Keep | None = None
         """Where the cursor goes when the running search's answer arrives (None: it did)."""
+        self._give_back: Timer | None = None
+        """Gives back the pages searching read once it has paused (None: nothing to do)."""
 
     def begin(self, keep: Keep) -> int:
         """A new search (or a wait for the engine): older answers are stale from now on."""
         self.generation += 1
+        if self._give_back is not None:
+            self._give_back.stop()
+            self._give_back = None
         if keep == "paper" and self._keep == "paper-once-touched":
             keep = self._keep  # the order that arrives by itself has not landed yet
         self._keep = keep
@@ -53,7 +65,22 @@ class SearchRunner:
     def landed(self) -> Keep:
         """The latest search's answer is shown: where its cursor goes."""
         keep, self._keep = self._keep or "top", None
+        # The index pages searching read are given back once it pauses, and at once when
+        # they pass a budget (typing on, over millions of papers).
+        self._give_back_pages(above=GIVE_BACK_ABOVE)
+        if self._give_back is None:
+            self._give_back = self._host.set_timer(GIVE_BACK_AFTER, self._give_back_pages)
         return keep
+
+    def _give_back_pages(self, above: int = 0) -> None:
+        """Give back the pages of the index files searching read (see
+        :func:`tui.cache.pages.release_mapped_pages`), off the interface's thread."""
+        if not above:
+            self._give_back = None
+        pages = sys.modules.get("tui.cache.pages")
+        if pages is not None:  # else no cache file was ever mapped (a small store)
+            self._host.run_worker(lambda: pages.release_mapped_pages(above), thread=True,
+                                  group="give-back", exclusive=True, exit_on_error=False)
 
     def is_latest(self, generation: int) -> bool:
         """True when an answer with ``generation`` belongs to the latest search."""

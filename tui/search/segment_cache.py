@@ -10,6 +10,7 @@ import os
 from typing import Callable
 
 from tui.cache import CacheDamaged, Container, ContainerWriter, segment_path_for
+from tui.cache.pages import track
 from tui.search.building import build_index
 from tui.search.index import SearchIndex
 from tui.store.base import CachedPaperStore, PaperStore
@@ -35,6 +36,7 @@ def load_segment(digest: str, n_docs: int) -> SearchIndex | None:
             index = SearchIndex.from_arrays(box.arrays())
         finally:
             box.close()
+        track(box)  # its pages are given back once searching pauses
         if index.n_docs != n_docs or len(index.title_offsets) != n_docs + 1:
             raise CacheDamaged("index arrays do not fit the store")
         for name in ("title", "authors", "abstract"):

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from tui.cache.container import CacheDamaged, Container
+from tui.cache.pages import track
 from tui.cache.helpers import map_on_cores, spare_cores
 from tui.cache.writer import ContainerWriter
 from tui.model import Paper, Problem
@@ -208,6 +209,7 @@ class Shard:
         self._rows = box.blob("rows")
         self._abstracts = box.blob("abstracts")
         self._box: Container | None = box
+        track(box)  # pages read (details, a walk) are given back with the index's
         if checked:
             try:
                 self.check_texts()
