@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shlex
 import shutil
+import signal
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
@@ -50,8 +51,20 @@ def run_editor(words: list[str], path: Path) -> tuple[int, str | None]:
     """Run the editor on ``path`` and wait: (exit status, None), or (-1, the reason it
     could not start). Never raises, so a caller that handed the terminal over always
     gets it back."""
+    before = signal.getsignal(signal.SIGINT)
+    try:
+        # ctrl+c pressed in the editor reaches the whole terminal's process group, this
+        # waiting papertray too: it is the editor's (vim's way out of insert mode), never
+        # a quit. A handler, not "ignore", so the editor starts with the default.
+        signal.signal(signal.SIGINT, lambda *_: None)
+        taken = True
+    except ValueError:  # not the main thread: nothing to take over
+        taken = False
     try:
         return subprocess.call([*words, str(path)]), None
     except OSError as error:
         return -1, (f"Could not run {clean_line(words[0], 200)}: {error.strerror or error}; "
                     "n opens the built-in editor.")
+    finally:
+        if taken:
+            signal.signal(signal.SIGINT, before if before is not None else signal.SIG_DFL)

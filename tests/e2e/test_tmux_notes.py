@@ -201,3 +201,40 @@ def test_text_saved_in_your_editor_outlives_a_kill_of_papertray(env, tmp_path: P
     assert list(_notes(env).values()) == ["saved in my editor before papertray died\n"]
     drafts = Path(env["PAPERTRAY_DATA_DIR"]) / "profiles" / "newcomer" / "drafts"
     assert list(drafts.iterdir()) == [], "nothing left over once the draft is saved"
+
+
+EDITOR_TAKING_CTRL_C = """
+import os, signal, sys, time
+signal.signal(signal.SIGINT, lambda *_: print("EDITOR GOT CTRL+C", flush=True))
+print("EDITOR OPEN", flush=True)
+while not os.path.exists(os.environ["EDITOR_STOP"]):  # the person goes on editing
+    time.sleep(0.1)
+open(sys.argv[1], "a", encoding="utf-8").write("written after a ctrl+c in my editor\\n")
+"""
+
+
+def test_ctrl_c_in_your_editor_is_the_editors_and_papertray_waits(env, tmp_path: Path) -> None:
+    """ctrl+c pressed in your own editor (N) goes to the editor (vim users press it to leave
+    insert mode): papertray, waiting behind it, stays, and saves the note when the editor
+    closes. It used to take the ctrl+c as a quit, and end itself 5 s later under the editor."""
+    if TMUX is None:
+        pytest.skip("tmux is not installed, so the real terminal cannot be driven")
+    script = tmp_path / "editor.py"
+    script.write_text(EDITOR_TAKING_CTRL_C, encoding="utf-8")
+    stop = tmp_path / "stop"
+    editing = {**env, "EDITOR": f"{sys.executable} {script}", "EDITOR_STOP": str(stop)}
+    terminal = Terminal(papertray_command(), editing, (120, 36))
+    try:
+        _ready(terminal)
+        _top(terminal)
+        terminal.keys("N")
+        terminal.wait_for(lambda s: "EDITOR OPEN" in s, "the editor, with the terminal")
+        terminal.keys("C-c")
+        terminal.wait_for(lambda s: "EDITOR GOT CTRL+C" in s, "the editor to hear it")
+        time.sleep(6)  # longer than papertray's last-resort exit after a quit signal
+        assert terminal.alive(), "papertray ended while the editor was open"
+        stop.touch()
+        terminal.wait_for(lambda s: "119 of 119" in s, "papertray back", timeout=30)
+    finally:
+        terminal.close()
+    assert list(_notes(env).values()) == ["written after a ctrl+c in my editor\n"]
