@@ -251,7 +251,7 @@ def _extra_memory(engine: SearchEngine, annotations: dict[str, Annotation]) -> f
     and similar papers are found (numpy reports its arrays to tracemalloc)."""
     tracemalloc.start()
     try:
-        features = Features(engine.index.merged(), engine.papers.__getitem__)
+        features = Features(engine.index, engine.papers.__getitem__)
         model = InterestModel(features)
         labels = dict(Decisions.of(annotations, engine.store.indices_of).labels)
         model.update(labels)

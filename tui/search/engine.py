@@ -89,7 +89,7 @@ class SearchEngine:
         self._orders: dict[str, np.ndarray] = {}
         self._annotations: tuple[object, AnnotationTable] | None = None
         self._own: tuple[AnnotationTable, OwnWords] | None = None
-        self.features = LazyFeatures(lambda: Features(self.index.merged(), self.papers.__getitem__))
+        self.features = LazyFeatures(lambda: Features(self.index, self.papers.__getitem__))
         """The papers' word vectors, built on first use (similar papers, for-you)."""
 
     def __len__(self) -> int:

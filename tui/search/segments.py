@@ -116,16 +116,22 @@ def _merge_postings(parts: list[tuple[int, Postings, np.ndarray]], n_words: int)
     return Postings(offsets, docs)
 
 
+def shared_words(segments: Sequence[Segment]) -> tuple[list[str], list[np.ndarray]]:
+    """Every word of the segments, sorted, and each segment's map of its word ids to
+    theirs (ascending, as both are sorted)."""
+    words = sorted(set().union(*(s.index.vocab.words for s in segments)))
+    final = {word: i for i, word in enumerate(words)}
+    remaps = [np.fromiter(map(final.__getitem__, s.index.vocab.words), np.int32,
+                          count=len(s.index.vocab)) for s in segments]
+    return words, remaps
+
+
 def merge_indexes(segments: Sequence[Segment]) -> SearchIndex:
     """The index one build over all the segments' papers would make, from the segments."""
     if len(segments) == 1 and segments[0].start == 0:
         return segments[0].index
     joined = SegmentedIndex(segments)
-    words = sorted(set().union(*(s.index.vocab.words for s in segments)))
-    final = {word: i for i, word in enumerate(words)}
-    remaps = [np.fromiter(map(final.__getitem__, s.index.vocab.words), np.int32,
-                          count=len(s.index.vocab)) for s in segments]
-    del final
+    words, remaps = shared_words(segments)
     postings = {name: _merge_postings([(s.start, s.index.field(name), remap)
                                        for s, remap in zip(segments, remaps)], len(words))
                 for name in ("title", "authors", "abstract")}
