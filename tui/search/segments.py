@@ -17,7 +17,6 @@ postings: no paper is read again.
 
 from __future__ import annotations
 
-import threading
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -60,8 +59,6 @@ class SegmentedIndex:
         self.category_ids = np.concatenate(
             [m[p.category_ids] for m, p in zip(category_maps, parts)] or [empty32]).astype(np.int32)
         self._title_lengths = np.concatenate([p.title_lengths() for p in parts] or [empty32])
-        self._merged: SearchIndex | None = None
-        self._lock = threading.Lock()
 
     def segment_of(self, doc: int) -> Segment:
         """The segment holding paper ``doc``."""
@@ -83,14 +80,6 @@ class SegmentedIndex:
     def vocabulary_sizes(self) -> list[int]:
         """Distinct words of each segment."""
         return [len(s.index.vocab) for s in self.segments]
-
-    def merged(self) -> SearchIndex:
-        """The one index these segments make, merged on first use (similar papers and
-        for-you need word ids shared by the whole store)."""
-        with self._lock:
-            if self._merged is None:
-                self._merged = merge_indexes(self.segments)
-            return self._merged
 
 
 AnyIndex = SearchIndex | SegmentedIndex
