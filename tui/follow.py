@@ -35,7 +35,9 @@ from rapidfuzz.distance import Levenshtein
 
 from tui.model import Annotation, Fingerprint, Paper, family_name, normalise_title
 from tui.store.base import PaperStore
+from tui.triage import papers_in_store
 from tui.userdata.record import Record, merge
+from tui.userdata.summary import summed_up
 
 if TYPE_CHECKING:
     from tui.userdata import UserData
@@ -279,13 +281,6 @@ def _joined(moved: Record, present: Record | None) -> Annotation:
                    updated=now_stamp(after=max(theirs.updated, mine.updated)))
 
 
-def _lost(store: PaperStore, annotations: Mapping[str, Annotation]) -> list[Annotation]:
-    """Annotations (that say something) whose key is not in the store."""
-    keys = [key for key, ann in annotations.items() if not ann.is_blank]
-    found = store.indices_of(keys).tolist()
-    return [annotations[k] for k, doc in zip(keys, found) if doc < 0]
-
-
 def plan(store: PaperStore, annotations: Mapping[str, Annotation],
          record_of: Callable[[str], Record | None] | None = None,
          ) -> tuple[FollowReport, dict[str, Annotation | None]]:
@@ -297,17 +292,18 @@ def plan(store: PaperStore, annotations: Mapping[str, Annotation],
         def record_of(key: str) -> Record | None:
             return Record(annotations[key]) if key in annotations else None
     report = FollowReport()
-    lost = _lost(store, annotations)
-    if not lost:
+    # Keys and files from a profile's summaries: a year of annotations of other papers
+    # is looked through without building one of them.
+    keys, sources = summed_up(annotations, "keys", "sources")
+    present = papers_in_store(store, keys)
+    if len(present) == len(keys):
         return report, {}
     _real.cache_clear()  # links and folders may have moved since the last plan
     files = {_real(name) for name in store.source_counts}
-    here = []
-    for annotation in lost:
-        if annotation.source and _real(annotation.source) not in files:
-            report.elsewhere += 1  # a paper of a file this store does not hold
-        else:
-            here.append(annotation)
+    held = {source: not source or _real(source) in files for source in set(sources)}
+    here = [annotations[key] for key, source in zip(keys, sources)
+            if held[source] and key not in present]  # lost, and of a file the store holds
+    report.elsewhere = len(keys) - len(present) - len(here)
     wanted = _walk(store, here)
     changes: dict[str, Annotation | None] = {}
     for annotation in here:

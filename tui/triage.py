@@ -15,8 +15,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tui.model import Annotation, Fingerprint
-from tui.store.base import PaperStore, Store
+from tui.store.base import PaperStore, docs_of_keys
 from tui.userdata import FieldChange, Outcome, UserData
+from tui.userdata.summary import summed_up
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +45,9 @@ class Step:
 
 def papers_in_store(store: PaperStore, keys: list[str]) -> set[str]:
     """Which of ``keys`` are papers of ``store`` (looked up at once: much faster for a
-    compact store than one by one; a store in memory looks each up in its dict, which
+    compact store than one by one; a store in memory looks them up in its dict, which
     needs no numpy before the first screen)."""
-    if isinstance(store, Store):
-        return {key for key in keys if store.index_of(key) is not None}
-    return {keys[i] for i, doc in enumerate(store.indices_of(keys).tolist()) if doc >= 0}
+    return set(docs_of_keys(store, keys))
 
 
 def count_states(annotations: Mapping[str, Annotation], store: PaperStore) -> dict[str, int]:
@@ -56,24 +55,35 @@ def count_states(annotations: Mapping[str, Annotation], store: PaperStore) -> di
     ``papertray stats``: inbox / later / read / skipped / starred / annotated / total.
 
     Only papers in the store count: annotations of papers that left it must not make
-    the inbox count go negative. A paper never annotated is in the inbox.
+    the inbox count go negative. A paper never annotated is in the inbox. A profile's
+    summaries answer (no annotation is built).
     """
     counts = dict.fromkeys(COUNT_NAMES, 0)
     counts["total"] = counts["inbox"] = len(store)
-    keys = list(annotations)
-    for key in papers_in_store(store, keys):
-        _adjust(counts, annotations[key], +1)
+    keys, starred, states = summed_up(annotations, "keys", "starred", "states")
+    present = papers_in_store(store, keys)
+    if present:
+        for key, star, state in zip(keys, starred, states):
+            if key in present:
+                if state != "inbox":
+                    counts["inbox"] -= 1
+                    counts[state] += 1
+                counts["starred"] += star
+                counts["annotated"] += 1  # these are annotations that say something
     return counts
 
 
 def count_tags(annotations: Mapping[str, Annotation], store: PaperStore) -> list[tuple[str, int]]:
     """Every tag on a paper of ``store`` with how many of its papers carry it, by name.
     Tags only on papers of other stores are left out: choosing one would show nothing."""
-    tagged = [key for key, annotation in annotations.items() if annotation.tags]
+    keys, tags = summed_up(annotations, "keys", "tags")
+    tagged = [(key, of_one) for key, of_one in zip(keys, tags) if of_one]
+    present = papers_in_store(store, [key for key, _ in tagged])
     counts: dict[str, int] = {}
-    for key in papers_in_store(store, tagged):
-        for tag in annotations[key].tags:
-            counts[tag] = counts.get(tag, 0) + 1
+    for key, of_one in tagged:
+        if key in present:
+            for tag in of_one:
+                counts[tag] = counts.get(tag, 0) + 1
     return sorted(counts.items())
 
 

@@ -33,6 +33,7 @@ from tui.userdata.format import normalise_tags
 from tui.userdata.readcache import ShardCache
 from tui.userdata.record import FieldChange, Record, diff, edit, merge, revert
 from tui.userdata.shards import SaveError, ShardedFiles, shard_of
+from tui.userdata.summary import ProfileView
 from tui.userdata.storage import atomic_write
 from tui.userdata.transfer import export_payload, read_annotation_file
 
@@ -99,14 +100,18 @@ class UserData:
         paper then reads one file of the 256, whatever the size of the profile.
         ``cache_dir``: the cache folder where what each shard held is kept, so the next
         opening reads it from there while the shard's file stays as it was (see
-        :mod:`tui.userdata.readcache`); None reads the files only."""
+        :mod:`tui.userdata.readcache`); None reads the files only. Lazy with a cache,
+        opening knows every shard at once, by its cache entry's summary (keys, stars,
+        states, tags: :mod:`tui.userdata.summary`) where that still holds what the file
+        holds, else by reading the file (so a damaged one is found and said at once);
+        all annotations are then those summaries, each built when first looked at."""
         self.profile_dir = Path(profile_dir)
         self.profile = profile or self.profile_dir.name
         self._lock = threading.RLock()  # TinyDB and our caches are not thread-safe
         self._records: dict[str, Record] = {}
         self._cache: dict[str, Annotation] = {}
         self._tags: Counter[str] = Counter()
-        self._snapshot: types.MappingProxyType[str, Annotation] | None = None
+        self._snapshot: Mapping[str, Annotation] | None = None
         self._files = ShardedFiles(self.profile_dir, self._records.get, self._put,
                                    backups_kept=backups_kept, backup_every=backup_every,
                                    lock_timeout=lock_timeout, put_new=self._put_new,
@@ -118,9 +123,12 @@ class UserData:
         """(file, where it was moved, its last good backup or None) for each damaged file."""
         self.backups = self._files.backups
         self._read_all = not lazy
-        if not lazy:
-            with self._lock:
+        self._summed_up = -1  # the shards' summaries the snapshot was made with
+        with self._lock:
+            if not lazy:
                 self._files.load()
+            elif self._files.cache is not None:
+                self._files.summarise(clean=True)
         self.drafts = Drafts(self.profile_dir)
         """Note drafts as typed, kept until saved or given up."""
         self.warnings.extend(self.drafts.warnings)
@@ -146,10 +154,22 @@ class UserData:
             self._files.load()
             self._read_all = True
 
+    def _know_every_shard(self) -> None:
+        """(Under the lock.) Make sure every annotation is in memory or summed up."""
+        if self._read_all:
+            return
+        if self._files.cache is None:
+            self._read_every_shard()
+        else:
+            self._files.summarise()
+
     def get(self, key: str) -> Annotation | None:
         """The annotation of one paper, or None when it says nothing (never annotated, or
         every change taken back)."""
         with self._lock:
+            summary = self._files.summaries.get(shard_of(key)) if self._files.summaries else None
+            if summary is not None:  # known without reading the file again
+                return summary.annotations()[key] if key in summary else None
             self._read_shards_of((key,))
             return self._cache.get(key)
 
@@ -162,21 +182,27 @@ class UserData:
     def annotations(self) -> Mapping[str, Annotation]:
         """A read-only snapshot of every annotation by key; later changes do not alter it."""
         with self._lock:
-            self._read_every_shard()
-            if self._snapshot is None:
-                self._snapshot = types.MappingProxyType(dict(self._cache))
+            self._know_every_shard()
+            summaries = self._files.summaries
+            if self._snapshot is None or self._summed_up != self._files.summed_up:
+                self._snapshot = ProfileView(dict(self._cache), summaries) if summaries else \
+                    types.MappingProxyType(dict(self._cache))
+                self._summed_up = self._files.summed_up
             return self._snapshot
 
     def __len__(self) -> int:
         with self._lock:
-            self._read_every_shard()
-            return len(self._cache)
+            self._know_every_shard()
+            return len(self._cache) + sum(len(s.keys) for s in self._files.summaries.values())
 
     def all_tags(self) -> list[tuple[str, int]]:
         """Every tag in use with the number of papers carrying it, alphabetically."""
         with self._lock:
-            self._read_every_shard()
-            return sorted(self._tags.items())
+            self._know_every_shard()
+            tags = Counter(self._tags)
+            for summary in self._files.summaries.values():
+                tags.update(tag for tags_of_one in summary.tags for tag in tags_of_one)
+            return sorted(tags.items())
 
     @property
     def unsaved(self) -> int:
@@ -323,7 +349,7 @@ class UserData:
     def reload(self) -> bool:
         """Take in what other instances saved since; True when an annotation changed."""
         with self._lock:
-            self._read_every_shard()
+            self._know_every_shard()
             return self._files.reload()
 
     # ----- files -----------------------------------------------------------------------

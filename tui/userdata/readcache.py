@@ -13,8 +13,10 @@ depends on them. A missing, stale, damaged or unreadable entry is ignored silent
 the file is read instead; nothing here raises.
 
 Layout: ``<cache>/annotations/<profile>-<hash of its folder>/<shard>.marshal``, each the
-header line, a CRC32 of the rest, and a :mod:`marshal` payload of plain tuples. The
-header names the Python that wrote it (marshal's format changes between versions) and
+header line, a CRC32 of the rest, the length of the first :mod:`marshal` payload and
+two payloads of plain tuples: what the reading was (file, signature, time) with the
+shard's summary (:mod:`tui.userdata.summary`), then its records, loaded only when
+wanted. The header names the Python that wrote it (marshal's format changes between versions) and
 a digest of the code that reads the files, so a papertray that reads a file otherwise
 never uses what another one read there.
 """
@@ -31,20 +33,22 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
-from tui.userdata.record import Record, new_annotation, new_record
+from tui.userdata.record import Record
 from tui.userdata.storage import Signature, atomic_write
+from tui.userdata.format import shard_of
+from tui.userdata.summary import ShardSummary, columns_of, rows_to_records
 
 __all__ = ["RACY_NS", "ShardCache"]
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 """Bumped whenever what an entry holds changes."""
 RACY_NS = 2_000_000_000
 """A file changed less than this before it was read (nanoseconds) is not cached: its
 timestamps may not tell a later same-size change apart (FAT's are 2 s apart)."""
 _READING_CODE = ("model.py", "userdata/clock.py", "userdata/format.py", "userdata/readcache.py",
-                 "userdata/record.py", "userdata/storage.py")
+                 "userdata/record.py", "userdata/storage.py", "userdata/summary.py")
 """The code that decides what a file reads as: entries other code made are not used."""
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -94,22 +98,40 @@ class ShardCache:
     def load(self, stem: str, shard: Path, signature: Signature) -> dict[str, Record] | None:
         """The records of ``shard`` as last read, if that reading is still what the file
         holds (its signature now is ``signature``); else None."""
+        entry = self._entry(stem, shard, signature)
+        try:
+            return None if entry is None else rows_to_records(marshal.loads(entry[1]))
+        except Exception:  # written by something else: read the file instead
+            log.debug("ignoring the cache entry %s", self.path(stem), exc_info=True)
+            return None
+
+    def summary(self, stem: str, shard: Path, signature: Signature) -> ShardSummary | None:
+        """The summary of ``shard`` as last read, its records kept unbuilt, if that reading
+        is still what the file holds (its signature now is ``signature``) and could be
+        summed up; else None."""
+        entry = self._entry(stem, shard, signature)
+        if entry is None or entry[0] is None:
+            return None
+        return ShardSummary(stem, signature, entry[0], entry[1])
+
+    def _entry(self, stem: str, shard: Path, signature: Signature) -> tuple[Any, memoryview] | None:
+        """The summary columns (None: none kept) and the records' payload of the entry of
+        ``shard``, if that reading is still what the file holds; else None."""
         head = _head() or b"\0"
         try:
             data = self.path(stem).read_bytes()
         except OSError:
             return None
-        start = len(head) + 4
-        if not data.startswith(head) or int.from_bytes(data[len(head):start], "big") != zlib.crc32(
-                memoryview(data)[start:]):
+        start = len(head) + 8
+        if not data.startswith(head) or int.from_bytes(data[len(head):start - 4], "big") != zlib.crc32(
+                memoryview(data)[start - 4:]):
             return None
         try:
-            path, seen, read_ns, rows = marshal.loads(memoryview(data)[start:])
+            split = start + int.from_bytes(data[start - 4:start], "big")
+            path, seen, read_ns, columns = marshal.loads(memoryview(data)[start:split])
             if path != str(shard) or tuple(seen) != signature or not _settled(signature, read_ns):
                 return None
-            return {fields[0]: new_record(new_annotation(*fields), changed,
-                                          {} if extra is None else extra)
-                    for fields, changed, extra in rows}
+            return columns, memoryview(data)[split:]
         except Exception:  # written by something else: read the file instead
             log.debug("ignoring the cache entry %s", self.path(stem), exc_info=True)
             return None
@@ -132,7 +154,12 @@ class ShardCache:
             changed = {one(name, name): one(stamp, stamp) for name, stamp in record.changed.items()}
             rows.append((fields, changed, dict(record.extra) if record.extra else None))
         try:
-            payload = marshal.dumps((str(shard), signature, read_ns, tuple(rows)))
+            # No summary of a file holding another shard's paper (copied in by hand or a
+            # sync): it is read whole, with that paper's own shard, so the two merge.
+            columns = None if any(shard_of(key) != stem for key in records) else \
+                columns_of(records.values(), lambda value: one(value, value))
+            about = marshal.dumps((str(shard), signature, read_ns, columns))
+            payload = len(about).to_bytes(4, "big") + about + marshal.dumps(tuple(rows))
             self.folder.mkdir(parents=True, exist_ok=True)
             atomic_write(self.path(stem), (_head() or b"\0") + zlib.crc32(payload).to_bytes(4, "big")
                          + payload, durable=False)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import gc
-import hashlib
 import logging
 import time
 from pathlib import Path
@@ -22,9 +21,10 @@ from typing import Callable, Iterator, TypeVar
 
 from tui.userdata.backups import Backups, leftover_temp_files, move_aside
 from tui.userdata.clock import Reading
-from tui.userdata.format import SCHEMA_VERSION, TABLE, RecordDocument
+from tui.userdata.format import SCHEMA_VERSION, TABLE, RecordDocument, shard_of
 from tui.userdata.readcache import ShardCache
 from tui.userdata.record import Record, merge
+from tui.userdata.summary import ShardSummary
 from tui.userdata.storage import (
     AnnotationDB, DamagedFile, ProfileLock, Signature, digest, file_signature, fsync_dir, read_file,
 )
@@ -46,11 +46,6 @@ class StuckDamagedFile(OSError):
 
 _now_ns = time.time_ns
 """The wall clock, as file times are (tests move it)."""
-
-
-def shard_of(key: str) -> str:
-    """The shard (two hex digits) holding a paper's annotation."""
-    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:2]
 
 
 @contextlib.contextmanager
@@ -98,6 +93,9 @@ class ShardedFiles:
         self._pending: dict[str, set[str]] = {}  # shard -> papers whose record is not saved
         self.read: set[str] = set()  # shards read at least once (all of them after load())
         self.from_cache: set[str] = set()  # shards whose first reading came from the cache
+        self.summaries: dict[str, ShardSummary] = {}
+        """Shards not read, known by their cache entry's summary (see :meth:`summarise`)."""
+        self.summed_up = 0  # changes whenever ``summaries`` does
 
     @property
     def unsaved(self) -> int:
@@ -110,6 +108,42 @@ class ShardedFiles:
 
     def load(self) -> None:
         """Read every shard; clean what a killed writer left; set damaged files aside."""
+        self._clean_leftovers()
+        self.load_stems(self._stems_on_disk())
+
+    def summarise(self, *, clean: bool = False) -> None:
+        """Know every shard not read yet: by the summary of its cache entry while the
+        entry holds what the file holds, else by reading the file (so a damaged one is
+        set aside and said, as :meth:`load` would). ``clean``: first clean what a killed
+        writer left, as :meth:`load` does."""
+        if clean:
+            self._clean_leftovers()
+        unknown = self._stems_on_disk() - self.read - self.summaries.keys()
+        to_read = set()
+        for stem in sorted(unknown):
+            summary = None
+            if self.cache is not None:
+                try:
+                    signature = file_signature(self.path(stem))
+                except OSError:
+                    signature = None  # reading it says why
+                if signature is not None:
+                    summary = self.cache.summary(stem, self.path(stem), signature)
+            if summary is None:
+                to_read.add(stem)
+                continue
+            self.summaries[stem] = summary
+            self._signature[stem] = summary.signature
+            self.summed_up += 1
+        if to_read:
+            self.load_stems(to_read)
+            # A paper kept in another shard's file (copied by hand, a sync): its own shard
+            # is read too, so that both records merge as when reading every file.
+            homes = {shard_of(key) for stem in to_read for key in self._keys.get(stem, ())}
+            if homes - self.read:
+                self.load_stems(homes - self.read)
+
+    def _clean_leftovers(self) -> None:
         folders = (self.folder, self.backups.folder)
         if any(leftover_temp_files(folder) for folder in folders):
             try:  # under the lock, so a live writer's temp file is never taken for a leftover
@@ -118,7 +152,6 @@ class ShardedFiles:
                         temp.unlink()
             except OSError as error:
                 self._warn(f"Could not remove unfinished temporary files in {self.folder} ({error}).")
-        self.load_stems(self._stems_on_disk())
 
     def load_stems(self, stems: set[str]) -> None:
         """Read the shards ``stems`` not read yet (a command about a few papers reads only
@@ -183,7 +216,10 @@ class ShardedFiles:
             if file_signature(path) == self._signature.get(stem):
                 continue
             try:
-                changed |= self._absorb(stem)
+                if stem in self.summaries:
+                    changed |= self._absorb_summed_up(stem)
+                else:
+                    changed |= self._absorb(stem)
                 self._cool(stem)
             except OSError as error:
                 log.warning("could not reload %s: %s", path, error)
@@ -212,6 +248,24 @@ class ShardedFiles:
         while len(self._warm) > keep:
             self._db(self._warm.pop(0)).durable.forget()
 
+    def _absorb_summed_up(self, stem: str) -> bool:
+        """Read a summed-up shard whose file changed; True when what the person sees changed."""
+        summary = self.summaries[stem]
+        before = summary.annotations()
+        self._absorb(stem)
+        after = {key: record.annotation for key in self._keys.get(stem, ())
+                 if (record := self._get(key)) is not None and not record.annotation.is_blank}
+        return after != before
+
+    def _take_summary(self, stem: str) -> None:
+        """A summed-up shard is read now: first take in what its summary's reading held,
+        as if that reading had been read in full (so what it held and the file lacks now
+        is written again with the next save, as for any shard read)."""
+        summary = self.summaries.pop(stem, None)
+        if summary is not None:
+            self.summed_up += 1
+            self._take(stem, summary.records())
+
     def _from_cache(self, stem: str) -> bool:
         """Take in a shard as the read cache has it, when the cache still holds what the
         file holds; False (nothing done) otherwise. Its digest is left unknown, so the
@@ -225,12 +279,17 @@ class ShardedFiles:
             return False  # reading it says why
         if signature is None:
             return False
-        theirs = self.cache.load(stem, path, signature)
-        if theirs is None:
-            return False
+        summary = self.summaries.get(stem)
+        theirs = None
+        if summary is None or summary.signature != signature:
+            theirs = self.cache.load(stem, path, signature)
+            if theirs is None:
+                return False
+        self._take_summary(stem)  # when it is the very reading summed up, nothing else to take
         self.read.add(stem)
         self.from_cache.add(stem)
-        self._take(stem, theirs)
+        if theirs is not None:
+            self._take(stem, theirs)
         self._signature[stem] = signature
         return True
 
@@ -241,6 +300,7 @@ class ShardedFiles:
         db = self._db(stem)
         storage = db.durable
         theirs = None
+        self._take_summary(stem)
         self.read.add(stem)
         try:
             # Only hash when there is something to compare with (opening reads once).
