@@ -301,8 +301,9 @@ def plan(store: PaperStore, annotations: Mapping[str, Annotation],
     _real.cache_clear()  # links and folders may have moved since the last plan
     files = {_real(name) for name in store.source_counts}
     held = {source: not source or _real(source) in files for source in set(sources)}
+    # Lost (not in the store) and of a file the store holds; no loop when none is.
     here = [annotations[key] for key, source in zip(keys, sources)
-            if held[source] and key not in present]  # lost, and of a file the store holds
+            if held[source] and key not in present] if any(held.values()) else []
     report.elsewhere = len(keys) - len(present) - len(here)
     wanted = _walk(store, here)
     changes: dict[str, Annotation | None] = {}

@@ -183,3 +183,43 @@ def test_odd_old_and_damaged_files_read_the_same_through_the_summaries(tmp_path:
     ours, theirs = plan(Store(PAPERS), summed.annotations())[0], plan(Store(PAPERS), everything.annotations())[0]
     assert sorted(map(str, ours.orphans)) == sorted(map(str, theirs.orphans))
     assert (ours.followed, ours.elsewhere) == (theirs.followed, theirs.elsewhere)
+
+
+def _entry_of(cache: Path, key: str) -> Path:
+    return next((cache / "annotations").rglob(f"{shard_of(key)}.marshal"))
+
+
+@pytest.mark.parametrize("damage", ["removed", "records flipped"])
+def test_a_cache_entry_gone_after_the_opening_reads_the_file_instead(
+        tmp_path: Path, later: None, damage: str) -> None:
+    folder = _varied(tmp_path / "profile")
+    everything = UserData(folder)
+    summed = _summed_up(folder, tmp_path / "cache")
+    view = summed.annotations()
+    key = next(k for k in everything.annotations() if shard_of(k) == shard_of(PAPERS[0].key))
+    entry = _entry_of(tmp_path / "cache", key)
+    if damage == "removed":
+        entry.unlink()
+    else:
+        data = entry.read_bytes()
+        at = data.rindex(key.encode())  # in the records, after the summary
+        entry.write_bytes(data[:at] + b"X" + data[at + 1:])
+    assert view[key] == everything.annotations()[key]
+    assert summed.get(key) == everything.get(key)
+
+
+def test_when_both_the_file_and_its_cache_entry_changed_the_paper_reads_as_it_is_now(
+        tmp_path: Path, later: None) -> None:
+    folder = _varied(tmp_path / "profile")
+    summed = _summed_up(folder, tmp_path / "cache")
+    view = summed.annotations()
+    key = PAPERS[1].key
+    assert key in view and summed._files.summaries.get(shard_of(key)) is not None
+    UserData(folder).update(key, note="changed meanwhile")
+    _entry_of(tmp_path / "cache", key).unlink()
+    assert view[key].note == "changed meanwhile"  # no error: the paper as it is now
+    assert summed.get(key).note == "changed meanwhile"  # type: ignore[union-attr]
+    assert summed.annotations()[key].note == "changed meanwhile"
+    summed.update(key, add_tags=["kept"])
+    saved = UserData(folder).get(key)
+    assert saved.note == "changed meanwhile" and "kept" in saved.tags  # type: ignore[union-attr]

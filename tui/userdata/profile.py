@@ -169,7 +169,12 @@ class UserData:
         with self._lock:
             summary = self._files.summaries.get(shard_of(key)) if self._files.summaries else None
             if summary is not None:  # known without reading the file again
-                return summary.annotations()[key] if key in summary else None
+                if key not in summary:
+                    return None
+                try:
+                    return summary.annotations()[key]
+                except LookupError:  # that reading is gone: the file as it is now
+                    pass
             self._read_shards_of((key,))
             return self._cache.get(key)
 
@@ -185,7 +190,7 @@ class UserData:
             self._know_every_shard()
             summaries = self._files.summaries
             if self._snapshot is None or self._summed_up != self._files.summed_up:
-                self._snapshot = ProfileView(dict(self._cache), summaries) if summaries else \
+                self._snapshot = ProfileView(dict(self._cache), summaries, self.get) if summaries else \
                     types.MappingProxyType(dict(self._cache))
                 self._summed_up = self._files.summed_up
             return self._snapshot

@@ -23,6 +23,7 @@ from tui.userdata.backups import Backups, leftover_temp_files, move_aside
 from tui.userdata.clock import Reading
 from tui.userdata.format import SCHEMA_VERSION, TABLE, RecordDocument, shard_of
 from tui.userdata.readcache import ShardCache
+from tui.model import Annotation
 from tui.userdata.record import Record, merge
 from tui.userdata.summary import ShardSummary
 from tui.userdata.storage import (
@@ -123,12 +124,13 @@ class ShardedFiles:
         for stem in sorted(unknown):
             summary = None
             if self.cache is not None:
+                path = self.path(stem)
                 try:
-                    signature = file_signature(self.path(stem))
+                    signature = file_signature(path)
                 except OSError:
                     signature = None  # reading it says why
                 if signature is not None:
-                    summary = self.cache.summary(stem, self.path(stem), signature)
+                    summary = self.cache.summary(stem, path, signature, self._reader_of(stem, signature))
             if summary is None:
                 to_read.add(stem)
                 continue
@@ -248,10 +250,27 @@ class ShardedFiles:
         while len(self._warm) > keep:
             self._db(self._warm.pop(0)).durable.forget()
 
+    def _reader_of(self, stem: str, signature: Signature) -> Callable[[], dict[str, Record] | None]:
+        """What reads the shard's file apart (nothing we know changes), giving its records
+        only while it is still the file of ``signature``: a summary's records once its
+        cache entry was replaced."""
+        def read() -> dict[str, Record] | None:
+            db = AnnotationDB(self.path(stem))
+            try:
+                tables = db.durable.read()
+                if tables is None or db.durable.signature != signature:
+                    return None
+                return db.records(Reading(str(self.path(stem))), tables)
+            except (OSError, DamagedFile):
+                return None
+        return read
+
     def _absorb_summed_up(self, stem: str) -> bool:
         """Read a summed-up shard whose file changed; True when what the person sees changed."""
-        summary = self.summaries[stem]
-        before = summary.annotations()
+        try:
+            before: dict[str, Annotation] | None = self.summaries[stem].annotations()
+        except LookupError:  # that reading is gone: say changed
+            before = None
         self._absorb(stem)
         after = {key: record.annotation for key in self._keys.get(stem, ())
                  if (record := self._get(key)) is not None and not record.annotation.is_blank}
@@ -264,7 +283,10 @@ class ShardedFiles:
         summary = self.summaries.pop(stem, None)
         if summary is not None:
             self.summed_up += 1
-            self._take(stem, summary.records())
+            try:
+                self._take(stem, summary.records())
+            except LookupError:  # its file and its cache entry both changed since
+                pass
 
     def _from_cache(self, stem: str) -> bool:
         """Take in a shard as the read cache has it, when the cache still holds what the
@@ -281,7 +303,7 @@ class ShardedFiles:
             return False
         summary = self.summaries.get(stem)
         theirs = None
-        if summary is None or summary.signature != signature:
+        if summary is None or summary.signature != signature or not summary.fetched():
             theirs = self.cache.load(stem, path, signature)
             if theirs is None:
                 return False

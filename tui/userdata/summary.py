@@ -13,9 +13,8 @@ from (never a mix of two readings of one file).
 from __future__ import annotations
 
 import itertools
-import marshal
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from tui.model import Annotation
@@ -45,20 +44,23 @@ def rows_to_records(rows: Iterable[tuple[Any, ...]]) -> dict[str, Record]:
 
 
 class ShardSummary:
-    """One shard as a cache entry summed it up, with that entry's records kept unbuilt.
+    """One shard as a cache entry summed it up; its records are fetched when first wanted.
 
-    ``signature`` is the shard file's as that reading saw it. Safe to read from several
-    threads: building the records twice at once gives two equal results.
+    ``signature`` is the shard file's as that reading saw it; ``fetch()`` returns that
+    reading's records (from the cache entry, or from the file while it is still the
+    same), or None when they are gone: :meth:`records` then raises LookupError. Safe to
+    read from several threads: fetching twice at once gives two equal results.
     """
 
     __slots__ = ("stem", "signature", "keys", "starred", "states", "tags", "sources",
-                 "_rows", "_records", "_annotations", "_positions")
+                 "_fetch", "_records", "_annotations", "_positions")
 
-    def __init__(self, stem: str, signature: Signature, columns: Columns, rows: bytes | memoryview) -> None:
+    def __init__(self, stem: str, signature: Signature, columns: Columns,
+                 fetch: Callable[[], dict[str, Record] | None]) -> None:
         self.stem = stem
         self.signature = signature
         self.keys, self.starred, self.states, self.tags, self.sources = columns
-        self._rows = rows  # the marshal payload, loaded only when a record is wanted
+        self._fetch = fetch
         self._records: dict[str, Record] | None = None
         self._annotations: dict[str, Annotation] | None = None
         self._positions: dict[str, int] | None = None
@@ -73,8 +75,19 @@ class ShardSummary:
         """Every record of the shard (blank ones too), in its order, as that reading held."""
         records = self._records
         if records is None:
-            records = self._records = rows_to_records(marshal.loads(self._rows))
+            records = self._fetch()
+            if records is None:
+                raise LookupError(f"the reading of shard {self.stem} that was summed up is gone")
+            self._records = records
         return records
+
+    def fetched(self) -> bool:
+        """True when the records are at hand (fetched now if need be), False when gone."""
+        try:
+            self.records()
+        except LookupError:
+            return False
+        return True
 
     def annotations(self) -> dict[str, Annotation]:
         """The annotations that say something, by key."""
@@ -96,9 +109,13 @@ class ProfileView(Mapping[str, Annotation]):
     shard is built when first looked up; keys, stars, states, tags and files are known
     without building anything (:meth:`columns`)."""
 
-    def __init__(self, read: Mapping[str, Annotation], summaries: Mapping[str, ShardSummary]) -> None:
+    def __init__(self, read: Mapping[str, Annotation], summaries: Mapping[str, ShardSummary],
+                 current: Callable[[str], Annotation | None] = lambda key: None) -> None:
+        """``current(key)``: the annotation as it is now, for the rare one whose summed-up
+        reading is gone (its file and its cache entry both changed since)."""
         self._read = read
         self._summaries = dict(summaries)
+        self._current = current
         self._lock = threading.Lock()
 
     def _summary_of(self, key: str) -> ShardSummary | None:
@@ -114,8 +131,11 @@ class ProfileView(Mapping[str, Annotation]):
         summary = self._summary_of(key)
         if summary is None:
             raise KeyError(key)
-        with self._lock:  # built once, whichever thread asks first
-            return summary.annotations()[key]
+        try:
+            with self._lock:  # built once, whichever thread asks first
+                return summary.annotations()[key]
+        except LookupError:  # as it is now; blank when it says nothing any more
+            return self._current(key) or Annotation(key=key)
 
     def __contains__(self, key: object) -> bool:
         return key in self._read or (isinstance(key, str) and self._summary_of(key) is not None)
