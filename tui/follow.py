@@ -295,16 +295,16 @@ def plan(store: PaperStore, annotations: Mapping[str, Annotation],
     # Keys and files from a profile's summaries: a year of annotations of other papers
     # is looked through without building one of them.
     keys, sources = summed_up(annotations, "keys", "sources")
-    present = papers_in_store(store, keys)
-    if len(present) == len(keys):
+    in_store = papers_in_store(store, keys)
+    if len(in_store) == len(keys):
         return report, {}
     _real.cache_clear()  # links and folders may have moved since the last plan
     files = {_real(name) for name in store.source_counts}
     held = {source: not source or _real(source) in files for source in set(sources)}
     # Lost (not in the store) and of a file the store holds; no loop when none is.
     here = [annotations[key] for key, source in zip(keys, sources)
-            if held[source] and key not in present] if any(held.values()) else []
-    report.elsewhere = len(keys) - len(present) - len(here)
+            if held[source] and key not in in_store] if any(held.values()) else []
+    report.elsewhere = len(keys) - len(in_store) - len(here)
     wanted = _walk(store, here)
     changes: dict[str, Annotation | None] = {}
     for annotation in here:

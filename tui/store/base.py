@@ -24,8 +24,8 @@ if TYPE_CHECKING:  # numpy loads only where arrays are made: a small store never
     import numpy as np
     import numpy.typing as npt
 
-__all__ = ["PaperStore", "CachedPaperStore", "Store", "docs_of_keys", "merge_papers", "combine_records", "merge_records",
-           "ProgressCallback"]
+__all__ = ["PaperStore", "CachedPaperStore", "Store", "docs_of_keys", "merge_papers", "combine_records",
+           "merge_records", "ProgressCallback"]
 
 ProgressCallback = Callable[[int, int], None]
 """Called with (bytes read so far, total bytes of all files)."""

@@ -9,10 +9,11 @@ A profile is a folder (``<data dir>/profiles/<name>/``) holding::
     .lock                             flock'ed around every read-merge-write
 
 Sharding keeps each write small: at 100,000 annotations a shard holds about 400, so one
-triage key rewrites ~150 kB instead of the whole profile. Every annotation lives in memory
-for reads; a change is written to its shard at once, atomically and durably, under the
-profile lock, after re-reading the shard and merging what another instance wrote there,
-field by field. A failed write keeps the change pending in memory; the next change or
+triage key rewrites ~150 kB instead of the whole profile. Annotations are read into memory
+(a lazy profile reads a shard when first needed, and knows the others by their cache
+summaries meanwhile: :mod:`tui.userdata.summary`); a change is written to its shard at
+once, atomically and durably, under the profile lock, after re-reading the shard and
+merging what another instance wrote there, field by field. A failed write keeps the change pending in memory; the next change or
 :meth:`UserData.flush` merges it the same way and writes it.
 """
 
@@ -21,18 +22,18 @@ from __future__ import annotations
 import threading
 import types
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, TypeVar
 
 from tui import paths
-from tui.model import STATES, Annotation, Fingerprint, Problem, State
+from tui.model import STATES, Annotation, Fingerprint, State
 from tui.userdata.clock import now_stamp
 from tui.userdata.drafts import Drafts, merge_note
 from tui.userdata.format import normalise_tags
 from tui.userdata.readcache import ShardCache
 from tui.userdata.record import FieldChange, Record, diff, edit, merge, revert
 from tui.userdata.shards import SaveError, ShardedFiles, shard_of
+from tui.userdata.outcomes import ImportReport, Outcome
 from tui.userdata.summary import ProfileView
 from tui.userdata.storage import atomic_write
 from tui.userdata.transfer import export_payload, read_annotation_file
@@ -40,43 +41,6 @@ from tui.userdata.transfer import export_payload, read_annotation_file
 __all__ = ["SaveError", "ImportReport", "Outcome", "UserData", "shard_of"]
 
 Result = TypeVar("Result")
-
-
-@dataclass
-class ImportReport:
-    """What an import did, per paper: nothing is dropped without being counted here."""
-
-    added: int = 0
-    """Papers that had no annotation here."""
-    updated: int = 0
-    """Papers that took in at least one field changed later in the file than here."""
-    kept: int = 0
-    """Papers whose every field here was changed later than in the file, so ours stayed."""
-    problems: list[Problem] = field(default_factory=list)
-    """Records or files that could not be read, as ``file:line``."""
-    unchanged: int = 0
-    """Papers whose annotation was already exactly this one (importing twice changes nothing)."""
-    notes_replaced: list[str] = field(default_factory=list)
-    """Keys of papers whose note here gave way to the file's later, different one (undo
-    puts each back): said, never done silently."""
-    changes: list[FieldChange] = field(default_factory=list)
-    """Every field the import changed, so it can be undone."""
-    error: str = ""
-    """Why the merged result could not be saved yet (kept in memory), or ""."""
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a change did."""
-
-    annotations: list[Annotation]
-    """The papers' annotations after it, in the order given."""
-    changes: tuple[FieldChange, ...] = ()
-    """Each field it changed, old and new: what undo puts back."""
-    skipped: tuple[FieldChange, ...] = ()
-    """For undo and redo: fields changed elsewhere since, so left as they are."""
-    error: str = ""
-    """Why it could not be saved yet ("" when saved); it is kept and saved again later."""
 
 
 def _as_tags(tags: Iterable[str] | str | None) -> tuple[str, ...] | None:

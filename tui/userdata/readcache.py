@@ -16,8 +16,9 @@ Layout: ``<cache>/annotations/<profile>-<hash of its folder>/<shard>.marshal``, 
 header line, then two :mod:`marshal` payloads of plain tuples, each after its CRC32
 (the first after its length too): what the reading was (file, signature, time) with
 the shard's summary (:mod:`tui.userdata.summary`), then its records. Opening a
-profile reads the summaries only; a shard's records are read when wanted. The header names the Python that wrote it (marshal's format changes between versions) and
-a digest of the code that reads the files, so a papertray that reads a file otherwise
+profile reads the summaries only; a shard's records are read when wanted. The header
+names the Python that wrote it (marshal's format changes between versions) and a
+digest of the code that reads the files, so a papertray that reads a file otherwise
 never uses what another one read there.
 """
 

@@ -23,9 +23,8 @@ from tui.userdata.backups import Backups, leftover_temp_files, move_aside
 from tui.userdata.clock import Reading
 from tui.userdata.format import SCHEMA_VERSION, TABLE, RecordDocument, shard_of
 from tui.userdata.readcache import ShardCache
-from tui.model import Annotation
 from tui.userdata.record import Record, merge
-from tui.userdata.summary import ShardSummary
+from tui.userdata.summed import SummedUp
 from tui.userdata.storage import (
     AnnotationDB, DamagedFile, ProfileLock, Signature, digest, file_signature, fsync_dir, read_file,
 )
@@ -63,7 +62,7 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-class ShardedFiles:
+class ShardedFiles(SummedUp):
     """Reads, merges and writes one profile's shard files (not thread-safe: lock outside).
 
     ``get(key)`` is what the person sees for a paper; ``put(key, record)`` changes it
@@ -78,6 +77,7 @@ class ShardedFiles:
         """``put_new(records)`` does ``put`` for papers ``get`` knows nothing of, all at
         once (opening a profile puts 100,000 of them). ``cache``: where shards read are
         kept, to be read quickly next time while their files stay as they were."""
+        super().__init__()
         self.folder = profile_dir / TABLE
         self.backups = Backups(profile_dir / "backups", keep=backups_kept, every=backup_every)
         self.lock = ProfileLock(profile_dir / ".lock", lock_timeout)
@@ -94,9 +94,6 @@ class ShardedFiles:
         self._pending: dict[str, set[str]] = {}  # shard -> papers whose record is not saved
         self.read: set[str] = set()  # shards read at least once (all of them after load())
         self.from_cache: set[str] = set()  # shards whose first reading came from the cache
-        self.summaries: dict[str, ShardSummary] = {}
-        """Shards not read, known by their cache entry's summary (see :meth:`summarise`)."""
-        self.summed_up = 0  # changes whenever ``summaries`` does
 
     @property
     def unsaved(self) -> int:
@@ -111,39 +108,6 @@ class ShardedFiles:
         """Read every shard; clean what a killed writer left; set damaged files aside."""
         self._clean_leftovers()
         self.load_stems(self._stems_on_disk())
-
-    def summarise(self, *, clean: bool = False) -> None:
-        """Know every shard not read yet: by the summary of its cache entry while the
-        entry holds what the file holds, else by reading the file (so a damaged one is
-        set aside and said, as :meth:`load` would). ``clean``: first clean what a killed
-        writer left, as :meth:`load` does."""
-        if clean:
-            self._clean_leftovers()
-        unknown = self._stems_on_disk() - self.read - self.summaries.keys()
-        to_read = set()
-        for stem in sorted(unknown):
-            summary = None
-            if self.cache is not None:
-                path = self.path(stem)
-                try:
-                    signature = file_signature(path)
-                except OSError:
-                    signature = None  # reading it says why
-                if signature is not None:
-                    summary = self.cache.summary(stem, path, signature, self._reader_of(stem, signature))
-            if summary is None:
-                to_read.add(stem)
-                continue
-            self.summaries[stem] = summary
-            self._signature[stem] = summary.signature
-            self.summed_up += 1
-        if to_read:
-            self.load_stems(to_read)
-            # A paper kept in another shard's file (copied by hand, a sync): its own shard
-            # is read too, so that both records merge as when reading every file.
-            homes = {shard_of(key) for stem in to_read for key in self._keys.get(stem, ())}
-            if homes - self.read:
-                self.load_stems(homes - self.read)
 
     def _clean_leftovers(self) -> None:
         folders = (self.folder, self.backups.folder)
@@ -249,44 +213,6 @@ class ShardedFiles:
         self._warm.append(stem)
         while len(self._warm) > keep:
             self._db(self._warm.pop(0)).durable.forget()
-
-    def _reader_of(self, stem: str, signature: Signature) -> Callable[[], dict[str, Record] | None]:
-        """What reads the shard's file apart (nothing we know changes), giving its records
-        only while it is still the file of ``signature``: a summary's records once its
-        cache entry was replaced."""
-        def read() -> dict[str, Record] | None:
-            db = AnnotationDB(self.path(stem))
-            try:
-                tables = db.durable.read()
-                if tables is None or db.durable.signature != signature:
-                    return None
-                return db.records(Reading(str(self.path(stem))), tables)
-            except (OSError, DamagedFile):
-                return None
-        return read
-
-    def _absorb_summed_up(self, stem: str) -> bool:
-        """Read a summed-up shard whose file changed; True when what the person sees changed."""
-        try:
-            before: dict[str, Annotation] | None = self.summaries[stem].annotations()
-        except LookupError:  # that reading is gone: say changed
-            before = None
-        self._absorb(stem)
-        after = {key: record.annotation for key in self._keys.get(stem, ())
-                 if (record := self._get(key)) is not None and not record.annotation.is_blank}
-        return after != before
-
-    def _take_summary(self, stem: str) -> None:
-        """A summed-up shard is read now: first take in what its summary's reading held,
-        as if that reading had been read in full (so what it held and the file lacks now
-        is written again with the next save, as for any shard read)."""
-        summary = self.summaries.pop(stem, None)
-        if summary is not None:
-            self.summed_up += 1
-            try:
-                self._take(stem, summary.records())
-            except LookupError:  # its file and its cache entry both changed since
-                pass
 
     def _from_cache(self, stem: str) -> bool:
         """Take in a shard as the read cache has it, when the cache still holds what the
