@@ -13,8 +13,9 @@ triage key rewrites ~150 kB instead of the whole profile. Annotations are read i
 (a lazy profile reads a shard when first needed, and knows the others by their cache
 summaries meanwhile: :mod:`tui.userdata.summary`); a change is written to its shard at
 once, atomically and durably, under the profile lock, after re-reading the shard and
-merging what another instance wrote there, field by field. A failed write keeps the change pending in memory; the next change or
-:meth:`UserData.flush` merges it the same way and writes it.
+merging what another instance wrote there, field by field. A failed write keeps the
+change pending in memory; the next change or :meth:`UserData.flush` merges it the same
+way and writes it.
 """
 
 from __future__ import annotations
