@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING, Callable
 
 from tui.follow_rules import (
     candidates,
-    file_exists,
     citekeys_contradict,
+    file_exists,
     legacy_title_key,
     real_path,
     same_file,
@@ -38,8 +38,10 @@ from tui.follow_rules import (
 )
 from tui.model import Annotation, Fingerprint, Paper
 from tui.store.base import PaperStore, Store
+from tui.triage import papers_in_store
 from tui.userdata.journal import moved_key
 from tui.userdata.record import FieldChange, Record, merge
+from tui.userdata.summary import summed_up
 
 if TYPE_CHECKING:
     from tui.userdata import UserData
@@ -141,16 +143,17 @@ def _joined(moved: Record, present: Record | None) -> Annotation:
                    updated=now_stamp(after=max(theirs.updated, mine.updated)))
 
 
-def _misplaced(store: PaperStore, annotations: Mapping[str, Annotation]) -> list[Annotation]:
+def _misplaced(store: PaperStore, annotations: Mapping[str, Annotation],
+               in_store: Collection[str]) -> list[Annotation]:
     """Annotations keyed by an id (DOI, arXiv) whose paper under that key now is another
     entry of the same file: its citekey and title both differ from what the annotation
     remembers (two swapped DOIs put right). Looked for in stores held in memory, where
-    it costs nothing; a cached store's papers are read from disk, and it is not."""
+    it costs nothing; a cached store's papers are read from disk, and it is not.
+    ``in_store``: the annotated keys that are papers of the store."""
     if not isinstance(store, Store):
         return []
-    suspects = [ann for key, ann in annotations.items()
-                if key.startswith(("doi:", "arxiv:")) and ann.citekey and ann.title
-                and not ann.is_blank]
+    suspects = [annotations[key] for key in in_store if key.startswith(("doi:", "arxiv:"))]
+    suspects = [ann for ann in suspects if ann.citekey and ann.title and not ann.is_blank]
     if not suspects:
         return []
     docs = store.indices_of([ann.key for ann in suspects]).tolist()
@@ -158,13 +161,6 @@ def _misplaced(store: PaperStore, annotations: Mapping[str, Annotation]) -> list
             and citekeys_contradict(ann, store[doc])
             and titles_contradict(ann.title, store[doc].title)
             and (not ann.source or same_file(store, doc, ann.source))]
-
-
-def _lost(store: PaperStore, annotations: Mapping[str, Annotation]) -> list[Annotation]:
-    """Annotations (that say something) whose key is not in the store."""
-    keys = [key for key, ann in annotations.items() if not ann.is_blank]
-    found = store.indices_of(keys).tolist()
-    return [annotations[k] for k, doc in zip(keys, found) if doc < 0]
 
 
 def plan(store: PaperStore, annotations: Mapping[str, Annotation],
@@ -182,23 +178,26 @@ def plan(store: PaperStore, annotations: Mapping[str, Annotation],
         def record_of(key: str) -> Record | None:
             return Record(annotations[key]) if key in annotations else None
     report = FollowReport()
-    lost = _lost(store, annotations)
-    misplaced = _misplaced(store, annotations)
-    if not lost and not misplaced:
+    # Keys and files from a profile's summaries: a year of annotations of other papers
+    # is looked through without building one of them.
+    keys, sources = summed_up(annotations, "keys", "sources")
+    in_store = papers_in_store(store, keys)
+    misplaced = _misplaced(store, annotations, in_store)
+    if len(in_store) == len(keys) and not misplaced:
         return report, {}
     real_path.cache_clear()  # links and folders may have moved since the last plan
     file_exists.cache_clear()
     files = {real_path(name) for name in store.source_counts}
-    here, roaming = [], set()
-    for annotation in lost:
-        if annotation.source and real_path(annotation.source) not in files:
-            if file_exists(annotation.source):
-                report.elsewhere += 1  # a paper of a file this store does not hold
-                continue
-            # Its file is not where it was (moved, or this is another machine, the
-            # annotations imported): this store may hold its paper, in a file of that name.
-            roaming.add(annotation.key)
-        here.append(annotation)
+    # A file this store holds; or one that is not where it was (moved, or this is another
+    # machine, the annotations imported): this store may hold its paper, in a file of that
+    # name. A file that exists elsewhere is another store's: its annotations are left alone.
+    held = {source: not source or real_path(source) in files for source in set(sources)}
+    roaming_files = {source for source, here in held.items() if not here and not file_exists(source)}
+    lost = [(key, source) for key, source in zip(keys, sources)
+            if key not in in_store and (held[source] or source in roaming_files)]
+    here = [annotations[key] for key, _ in lost]
+    roaming = {key for key, source in lost if source in roaming_files}
+    report.elsewhere = len(keys) - len(in_store) - len(here)
     here += misplaced
     wanted = walk(store, here)
     claims = annotations if not misplaced else {

@@ -7,6 +7,7 @@ annotations first, which reads them all): the last test is why."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -98,20 +99,28 @@ def test_a_damaged_file_met_later_is_moved_aside_and_said(tmp_path: Path) -> Non
     assert not damaged.exists() and list(damaged.parent.glob(f"{damaged.name}.broken-*"))
 
 
+def retitled(store_file: Path, between: Callable[[], object] = lambda: None) -> tuple[str, str]:
+    """A paper starred, tagged and noted by key (``papertray annotate``), then ``between()``,
+    then a typo in its title fixed (no citekey or DOI): its old and new keys."""
+    store_file.write_text(
+        '{"title": "Contrastive Lerning of Sentence Embeddings", "authors": ["John Smith"], "year": 2020}\n'
+        '{"title": "A Survey of Retrieval", "authors": ["Amy Jones"], "year": 2019}\n', encoding="utf-8")
+    old = open_store(store_file)[0].key
+    assert run(["annotate", f"key:{old}", str(store_file), "--star", "--tag", "t1", "--note", "old note"]) == 0
+    between()
+    store_file.write_text(store_file.read_text().replace("Lerning", "Learning"), encoding="utf-8")
+    new = open_store(store_file)[0].key
+    assert new != old
+    return old, new
+
+
 def test_annotate_by_key_after_a_title_fix_keeps_the_old_star_and_note(
         capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """The paper's key changed (a title typo fixed, no citekey or DOI): a change given by
     its new key lands after its old star, tag and note have followed it, never beside
     them (where the old ones would be stranded as an orphan)."""
     store_file = tmp_path / "lib.jsonl"
-    store_file.write_text(
-        '{"title": "Contrastive Lerning of Sentence Embeddings", "authors": ["John Smith"], "year": 2020}\n'
-        '{"title": "A Survey of Retrieval", "authors": ["Amy Jones"], "year": 2019}\n', encoding="utf-8")
-    old = open_store(store_file)[0].key
-    assert run(["annotate", f"key:{old}", str(store_file), "--star", "--tag", "t1", "--note", "old note"]) == 0
-    store_file.write_text(store_file.read_text().replace("Lerning", "Learning"), encoding="utf-8")
-    new = open_store(store_file)[0].key
-    assert new != old
+    _, new = retitled(store_file)
     assert run(["annotate", f"key:{new}", str(store_file), "--state", "read"]) == 0
     capsys.readouterr()
     kept = UserData(paths.profile_dir("tester")).get(new)

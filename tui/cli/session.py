@@ -148,7 +148,9 @@ class Session:
         from tui.userdata import UserData
 
         try:
-            userdata = UserData.open(self.profile)
+            # Lazy: a shard's file is read when one of its papers is looked at or changed;
+            # until then the cache's summary of it (keys, stars, states, tags) serves.
+            userdata = UserData.open(self.profile, lazy=True)
         except OSError as error:
             raise CliError(f"Cannot open the annotations of profile {self.profile or 'default'} "
                            f"in {error.filename or paths.data_dir()}: {error.strerror or error}.") from error

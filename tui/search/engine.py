@@ -47,7 +47,7 @@ from tui.search.ranking import MAX_WORDS, Brevity, key_score, refine, select
 from tui.search.result import ResultSet
 from tui.search.segments import AnyIndex, SegmentedIndex
 from tui.search.sorts import SORT_HELP, SORTS, Sort, next_sort
-from tui.store.base import PaperStore, Store
+from tui.store.base import PaperStore, Store, docs_of_keys
 
 __all__ = ["SearchEngine", "ResultSet", "SearchCancelled", "SearchIndex", "SegmentedIndex",
            "build_index", "SORTS", "SORT_HELP", "Sort", "next_sort", "SIMILAR_LIMIT"]
@@ -195,12 +195,16 @@ class SearchEngine:
 
     # -- internals ----------------------------------------------------------------------
 
+    def _docs_of(self, keys: Sequence[str]) -> dict[str, int]:
+        """Positions of the annotated papers ``keys`` that are in the store, by key."""
+        return docs_of_keys(self.store, keys)
+
     def _annotation_table(self, annotations: Mapping[str, Annotation]) -> AnnotationTable:
         """Annotations as arrays, cached while the same snapshot object is passed."""
         cached = self._annotations
         if cached is not None and cached[0] is annotations:
             return cached[1]
-        table = AnnotationTable.build(annotations, self.store.indices_of)
+        table = AnnotationTable.build(annotations, self._docs_of)
         self._annotations = (annotations, table)
         return table
 
@@ -258,7 +262,7 @@ class SearchEngine:
 
     def _table(self, table: AnnotationTable | None) -> AnnotationTable:
         """``table``, or an empty one (no annotations given)."""
-        return table or AnnotationTable.build({}, self.store.indices_of)
+        return table or AnnotationTable.build({}, self._docs_of)
 
     def _likeness(self, query: Query, table: AnnotationTable | None, allowed: np.ndarray | None
                   ) -> tuple[np.ndarray | None, np.ndarray | None]:

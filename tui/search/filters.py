@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-import numpy.typing as npt
 
 from tui.model import Annotation, Paper
 from tui.query import STOPWORDS, Term, words_of
@@ -126,13 +125,13 @@ class AnnotationTable:
 
     @classmethod
     def build(cls, annotations: Mapping[str, Annotation],
-              docs_of: Callable[[Sequence[str]], npt.NDArray[np.int64]]) -> AnnotationTable:
-        """Keep the annotations whose paper is in the store; ``docs_of`` looks up many keys
-        at once (positions, -1 when absent), as :meth:`PaperStore.indices_of` does."""
-        keys = list(annotations)
-        found = docs_of(keys)
-        present = np.flatnonzero(found >= 0).tolist()
-        return cls(found[present].astype(np.int64), tuple(annotations[keys[i]] for i in present))
+              docs_of: Callable[[Sequence[str]], Mapping[str, int]]) -> AnnotationTable:
+        """Keep the annotations whose paper is in the store; ``docs_of`` gives the position
+        of each key that is a paper of the store, in order (:func:`tui.store.base.docs_of_keys`).
+        Only those annotations are built (a profile's others stay summed up)."""
+        found = docs_of(list(annotations))
+        return cls(np.fromiter(found.values(), dtype=np.int64, count=len(found)),
+                   tuple(annotations[key] for key in found))
 
     def mask(self, n_docs: int, term: Term) -> np.ndarray:
         """Papers matching an ``is:``, ``has:``, ``tag:`` or ``note:`` term (before negation)."""

@@ -5,7 +5,10 @@ with a change time per field and the merge that keeps every field's later change
 ``shards`` splits a profile into files by key hash, ``storage`` writes them durably
 through TinyDB, ``format`` is the on-disk document, ``clock`` reads change times that
 never crash, ``backups`` keeps copies, ``transfer`` reads and writes annotation files,
-``drafts`` keeps note drafts as typed and ``journal`` the command line's bulk changes.
+``drafts`` keeps note drafts as typed and ``journal`` the command line's bulk changes;
+``readcache`` keeps what each shard held in the cache folder, ``summary`` and ``summed``
+open a profile through those entries' compact summaries, ``outcomes`` says what a
+change did.
 """
 
 from tui.userdata.profile import ImportReport, Outcome, UserData

@@ -11,6 +11,7 @@ touches the disk.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import operator
 import re
@@ -28,6 +29,12 @@ READABLE = (1, 2)
 
 TABLE = "annotations"
 """The TinyDB table holding one document per annotated paper, keyed by the paper's stable key."""
+
+
+def shard_of(key: str) -> str:
+    """The shard (two hex digits) holding a paper's annotation, in ``<shard>.json``."""
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:2]
+
 
 FIELDS = ("changed", "created", "key", "note", "starred", "state", "tags", "title", "updated")
 

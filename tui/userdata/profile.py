@@ -9,11 +9,13 @@ A profile is a folder (``<data dir>/profiles/<name>/``) holding::
     .lock                             flock'ed around every read-merge-write
 
 Sharding keeps each write small: at 100,000 annotations a shard holds about 400, so one
-triage key rewrites ~150 kB instead of the whole profile. Every annotation lives in memory
-for reads; a change is written to its shard at once, atomically and durably, under the
-profile lock, after re-reading the shard and merging what another instance wrote there,
-field by field. A failed write keeps the change pending in memory; the next change or
-:meth:`UserData.flush` merges it the same way and writes it.
+triage key rewrites ~150 kB instead of the whole profile. Annotations are read into memory
+(a lazy profile reads a shard when first needed, and knows the others by their cache
+summaries meanwhile: :mod:`tui.userdata.summary`); a change is written to its shard at
+once, atomically and durably, under the profile lock, after re-reading the shard and
+merging what another instance wrote there, field by field. A failed write keeps the
+change pending in memory; the next change or :meth:`UserData.flush` merges it the same
+way and writes it.
 """
 
 from __future__ import annotations
@@ -21,61 +23,25 @@ from __future__ import annotations
 import threading
 import types
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, TypeVar
 
 from tui import paths
-from tui.model import STATES, Annotation, Fingerprint, Problem, State
+from tui.model import STATES, Annotation, Fingerprint, State
 from tui.userdata.clock import now_stamp
 from tui.userdata.drafts import Drafts, merge_note
 from tui.userdata.format import normalise_tags
 from tui.userdata.readcache import ShardCache
 from tui.userdata.record import FieldChange, Record, diff, edit, merge, revert
 from tui.userdata.shards import SaveError, ShardedFiles, shard_of
+from tui.userdata.outcomes import ImportReport, Outcome
+from tui.userdata.summary import ProfileView
 from tui.userdata.storage import atomic_write
 from tui.userdata.transfer import export_payload, read_annotation_file
 
 __all__ = ["SaveError", "ImportReport", "Outcome", "UserData", "shard_of"]
 
 Result = TypeVar("Result")
-
-
-@dataclass
-class ImportReport:
-    """What an import did, per paper: nothing is dropped without being counted here."""
-
-    added: int = 0
-    """Papers that had no annotation here."""
-    updated: int = 0
-    """Papers that took in at least one field changed later in the file than here."""
-    kept: int = 0
-    """Papers whose every field here was changed later than in the file, so ours stayed."""
-    problems: list[Problem] = field(default_factory=list)
-    """Records or files that could not be read, as ``file:line``."""
-    unchanged: int = 0
-    """Papers whose annotation was already exactly this one (importing twice changes nothing)."""
-    notes_replaced: list[str] = field(default_factory=list)
-    """Keys of papers whose note here gave way to the file's later, different one (undo
-    puts each back): said, never done silently."""
-    changes: list[FieldChange] = field(default_factory=list)
-    """Every field the import changed, so it can be undone."""
-    error: str = ""
-    """Why the merged result could not be saved yet (kept in memory), or ""."""
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What a change did."""
-
-    annotations: list[Annotation]
-    """The papers' annotations after it, in the order given."""
-    changes: tuple[FieldChange, ...] = ()
-    """Each field it changed, old and new: what undo puts back."""
-    skipped: tuple[FieldChange, ...] = ()
-    """For undo and redo: fields changed elsewhere since, so left as they are."""
-    error: str = ""
-    """Why it could not be saved yet ("" when saved); it is kept and saved again later."""
 
 
 def _as_tags(tags: Iterable[str] | str | None) -> tuple[str, ...] | None:
@@ -99,14 +65,18 @@ class UserData:
         paper then reads one file of the 256, whatever the size of the profile.
         ``cache_dir``: the cache folder where what each shard held is kept, so the next
         opening reads it from there while the shard's file stays as it was (see
-        :mod:`tui.userdata.readcache`); None reads the files only."""
+        :mod:`tui.userdata.readcache`); None reads the files only. Lazy with a cache,
+        opening knows every shard at once, by its cache entry's summary (keys, stars,
+        states, tags: :mod:`tui.userdata.summary`) where that still holds what the file
+        holds, else by reading the file (so a damaged one is found and said at once);
+        all annotations are then those summaries, each built when first looked at."""
         self.profile_dir = Path(profile_dir)
         self.profile = profile or self.profile_dir.name
         self._lock = threading.RLock()  # TinyDB and our caches are not thread-safe
         self._records: dict[str, Record] = {}
         self._cache: dict[str, Annotation] = {}
         self._tags: Counter[str] = Counter()
-        self._snapshot: types.MappingProxyType[str, Annotation] | None = None
+        self._snapshot: Mapping[str, Annotation] | None = None
         self._files = ShardedFiles(self.profile_dir, self._records.get, self._put,
                                    backups_kept=backups_kept, backup_every=backup_every,
                                    lock_timeout=lock_timeout, put_new=self._put_new,
@@ -118,9 +88,12 @@ class UserData:
         """(file, where it was moved, its last good backup or None) for each damaged file."""
         self.backups = self._files.backups
         self._read_all = not lazy
-        if not lazy:
-            with self._lock:
+        self._summed_up = -1  # the shards' summaries the snapshot was made with
+        with self._lock:
+            if not lazy:
                 self._files.load()
+            elif self._files.cache is not None:
+                self._files.summarise(clean=True)
         self.drafts = Drafts(self.profile_dir)
         """Note drafts as typed, kept until saved or given up."""
         self.warnings.extend(self.drafts.warnings)
@@ -146,10 +119,27 @@ class UserData:
             self._files.load()
             self._read_all = True
 
+    def _know_every_shard(self) -> None:
+        """(Under the lock.) Make sure every annotation is in memory or summed up."""
+        if self._read_all:
+            return
+        if self._files.cache is None:
+            self._read_every_shard()
+        else:
+            self._files.summarise()
+
     def get(self, key: str) -> Annotation | None:
         """The annotation of one paper, or None when it says nothing (never annotated, or
         every change taken back)."""
         with self._lock:
+            summary = self._files.summaries.get(shard_of(key)) if self._files.summaries else None
+            if summary is not None:  # known without reading the file again
+                if key not in summary:
+                    return None
+                try:
+                    return summary.annotations()[key]
+                except LookupError:  # that reading is gone: the file as it is now
+                    pass
             self._read_shards_of((key,))
             return self._cache.get(key)
 
@@ -162,21 +152,27 @@ class UserData:
     def annotations(self) -> Mapping[str, Annotation]:
         """A read-only snapshot of every annotation by key; later changes do not alter it."""
         with self._lock:
-            self._read_every_shard()
-            if self._snapshot is None:
-                self._snapshot = types.MappingProxyType(dict(self._cache))
+            self._know_every_shard()
+            summaries = self._files.summaries
+            if self._snapshot is None or self._summed_up != self._files.summed_up:
+                self._snapshot = ProfileView(dict(self._cache), summaries, self.get) if summaries else \
+                    types.MappingProxyType(dict(self._cache))
+                self._summed_up = self._files.summed_up
             return self._snapshot
 
     def __len__(self) -> int:
         with self._lock:
-            self._read_every_shard()
-            return len(self._cache)
+            self._know_every_shard()
+            return len(self._cache) + sum(len(s.keys) for s in self._files.summaries.values())
 
     def all_tags(self) -> list[tuple[str, int]]:
         """Every tag in use with the number of papers carrying it, alphabetically."""
         with self._lock:
-            self._read_every_shard()
-            return sorted(self._tags.items())
+            self._know_every_shard()
+            tags = Counter(self._tags)
+            for summary in self._files.summaries.values():
+                tags.update(tag for tags_of_one in summary.tags for tag in tags_of_one)
+            return sorted(tags.items())
 
     @property
     def unsaved(self) -> int:
@@ -323,7 +319,7 @@ class UserData:
     def reload(self) -> bool:
         """Take in what other instances saved since; True when an annotation changed."""
         with self._lock:
-            self._read_every_shard()
+            self._know_every_shard()
             return self._files.reload()
 
     # ----- files -----------------------------------------------------------------------

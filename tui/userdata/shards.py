@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import gc
-import hashlib
 import logging
 import time
 from pathlib import Path
@@ -22,9 +21,10 @@ from typing import Callable, Iterator, TypeVar
 
 from tui.userdata.backups import Backups, leftover_temp_files, move_aside
 from tui.userdata.clock import Reading
-from tui.userdata.format import SCHEMA_VERSION, TABLE, RecordDocument
+from tui.userdata.format import SCHEMA_VERSION, TABLE, RecordDocument, shard_of
 from tui.userdata.readcache import ShardCache
 from tui.userdata.record import Record, merge
+from tui.userdata.summed import SummedUp
 from tui.userdata.storage import (
     AnnotationDB, DamagedFile, ProfileLock, Signature, digest, file_signature, fsync_dir, read_file,
 )
@@ -48,11 +48,6 @@ _now_ns = time.time_ns
 """The wall clock, as file times are (tests move it)."""
 
 
-def shard_of(key: str) -> str:
-    """The shard (two hex digits) holding a paper's annotation."""
-    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:2]
-
-
 @contextlib.contextmanager
 def _no_cycle_collection() -> Iterator[None]:
     """Pause Python's cycle collector: reading a large profile builds hundreds of
@@ -67,7 +62,7 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-class ShardedFiles:
+class ShardedFiles(SummedUp):
     """Reads, merges and writes one profile's shard files (not thread-safe: lock outside).
 
     ``get(key)`` is what the person sees for a paper; ``put(key, record)`` changes it
@@ -82,6 +77,7 @@ class ShardedFiles:
         """``put_new(records)`` does ``put`` for papers ``get`` knows nothing of, all at
         once (opening a profile puts 100,000 of them). ``cache``: where shards read are
         kept, to be read quickly next time while their files stay as they were."""
+        super().__init__()
         self.folder = profile_dir / TABLE
         self.backups = Backups(profile_dir / "backups", keep=backups_kept, every=backup_every)
         self.lock = ProfileLock(profile_dir / ".lock", lock_timeout)
@@ -110,6 +106,10 @@ class ShardedFiles:
 
     def load(self) -> None:
         """Read every shard; clean what a killed writer left; set damaged files aside."""
+        self._clean_leftovers()
+        self.load_stems(self._stems_on_disk())
+
+    def _clean_leftovers(self) -> None:
         folders = (self.folder, self.backups.folder)
         if any(leftover_temp_files(folder) for folder in folders):
             try:  # under the lock, so a live writer's temp file is never taken for a leftover
@@ -118,7 +118,6 @@ class ShardedFiles:
                         temp.unlink()
             except OSError as error:
                 self._warn(f"Could not remove unfinished temporary files in {self.folder} ({error}).")
-        self.load_stems(self._stems_on_disk())
 
     def load_stems(self, stems: set[str]) -> None:
         """Read the shards ``stems`` not read yet (a command about a few papers reads only
@@ -183,7 +182,10 @@ class ShardedFiles:
             if file_signature(path) == self._signature.get(stem):
                 continue
             try:
-                changed |= self._absorb(stem)
+                if stem in self.summaries:
+                    changed |= self._absorb_summed_up(stem)
+                else:
+                    changed |= self._absorb(stem)
                 self._cool(stem)
             except OSError as error:
                 log.warning("could not reload %s: %s", path, error)
@@ -225,12 +227,17 @@ class ShardedFiles:
             return False  # reading it says why
         if signature is None:
             return False
-        theirs = self.cache.load(stem, path, signature)
-        if theirs is None:
-            return False
+        summary = self.summaries.get(stem)
+        theirs = None
+        if summary is None or summary.signature != signature or not summary.fetched():
+            theirs = self.cache.load(stem, path, signature)
+            if theirs is None:
+                return False
+        self._take_summary(stem)  # when it is the very reading summed up, nothing else to take
         self.read.add(stem)
         self.from_cache.add(stem)
-        self._take(stem, theirs)
+        if theirs is not None:
+            self._take(stem, theirs)
         self._signature[stem] = signature
         return True
 
@@ -241,6 +248,7 @@ class ShardedFiles:
         db = self._db(stem)
         storage = db.durable
         theirs = None
+        self._take_summary(stem)
         self.read.add(stem)
         try:
             # Only hash when there is something to compare with (opening reads once).
