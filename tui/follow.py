@@ -22,6 +22,8 @@ once ends the same as one. Nothing here imports textual or rich.
 
 from __future__ import annotations
 
+import os
+
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Callable
@@ -192,7 +194,9 @@ def plan(store: PaperStore, annotations: Mapping[str, Annotation],
     # machine, the annotations imported): this store may hold its paper, in a file of that
     # name. A file that exists elsewhere is another store's: its annotations are left alone.
     held = {source: not source or real_path(source) in files for source in set(sources)}
-    roaming_files = {source for source, here in held.items() if not here and not file_exists(source)}
+    names = {os.path.basename(name) for name in files}
+    roaming_files = {source for source, here in held.items()
+                     if not here and os.path.basename(source) in names and not file_exists(source)}
     lost = [(key, source) for key, source in zip(keys, sources)
             if key not in in_store and (held[source] or source in roaming_files)]
     here = [annotations[key] for key, _ in lost]

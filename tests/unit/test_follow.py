@@ -591,3 +591,20 @@ def test_annotations_from_another_machine_follow_their_papers_into_a_file_of_the
     assert [(f.new_key, f.why) for f in report.followed] == [(store[0].key, "same citekey lee2020")]
     assert report.orphans == [] and report.elsewhere == 1
     assert _essence(userdata.get(store[0].key))[:3] == (True, (), "laptop notes")
+
+
+def test_annotations_of_a_missing_file_of_another_name_stay_that_files(tmp_path: Path) -> None:
+    """A year of annotations of /home/ada/papers/arxiv.jsonl, a file not on this machine:
+    a paper of refs.bib here with a like title is not theirs; they are left alone, and a
+    command does not go through them one by one."""
+    bib = _write(tmp_path / "refs.bib", "@article{lee2020, title = {Deep Learning for Cats},\n"
+                                        "  author = {Lee, Ann}, year = 2020}\n")
+    store = open_store(bib)
+    annotations = {f"ref:lee2020deep-{n:08x}": Annotation(
+        key=f"ref:lee2020deep-{n:08x}", starred=True, title="Deep Learning for Cats",
+        author="Ann Lee", year=2020, citekey="lee2020",
+        source="/nonexistent-laptop/home/ada/papers/arxiv.jsonl") for n in range(1000)}
+    from tui.follow import plan
+
+    report, changes = plan(store, annotations)
+    assert (report.elsewhere, report.followed, report.orphans, changes) == (1000, [], [], {})
