@@ -209,11 +209,15 @@ def plan(store: PaperStore, annotations: Mapping[str, Annotation],
     placed: list[tuple[Annotation, Paper, str]] = []
     earlier: tuple[Mapping[str, str], Collection[tuple[str, str]]] | None = None
     for annotation in here:
-        # A misplaced annotation's id is what put it on the wrong paper: not asked again.
+        # A misplaced annotation's id is what put it on the wrong paper: only its own entry
+        # (its citekey in its file) takes it; else it stays on the paper under its id.
+        wrong_id = any(annotation is a for a in misplaced)
         found, why = candidates(store, annotation, wanted, claims,
-                                ids=not any(annotation is a for a in misplaced),
-                                roaming=annotation.key in roaming)
+                                ids=not wrong_id, roaming=annotation.key in roaming,
+                                citekey_only=wrong_id)
         papers = list(dict.fromkeys(found))
+        if wrong_id and len(papers) != 1:
+            continue
         if history is not None:
             earlier = history() if earlier is None else earlier
             moves, refused = earlier

@@ -114,7 +114,7 @@ def real_path(path: str) -> str:
 
 def candidates(store: PaperStore, annotation: Annotation, wanted: Wanted,
                 annotated: Mapping[str, Annotation], *, ids: bool = True,
-                roaming: bool = False) -> tuple[list[int], str]:
+                roaming: bool = False, citekey_only: bool = False) -> tuple[list[int], str]:
     """The papers the first rule that finds any finds, and how it found them.
 
     An id (arXiv, DOI) is the paper. A citekey is only the same paper when its year and
@@ -128,13 +128,20 @@ def candidates(store: PaperStore, annotation: Annotation, wanted: Wanted,
     if doi and wanted.doi.get(doi):
         return wanted.doi[doi], f"same DOI {doi}"
     if annotation.citekey and wanted.citekey.get(annotation.citekey):
+        # A paper with annotations of its own is another paper here too (an entry deleted
+        # and its citekey given to the next one never lands on that one's star and note),
+        # unless its title is this one's with a typo fixed: then both are its annotations.
         found = [p for p in wanted.citekey[annotation.citekey]
                  if (not annotation.source or same_file(store, p, annotation.source, by_name=roaming))
                  and not _years_contradict(annotation.year, store[p].year)
                  and not _authors_contradict(annotation.author, store[p])
-                 and not titles_contradict(annotation.title, store[p].title)]
+                 and not titles_contradict(annotation.title, store[p].title)
+                 and (not _has_its_own(annotated, store[p].key)
+                      or _typo_apart(annotation.title, store[p].title))]
         if found:
             return found, f"same citekey {annotation.citekey}"
+    if citekey_only:
+        return [], ""
     def same_time(found: list[int]) -> list[int]:
         return [p for p in found if not _years_contradict(annotation.year, store[p].year)]
 
@@ -145,10 +152,8 @@ def candidates(store: PaperStore, annotation: Annotation, wanted: Wanted,
         return same_time(wanted.legacy[annotation.key]), "same title"
     title = normalise_title(annotation.title)
     if annotation.title and annotation.author:
-        limit = max(2, min(6, len(title) // 10))  # "a few typos": more in a longer title
         found = [p for p, other in wanted.family.get(family_name(annotation.author), ())
-                 if Levenshtein.distance(title, other, score_cutoff=limit) <= limit
-                 and _numbers(title) == _numbers(other)  # volume 1 is not volume 2
+                 if _typo_apart(title, other)
                  # Another entry of the same file, not this one with a typo fixed (a
                  # deleted "Unsupervised…" is not its sibling "Supervised…"):
                  and not citekeys_contradict(annotation, store[p])]
@@ -160,6 +165,15 @@ def candidates(store: PaperStore, annotation: Annotation, wanted: Wanted,
 
 _NUMBER = re.compile(r"\b(?:\d+|[ivx]{1,4})\b")
 """A number in a normalised title: digits, or a roman numeral up to VIII / XIII."""
+
+
+def _typo_apart(one: str, other: str) -> bool:
+    """True when two titles are a few typos apart ("a few": more in a longer title) with
+    the same numbers (volume 1 is not volume 2)."""
+    one, other = normalise_title(one), normalise_title(other)
+    limit = max(2, min(6, len(one) // 10))
+    return (Levenshtein.distance(one, other, score_cutoff=limit) <= limit
+            and _numbers(one) == _numbers(other))
 
 
 def _numbers(title: str) -> list[str]:

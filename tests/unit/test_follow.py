@@ -608,3 +608,40 @@ def test_annotations_of_a_missing_file_of_another_name_stay_that_files(tmp_path:
 
     report, changes = plan(store, annotations)
     assert (report.elsewhere, report.followed, report.orphans, changes) == (1000, [], [], {})
+
+
+def test_an_entry_retitled_with_its_doi_kept_keeps_its_annotation(tmp_path: Path) -> None:
+    """The .bib entry keeps its DOI but gets its published title and a regenerated citekey
+    (as Better BibTeX does): its key is still in the store, so its star and note stay; they
+    never go to the same author's like title in another file of the store (found by a
+    tester)."""
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    bib = _write(folder / "refs.bib", "@article{smithDeep2020, title = {Deep Nets for Cats},\n"
+                                      "  author = {Smith, John}, year = 2020, doi = {10.1000/cats.1}}\n")
+    _write_rows(folder / "listing.jsonl", [{"title": "Deep Nets for Rats", "authors": ["John Smith"],
+                                            "year": 2020}])
+    store = open_store(folder)
+    cats = next(p for p in store if p.key == "doi:10.1000/cats.1")
+    userdata = _annotate(tmp_path, store, cats, starred=True, note="my CAT paper notes")
+    _write(bib, bib.read_text().replace("smithDeep2020", "smithConvolutional2020").replace(
+        "Deep Nets for Cats", "Convolutional Feline Recognition at Scale"))
+    report = follow(open_store(folder), userdata)
+    assert report.followed == [] and report.orphans == []
+    assert _essence(userdata.get("doi:10.1000/cats.1"))[:3] == (True, (), "my CAT paper notes")
+
+
+def test_a_citekey_given_to_an_annotated_entry_never_lands_on_its_annotation(tmp_path: Path) -> None:
+    """Entry lee2020 deleted and lee2020b renamed lee2020: lee2020b has a tag and a note of
+    its own, so it is another paper; the deleted one's star and note stay an orphan."""
+    bib = _write(tmp_path / "refs.bib",
+                 "@article{lee2020, title = {Neural Cats}, author = {Lee, Ann}, year = 2020}\n"
+                 "@article{lee2020b, title = {Neural Cats Revisited}, author = {Lee, Ann}, year = 2020}\n")
+    store = open_store(bib)
+    userdata = _annotate(tmp_path, store, store[0], starred=True, state="skipped", note="A's note")
+    userdata.update(store[1].key, title=Fingerprint.of(store[1]), tags=["b-tag"], note="B's note")
+    _write(bib, "@article{lee2020, title = {Neural Cats Revisited}, author = {Lee, Ann}, year = 2020}\n")
+    store = open_store(bib)
+    report = follow(store, userdata)
+    assert report.followed == [] and len(report.orphans) == 1
+    assert _essence(userdata.get(store[0].key)) == (False, ("b-tag",), "B's note", "inbox")
