@@ -41,7 +41,12 @@ def editor_then_kill(tmp_path: Path, profile_dir: Path, monkeypatch: pytest.Monk
 
 
 async def test_the_text_of_an_editor_open_when_papertray_was_killed_is_a_draft_next_time(
-        make_app, editor_then_kill: Path) -> None:
+        make_app, editor_then_kill: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.userdata import drafts as drafts_module
+
+    # The window that wrote the editor's file is gone (killed), as in a real next start;
+    # here it is this very process.
+    monkeypatch.setattr(drafts_module, "_writer_alive", lambda record: False)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -107,9 +107,10 @@ def test_a_draft_another_window_opened_and_saved_is_gone_here_too(tmp_path: Path
 
 
 def test_a_note_left_in_an_editor_is_a_draft_once_changed_and_goes_with_its_folder(
-        tmp_path: Path) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The file handed to $EDITOR is kept with the drafts: what a killed reader leaves there
     is offered at the next start, unless nothing was typed; saving it removes it all."""
+    monkeypatch.setattr(drafts_module, "_writer_alive", lambda record: False)  # it was killed
     window = Drafts(tmp_path)
     file = window.open_in_editor(KEY, "the saved note", base="the saved note", title="T")
     (file.parent / ".note.md.swp").write_bytes(b"an editor's own file")
@@ -129,3 +130,19 @@ def test_an_editor_closed_normally_leaves_nothing(tmp_path: Path) -> None:
     file.write_text("written", encoding="utf-8")
     window.close_editor(file)
     assert list(tmp_path.joinpath("drafts").iterdir()) == [] and len(window) == 0
+
+
+def test_saving_a_draft_offered_from_a_live_windows_editor_leaves_that_editor_its_file(
+        tmp_path: Path) -> None:
+    """Window A's editor (N) is open on a paper; window B is offered what it saved so far
+    and saves it as the note: A's editor file stays, so A's editor can still save into it
+    and A keeps both texts (found by a tester: the folder went, and A's later text with it)."""
+    a, b = Drafts(tmp_path), Drafts(tmp_path)
+    file = a.open_in_editor(KEY, "", base="", title="T")
+    file.write_text("part 1", encoding="utf-8")
+    offered = b.get(KEY)
+    assert offered is not None and offered.text == "part 1"
+    b.discard(KEY, offered)  # B saved it as the note
+    assert file.exists(), "the open editor's file was removed under it"
+    file.write_text("part 1\npart 2", encoding="utf-8")  # A's editor saves again
+    assert a.get(KEY).text == "part 1\npart 2"

@@ -95,6 +95,23 @@ def _encode(draft: Draft) -> bytes:
         "utf-8", "surrogatepass")
 
 
+def _writer_alive(record: Path) -> bool:
+    """True unless the process that wrote ``record`` (its name holds the writer's pid:
+    ``<paper>.<pid>-<token>...``) is known to be gone."""
+    try:
+        pid = int(record.name.split(".")[1].split("-")[0])
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (ValueError, IndexError, OSError):
+        return True  # not ours to read, or not allowed to ask: keep it
+    try:  # a killed process nobody has reaped yet is still listed, as a zombie
+        state = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+        return state.rpartition(") ")[2][:1] not in ("Z", "X")
+    except OSError:
+        return True
+
+
 def _editor_file(record: Path) -> Path:
     """The file handed to the editor: ``note.md`` in a folder named as its record."""
     return record.with_name(record.name[: -len(".json")]) / "note.md"
@@ -276,6 +293,8 @@ class Drafts:
         stays."""
         if opened.path is None or opened.path == self._own_path(opened.key):
             return
+        if opened.path.name.endswith(EDITOR_RECORD) and _writer_alive(opened.path):
+            return  # its window's editor may still be open: its folder is where it saves
         try:
             if opened.path.read_bytes() != opened.raw:
                 return
