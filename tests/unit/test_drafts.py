@@ -146,3 +146,20 @@ def test_saving_a_draft_offered_from_a_live_windows_editor_leaves_that_editor_it
     assert file.exists(), "the open editor's file was removed under it"
     file.write_text("part 1\npart 2", encoding="utf-8")  # A's editor saves again
     assert a.get(KEY).text == "part 1\npart 2"
+
+
+def test_a_note_left_in_an_editor_by_a_killed_window_follows_its_paper_to_a_new_key(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """N, papertray killed, the editor saves; then the paper's title typo is fixed: the text
+    is offered on the paper under its new key, and stays in the file the editor (perhaps
+    still open) saves to (found by a tester: it stayed under the old key, never offered)."""
+    window = Drafts(tmp_path)
+    file = window.open_in_editor(KEY, "", base="", title="T")
+    file.write_text("typed in my editor", encoding="utf-8")
+    monkeypatch.setattr(drafts_module, "_writer_alive", lambda record: False)  # it was killed
+    next_start = Drafts(tmp_path)
+    assert next_start.rename({KEY: "doi:10.1/new"}) == 1
+    assert next_start.get(KEY) is None
+    assert next_start.get("doi:10.1/new").text == "typed in my editor"
+    file.write_text("typed in my editor, and saved again", encoding="utf-8")
+    assert Drafts(tmp_path).get("doi:10.1/new").text == "typed in my editor, and saved again"

@@ -325,7 +325,17 @@ class Drafts:
                 continue
             for draft in drafts:
                 if draft.path is not None and draft.path.name.endswith(EDITOR_RECORD):
-                    continue  # maybe open in an editor now: its file is not pulled from it
+                    if _writer_alive(draft.path):
+                        continue  # its window takes the note when its editor closes
+                    # Its window is gone, maybe not its editor: the text stays in the file
+                    # the editor saves to, and the record says whose note it is now.
+                    try:
+                        atomic_write(draft.path, _encode(replace(draft, key=new_key)), durable=True)
+                    except OSError as error:
+                        log.warning("could not move the draft of %s to %s: %s", old_key, new_key, error)
+                        continue
+                    moved += 1
+                    continue
                 moving = replace(draft, key=new_key, path=None, raw=b"")
                 raw = _encode(moving)
                 target = self.folder / f"{_hashed(new_key)}.{self._owner}.{secrets.token_hex(3)}.json"
