@@ -17,6 +17,7 @@ from typing import Any
 from tui.model import Annotation, Fingerprint
 from tui.store.base import PaperStore, docs_of_keys
 from tui.userdata import FieldChange, Outcome, UserData
+from tui.userdata.clock import now_stamp
 from tui.userdata.journal import Journal
 from tui.userdata.summary import summed_up
 
@@ -40,6 +41,9 @@ class Step:
     moves: tuple[tuple[str, str], ...] = field(default=())
     """Annotations this step moved to their papers' new keys (old, new): undone, the
     person refused them, and following never makes them again (redone, it may)."""
+    at: str = ""
+    """When it was made (or last undone or redone): a field changed after that was changed
+    since by someone else, even when it holds the same value again."""
 
     def describe(self) -> str:
         """"read 3 papers" / "star" / "the move of 2 annotations to their papers"."""
@@ -147,7 +151,8 @@ class Triage:
         outcome: Outcome = self.userdata.change(pairs, **changes)
         if not outcome.changes:
             return None, outcome.error
-        step = Step(label, tuple(dict.fromkeys(c.key for c in outcome.changes)), outcome.changes)
+        step = Step(label, tuple(dict.fromkeys(c.key for c in outcome.changes)), outcome.changes,
+                    at=now_stamp())
         self._account(before, step.keys)
         self.undo_stack.append(step)
         del self.undo_stack[: -self.depth]
@@ -167,10 +172,13 @@ class Triage:
             return
 
         def moved(step: Step) -> Step:
+            if not any(key in moves for key in step.keys):
+                return step
             keys = tuple(dict.fromkeys(moves.get(key, key) for key in step.keys))
             changes = tuple(replace(change, key=moves.get(change.key, change.key))
                             for change in step.changes)
-            return replace(step, keys=keys, changes=changes)
+            # The move rewrote the fields' change times: the values tell what changed since.
+            return replace(step, keys=keys, changes=changes, at="")
 
         self.undo_stack[:] = [moved(step) for step in self.undo_stack]
         self.redo_stack[:] = [moved(step) for step in self.redo_stack]
@@ -179,7 +187,7 @@ class Triage:
         """Keep a change made outside :meth:`apply` (annotations following their papers)
         so that ``z`` takes it back like any other."""
         if step.changes:
-            self.undo_stack.append(step)
+            self.undo_stack.append(step if step.at else replace(step, at=now_stamp()))
             del self.undo_stack[: -self.depth]
             self.redo_stack.clear()
 
@@ -196,15 +204,18 @@ class Triage:
         self.left_alone = ()
         if not source:
             return None, ""
-        step = self._where_now(source.pop())
+        made = source.pop()
+        step = self._where_now(made)
         before = {key: self.userdata.get(key) for key in step.keys}
-        outcome: Outcome = self.userdata.revert(step.changes, forward=forward)
+        # A move rewrote its papers' change times: the values alone tell what changed since.
+        since = step.at if step is made else ""
+        outcome: Outcome = self.userdata.revert(step.changes, forward=forward, since=since)
         if step.moves:
             journal = Journal(self.userdata.profile_dir)
             (journal.note_moves if forward else journal.note_refused)(dict(step.moves))
         self.left_alone = outcome.skipped
         self._account(before, step.keys)
-        target.append(step)
+        target.append(replace(step, at=now_stamp()))
         return step, outcome.error
 
     def _where_now(self, step: Step) -> Step:

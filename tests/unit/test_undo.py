@@ -82,3 +82,27 @@ def test_undo_after_the_paper_changed_key_takes_back_the_star_on_its_new_key(tmp
     assert step is not None and triage.left_alone == ()
     after = userdata.get(store[0].key)
     assert after is None or not after.starred, "the star is still there"
+
+
+def test_z_leaves_a_star_the_command_line_took_off_and_put_back_since(tmp_path: Path) -> None:
+    """The reader stars a paper; the command line unstars it, then stars it again (with a
+    tag). z in the reader: the star holds the value the reader left, but someone changed it
+    since, so it stays and is counted as left alone (found by a tester: "Undid star." and
+    the command line's star was gone)."""
+    from tui.store import open_store
+
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{lee2020, title = {Dense Retrieval}, author = {Lee, Ann}, year = 2020}\n",
+                   encoding="utf-8")
+    store = open_store(bib)
+    window = UserData(tmp_path / "profile")
+    triage = Triage(store, window)
+    triage.apply("star", [(store[0].key, store[0].title)], starred=True)
+    command_line = UserData(tmp_path / "profile")
+    command_line.update(store[0].key, starred=False)
+    command_line.update(store[0].key, starred=True, add_tags=["cli"])
+    window.reload()
+    step, _ = triage.undo()
+    assert step is not None and [c.name for c in triage.left_alone] == ["starred"]
+    now = UserData(tmp_path / "profile").get(store[0].key)
+    assert now.starred and now.tags == ("cli",)

@@ -256,11 +256,13 @@ class UserData:
                 for key, title in pairs]
         return Outcome(annotations, tuple(changes), (), error)
 
-    def revert(self, changes: Iterable[FieldChange], *, forward: bool = False) -> Outcome:
+    def revert(self, changes: Iterable[FieldChange], *, forward: bool = False,
+               since: str = "") -> Outcome:
         """Undo ``changes`` (or redo them, ``forward``) on the papers as they are now.
 
         Only the fields those changes touched are put back, and only where they still
-        hold what the change left: what anyone changed since stays (``skipped``).
+        hold what the change left: what anyone changed since stays (``skipped``); with
+        ``since`` (when the change was made), so does a field changed after it.
         """
         by_key: dict[str, list[FieldChange]] = defaultdict(list)
         for change in changes:
@@ -271,7 +273,7 @@ class UserData:
         def apply() -> None:
             for key, own in by_key.items():
                 before = self._records.get(key)
-                new, left = revert(before, key, own, forward=forward)
+                new, left = revert(before, key, own, forward=forward, since=since)
                 skipped.extend(left)
                 if new is not None:
                     self._files.stage(key, new)

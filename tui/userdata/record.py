@@ -219,20 +219,25 @@ def diff(key: str, before: Record | None, after: Record | None) -> list[FieldCha
             for name in names if old.value(name) != new.value(name)]
 
 
-def revert(record: Record | None, key: str, changes: Iterable[FieldChange], *, forward: bool = False
-           ) -> tuple[Record | None, list[FieldChange]]:
+def revert(record: Record | None, key: str, changes: Iterable[FieldChange], *, forward: bool = False,
+           since: str = "") -> tuple[Record | None, list[FieldChange]]:
     """Undo (or, ``forward``, redo) ``changes`` of one paper on its current record.
 
     A field is put back only while it still holds what the change left in it: a field
     someone changed since (another window, the command line, a sync) keeps their value.
+    ``since``: when the change was made; a field changed after it was changed since even
+    when it holds that value again (unstarred, then starred again).
     Returns the new record (None: nothing to do) and the changes left alone.
     """
     current = record or blank(key)
+    stamps = current.stamps() if since else {}
     values: dict[str, Any] = {}
     skipped = []
     for change in changes:
         expected, target = (change.old, change.new) if forward else (change.new, change.old)
-        if current.value(change.name) == expected:
+        if stamps.get(change.name, "") > since:
+            skipped.append(change)
+        elif current.value(change.name) == expected:
             values[change.name] = target
         elif current.value(change.name) != target:
             skipped.append(change)
