@@ -119,3 +119,38 @@ async def test_marks_stay_on_papers_whose_key_changed_when_ctrl_r_reads_the_file
         titles = sorted(paper.title for paper in screen.targets())
         assert titles == ["Another Paper", "Dense Retrieval for Everyone"], titles
     app.userdata.close()
+
+
+async def test_ctrl_r_counts_what_another_process_joined_into_the_moved_annotation(
+        make_app, tmp_path: Path):
+    """This window still shows the file before a title fix and skips the paper (under its
+    old key); another process follows and joins the skip into the moved annotation. ctrl+r:
+    the counts say what the rows say (the inbox used to keep counting it, Skipped 0)."""
+    from tui.follow import follow
+    from tui.model import Fingerprint
+    from tui.store import open_store
+    from tui.userdata import UserData
+
+    bib = tmp_path / "refs.bib"
+    bib.write_text(BIB, encoding="utf-8")
+    app = make_app(bib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.main_screen
+        old = screen.paper_list.current
+        other = UserData(app.userdata.profile_dir)
+        other.update(old.key, title=Fingerprint.of(old), starred=True)
+        bib.write_text(BIB.replace("Retreival", "Retrieval"), encoding="utf-8")
+        assert len(follow(open_store(bib), UserData(app.userdata.profile_dir)).followed) == 1
+        await pilot.press("x")  # skipped here, under the old key
+        await settle(pilot)
+        assert len(follow(open_store(bib), UserData(app.userdata.profile_dir)).followed) == 1
+        before = screen.engine
+        await pilot.press("ctrl+r")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if screen.engine is not before:
+                break
+        await settle(pilot)
+        assert (screen.triage.counts["skipped"], screen.triage.counts["inbox"]) == (1, 1)
+    app.userdata.close()

@@ -11,6 +11,7 @@ import logging
 from typing import TYPE_CHECKING
 
 
+from tui.messages import AnnotationsChanged
 from tui.triage import Step
 
 if TYPE_CHECKING:
@@ -36,6 +37,10 @@ def follow_in_background(screen: "MainScreen", marked: "Mapping[str, Fingerprint
         try:
             from tui.follow import follow, follow_keys  # after the first screen, in the worker
 
+            # What other windows and commands saved since (another one may have followed
+            # and joined what this window wrote under an old key): counted afresh.
+            if userdata.reload():
+                screen.post_message(AnnotationsChanged(()))
             report = follow(store, userdata)
             moved_marks = follow_keys(store, marked) if marked else {}
         except Exception:  # the reader goes on; nothing was moved
