@@ -148,19 +148,20 @@ def _joined(moved: Record, present: Record | None) -> Annotation:
 def _misplaced(store: PaperStore, annotations: Mapping[str, Annotation],
                in_store: Collection[str]) -> list[Annotation]:
     """Annotations keyed by an id (DOI, arXiv) whose paper under that key now is another
-    entry of the same file: its citekey and title both differ from what the annotation
-    remembers (two swapped DOIs put right). Looked for in stores held in memory, where
+    entry of the same file: its citekey (where the format has them) and title both differ
+    from what the annotation remembers (two swapped DOIs put right). Looked for in stores held in memory, where
     it costs nothing; a cached store's papers are read from disk, and it is not.
     ``in_store``: the annotated keys that are papers of the store."""
     if not isinstance(store, Store):
         return []
     suspects = [annotations[key] for key in in_store if key.startswith(("doi:", "arxiv:"))]
-    suspects = [ann for ann in suspects if ann.citekey and ann.title and not ann.is_blank]
+    suspects = [ann for ann in suspects if ann.title and not ann.is_blank]
     if not suspects:
         return []
     docs = store.indices_of([ann.key for ann in suspects]).tolist()
+    # Another entry: another citekey, or (formats without them: RIS, JSON) another title.
     return [ann for ann, doc in zip(suspects, docs) if doc >= 0
-            and citekeys_contradict(ann, store[doc])
+            and (citekeys_contradict(ann, store[doc]) or not (ann.citekey or store[doc].citekey))
             and titles_contradict(ann.title, store[doc].title)
             and (not ann.source or same_file(store, doc, ann.source))]
 

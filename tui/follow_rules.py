@@ -140,8 +140,14 @@ def candidates(store: PaperStore, annotation: Annotation, wanted: Wanted,
                       or _typo_apart(annotation.title, store[p].title))]
         if found:
             return found, f"same citekey {annotation.citekey}"
-    if citekey_only:
-        return [], ""
+    if citekey_only:  # its own entry only: its citekey, or (RIS, JSON) its very title, in its file
+        if annotation.citekey:
+            return [], ""
+        title = normalise_title(annotation.title)
+        pool = ([p for p, other in wanted.family.get(family_name(annotation.author), ()) if other == title]
+                if annotation.author else wanted.title.get(title, []))
+        return [p for p in pool if (not annotation.source or same_file(store, p, annotation.source))
+                and not _has_its_own(annotated, store[p].key)], "same title in the same file"
     def same_time(found: list[int]) -> list[int]:
         return [p for p in found if not _years_contradict(annotation.year, store[p].year)]
 

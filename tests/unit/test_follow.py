@@ -645,3 +645,21 @@ def test_a_citekey_given_to_an_annotated_entry_never_lands_on_its_annotation(tmp
     report = follow(store, userdata)
     assert report.followed == [] and len(report.orphans) == 1
     assert _essence(userdata.get(store[0].key)) == (False, ("b-tag",), "B's note", "inbox")
+
+
+def test_two_swapped_dois_put_right_in_a_file_without_citekeys(tmp_path: Path) -> None:
+    """The same swap in JSON Lines (as from RIS or CSL-JSON: no citekeys): each paper keeps
+    its own annotation, found by its very title in its file (found by a tester)."""
+    alpha = {"title": "Alpha Particles in Dense Plasmas", "authors": ["Ann Alpha"], "year": 2020}
+    beta = {"title": "Beta Decay of Exotic Nuclei", "authors": ["Bob Beta"], "year": 2021}
+    path = _write_rows(tmp_path / "refs.jsonl", [{**alpha, "doi": "10.1000/bbb.2"},
+                                                 {**beta, "doi": "10.1000/aaa.1"}])
+    store = open_store(path)
+    userdata = _annotate(tmp_path, store, store[0], starred=True, note="ALPHA notes")
+    userdata.update(store[1].key, title=Fingerprint.of(store[1]), state="skipped", note="BETA notes")
+    _write_rows(path, [{**alpha, "doi": "10.1000/aaa.1"}, {**beta, "doi": "10.1000/bbb.2"}])
+    store = open_store(path)
+    assert len(follow(store, userdata).followed) == 2
+    now = UserData(tmp_path / "profile")
+    assert _essence(now.get("doi:10.1000/aaa.1")) == (True, (), "ALPHA notes", "inbox")
+    assert _essence(now.get("doi:10.1000/bbb.2")) == (False, (), "BETA notes", "skipped")
