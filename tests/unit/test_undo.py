@@ -106,3 +106,25 @@ def test_z_leaves_a_star_the_command_line_took_off_and_put_back_since(tmp_path: 
     assert step is not None and [c.name for c in triage.left_alone] == ["starred"]
     now = UserData(tmp_path / "profile").get(store[0].key)
     assert now.starred and now.tags == ("cli",)
+
+
+def test_papertray_undo_leaves_a_star_taken_off_and_put_back_since(
+        hermetic_dirs: Path, tmp_path: Path, capsys) -> None:
+    """`papertray annotate --star`, then a window takes the star off and puts it back:
+    `papertray undo` leaves that star (changed since, though the same value again)."""
+    from tui.cli import run
+    from tui.store import open_store
+
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{lee2020, title = {Dense Retrieval}, author = {Lee, Ann}, year = 2020}\n",
+                   encoding="utf-8")
+    key = open_store(bib)[0].key
+    assert run(["annotate", f"key:{key}", str(bib), "--star", "--tag", "cli"]) == 0
+    window = UserData(hermetic_dirs / "data" / "profiles" / "tester")
+    window.update(key, starred=False)
+    window.update(key, starred=True)
+    capsys.readouterr()
+    assert run(["undo"]) == 0
+    assert "1 changed since, left as it is" in capsys.readouterr().out
+    now = UserData(hermetic_dirs / "data" / "profiles" / "tester").get(key)
+    assert now.starred and now.tags == ()

@@ -180,16 +180,21 @@ def annotate(session: Session) -> int:
         # still be taken back, and undo never takes back the command before it instead.
         planned = userdata.change(items, dry_run=True, **changes).changes
         try:
-            kept = journal.record(label, planned)
+            kept = journal.record(label, planned, pending=True)
         except OSError as error:
             raise CliError(f"Nothing was changed: the change could not be kept for undo in "
                            f"{journal.folder} ({error.strerror or error}).") from error
         outcome = userdata.change(items, **changes)
-        if outcome.changes != planned:  # another process changed some papers meanwhile
-            try:
+        # What it did change (another process may have changed some papers meanwhile), kept
+        # with the time it was done: undo leaves a field anyone changed after that.
+        try:
+            if outcome.changes:
                 kept = journal.record(label, outcome.changes, replacing=kept) or kept
-            except OSError:
-                pass  # what was planned stands: undo puts back fields that are still so
+            elif kept is not None:
+                kept.unlink()
+                kept = None
+        except OSError:
+            pass  # what was planned stands: undo puts back fields that are still so
         if outcome.error:
             raise CliError(_partly_saved(outcome.error, _keep_what_was_written(
                 userdata, journal, label, outcome.changes, kept), len(papers)))
@@ -241,7 +246,11 @@ def undo(session: Session) -> int:
         raise CliError(f"Nothing to undo in profile {userdata.profile}: no bulk change made "
                        "from the command line is kept.")
     with quit_signals_held() as held:  # the undo and its mark, whole
-        outcome = userdata.revert(journal.rekeyed(entry.changes))
+        changes = journal.rekeyed(entry.changes)
+        # A field changed after the command, even back to the same value, is left as it
+        # is; after a move (which rewrites change times) the values alone decide.
+        since = entry.made if not entry.pending and changes == entry.changes else ""
+        outcome = userdata.revert(changes, since=since)
         if outcome.error:  # papers in the files written are put back: the next undo ends it
             raise CliError(outcome.error.split(";")[0] + "; papers in files written before it "
                            "are put back, the others are not. Run `papertray undo` again once "
@@ -254,7 +263,8 @@ def undo(session: Session) -> int:
     kept = len(outcome.skipped)
     session.say(f"Undid {clean_line(entry.label, 200)} (made {entry.made[:19]}Z, "
                 f"{_plural(entry.papers, 'paper')}): {_plural(len(outcome.changes), 'field')} put back"
-                + (f"; {kept:,} changed since, left as they are." if kept else "."))
+                + (f"; {kept:,} changed since, left as {'it is' if kept == 1 else 'they are'}."
+                   if kept else "."))
     return _after(session, held)
 
 

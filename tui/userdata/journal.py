@@ -54,6 +54,9 @@ class Entry:
     changes: tuple[FieldChange, ...]
     undone: str = ""
     """When it was undone ("" while it stands)."""
+    pending: bool = False
+    """Kept before the change was written, and not confirmed since (a full disk, a kill):
+    ``made`` is then earlier than the change itself."""
 
     @property
     def papers(self) -> int:
@@ -68,15 +71,18 @@ class Journal:
         self.folder = Path(profile_dir) / "undo"
 
     def record(self, label: str, changes: tuple[FieldChange, ...] | list[FieldChange],
-               *, replacing: Path | None = None) -> Path | None:
+               *, replacing: Path | None = None, pending: bool = False) -> Path | None:
         """Keep a bulk change for ``papertray undo``; None when it changed nothing.
         ``replacing``: the entry kept for this change before it was written (what it
-        was to change), now replaced by what it did change."""
+        was to change), now replaced by what it did change. ``pending``: kept before the
+        change is written (its time is not the change's)."""
         if not changes:
             return None
         path = replacing or self.folder / f"{stamp_for_filename()}-{os.getpid()}.json"
         payload = {"changes": [change.to_json() for change in changes], "label": label,
                    "made": now_stamp(), "schema_version": 1, "undone": ""}
+        if pending:
+            payload["pending"] = True
         self.folder.mkdir(parents=True, exist_ok=True)
         atomic_write(path, json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True)
                      .encode("utf-8", "surrogatepass"))
@@ -98,7 +104,7 @@ class Journal:
             value = json.loads(path.read_text(encoding="utf-8", errors="surrogatepass"))
             return Entry(path, str(value["label"]), str(value["made"]),
                          tuple(FieldChange.from_json(c) for c in value["changes"]),
-                         str(value.get("undone", "")))
+                         str(value.get("undone", "")), bool(value.get("pending", False)))
         except (OSError, ValueError, KeyError, TypeError) as error:
             reason = getattr(error, "strerror", None) or f"{type(error).__name__}: {error}"
             raise UnreadableEntry(path, str(reason)) from error
