@@ -39,8 +39,7 @@ from tui.follow_rules import (
     walk,
 )
 from tui.model import Annotation, Fingerprint, Paper
-from tui.store.base import PaperStore, Store
-from tui.triage import papers_in_store
+from tui.store.base import PaperStore, Store, docs_of_keys
 from tui.userdata.journal import moved_key
 from tui.userdata.record import FieldChange, Record, merge
 from tui.userdata.summary import summed_up
@@ -89,6 +88,8 @@ class FollowReport:
     """The save error, when the moves could not be written yet (they are retried)."""
     changes: tuple[FieldChange, ...] = ()
     """Each field the moves changed, from what to what: taking the moves back undoes them."""
+    reloaded: bool = False
+    """The profile as saved held changes from other windows or commands, taken in first."""
 
     def summary(self) -> str:
         """One sentence for the person: "2 annotations followed their papers: ..."."""
@@ -146,21 +147,18 @@ def _joined(moved: Record, present: Record | None) -> Annotation:
 
 
 def _misplaced(store: PaperStore, annotations: Mapping[str, Annotation],
-               in_store: Collection[str]) -> list[Annotation]:
+               in_store: Mapping[str, int]) -> list[Annotation]:
     """Annotations keyed by an id (DOI, arXiv) whose paper under that key now is another
     entry of the same file: its citekey (where the format has them) and title both differ
     from what the annotation remembers (two swapped DOIs put right). Looked for in stores held in memory, where
     it costs nothing; a cached store's papers are read from disk, and it is not.
-    ``in_store``: the annotated keys that are papers of the store."""
+    ``in_store``: the position of each annotated key that is a paper of the store."""
     if not isinstance(store, Store):
         return []
-    suspects = [annotations[key] for key in in_store if key.startswith(("doi:", "arxiv:"))]
-    suspects = [ann for ann in suspects if ann.title and not ann.is_blank]
-    if not suspects:
-        return []
-    docs = store.indices_of([ann.key for ann in suspects]).tolist()
+    suspects = [(annotations[key], doc) for key, doc in in_store.items()
+                if key.startswith(("doi:", "arxiv:"))]
     # Another entry: another citekey, or (formats without them: RIS, JSON) another title.
-    return [ann for ann, doc in zip(suspects, docs) if doc >= 0
+    return [ann for ann, doc in suspects if ann.title and not ann.is_blank
             and (citekeys_contradict(ann, store[doc]) or not (ann.citekey or store[doc].citekey))
             and titles_contradict(ann.title, store[doc].title)
             and (not ann.source or same_file(store, doc, ann.source))]
@@ -184,7 +182,7 @@ def plan(store: PaperStore, annotations: Mapping[str, Annotation],
     # Keys and files from a profile's summaries: a year of annotations of other papers
     # is looked through without building one of them.
     keys, sources = summed_up(annotations, "keys", "sources")
-    in_store = papers_in_store(store, keys)
+    in_store = docs_of_keys(store, keys)
     misplaced = _misplaced(store, annotations, in_store)
     if len(in_store) == len(keys) and not misplaced:
         return report, {}
@@ -271,9 +269,10 @@ def follow(store: PaperStore, userdata: UserData) -> FollowReport:
     from tui.userdata import SaveError
     from tui.userdata.journal import Journal
 
-    userdata.reload()
+    reloaded = userdata.reload()
     journal = Journal(userdata.profile_dir)
     report, changes = plan(store, userdata.annotations(), userdata.record, journal.history)
+    report.reloaded = reloaded
     if changes:
         try:
             report.changes = userdata.restore(changes).changes

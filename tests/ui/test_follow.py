@@ -21,6 +21,17 @@ BIB = """@article{lee2020,
 """
 
 
+async def _read_again(pilot, screen, also=lambda: True) -> None:
+    """ctrl+r, then wait for the store read again and searchable (and ``also()``)."""
+    before = screen.engine
+    await pilot.press("ctrl+r")
+    for _ in range(100):
+        await pilot.pause(0.05)
+        if screen.engine is not before and also():
+            break
+    await settle(pilot)
+
+
 def _followed(app) -> list[str]:
     return [n.message for n in app._notifications if n.title == "Annotations followed"]
 
@@ -109,13 +120,7 @@ async def test_marks_stay_on_papers_whose_key_changed_when_ctrl_r_reads_the_file
         await pilot.press("space", "space")
         assert len(screen.paper_list.marked) == 2
         bib.write_text(BIB.replace("Retreival", "Retrieval"), encoding="utf-8")
-        before = screen.engine
-        await pilot.press("ctrl+r")
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if screen.engine is not before and len(screen.targets()) == 2:
-                break
-        await settle(pilot)
+        await _read_again(pilot, screen, lambda: len(screen.targets()) == 2)
         titles = sorted(paper.title for paper in screen.targets())
         assert titles == ["Another Paper", "Dense Retrieval for Everyone"], titles
     app.userdata.close()
@@ -145,12 +150,6 @@ async def test_ctrl_r_counts_what_another_process_joined_into_the_moved_annotati
         await pilot.press("x")  # skipped here, under the old key
         await settle(pilot)
         assert len(follow(open_store(bib), UserData(app.userdata.profile_dir)).followed) == 1
-        before = screen.engine
-        await pilot.press("ctrl+r")
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if screen.engine is not before:
-                break
-        await settle(pilot)
+        await _read_again(pilot, screen)
         assert (screen.triage.counts["skipped"], screen.triage.counts["inbox"]) == (1, 1)
     app.userdata.close()

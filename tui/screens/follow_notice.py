@@ -37,11 +37,10 @@ def follow_in_background(screen: "MainScreen", marked: "Mapping[str, Fingerprint
         try:
             from tui.follow import follow, follow_keys  # after the first screen, in the worker
 
-            # What other windows and commands saved since (another one may have followed
-            # and joined what this window wrote under an old key): counted afresh.
-            if userdata.reload():
-                screen.post_message(AnnotationsChanged(()))
             report = follow(store, userdata)
+            if report.reloaded:  # others saved meanwhile (maybe joined what this window
+                # wrote under an old key): counted afresh
+                screen.post_message(AnnotationsChanged(()))
             moved_marks = follow_keys(store, marked) if marked else {}
         except Exception:  # the reader goes on; nothing was moved
             log.exception("following annotations failed")

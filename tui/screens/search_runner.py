@@ -78,9 +78,12 @@ class SearchRunner:
         if not above:
             self._give_back = None
         pages = sys.modules.get("tui.cache.pages")
-        if pages is not None:  # else no cache file was ever mapped (a small store)
-            self._host.run_worker(lambda: pages.release_mapped_pages(above), thread=True,
-                                  group="give-back", exclusive=True, exit_on_error=False)
+        if pages is None:  # no cache file was ever mapped (a small store)
+            return
+        if above and pages.resident_file_bytes() <= above:
+            return  # under the budget: no worker for each answer while typing
+        self._host.run_worker(pages.release_mapped_pages, thread=True, group="give-back",
+                              exclusive=True, exit_on_error=False)
 
     def is_latest(self, generation: int) -> bool:
         """True when an answer with ``generation`` belongs to the latest search."""
