@@ -16,7 +16,7 @@ from tui.model import Paper
 from tui.query import STOPWORDS, words_of
 from tui.search import SearchEngine
 
-__all__ = ["BenchQuery", "peak_rss_mb", "ensure_store", "make_queries", "summary", "picks_few",
+__all__ = ["BenchQuery", "peak_rss_mb", "ensure_store", "ensure_real_store", "make_queries", "summary", "picks_few",
            "recall", "time_engine", "time_typing", "time_fzf"]
 
 
@@ -48,6 +48,39 @@ def ensure_store(papers: int, seed: int, folder: Path | None = None) -> Path:
         code = (f"from tui.bench.synthetic import write_jsonl; "
                 f"write_jsonl({str(path)!r}, {papers}, seed={seed})")
         subprocess.run([sys.executable, "-c", code], check=True)
+    return path
+
+
+def ensure_real_store(papers: int, folder: Path | None = None) -> Path | None:
+    """A JSON Lines store of ``papers`` real papers with abstracts: the 30,000 of
+    ``../shared/data`` again and again (made once, kept in the cache folder), each copy
+    with its own id and its title marked, so copies stay papers of their own and words
+    keep their real frequencies. None when the shared data is not there."""
+    import gzip
+    import json
+
+    from tui.paths import cache_dir
+
+    source = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "ml-papers-30k.jsonl.gz"
+    folder = folder or cache_dir() / "bench"
+    path = folder / f"real-{papers}.jsonl"
+    if path.exists():
+        return path
+    if not source.exists():
+        return None
+    with gzip.open(source, "rt", encoding="utf-8") as stream:
+        real = [json.loads(line) for line in stream if line.strip()]
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    with partial.open("w", encoding="utf-8") as out:
+        for n in range(papers):
+            record = dict(real[n % len(real)])
+            copy = n // len(real)
+            if copy:
+                record.update(id=f"{record.get('id', '')}#{copy}", doi="", arxiv_id="", url="",
+                              title=f"{record.get('title', '')} (copy {copy})")
+            out.write(json.dumps(record) + "\n")
+    partial.replace(path)
     return path
 
 

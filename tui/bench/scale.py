@@ -14,6 +14,7 @@ cache folder). The benchmark then times, each in a fresh process:
 5. the engine over the segments: query latency and per keystroke, as ``python -m tui.bench``.
 
     python -m tui.bench.scale --papers 1000000 --files 10 --added 1000
+    python -m tui.bench.scale --papers 230000 --files 1 --real     real abstracts
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tui.bench.common import ensure_store, peak_rss_mb, summary
+from tui.bench.common import ensure_real_store, ensure_store, peak_rss_mb, summary
 
 __all__ = ["split_store", "main"]
 
@@ -146,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--added", type=int, default=1000, help="papers in the added file")
     parser.add_argument("--runs", type=int, default=3, help="timed runs of each whole process")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--real", action="store_true",
+                        help="real papers with abstracts (../shared/data repeated) instead of synthetic ones")
     parser.add_argument("--keep-cache", action="store_true", help="skip the cold open")
     parser.add_argument("--part", choices=("open", "engine", "reload"), help=argparse.SUPPRESS)
     parser.add_argument("paths", nargs="*", type=Path, help=argparse.SUPPRESS)
@@ -160,7 +163,11 @@ def main(argv: list[str] | None = None) -> int:
     from tui.cache import forget
 
     print(f"machine: {_machine()}", flush=True)
-    files = split_store(ensure_store(args.papers, 1), args.files)
+    source = ensure_real_store(args.papers) if args.real else ensure_store(args.papers, 1)
+    if source is None:
+        print("no real papers: ../shared/data is not there")
+        return 1
+    files = split_store(source, args.files) if args.files > 1 else [source]
     me = [sys.executable, "-m", "tui.bench.scale"]
     if not args.keep_cache:
         forget(files)
