@@ -211,6 +211,36 @@ def test_an_unusual_paper_survives_the_cache_exactly(tmp_path: Path) -> None:
     assert list(shard.papers(0, 2)) == odd
 
 
+_PLAIN = Paper(key="doi:10.1/plain", title="Plain", authors=("Ann Lee", "Bo Li"), year=2020,
+               venue="Venue", doi="10.1/plain", categories=("cs.LG", "cs.CL"),
+               fields=(("volume", "3"), ("pages", "1--2")), source="file.txt:1")
+
+
+@pytest.mark.parametrize("odd", [
+    {"title": "a \x1f b"}, {"title": "a \x1e b"}, {"title": "\x00 first"}, {"venue": "v\x1fw"},
+    {"doi": "10.1/\x1e"}, {"authors": ("Ann\x1eLee",)}, {"authors": ("Ann", "")},
+    {"authors": ("\x1f",)}, {"categories": ("",)}, {"categories": ("a\x1fb", "c")},
+    {"fields": (("no=te", "x"),)}, {"fields": (("", "x"),)}, {"fields": (("note", "a\x1eb"),)},
+    {"fields": (("note", "a=b"), ("x", "y\x1f"))}, {"source": "elsewhere\x1f:3"},
+], ids=repr)
+def test_a_separator_anywhere_in_a_paper_comes_back_as_it_went_in(tmp_path: Path, odd) -> None:
+    """Each field alone holding what the cache's rows use to separate fields, or an empty
+    name: the paper read back is the paper written (and a plain one beside it too)."""
+    from dataclasses import replace
+
+    from tui.store.shard import Shard, ShardWriter
+
+    papers = [_PLAIN, replace(_PLAIN, key="doi:10.1/odd", **odd)]
+    where = tmp_path / "odd.ptc"
+    writer = ShardWriter(where, "file.txt", {})
+    for paper in papers:
+        writer.add(paper)
+    writer.commit(True, [])
+    shard = Shard(where, "file.txt")
+    assert [shard.paper(0), shard.paper(1)] == papers
+    assert list(shard.papers(0, 2)) == papers
+
+
 def test_small_stores_skip_the_cache_and_big_ones_use_it(tmp_path: Path, monkeypatch) -> None:
     small = write_jsonl(tmp_path / "small.jsonl", 50, seed=4)
     assert not isinstance(open_store(small), CompactStore)

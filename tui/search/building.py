@@ -234,20 +234,25 @@ def _fill_postings(stream: _Stream, remap: np.ndarray, n_words: int) -> Postings
         chunk_docs = np.repeat(np.arange(first_doc, first_doc + len(chunk_counts), dtype=np.int32),
                                chunk_counts)
         first_doc += len(chunk_counts)
-        order = np.argsort(chunk_words, kind="stable")
-        words, chunk_docs = chunk_words[order], chunk_docs[order]
-        del order, chunk_words
-        if not len(words):
+        if not len(chunk_words):
             continue
-        # Sorted by word, each word's papers ascending: a paper's repeats are neighbours
-        # (a paper lies in one chunk), so they are dropped here, before they are stored.
-        fresh = np.empty(len(words), dtype=bool)
+        # (word, paper) pairs as one 64-bit number each, sorted: by word, each word's
+        # papers ascending (a plain sort of numbers is a third quicker than a stable
+        # argsort and two gathers). A paper's repeats are neighbours (a paper lies in one
+        # chunk), so they are dropped here, before they are stored.
+        pairs = chunk_words.astype(np.int64)
+        pairs <<= 32
+        pairs |= chunk_docs
+        del chunk_words, chunk_docs
+        pairs.sort()
+        fresh = np.empty(len(pairs), dtype=bool)
         fresh[0] = True
-        np.not_equal(words[1:], words[:-1], out=fresh[1:])
-        fresh[1:] |= chunk_docs[1:] != chunk_docs[:-1]
+        np.not_equal(pairs[1:], pairs[:-1], out=fresh[1:])
         if not fresh.all():
-            words, chunk_docs = words[fresh], chunk_docs[fresh]
+            pairs = pairs[fresh]
         del fresh
+        words, chunk_docs = (pairs >> 32).astype(np.int32), pairs.astype(np.int32)
+        del pairs
         starts = np.flatnonzero(np.r_[True, words[1:] != words[:-1]])
         sizes = np.diff(np.append(starts, len(words)))
         rank = np.arange(len(words)) - np.repeat(starts, sizes)
