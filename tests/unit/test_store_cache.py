@@ -199,16 +199,21 @@ def test_an_unusual_paper_survives_the_cache_exactly(tmp_path: Path) -> None:
         Paper(key="title:000000000002", title="Surrogate \udc80 kept", authors=("Ann Lee",),
               year=None, abstract="", source="no line"),
     ]
+    _assert_read_back_as_written(odd, tmp_path)
+
+
+def _assert_read_back_as_written(papers: list[Paper], tmp_path: Path) -> None:
+    """Each paper written to a shard is read back equal to itself, one by one and walked."""
     from tui.store.shard import Shard, ShardWriter
 
     where = tmp_path / "odd.ptc"
     writer = ShardWriter(where, "file.txt", {})
-    for paper in odd:
+    for paper in papers:
         writer.add(paper)
     writer.commit(True, [])
     shard = Shard(where, "file.txt")
-    assert [shard.paper(0), shard.paper(1)] == odd
-    assert list(shard.papers(0, 2)) == odd
+    assert [shard.paper(row) for row in range(len(papers))] == papers
+    assert list(shard.papers(0, len(papers))) == papers
 
 
 _PLAIN = Paper(key="doi:10.1/plain", title="Plain", authors=("Ann Lee", "Bo Li"), year=2020,
@@ -228,17 +233,7 @@ def test_a_separator_anywhere_in_a_paper_comes_back_as_it_went_in(tmp_path: Path
     name: the paper read back is the paper written (and a plain one beside it too)."""
     from dataclasses import replace
 
-    from tui.store.shard import Shard, ShardWriter
-
-    papers = [_PLAIN, replace(_PLAIN, key="doi:10.1/odd", **odd)]
-    where = tmp_path / "odd.ptc"
-    writer = ShardWriter(where, "file.txt", {})
-    for paper in papers:
-        writer.add(paper)
-    writer.commit(True, [])
-    shard = Shard(where, "file.txt")
-    assert [shard.paper(0), shard.paper(1)] == papers
-    assert list(shard.papers(0, 2)) == papers
+    _assert_read_back_as_written([_PLAIN, replace(_PLAIN, key="doi:10.1/odd", **odd)], tmp_path)
 
 
 def test_small_stores_skip_the_cache_and_big_ones_use_it(tmp_path: Path, monkeypatch) -> None:
