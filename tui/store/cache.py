@@ -199,6 +199,17 @@ def _build_shards(missing: list[tuple[Path, dict[str, object]]], sizes: dict[Pat
     sees the store's first papers). ``progress(bytes read, total)`` as they go."""
     done = total - sum(sizes[file] for file, _ in missing)
     worth = len(missing) > 1 and total - done >= HELPER_BYTES
+    if len(missing) == 1:
+        from tui.store.split_parse import build_in_parts, parts_of  # noqa: PLC0415
+
+        file, signature = missing[0]
+        parts = parts_of(file, sizes[file])
+        if len(parts) > 1:  # one big file: parsed on every core all the same
+            build_in_parts(file, signature, parts,
+                           store_files.file_progress(progress, done, total), watch)
+            shard = _load_shard(file, signature)
+            if shard is not None:
+                return {file: shard}
 
     def here(task: tuple[Path, dict[str, object]]) -> Shard:
         file, signature = task

@@ -22,7 +22,8 @@ from tui.store.limits import bounded
 from tui.store.reading import UnreadableFile, check_regular
 
 __all__ = ["READERS", "MAX_PROBLEMS_PER_FILE", "StorePaths", "sample_path", "as_paths", "label_of",
-           "expand", "store_bytes", "file_progress", "read_file", "CACHE_MIN_BYTES", "worth_caching"]
+           "expand", "store_bytes", "file_progress", "read_file", "read_items", "more_problems",
+           "CACHE_MIN_BYTES", "worth_caching"]
 
 logger = logging.getLogger(__name__)
 
@@ -143,18 +144,38 @@ def read_file(path: Path, add: Callable[[Paper], None], problems: list[Problem],
               progress: Callable[[int], None] | None = None) -> int:
     """Read one file, handing each paper to ``add`` and appending what is wrong to
     ``problems``; return how many papers it gave. Never raises for bad input."""
+    count, unlisted = read_items(path, add, problems, progress)
+    if unlisted:
+        problems.append(more_problems(str(path), unlisted))
+    return count
+
+
+def more_problems(name: str, unlisted: int) -> Problem:
+    """The line standing for the problems past :data:`MAX_PROBLEMS_PER_FILE`."""
+    return Problem(name, None, f"{unlisted} more problems not listed")
+
+
+def read_items(path: Path, add: Callable[[Paper], None], problems: list[Problem],
+               progress: Callable[[int], None] | None = None, *,
+               part: tuple[int, int, int] | None = None) -> tuple[int, int]:
+    """:func:`read_file` without the line saying how many problems were not listed:
+    the papers given and that number. ``part``: only the JSON Lines between bytes
+    ``start`` and ``stop``, numbered from ``first_line`` (see :mod:`tui.store.split_parse`)."""
     name = str(path)
     count = 0
     file_problems = 0
     try:
         if check_regular(path).st_size == 0:
             problems.append(Problem(name, None, "the file is empty"))
-            return 0
+            return 0, 0
         fmt = detect_format(path)
         if fmt is None:
             problems.append(Problem(name, None, "not a paper file (binary data or other XML)"))
-            return 0
-        items = READERS[fmt](path, progress) if fmt in _WITH_PROGRESS else READERS[fmt](path)
+            return 0, 0
+        if part is not None:
+            items = jsonl.parse_part(path, *part, progress)
+        else:
+            items = READERS[fmt](path, progress) if fmt in _WITH_PROGRESS else READERS[fmt](path)
         for item in items:
             if isinstance(item, Problem):
                 file_problems += 1
@@ -175,7 +196,4 @@ def read_file(path: Path, add: Callable[[Paper], None], problems: list[Problem],
     except Exception as error:  # a reader bug must not stop the rest of the store opening
         logger.debug("reading %s failed", name, exc_info=True)
         problems.append(Problem(name, None, f"reading stopped early: {type(error).__name__}: {error}"))
-    if file_problems > MAX_PROBLEMS_PER_FILE:
-        problems.append(Problem(name, None,
-                                f"{file_problems - MAX_PROBLEMS_PER_FILE} more problems not listed"))
-    return count
+    return count, max(0, file_problems - MAX_PROBLEMS_PER_FILE)

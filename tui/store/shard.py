@@ -43,6 +43,8 @@ _JSON_ROW = "\x00"
 """Marks a row stored as JSON because a field holds a separator (never seen in cleaned
 text, but the cache must give back exactly what was read, whatever it was)."""
 _ENCODING = ("utf-8", "surrogatepass")
+_COPY_BYTES = 16 << 20
+"""Abstracts copied at a time from a part of a file (see :meth:`ShardWriter.extend`)."""
 _SPLIT_BYTES = 32 << 20
 """A blob from this size is checked on every core (a single big file's shard is most of a
 big store's warm open otherwise)."""
@@ -144,12 +146,35 @@ class ShardWriter:
     def __len__(self) -> int:
         return len(self._key_ends)
 
-    def commit(self, complete: bool, problems: list[Problem]) -> None:
+    def extend(self, part: "Shard") -> None:
+        """Append every paper of ``part``, a shard of the rest of the same file (read by
+        another process under the same name, see :mod:`tui.store.split_parse`), as they
+        are: rows, keys, hashes and abstracts are copied, never decoded."""
+        def ends(offsets: np.ndarray, base: int) -> bytes:
+            return (offsets[1:].astype(np.uint64) + np.uint64(base)).tobytes()
+
+        self._key_ends.frombytes(ends(part._key_offsets, len(self._keys)))
+        self._keys += part._keys
+        for mine, theirs in ((self._hashes, part.key_hash), (self._doi_hashes, part.doi_hash),
+                             (self._title_hashes, part.title_hash)):
+            mine.frombytes(theirs.astype(np.uint64).tobytes())
+        self._row_ends.frombytes(ends(part._row_offsets, len(self._rows)))
+        for start in range(0, part._rows.length, _COPY_BYTES):
+            self._rows += part._rows.read(start, min(start + _COPY_BYTES, part._rows.length))
+        self._abstract_ends.frombytes(ends(part._abstract_offsets, self._abstracts.length))
+        for start in range(0, part._abstracts.length, _COPY_BYTES):
+            self._abstracts.write(part._abstracts.read(
+                start, min(start + _COPY_BYTES, part._abstracts.length)))
+
+    def commit(self, complete: bool, problems: list[Problem], unlisted: int = 0) -> None:
         """Write everything out and move the file into place; ``complete`` is False when
-        the read was cut short by the system (the shard is then not reused)."""
+        the read was cut short by the system (the shard is then not reused); ``unlisted``:
+        problems counted but not in ``problems`` (a part of a file, see :meth:`extend`)."""
         out = self._out
         out.meta.update(count=len(self), complete=complete,
                         problems=[[p.line, p.message] for p in problems])
+        if unlisted:
+            out.meta["unlisted"] = unlisted
         out.array("abstract_offsets", _offsets(self._abstract_ends))
         out.blob("rows").write(self._rows)
         out.array("row_offsets", _offsets(self._row_ends))

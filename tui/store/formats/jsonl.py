@@ -27,7 +27,7 @@ from tui.store.reading import (
     utf16_codec,
 )
 
-__all__ = ["parse", "parse_stream"]
+__all__ = ["parse", "parse_stream", "parse_part"]
 
 CHUNK_BYTES = 1 << 20
 """Bytes read at a time; progress is reported after each chunk."""
@@ -68,6 +68,33 @@ def parse(path: Path, progress: Callable[[int], None] | None = None) -> Iterator
                                       "papers before the damage were read")
 
 
+def parse_part(path: Path, start: int, stop: int, first_line: int,
+               progress: Callable[[int], None] | None = None) -> Iterator[Paper | Problem]:
+    """Read bytes ``start..stop`` of an uncompressed JSON Lines file, both at the start of
+    a line (see :mod:`tui.store.split_parse`): the lines there are numbered from
+    ``first_line``; ``progress`` receives the bytes read from ``start``."""
+    with open_binary(path) as opened:
+        if opened.compression is not None:
+            raise UnreadableFile("a compressed file is read whole")
+        opened.stream.seek(start)
+        yield from parse_stream(_Window(opened.stream, stop - start), str(path), progress,
+                                first_line=first_line)
+
+
+class _Window:
+    """At most ``length`` bytes of a stream, from where it stands."""
+
+    def __init__(self, stream: BinaryIO, length: int) -> None:
+        self._stream, self._left = stream, length
+
+    def read(self, size: int = -1) -> bytes:
+        if self._left <= 0:
+            return b""
+        data = self._stream.read(self._left if size < 0 else min(size, self._left))
+        self._left -= len(data)
+        return data
+
+
 def _on_disk(progress: Callable[[int], None], opened: Opened) -> Callable[[int], None]:
     """Progress of a compressed file in bytes of the file on disk, not decompressed."""
     def report(_decompressed: int) -> None:
@@ -76,14 +103,16 @@ def _on_disk(progress: Callable[[int], None], opened: Opened) -> Callable[[int],
     return report
 
 
-def parse_stream(stream: BinaryIO, name: str,
-                 progress: Callable[[int], None] | None = None) -> Iterator[Paper | Problem]:
-    """Read JSON Lines from a binary stream; ``name`` is used in sources and problems.
+def parse_stream(stream: BinaryIO | _Window, name: str,
+                 progress: Callable[[int], None] | None = None, *,
+                 first_line: int = 1) -> Iterator[Paper | Problem]:
+    """Read JSON Lines from a binary stream; ``name`` is used in sources and problems,
+    with line numbers from ``first_line``.
 
     The stream is read in large chunks split at newlines, which is markedly faster than
     iterating over its lines one read at a time. A line longer than a chunk is gathered
     in pieces and joined once, so a 200 MB record costs one copy, not one per chunk."""
-    number = 0
+    number = first_line - 1
     done = 0
     pending: list[bytes] = []  # the start of a line that has not ended yet
     results: list[Paper | Problem] = []
