@@ -113,7 +113,9 @@ def test_segments_are_shared_with_a_helper_process(files: list[Path], monkeypatc
     monkeypatch.setattr(parallel, "HELPER_PAPERS", 0)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     store = open_store(files, cache=True)
-    assert len(store.segment_plan()) == 5 + 4 + 5  # per file, at most 60 papers each
+    plan = store.segment_plan()
+    assert len(plan) == 5 + 4 + 5  # per file, at most 60 papers each, a file's all alike
+    assert [stop - start for start, stop, _ in plan] == [60] * 5 + [50] * 4 + [50] * 5
     seen: list[tuple[int, int]] = []
     engine = open_engine(store, progress=lambda done, total: seen.append((done, total)))
     assert seen[-1] == (750, 750)

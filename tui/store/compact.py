@@ -266,7 +266,7 @@ class CompactStore:
 
     def segment_plan(self, most: int | None = None) -> list[tuple[int, int, str]]:
         """How the search index is cut into segments: ``(start, stop, digest)`` per run of
-        papers first read in one file (at most ``most`` papers each). The digest names
+        papers first read in one file (at most ``most`` papers each, a file's of equal size). The digest names
         exactly what the papers are: the file's version, which of its records start a
         paper, and every record merged into one of them from anywhere; a segment whose
         digest is unchanged needs no indexing again (see :mod:`tui.search.cached`)."""
@@ -281,8 +281,11 @@ class CompactStore:
                 first, last = base, base + shard.count
             else:
                 first, last = np.searchsorted(doc_record, [base, base + shard.count]).tolist()
-            for lo in range(first, last, most):
-                hi = min(lo + most, last)
+            # As few segments as fit, of equal size: the last of a big file is not a
+            # small remainder, so two cores indexing its segments end together.
+            count = -(-(last - first) // most)  # none for a file all of whose papers merged
+            cuts = [first + (last - first) * part // count for part in range(count + 1)] if count else []
+            for lo, hi in zip(cuts, cuts[1:]):
                 digest = blake2b(sources[number].encode("utf-8", "surrogatepass"), digest_size=16)
                 records = np.arange(lo, hi) if doc_record is None else doc_record[lo:hi]
                 digest.update((records - base).astype(np.int64).tobytes())
