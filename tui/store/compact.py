@@ -162,6 +162,11 @@ class CompactStore:
             kept = [(g, k) for g, k in zip(old_groups, old_keys) if g[0] not in again]
             kept_merges = old_merges
             shared = shared[linked]
+        if earlier is None:
+            # On both cores for a big store (see the module); the same answer either way.
+            from tui.store.resolve_parallel import resolve_on_cores  # noqa: PLC0415
+
+            return resolve_on_cores(self.shards, self._starts, shared, columns)
         titled = columns[2][0][shared] != 0
         records = {}
         for record, has_title in zip(shared.tolist(), titled.tolist()):
@@ -170,8 +175,6 @@ class CompactStore:
             records[record] = shard.paper_without_abstract(row) if has_title else shard.paper(row)
         resolution = resolve(records, combine_records)
         keys = [combine_records([records[r] for r in group]).key for group in resolution.groups]
-        if earlier is None:
-            return resolution.groups, keys, resolution.merges
         sources = {paper.source for paper in records.values()}
         pairs = sorted(kept + list(zip(resolution.groups, keys)))
         merges = [m for m in kept_merges if m.merged not in sources] + resolution.merges
