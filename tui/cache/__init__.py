@@ -38,7 +38,8 @@ used within :data:`SEGMENT_DAYS` days (every open of a store touches its segment
 
 _SHARD_SOURCES = ("store", "model.py", "cache/container.py", "cache/writer.py")
 """The code that decides what a shard holds: the readers, the model, the file format."""
-_NOT_IN_SHARDS = {"base.py", "cache.py", "compact.py", "merge_map.py", "shard_helper.py"}
+_NOT_IN_SHARDS = {"base.py", "cache.py", "compact.py", "merge_map.py", "shard_helper.py",
+                  "resolve_parallel.py"}
 """Store modules that do not decide what a shard holds (the merged view over shards, the
 protocols): changing them must not make every person's files be parsed again."""
 _INDEX_SOURCES = ("search/index.py", "search/building.py", "search/vocab.py", "query.py",

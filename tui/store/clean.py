@@ -52,7 +52,7 @@ def fix_mojibake(value: str) -> str:
 
 def clean_line(value: str) -> str:
     """One-line text (titles, names, venues): controls removed, whitespace collapsed."""
-    if "Ã" in value or "Â" in value:
+    if not value.isascii() and ("Ã" in value or "Â" in value):  # isascii costs nothing
         value = fix_mojibake(value)
     if value.isprintable() and "  " not in value and value[:1] != " " and value[-1:] != " ":
         return value
@@ -92,7 +92,7 @@ def clean_block(value: str, *, indent_starts_paragraph: bool = False) -> str:
     with spaces opens a new paragraph instead of continuing the last one."""
     if "\n" not in value and "\r" not in value:
         return clean_line(value)
-    if "Ã" in value or "Â" in value:
+    if not value.isascii() and ("Ã" in value or "Â" in value):
         value = fix_mojibake(value)
     if _CONTROL.search(value):
         value = _CONTROL.sub(" ", value.replace("\r\n", "\n").replace("\r", "\n"))
