@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -99,7 +100,6 @@ def _open_part(files: list[Path]) -> int:
 def _reload_part(files: list[Path], added: int) -> int:
     """In a fresh process, as the reader does on ctrl+r: open the store (warm), drop a
     file in a folder of it, then read again whatever changed and search the new word."""
-    import shutil
 
     from tui.loader import StoreLoader
 
@@ -181,16 +181,20 @@ def main(argv: list[str] | None = None) -> int:
                 for _ in range(args.runs)]
         print(f"warm `papertray search`, whole process: median {statistics.median(warm):.2f} s")
         first, again = [], []
-        for run in range(args.runs):
-            added = _added_file(files[0].parent, args.added, run)
-            forget([added])
-            argv = [*search, WORD, *map(str, files), str(added)]
-            took, out = _timed(argv, env)
-            if WORD.title() not in out:
-                print(f"the added papers were not found: {out[:200]!r}")
-                return 1
-            first.append(took)
-            again.append(_timed(argv, env)[0])
+        daily = Path(tempfile.mkdtemp(prefix="daily-", dir=files[0].parent))  # gone afterwards
+        try:
+            for run in range(args.runs):
+                added = _added_file(daily, args.added, run)
+                forget([added])
+                argv = [*search, WORD, *map(str, files), str(added)]
+                took, out = _timed(argv, env)
+                if WORD.title() not in out:
+                    print(f"the added papers were not found: {out[:200]!r}")
+                    return 1
+                first.append(took)
+                again.append(_timed(argv, env)[0])
+        finally:
+            shutil.rmtree(daily, ignore_errors=True)
         print(f"added a file of {args.added:,} papers: first `papertray search {WORD}`, "
               f"whole process: median {statistics.median(first):.2f} s "
               f"(runs {', '.join(f'{t:.2f}' for t in first)}); next: {statistics.median(again):.2f} s")

@@ -231,17 +231,21 @@ def _fill_postings(stream: _Stream, remap: np.ndarray, n_words: int) -> Postings
     for chunk, chunk_counts in stream.drain():
         chunk_words = remap[chunk]
         del chunk
-        chunk_docs = np.repeat(np.arange(first_doc, first_doc + len(chunk_counts), dtype=np.int32),
-                               chunk_counts)
-        first_doc += len(chunk_counts)
+        base, first_doc = first_doc, first_doc + len(chunk_counts)
+        narrow = n_words < _NARROW_WORDS and len(chunk_counts) <= _NARROW_DOCS
+        # Narrow pairs count the paper within its chunk; wide ones count it in the store.
+        chunk_docs = np.repeat(np.arange(0 if narrow else base, first_doc - (base if narrow else 0),
+                                         dtype=np.int32), chunk_counts)
         if not len(chunk_words):
             continue
-        # (word, paper) pairs as one 64-bit number each, sorted: by word, each word's
-        # papers ascending (a plain sort of numbers is a third quicker than a stable
-        # argsort and two gathers). A paper's repeats are neighbours (a paper lies in one
-        # chunk), so they are dropped here, before they are stored.
-        pairs = chunk_words.astype(np.int64)
-        pairs <<= 32
+        # (word, paper) pairs as one number each, sorted: by word, each word's papers
+        # ascending (a plain sort of 32-bit numbers, the paper counted within its chunk,
+        # is a third quicker than a stable argsort and two gathers). A paper's repeats
+        # are neighbours (a paper lies in one chunk), so they are dropped here, before
+        # they are stored.
+        shift = _DOC_BITS if narrow else 32
+        pairs = chunk_words.astype(np.int32 if narrow else np.int64)
+        pairs <<= shift
         pairs |= chunk_docs
         del chunk_words, chunk_docs
         pairs.sort()
@@ -251,7 +255,11 @@ def _fill_postings(stream: _Stream, remap: np.ndarray, n_words: int) -> Postings
         if not fresh.all():
             pairs = pairs[fresh]
         del fresh
-        words, chunk_docs = (pairs >> 32).astype(np.int32), pairs.astype(np.int32)
+        words = (pairs >> shift).astype(np.int32)
+        chunk_docs = pairs.astype(np.int32)
+        if narrow:
+            chunk_docs &= _NARROW_DOCS - 1
+            chunk_docs += base
         del pairs
         starts = np.flatnonzero(np.r_[True, words[1:] != words[:-1]])
         sizes = np.diff(np.append(starts, len(words)))
@@ -264,6 +272,13 @@ def _fill_postings(stream: _Stream, remap: np.ndarray, n_words: int) -> Postings
         docs, offsets = _close_gaps(docs, offsets, filled)
     return Postings(offsets, docs)
 
+
+_DOC_BITS = 12
+_NARROW_DOCS = 1 << _DOC_BITS
+"""Papers of a chunk whose (word, paper) pairs fit 32 bits with a word id under..."""
+_NARROW_WORDS = 1 << (31 - _DOC_BITS)
+"""...this (a vocabulary of half a million words); bigger ones sort 64-bit pairs."""
+assert _CHUNK <= _NARROW_DOCS
 
 _MOVE = 1 << 18
 """Postings moved at once when gaps are closed (bounds the temporary memory: 5 MB)."""
