@@ -104,3 +104,26 @@ def test_compressed_and_small_files_are_read_whole(tmp_path: Path, two_cores: No
     assert split_parse.parts_of(packed, packed.stat().st_size) == [(0, packed.stat().st_size)]
     monkeypatch.setattr(split_parse, "SPLIT_BYTES", path.stat().st_size + 1)
     assert split_parse.parts_of(path, path.stat().st_size) == [(0, path.stat().st_size)]
+
+
+def test_papers_appended_as_the_store_opens_are_read(tmp_path: Path, two_cores: None,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A listing appended to between the store's first look at the file and the cache's
+    signature of it: the parts reach the end the signature names, so the cache holds
+    every paper (before: the papers appended were missing from every later open)."""
+    from tui.store import cache as store_cache
+
+    path = _big_file(tmp_path, 0)
+    extra = write_jsonl(tmp_path / "extra.jsonl", 5, seed=9).read_text(encoding="utf-8")
+    real = store_cache.remove_leftovers
+
+    def append_then_go_on() -> int:
+        with path.open("a", encoding="utf-8") as out:
+            out.write(extra)
+        return real()
+
+    monkeypatch.setattr(store_cache, "remove_leftovers", append_then_go_on)
+    parted = open_store([path], cache=True)
+    monkeypatch.setattr(store_cache, "remove_leftovers", real)
+    _assert_same_as_one_read(parted, path)
+    _assert_same_as_one_read(open_store([path], cache=True), path)

@@ -203,7 +203,9 @@ def _build_shards(missing: list[tuple[Path, dict[str, object]]], sizes: dict[Pat
         from tui.store.split_parse import build_in_parts, parts_of  # noqa: PLC0415
 
         file, signature = missing[0]
-        parts = parts_of(file, sizes[file])
+        # Cut at the size the shard will be known by: the file may have grown since it
+        # was first looked at, and parts cut short of its end would be kept as all of it.
+        parts = parts_of(file, int(str(signature["size"])))
         if len(parts) > 1:  # one big file: parsed on every core all the same
             build_in_parts(file, signature, parts,
                            store_files.file_progress(progress, done, total), watch)
