@@ -21,6 +21,8 @@ for line in sys.stdin:
     word, seconds = line.split()
     if word == "die":
         sys.exit(1)
+    if word == "hang":
+        time.sleep(3600)
     time.sleep(float(seconds))
     print("failed" if word == "fail" else "ok", flush=True)
 """
@@ -65,3 +67,18 @@ def test_every_task_is_done_once_whatever_the_helper_does(helper_module: str) ->
     assert len(results) == len(tasks)
     assert sorted(task for task, _ in results) == sorted(tasks)
     assert ("fail", 0.0) in done_here and ("die", 0.0) in done_here
+
+
+def test_a_helper_stuck_on_a_task_is_given_up_and_its_task_done_here(
+        helper_module: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A helper stopped or hung (it never answers) is waited for only so long: then its
+    task is done here (before, the open waited forever)."""
+    from tui.cache import helpers
+
+    monkeypatch.setattr(helpers, "PATIENCE_SECONDS", 1.0)
+    tasks = [("ok", 0.0), ("hang", 0.0)]
+    began = time.monotonic()
+    done_here, results = _share(tasks, helper_module, here_seconds=0.1)
+    assert sorted(task for task, _ in results) == sorted(tasks)
+    assert ("hang", 0.0) in done_here
+    assert time.monotonic() - began < 20

@@ -67,8 +67,8 @@ def on_two_cores(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     used: list[bool] = []
     real = resolve_parallel._answer
 
-    def spy(helper):
-        answer = real(helper)
+    def spy(*args):
+        answer = real(*args)
         used.append(answer is not None)
         return answer
 
@@ -95,6 +95,17 @@ def test_resolving_on_two_cores_gives_what_one_gives(alike: list[Path],
 def test_a_helper_that_fails_leaves_its_half_to_this_process(
         alike: list[Path], on_two_cores: list[bool], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(resolve_parallel, "HELPER_MODULE", "tui.no_such_helper")
+    store = open_store(alike, cache=True)
+    assert on_two_cores == [False]
+    _assert_as_one_core(store, alike)
+
+
+def test_a_helper_that_never_answers_is_given_up(alike: list[Path], on_two_cores: list[bool],
+                                                 tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.helpers.mute import mute_helper
+
+    mute_helper(tmp_path, monkeypatch, resolve_parallel)
     store = open_store(alike, cache=True)
     assert on_two_cores == [False]
     _assert_as_one_core(store, alike)

@@ -127,3 +127,37 @@ def test_papers_appended_as_the_store_opens_are_read(tmp_path: Path, two_cores: 
     monkeypatch.setattr(store_cache, "remove_leftovers", real)
     _assert_same_as_one_read(parted, path)
     _assert_same_as_one_read(open_store([path], cache=True), path)
+
+
+def test_a_helper_that_never_answers_is_given_up(tmp_path: Path, two_cores: None, taken: list[bool],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A helper stopped or stuck: its part is read here once it has had time enough
+    (before, the first open waited for it forever)."""
+    from tests.helpers.mute import mute_helper
+
+    mute_helper(tmp_path, monkeypatch, split_parse)
+    path = _big_file(tmp_path, 10)
+    _assert_same_as_one_read(open_store([path], cache=True), path)
+    assert taken == []
+
+
+def test_a_part_left_half_written_is_removed(tmp_path: Path, two_cores: None,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A helper stopped while writing its part (the reader quit, or it was killed) leaves
+    nothing in the cache folder once the read is over."""
+    from tui.cache import helpers
+    from tui.cache import root
+
+    (tmp_path / "half_helper.py").write_text(
+        "import json, sys, time\n"
+        "sys.stdin.readline()\n"
+        "task = json.loads(sys.stdin.readline())\n"
+        "to = task['to'].rpartition('/')\n"
+        "open(to[0] + '/.' + to[2] + '.x1y2.tmp', 'wb').write(b'half')\n"
+        "time.sleep(3600)\n", encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    monkeypatch.setattr(split_parse, "HELPER_MODULE", "half_helper")
+    monkeypatch.setattr(helpers, "PATIENCE_SECONDS", 1.0)
+    path = _big_file(tmp_path, 0)
+    _assert_same_as_one_read(open_store([path], cache=True), path)
+    assert not [p.name for p in (root() / "shards").iterdir() if ".part" in p.name]

@@ -19,13 +19,25 @@ from __future__ import annotations
 import json
 import os
 import queue
+import select
 import subprocess
+import time
 import sys
 import threading
 from collections import deque
 from typing import Any, Callable, Generic, Iterator, TypeVar
 
-__all__ = ["share_work", "spare_cores", "map_on_cores"]
+__all__ = ["share_work", "spare_cores", "map_on_cores", "patience"]
+
+PATIENCE_SECONDS = 30.0
+"""The least time a helper is waited for once this process has nothing else to do..."""
+PATIENCE_FACTOR = 3
+
+
+def patience(own_seconds: float) -> float:
+    """...or this many times what this process took for a task like the helper's: past
+    that, a helper is taken for stuck (stopped, or hung in I/O) and its task done here."""
+    return max(PATIENCE_SECONDS, PATIENCE_FACTOR * own_seconds)
 
 Task = TypeVar("Task")
 Result = TypeVar("Result")
@@ -86,6 +98,18 @@ class _Helper(Generic[Task]):
         except (OSError, ValueError):
             pass
         yield "gone"
+
+    def answer(self, timeout: float) -> str | None:
+        """The helper's next answer ("gone" when it has ended), or None when it gave none
+        within ``timeout`` seconds (stopped, or stuck: the caller does its task instead)."""
+        assert self.process.stdout is not None
+        try:
+            ready, _, _ = select.select([self.process.stdout], [], [], timeout)
+            if not ready:
+                return None
+            return self.process.stdout.readline().strip() or "gone"
+        except (OSError, ValueError):
+            return "gone"
 
     def close(self) -> None:
         try:
@@ -164,6 +188,7 @@ def share_work(tasks: list[Task], here: Callable[[Task], Result], *, helpers: in
             finished.append((task, result))
             done(task, result)
 
+    longest = 0.0  # of the tasks done here, to tell a slow helper from a stuck one
     try:
         while True:
             while not heard.empty():
@@ -172,11 +197,18 @@ def share_work(tasks: list[Task], here: Callable[[Task], Result], *, helpers: in
                 task = pending.popleft() if pending else None
                 waiting = busy > 0
             if task is not None:
+                started_at = time.monotonic()
                 result = here(task)
+                longest = max(longest, time.monotonic() - started_at)
                 finished.append((task, result))
                 done(task, result)
             elif waiting:
-                take_in(*heard.get())
+                try:
+                    take_in(*heard.get(timeout=patience(longest)))
+                except queue.Empty:
+                    for helper in started:  # stuck: its task comes back as it ends
+                        if helper.task is not None:
+                            helper.process.kill()
             elif heard.empty():
                 break
     finally:

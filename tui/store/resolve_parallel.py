@@ -17,12 +17,13 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-from tui.cache.helpers import _Helper, spare_cores
+from tui.cache.helpers import _Helper, patience, spare_cores
 from tui.model import Paper
 from tui.store.base import combine_records
 from tui.store.identity import Merge, merge_order, resolve
@@ -104,8 +105,9 @@ def resolve_on_cores(shards: list[Shard], starts: list[int], shared: np.ndarray,
     helper = _Helper[int](HELPER_MODULE, {"shards": [[str(s.path), s.name] for s in shards]})
     try:
         given = helper.give(0, json.dumps(theirs))
+        began = time.monotonic()
         groups, keys, merges = _resolved(_papers(shards, starts, mine, _titled))
-        answer = _answer(helper) if given else None
+        answer = _answer(helper, patience(time.monotonic() - began)) if given else None
     finally:
         helper.close()
     if answer is None:
@@ -126,9 +128,9 @@ def _halves(shared: np.ndarray, columns: Columns) -> tuple[list[int], list[int]]
     return shared[~later].tolist(), shared[later].tolist()
 
 
-def _answer(helper: _Helper[int]) -> Resolved | None:
-    """The helper's resolution, or None when it gave none that can be used."""
-    line = next(iter(helper.answers()), "gone")
+def _answer(helper: _Helper[int], timeout: float) -> Resolved | None:
+    """The helper's resolution, or None when it gave none that can be used in time."""
+    line = helper.answer(timeout) or "gone"
     try:
         data = json.loads(line)
         groups = [[int(r) for r in g] for g in data["groups"]]

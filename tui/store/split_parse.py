@@ -10,9 +10,10 @@ parts to its shard, bytes copied, never decoded, and writes the file's shard as 
 single read would have. Problems keep their lines, and a file's problems past
 :data:`~tui.store.files.MAX_PROBLEMS_PER_FILE` are counted, not listed, across parts.
 
-A part a helper could not give (it failed, died, or its shard is damaged) is parsed here
-after the first, so the shard is always whole. Compressed and UTF-16 files are read whole
-(one stream), and so are files under :data:`SPLIT_BYTES`.
+A part a helper could not give (it failed, died, gave no answer in good time, or its
+shard is damaged) is parsed here after the first, so the shard is always whole.
+Compressed and UTF-16 files are read whole (one stream), and so are files under
+:data:`SPLIT_BYTES`.
 """
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 from tui.cache import CacheDamaged, shard_path
-from tui.cache.helpers import _Helper, spare_cores
+from tui.cache.container import TEMP_SUFFIX
+from tui.cache.helpers import _Helper, patience, spare_cores
 from tui.model import Paper, Problem
 from tui.store import files as store_files
 from tui.store.detect import detect_format
@@ -134,8 +137,11 @@ def build_in_parts(file: Path, signature: dict[str, object], parts: list[tuple[i
 
     try:
         start, stop = parts[0]
+        began = time.monotonic()
         _, unlisted = store_files.read_items(file, add, problems, progress, part=(start, stop, 1))
-        answers = {number: _answer(helper) for helper, number in helpers}
+        deadline = time.monotonic() + patience(time.monotonic() - began)
+        answers = {number: helper.answer(max(0.0, deadline - time.monotonic())) == "ok"
+                   for helper, number in helpers}
         for number, (start, stop) in enumerate(parts[1:], start=1):
             found = _take_part(part_path(where, number), name) if answers.get(number) else None
             if found is None:  # not given by a helper: read here
@@ -159,13 +165,15 @@ def build_in_parts(file: Path, signature: dict[str, object], parts: list[tuple[i
         raise
     finally:
         for helper, number in helpers:
-            helper.close()
-            part_path(where, number).unlink(missing_ok=True)
+            helper.close()  # ended: nothing of its is written any more
+            _remove_part(part_path(where, number))
 
 
-def _answer(helper: _Helper[int]) -> bool:
-    """Whether the helper says its part is written."""
-    return next(iter(helper.answers()), "gone") == "ok"
+def _remove_part(path: Path) -> None:
+    """Remove a part shard, and what its writer left half written if it was stopped."""
+    path.unlink(missing_ok=True)
+    for left in path.parent.glob(f".{path.name}.*{TEMP_SUFFIX}"):
+        left.unlink(missing_ok=True)
 
 
 def _take_part(where: Path, name: str) -> tuple[Shard, list[Problem], int] | None:
