@@ -27,7 +27,7 @@ import threading
 from collections import deque
 from typing import Any, Callable, Generic, Iterator, TypeVar
 
-__all__ = ["share_work", "spare_cores", "map_on_cores", "patience"]
+__all__ = ["share_work", "spare_cores", "map_on_cores", "patience", "Helper"]
 
 PATIENCE_SECONDS = 30.0
 """The least time a helper is waited for once this process has nothing else to do..."""
@@ -62,7 +62,7 @@ def map_on_cores(function: Callable[[Task], Result], items: list[Task]) -> list[
         return list(pool.map(function, items))
 
 
-class _Helper(Generic[Task]):
+class Helper(Generic[Task]):
     """One helper process and the task it is working on. Its answers are heard on a
     thread of its own, which hands it the next task at once (see :func:`share_work`)."""
 
@@ -140,11 +140,11 @@ def share_work(tasks: list[Task], here: Callable[[Task], Result], *, helpers: in
     pending = deque(tasks)
     finished: list[tuple[Task, Result]] = []
     lock = threading.Lock()
-    heard: queue.Queue[tuple[_Helper[Task], Task | None, str]] = queue.Queue()
-    started = [_Helper[Task](module, opening) for _ in range(min(helpers, len(tasks) - 1))]
+    heard: queue.Queue[tuple[Helper[Task], Task | None, str]] = queue.Queue()
+    started = [Helper[Task](module, opening) for _ in range(min(helpers, len(tasks) - 1))]
     busy = 0  # helpers working on a task
 
-    def next_for(helper: _Helper[Task]) -> None:
+    def next_for(helper: Helper[Task]) -> None:
         """Give ``helper`` the last pending task, if any (called holding the lock)."""
         nonlocal busy
         if pending:
@@ -154,7 +154,7 @@ def share_work(tasks: list[Task], here: Callable[[Task], Result], *, helpers: in
             else:
                 pending.append(task)
 
-    def listen(helper: _Helper[Task]) -> None:
+    def listen(helper: Helper[Task]) -> None:
         nonlocal busy
         for answer in helper.answers():
             with lock:
@@ -177,7 +177,7 @@ def share_work(tasks: list[Task], here: Callable[[Task], Result], *, helpers: in
         threading.Thread(target=listen, args=(helper,), daemon=True,
                          name="papertray-helper").start()
 
-    def take_in(helper: _Helper[Task], task: Task | None, answer: str) -> None:
+    def take_in(helper: Helper[Task], task: Task | None, answer: str) -> None:
         if task is None:
             return
         result = collect(task) if answer == "ok" else None

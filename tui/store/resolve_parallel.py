@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tui.cache.helpers import _Helper, patience, spare_cores
+from tui.cache.helpers import Helper, patience, spare_cores
 from tui.model import Paper
 from tui.store.base import combine_records
 from tui.store.identity import Merge, merge_order, resolve
@@ -102,7 +102,7 @@ def resolve_on_cores(shards: list[Shard], starts: list[int], shared: np.ndarray,
     if halves is None:
         return _resolved(_papers(shards, starts, shared.tolist(), _titled))
     mine, theirs = halves
-    helper = _Helper[int](HELPER_MODULE, {"shards": [[str(s.path), s.name] for s in shards]})
+    helper = Helper[int](HELPER_MODULE, {"shards": [[str(s.path), s.name] for s in shards]})
     try:
         given = helper.give(0, json.dumps(theirs))
         began = time.monotonic()
@@ -128,7 +128,7 @@ def _halves(shared: np.ndarray, columns: Columns) -> tuple[list[int], list[int]]
     return shared[~later].tolist(), shared[later].tolist()
 
 
-def _answer(helper: _Helper[int], timeout: float) -> Resolved | None:
+def _answer(helper: Helper[int], timeout: float) -> Resolved | None:
     """The helper's resolution, or None when it gave none that can be used in time."""
     line = helper.answer(timeout) or "gone"
     try:

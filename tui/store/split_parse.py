@@ -27,7 +27,7 @@ from pathlib import Path
 
 from tui.cache import CacheDamaged, shard_path
 from tui.cache.container import TEMP_SUFFIX
-from tui.cache.helpers import _Helper, patience, spare_cores
+from tui.cache.helpers import Helper, patience, spare_cores
 from tui.model import Paper, Problem
 from tui.store import files as store_files
 from tui.store.detect import detect_format
@@ -117,9 +117,9 @@ def build_in_parts(file: Path, signature: dict[str, object], parts: list[tuple[i
     helper processes at the same time. Raises OSError if the shard cannot be written."""
     where = shard_path(Path(str(signature["path"])))
     name = str(file)
-    helpers: list[tuple[_Helper[int], int]] = []
+    helpers: list[tuple[Helper[int], int]] = []
     for number, (start, stop) in enumerate(parts[1:], start=1):
-        helper = _Helper[int](HELPER_MODULE, {})
+        helper = Helper[int](HELPER_MODULE, {})
         task = {"part": str(file), "name": name, "start": start, "stop": stop,
                 "to": str(part_path(where, number))}
         if helper.give(number, json.dumps(task)):
