@@ -108,7 +108,7 @@ def test_a_record_without_a_doi_joins_its_doi_paper_across_files(tmp_path: Path,
 def test_a_big_store_works_out_its_merges_once(tmp_path: Path, monkeypatch) -> None:
     """Which records are one paper is kept with the cache: the next open reads it, and a
     damaged copy is worked out again, never trusted."""
-    import tui.store.compact as compact
+    import tui.store.resolve_parallel as resolving
     from tui.cache import root
 
     first = open_store(IDENTITY, cache=True)
@@ -119,7 +119,7 @@ def test_a_big_store_works_out_its_merges_once(tmp_path: Path, monkeypatch) -> N
         raise AssertionError("resolved again")
 
     with monkeypatch.context() as patch:  # only this; the test's own folders stay set
-        patch.setattr(compact, "resolve", no_resolving)
+        patch.setattr(resolving, "resolve", no_resolving)  # where the store calls the rule
         again = open_store(IDENTITY, cache=True)
     assert list(again) == list(first) and again.merges == first.merges
     saved[0].write_bytes(saved[0].read_bytes()[:-10])

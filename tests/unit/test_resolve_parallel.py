@@ -64,16 +64,9 @@ def on_two_cores(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     helper's answer was used each time."""
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     monkeypatch.setattr(resolve_parallel, "PARALLEL_RECORDS", 0)
-    used: list[bool] = []
-    real = resolve_parallel._answer
+    from tests.helpers.spy import given
 
-    def spy(*args):
-        answer = real(*args)
-        used.append(answer is not None)
-        return answer
-
-    monkeypatch.setattr(resolve_parallel, "_answer", spy)
-    return used
+    return given(monkeypatch, resolve_parallel, "_answer")
 
 
 def _assert_as_one_core(store: object, files: list[Path]) -> None:

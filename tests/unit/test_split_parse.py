@@ -56,16 +56,9 @@ def test_a_big_file_is_cut_at_line_starts(tmp_path: Path, two_cores: None) -> No
 @pytest.fixture
 def taken(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """Whether each part a helper wrote was used (True) or read here (False)."""
-    seen: list[bool] = []
-    real = split_parse._take_part
+    from tests.helpers.spy import given
 
-    def spy(*args):
-        found = real(*args)
-        seen.append(found is not None)
-        return found
-
-    monkeypatch.setattr(split_parse, "_take_part", spy)
-    return seen
+    return given(monkeypatch, split_parse, "_take_part")
 
 
 def test_a_file_read_in_parts_gives_every_paper_line_and_problem(tmp_path: Path, two_cores: None,

@@ -21,9 +21,9 @@ import os
 import queue
 import select
 import subprocess
-import time
 import sys
 import threading
+import time
 from collections import deque
 from typing import Any, Callable, Generic, Iterator, TypeVar
 

@@ -104,10 +104,7 @@ def _build_shard(file: Path, signature: dict[str, object], progress: Callable[[i
 
     try:
         store_files.read_file(file, writer.add if watch is None else add_and_show, problems, progress)
-        # A read the system broke off (not the file's fault) must be retried next time.
-        complete = not any(p.line is None and p.message.startswith("cannot be read")
-                           for p in problems)
-        writer.commit(complete, problems)
+        writer.commit(store_files.read_whole(problems), problems)
     except BaseException:
         writer.abort()
         raise

@@ -20,7 +20,7 @@ import numpy as np
 
 from tui.model import Paper, Problem
 from tui.store.base import combine_records
-from tui.store.identity import Merge, merge_order, resolve
+from tui.store.identity import Merge, merge_order
 from tui.store.merge_map import KeyCollision, MergeMap
 from tui.store.shard import Shard, key_hash
 
@@ -162,22 +162,15 @@ class CompactStore:
             kept = [(g, k) for g, k in zip(old_groups, old_keys) if g[0] not in again]
             kept_merges = old_merges
             shared = shared[linked]
-        if earlier is None:
-            # On both cores for a big store (see the module); the same answer either way.
-            from tui.store.resolve_parallel import resolve_on_cores  # noqa: PLC0415
+        from tui.store import resolve_parallel  # noqa: PLC0415 - only when records are shared
 
-            return resolve_on_cores(self.shards, self._starts, shared, columns)
-        titled = columns[2][0][shared] != 0
-        records = {}
-        for record, has_title in zip(shared.tolist(), titled.tolist()):
-            shard, row = self._locate(record)
-            # A titled paper's key and identity never depend on its abstract.
-            records[record] = shard.paper_without_abstract(row) if has_title else shard.paper(row)
-        resolution = resolve(records, combine_records)
-        keys = [combine_records([records[r] for r in group]).key for group in resolution.groups]
+        if earlier is None:  # on both cores for a big store; the same answer either way
+            return resolve_parallel.resolve_on_cores(self.shards, self._starts, shared, columns)
+        records = resolve_parallel.read_records(self.shards, self._starts, shared.tolist())
+        groups, keys, new_merges = resolve_parallel.resolved(records)
         sources = {paper.source for paper in records.values()}
-        pairs = sorted(kept + list(zip(resolution.groups, keys)))
-        merges = [m for m in kept_merges if m.merged not in sources] + resolution.merges
+        pairs = sorted(kept + list(zip(groups, keys)))
+        merges = [m for m in kept_merges if m.merged not in sources] + new_merges
         return [g for g, _ in pairs], [k for _, k in pairs], sorted(merges, key=merge_order)
 
     # -- records ------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from tui.store.limits import bounded
 from tui.store.reading import UnreadableFile, check_regular
 
 __all__ = ["READERS", "MAX_PROBLEMS_PER_FILE", "StorePaths", "sample_path", "as_paths", "label_of",
-           "expand", "store_bytes", "file_progress", "read_file", "read_items", "more_problems",
+           "expand", "store_bytes", "file_progress", "read_file", "read_items", "read_whole", "more_problems",
            "CACHE_MIN_BYTES", "worth_caching"]
 
 logger = logging.getLogger(__name__)
@@ -148,6 +148,12 @@ def read_file(path: Path, add: Callable[[Paper], None], problems: list[Problem],
     if unlisted:
         problems.append(more_problems(str(path), unlisted))
     return count
+
+
+def read_whole(problems: list[Problem]) -> bool:
+    """False when the system broke a read off (not the file's fault): a cache of what was
+    read must not be reused, the file is read again next time."""
+    return not any(p.line is None and p.message.startswith("cannot be read") for p in problems)
 
 
 def more_problems(name: str, unlisted: int) -> Problem:

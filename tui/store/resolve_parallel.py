@@ -18,8 +18,8 @@ import json
 import logging
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -29,7 +29,10 @@ from tui.store.base import combine_records
 from tui.store.identity import Merge, merge_order, resolve
 from tui.store.shard import Shard
 
-__all__ = ["PARALLEL_RECORDS", "components", "resolve_on_cores"]
+if TYPE_CHECKING:
+    from tui.store.compact import Resolved
+
+__all__ = ["PARALLEL_RECORDS", "components", "resolve_on_cores", "read_records", "resolved"]
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +40,6 @@ PARALLEL_RECORDS = 50_000
 """Shared records from which a helper is worth its start (they take about 2 s)."""
 HELPER_MODULE = "tui.store.resolve_parallel"
 
-Resolved = tuple[list[list[int]], list[str], list[Merge]]
 Columns = list[tuple[np.ndarray, bool]]
 
 
@@ -71,27 +73,25 @@ def components(shared: np.ndarray, columns: Columns, rounds: int = 64) -> np.nda
     return None
 
 
-def _papers(shards: list[Shard], starts: list[int], records: list[int],
-            titled: Callable[[Shard, int], bool]) -> dict[int, Paper]:
-    """The records as the rule reads them: a titled paper without its abstract."""
+def read_records(shards: list[Shard], starts: list[int], records: list[int]) -> dict[int, Paper]:
+    """The ``records`` (ascending numbers across ``shards``, which start at ``starts``) as
+    the rule reads them: a titled paper without its abstract, which never decides it."""
     found: dict[int, Paper] = {}
     shard_no = 0
-    for record in records:  # ascending
+    for record in records:
         while record >= starts[shard_no + 1]:
             shard_no += 1
         shard, row = shards[shard_no], record - starts[shard_no]
-        found[record] = shard.paper_without_abstract(row) if titled(shard, row) else shard.paper(row)
+        found[record] = (shard.paper_without_abstract(row) if shard.title_hash[row] != 0
+                         else shard.paper(row))
     return found
 
 
-def _resolved(papers: dict[int, Paper]) -> Resolved:
+def resolved(papers: dict[int, Paper]) -> Resolved:
+    """Which of ``papers`` are one paper: the groups, each group's key, the merges."""
     resolution = resolve(papers, combine_records)
     keys = [combine_records([papers[r] for r in group]).key for group in resolution.groups]
     return resolution.groups, keys, resolution.merges
-
-
-def _titled(shard: Shard, row: int) -> bool:
-    return bool(shard.title_hash[row] != 0)
 
 
 def resolve_on_cores(shards: list[Shard], starts: list[int], shared: np.ndarray,
@@ -100,19 +100,19 @@ def resolve_on_cores(shards: list[Shard], starts: list[int], shared: np.ndarray,
     groups in ascending order, each group's key, the merges in reading order."""
     halves = _halves(shared, columns) if spare_cores() and len(shared) >= PARALLEL_RECORDS else None
     if halves is None:
-        return _resolved(_papers(shards, starts, shared.tolist(), _titled))
+        return resolved(read_records(shards, starts, shared.tolist()))
     mine, theirs = halves
     helper = Helper[int](HELPER_MODULE, {"shards": [[str(s.path), s.name] for s in shards]})
     try:
         given = helper.give(0, json.dumps(theirs))
         began = time.monotonic()
-        groups, keys, merges = _resolved(_papers(shards, starts, mine, _titled))
+        groups, keys, merges = resolved(read_records(shards, starts, mine))
         answer = _answer(helper, patience(time.monotonic() - began)) if given else None
     finally:
         helper.close()
     if answer is None:
         log.info("the helper resolved nothing: its half is resolved here")
-        answer = _resolved(_papers(shards, starts, theirs, _titled))
+        answer = resolved(read_records(shards, starts, theirs))
     pairs = sorted(zip(groups + answer[0], keys + answer[1]))
     return [g for g, _ in pairs], [k for _, k in pairs], sorted(merges + answer[2], key=merge_order)
 
@@ -149,7 +149,7 @@ def _serve() -> int:
     starts = np.cumsum([0] + [s.count for s in shards]).tolist()
     for line in sys.stdin:
         try:
-            groups, keys, merges = _resolved(_papers(shards, starts, json.loads(line), _titled))
+            groups, keys, merges = resolved(read_records(shards, starts, json.loads(line)))
             answer = json.dumps({"groups": groups, "keys": keys,
                                  "merges": [[m.key, m.kept, m.merged, m.reason] for m in merges]})
         except Exception as error:  # noqa: BLE001 - reported, and the main process redoes it

@@ -99,15 +99,10 @@ def build_part(file: Path, name: str, start: int, stop: int, where: Path) -> Non
     try:
         _, unlisted = store_files.read_items(file, writer.add, problems,
                                              part=(start, stop, _first_line(file, start)))
-        writer.commit(_complete(problems), problems, unlisted=unlisted)
+        writer.commit(store_files.read_whole(problems), problems, unlisted=unlisted)
     except BaseException:
         writer.abort()
         raise
-
-
-def _complete(problems: list[Problem]) -> bool:
-    """False when the system broke the read off (not the file's fault): retried next time."""
-    return not any(p.line is None and p.message.startswith("cannot be read") for p in problems)
 
 
 def build_in_parts(file: Path, signature: dict[str, object], parts: list[tuple[int, int]],
@@ -159,7 +154,7 @@ def build_in_parts(file: Path, signature: dict[str, object], parts: list[tuple[i
                 progress(stop)
         if unlisted:
             problems.append(store_files.more_problems(name, unlisted))
-        writer.commit(_complete(problems), problems)
+        writer.commit(store_files.read_whole(problems), problems)
     except BaseException:
         writer.abort()
         raise
