@@ -29,6 +29,7 @@ __all__ = [
     "UNTITLED",
     "stable_key",
     "paper_key",
+    "keyed",
     "with_key",
     "family_name",
     "normalise_title",
@@ -210,6 +211,8 @@ class Hit:
 
 _SPACES = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^\w\s]", re.UNICODE)
+_ASCII_WORD_BYTES = bytes(c if chr(c).isalnum() else 0x20 for c in range(128)) + bytes(128)
+"""Translation table keeping ASCII letters and digits, every other byte made a space."""
 _ARXIV_PREFIXES = ("https://arxiv.org/abs/", "http://arxiv.org/abs/", "https://arxiv.org/pdf/",
                    "http://arxiv.org/pdf/", "arxiv.org/abs/", "arxiv:")
 """What may come before an arXiv id, lowercased."""
@@ -225,7 +228,10 @@ def normalise_title(title: str) -> str:
     if last[0] is title:  # a paper just read: its key and its cache entry both ask
         return last[1]
     if title.isascii():  # nearly every title: no accents to fold, ten times faster
-        folded = " ".join(_NON_WORD.sub(" ", title.lower()).replace("_", " ").split())
+        # Every byte but a letter or digit made a space: what the regex below does to
+        # ASCII (underscore included), in half its time.
+        folded = " ".join(title.lower().encode("ascii").translate(_ASCII_WORD_BYTES)
+                          .decode("ascii").split())
     else:
         decomposed = unicodedata.normalize("NFKD", title)
         no_marks = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
@@ -282,6 +288,8 @@ _REPRINT_WORD = re.compile(r"\breprint", re.IGNORECASE)
 
 def fold_word(text: str, limit: int = 24) -> str:
     """Lowercase letters and digits of ``text``, accents folded (Müller -> muller)."""
+    if text.isascii() and text.isalnum():  # a title's word as keys take it: nothing to fold
+        return text.lower()[:limit]
     decomposed = unicodedata.normalize("NFKD", text)
     kept = "".join(ch for ch in decomposed.casefold() if ch.isalnum() and not unicodedata.combining(ch))
     return kept[:limit]
@@ -365,6 +373,16 @@ def paper_key(paper: Paper) -> str:
                       year=paper.year, edition=paper.field("edition"),
                       reprint=bool(paper.fields) and is_reprint(paper),
                       content="" if paper.title else _content(paper))
+
+
+def keyed(paper: Paper) -> Paper:
+    """``paper``, just made with an empty key and seen by no one yet, given its
+    :func:`paper_key` in place: a reader's second construction of every record (what
+    :func:`with_key` does) was a twentieth of reading a big store."""
+    key = paper_key(paper)
+    if key != paper.key:
+        object.__setattr__(paper, "key", key)  # as the frozen class's own __init__ does
+    return paper
 
 
 def with_key(paper: Paper) -> Paper:

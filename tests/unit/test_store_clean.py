@@ -86,3 +86,14 @@ def test_decoding_bom_utf16_crlf_and_latin1() -> None:
     assert [(p.line, p.message) for p in problems] == [(2, "not valid UTF-8; read as Windows-1252 (Latin-1)")]
     text, problems = decode_bytes("ü ok\n".encode() + b"bad \xff\n", "f")
     assert text == "ü ok\nbad \ufffd\n" and problems[0].line == 2
+
+
+def test_every_ascii_control_character_in_a_line_becomes_a_space() -> None:
+    # Plain ASCII lines take a fast path of their own: it must clean exactly what the
+    # general one does (a DEL or a tab kept in a title would reach the screen).
+    for code in [*range(0x20), 0x7F]:
+        assert clean_line(f"deep{chr(code)}learning") == "deep learning", hex(code)
+        assert clean_line(f"deep{chr(code)}learning é") == "deep learning é", hex(code)
+    printable = "".join(chr(code) for code in range(0x21, 0x7F))
+    assert clean_line(printable) == printable
+    assert clean_line(f" {printable}  end ") == f"{printable} end"

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from tui.model import Paper, Problem, normalise_arxiv_id, with_key
+from tui.model import Paper, Problem, keyed, normalise_arxiv_id, with_key
 from tui.store.clean import (
     CONTROL_CHARACTERS as _CONTROL,
 )
@@ -298,7 +298,7 @@ def paper_from_record(record: object, source: str, notes: list[str] | None = Non
     if is_empty_record(title=title, authors=authors, abstract=abstract, doi=doi, arxiv=arxiv_id,
                        url=url, citekey=citekey):
         raise RecordError(EMPTY_RECORD.removesuffix("; skipped"))
-    return with_key(Paper(
+    return keyed(Paper(
         key="",
         title=title,
         authors=authors,
