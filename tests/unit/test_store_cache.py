@@ -24,6 +24,7 @@ from tui.search.cached import load_index, open_engine, segment_paths
 from tui.store import Store, open_store
 from tui.store import cache as store_cache
 from tui.store import files as store_files
+from tui.store.base import PaperText
 from tui.store.compact import CompactStore
 
 
@@ -62,6 +63,8 @@ def _same(cached: Store, plain: Store) -> None:
     assert isinstance(cached, CompactStore) and not isinstance(plain, CompactStore)
     assert len(cached) == len(plain)
     assert list(cached) == list(plain.papers)  # every field of every paper, in order
+    # What the index is built from: the same papers' text, merged ones too.
+    assert list(cached.walk_texts()) == [PaperText.of(p) for p in plain.papers]
     assert [cached[i] for i in range(0, len(plain), 7)] == list(plain.papers[::7])
     assert cached.problems == plain.problems
     assert cached.source_counts == plain.source_counts
@@ -214,6 +217,7 @@ def _assert_read_back_as_written(papers: list[Paper], tmp_path: Path) -> None:
     shard = Shard(where, "file.txt")
     assert [shard.paper(row) for row in range(len(papers))] == papers
     assert list(shard.papers(0, len(papers))) == papers
+    assert list(shard.texts(0, len(papers))) == [PaperText.of(p) for p in papers]
 
 
 _PLAIN = Paper(key="doi:10.1/plain", title="Plain", authors=("Ann Lee", "Bo Li"), year=2020,

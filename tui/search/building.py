@@ -25,6 +25,7 @@ from typing import IO, Callable, Iterable, Sized
 import numpy as np
 
 from tui.model import Paper
+from tui.store.base import PaperText
 from tui.query import STOPWORDS, WORD_RE, normalise_word
 from tui.search.index import Postings, SearchIndex, compounds, date_number
 from tui.search.vocab import Vocabulary
@@ -174,7 +175,7 @@ class _Builder:
         self.category_ids = array("i")
         self.categories: dict[str, int] = {}
 
-    def add_chunk(self, first: int, papers: list[Paper]) -> None:
+    def add_chunk(self, first: int, papers: list[Paper | PaperText]) -> None:
         """Index papers ``first, first + 1, ...``."""
         titles = [p.title for p in papers]
         ids, streams = self.ids, self.streams
@@ -323,7 +324,7 @@ def _close_gaps(docs: np.ndarray, offsets: np.ndarray, filled: np.ndarray
 
 
 def build_index(
-    papers: Iterable[Paper],
+    papers: Iterable[Paper] | Iterable[PaperText],
     *,
     progress: Callable[[int, int], None] | None = None,
 ) -> SearchIndex:
@@ -332,7 +333,7 @@ def build_index(
     total = len(papers) if isinstance(papers, Sized) else 0
     builder = _Builder()
     n_docs = 0
-    chunk: list[Paper] = []
+    chunk: list[Paper | PaperText] = []
     for paper in papers:
         chunk.append(paper)
         if len(chunk) == _CHUNK:

@@ -19,13 +19,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
 
 from tui.model import Paper
 from tui.query import STOPWORDS, WORD_RE
 from tui.search.vocab import Vocabulary
+
+if TYPE_CHECKING:
+    from tui.store.base import PaperText
 
 __all__ = ["Postings", "SearchIndex", "Segment", "field_words", "split_words", "compounds",
            "date_number", "FIELD_WEIGHTS"]
@@ -204,7 +207,7 @@ def field_words(paper: Paper, title_sequence: list[str] | None = None
     return title_words, authors, set(split_words(paper.abstract.casefold())) - STOPWORDS
 
 
-def date_number(paper: Paper) -> int:
+def date_number(paper: Paper | PaperText) -> int:
     """YYYYMMDD for sorting (missing month or day count as 0), or 0 when unknown."""
     digits = paper.date[:10].replace("-", "")
     if len(digits) >= 4 and digits.isdigit():

@@ -80,7 +80,7 @@ def index_segment(store: PaperStore, start: int, stop: int, digest: str,
                   progress: Callable[[int, int], None] | None = None) -> tuple[SearchIndex, bool]:
     """Index papers ``start..stop`` of ``store`` and cache them as the segment ``digest``:
     the index built, and whether it was saved."""
-    papers = (store.walk(start, stop) if isinstance(store, CachedPaperStore)
+    papers = (store.walk_texts(start, stop) if isinstance(store, CachedPaperStore)
               else store.papers[start:stop])
     index = build_index(papers, progress=progress)
     return index, save_segment(digest, index, files_of(store, [start]))

@@ -32,6 +32,7 @@ from tui.cache.pages import track
 from tui.cache.helpers import map_on_cores, spare_cores
 from tui.cache.writer import ContainerWriter
 from tui.model import Paper, Problem
+from tui.store.base import PaperText
 from tui.store.identity import title_hash_input
 
 __all__ = ["ShardWriter", "Shard", "key_hash", "value_hash", "KIND"]
@@ -106,6 +107,21 @@ def _decode_row(key: str, row: bytes, abstract: str, name: str) -> Paper:
                  venue=venue, abstract=abstract, doi=doi, arxiv=arxiv, url=url,
                  categories=categories, date=date, citekey=citekey, entry_type=entry_type,
                  source=source, fields=extra)
+
+
+def _decode_text(row: bytes, abstract: str) -> PaperText:
+    """What indexing reads of a row: :func:`_decode_row` without the key, the links or
+    the other fields, and no Paper made."""
+    text = row.decode(*_ENCODING)
+    if text.startswith(_JSON_ROW):
+        return PaperText.of(_decode_row("", row, abstract, ""))
+    parts = text.split(_FIELD)
+    if len(parts) != 13:
+        raise CacheDamaged("a cached paper has the wrong number of fields")
+    authors, year, categories = parts[1], parts[2], parts[11]
+    return PaperText(parts[0], tuple(authors.split(_ITEM)) if authors else (), abstract,
+                     parts[3], int(year) if year else None, parts[7],
+                     tuple(categories.split(_ITEM)) if categories else ())
 
 
 class ShardWriter:
@@ -297,6 +313,17 @@ class Shard:
         one go per field: the way to walk many papers. The file's pages are given back
         once read, so a walk over the whole store keeps no more of it resident than this
         range's copy."""
+        for row, data, abstract in self._rows_between(start, stop, rows):
+            yield _decode_row(self.key(row), data, abstract, self.name)
+
+    def texts(self, start: int, stop: int, rows: np.ndarray | None = None) -> Iterator[PaperText]:
+        """What indexing reads of the papers :meth:`papers` gives."""
+        for _, data, abstract in self._rows_between(start, stop, rows):
+            yield _decode_text(data, abstract)
+
+    def _rows_between(self, start: int, stop: int, rows: np.ndarray | None
+                      ) -> Iterator[tuple[int, bytes, str]]:
+        """Each row number, its row's bytes and its abstract, as :meth:`papers` reads them."""
         if start >= stop:
             return
         row_base, abstract_base = int(self._row_offsets[start]), int(self._abstract_offsets[start])
@@ -308,5 +335,4 @@ class Shard:
         for row in wanted:
             i = row - start
             abstract = abstract_data[abstract_ends[i]:abstract_ends[i + 1]].decode(*_ENCODING)
-            yield _decode_row(self.key(row), row_data[row_ends[i]:row_ends[i + 1]], abstract,
-                              self.name)
+            yield row, row_data[row_ends[i]:row_ends[i + 1]], abstract
