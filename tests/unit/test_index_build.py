@@ -3,6 +3,7 @@ is quick: a big store becomes searchable sooner."""
 
 from __future__ import annotations
 
+import random
 import time
 
 import numpy as np
@@ -10,7 +11,7 @@ import pytest
 
 from tui.bench.synthetic import JsonlPapers, write_jsonl
 from tui.model import Paper
-from tui.query import normalise_word
+from tui.query import WORD_RE, normalise_word
 from tui.search.building import SEPARATOR, build_index, chunk_words
 from tui.search.index import field_words, split_words
 
@@ -71,3 +72,15 @@ def test_wide_and_narrow_sorting_give_the_same_index(monkeypatch: pytest.MonkeyP
         assert np.array_equal(narrow.field(name).offsets, wide.field(name).offsets)
         assert np.array_equal(narrow.field(name).docs, wide.field(name).docs)
     assert narrow.field("abstract").docs.max() >= 8000  # papers of the last chunk are there
+
+
+def test_words_of_text_beyond_ascii_are_the_expressions_words() -> None:
+    # Text with accents, dashes, quotes or other scripts is split by a quicker path than
+    # the regular expression alone: it must find exactly the same words, or a paper
+    # would not be found under a word of its title.
+    alphabet = [*"ab Z9_-.,;:\n\t\x01\x00'\"()", *"éüß–—“”\u00a0\u2009\u200bλΩ中文ﬁ\ud800\U0001d400٣"]
+    rng = random.Random(5)
+    for _ in range(20_000):
+        folded = "".join(rng.choice(alphabet) for _ in range(rng.randrange(40))).casefold()
+        assert split_words(folded) == WORD_RE.findall(folded), repr(folded)
+    assert split_words("naïve bayes–style “models”\u00a0ok") == ["naïve", "bayes", "style", "models", "ok"]

@@ -27,7 +27,7 @@ import numpy as np
 from tui.model import Paper
 from tui.store.base import PaperText
 from tui.query import STOPWORDS, WORD_RE, normalise_word
-from tui.search.index import Postings, SearchIndex, compounds, date_number
+from tui.search.index import Postings, SearchIndex, compounds, date_number, split_words
 from tui.search.vocab import Vocabulary
 
 __all__ = ["build_index", "chunk_words", "SEPARATOR"]
@@ -61,7 +61,7 @@ def chunk_words(texts: Iterable[str]) -> list[str]:
         if run:
             words += _ascii_words(run)
             run = []
-        words += WORD_RE.findall(text.casefold())
+        words += split_words(text.casefold())
         words.append(SEPARATOR)
     if run:
         words += _ascii_words(run)

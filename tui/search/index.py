@@ -176,13 +176,40 @@ _ASCII_WORDS = bytes(c if chr(c).isalnum() and c < 128 else 32 for c in range(25
 """Translation table turning every ASCII byte that is not a letter or digit into a space."""
 
 
+_ASCII_WORDS_AND_OTHERS = bytes(c if chr(c).isalnum() or c >= 128 else 32 for c in range(256))
+"""The same, leaving every byte of a character beyond ASCII as it is."""
+_BEYOND_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
 def split_words(folded: str) -> list[str]:
     """The words of case-folded text, as :data:`tui.query.WORD_RE` finds them (accents are
     folded later, once per distinct word). ASCII text, most of it, takes a path about
     twice as fast as the regular expression."""
     if folded.isascii():
         return folded.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
-    return WORD_RE.findall(folded)
+    return _mixed_words(folded)
+
+
+def _mixed_words(folded: str) -> list[str]:
+    """:func:`split_words` of text with characters beyond ASCII: ASCII punctuation made
+    spaces as for ASCII text, the stretches without other characters split on spaces,
+    and only the space-delimited pieces that hold some left to the regular expression
+    (an abstract with a few accents: a third quicker than the expression on all of it)."""
+    text = (folded.encode("utf-8", "surrogatepass").translate(_ASCII_WORDS_AND_OTHERS)
+            .decode("utf-8", "surrogatepass"))
+    words: list[str] = []
+    done = 0  # the text before this is split
+    for beyond in _BEYOND_ASCII.finditer(text):
+        if beyond.end() <= done:  # inside the last piece given to the expression
+            continue
+        start = max(text.rfind(" ", done, beyond.start()) + 1, done)
+        end = text.find(" ", beyond.end())
+        end = len(text) if end < 0 else end
+        words += text[done:start].split()
+        words += WORD_RE.findall(text, start, end)
+        done = end
+    words += text[done:].split()
+    return words
 
 
 def compounds(folded: str) -> list[str]:
