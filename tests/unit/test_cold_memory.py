@@ -126,3 +126,28 @@ def test_walking_a_cached_store_keeps_none_of_its_file_resident(tmp_path: Path,
     resident = _resident_kb(shard)
     assert resident is not None  # the shard is read through its mapping
     assert resident < 1024, f"{resident} KB of the shard stayed resident"
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps").exists(), reason="needs Linux's /proc")
+def test_indexing_a_store_full_of_merged_papers_keeps_none_of_its_file_resident(
+        tmp_path: Path, monkeypatch) -> None:
+    # A paper listed twice is read on its own while indexing (its records are combined):
+    # those scattered reads must give their pages back as the walk's sequential ones do,
+    # or a big store with many duplicates is held in memory as it is indexed.
+    monkeypatch.setattr(store_files, "CACHE_MIN_BYTES", 1000)
+    abstract = "word " * 800
+    path = tmp_path / "twice.jsonl"
+    path.write_text("".join(json.dumps({"title": f"Paper {i % 1000}", "authors": "Ann Lee",
+                                        "year": 2020, "abstract": f"{abstract}{i}"}) + "\n"
+                            for i in range(2000)), encoding="utf-8")
+    store = open_store(path, cache=True)
+    assert len(store) == 1000  # every paper is two records
+    shard = next(iter(store.shards)).path  # type: ignore[attr-defined]
+    texts = list(store.walk_texts())  # type: ignore[attr-defined]
+    assert len(texts) == 1000 and all(t.abstract.startswith("word") for t in texts)
+    resident = _resident_kb(shard)
+    assert resident is not None and resident < 1024, f"{resident} KB of the shard stayed resident"
+    walked = list(store.walk())  # type: ignore[attr-defined]
+    assert [p.title for p in walked] == [t.title for t in texts]
+    resident = _resident_kb(shard)
+    assert resident is not None and resident < 1024, f"{resident} KB of the shard stayed resident"

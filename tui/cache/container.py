@@ -80,14 +80,22 @@ def _release(mapping: mmap.mmap, start: int, end: int) -> None:
     and come back on the next read), where the system allows it."""
     if _DONTNEED is None:
         return
-    first = start - start % mmap.PAGESIZE
+    # A read maps the pages around the ones it touches too (Linux maps whole runs of the
+    # page cache at once, half a megabyte here, aligned in memory, not in the file): they
+    # go as well, or a store's scattered reads keep them all (a store full of duplicates
+    # stayed two-thirds resident as it was indexed).
+    first = max(start - _AROUND, 0)
+    first -= first % mmap.PAGESIZE
+    last = min(end + _AROUND, len(mapping))
     try:
-        mapping.madvise(_DONTNEED, first, end - first)
+        mapping.madvise(_DONTNEED, first, last - first)
     except (OSError, ValueError):
         pass
 
 
 _DONTNEED = getattr(mmap, "MADV_DONTNEED", None)
+_AROUND = 2 << 20
+"""How far around a read its pages are given back (the largest run mapped at once)."""
 _HAS_PREAD = hasattr(os, "pread")
 
 

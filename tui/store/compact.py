@@ -223,32 +223,36 @@ class CompactStore:
             index += n
         if not 0 <= index < n:
             raise IndexError("paper index out of range")
-        shard, row = self._locate(self._record_of(index))
-        paper = shard.paper(row)
-        extras = self._extras(index)
+        return self._merged_paper(index, self._extras(index))
+
+    def _merged_paper(self, index: int, extras: list[int], once: bool = False) -> Paper:
+        """The paper at position ``index``, the records ``extras`` merged into it."""
+        paper = self._record_paper(self._record_of(index), once)
         if extras:
-            paper = combine_records([paper, *(self._record_paper(r) for r in extras)])
+            paper = combine_records([paper, *(self._record_paper(r, once) for r in extras)])
         return paper
 
-    def _record_paper(self, record: int) -> Paper:
+    def _record_paper(self, record: int, once: bool = False) -> Paper:
         shard, row = self._locate(record)
-        return shard.paper(row)
+        return shard.paper(row, once=once)
 
     def walk(self, start: int = 0, stop: int | None = None) -> Iterator[Paper]:
         """Papers ``start..stop`` in order, read a few thousand at a time."""
         for lo, papers in self._chunks(start, stop, Shard.papers):
             for doc, records in self._merged_between(lo, lo + len(papers)).items():
                 papers[doc - lo] = combine_records(
-                    [papers[doc - lo], *(self._record_paper(r) for r in records)])
+                    [papers[doc - lo], *(self._record_paper(r, once=True) for r in records)])
             yield from papers
+            del papers  # before the next chunk is read: one chunk in memory, not two
 
     def walk_texts(self, start: int = 0, stop: int | None = None) -> Iterator[PaperText]:
         """What indexing reads of papers ``start..stop``, in order, a third of the cost
         of :meth:`walk` (no whole papers are made)."""
         for lo, texts in self._chunks(start, stop, Shard.texts):
-            for doc in self._merged_between(lo, lo + len(texts)):
-                texts[doc - lo] = PaperText.of(self.paper(doc))
+            for doc, records in self._merged_between(lo, lo + len(texts)).items():
+                texts[doc - lo] = PaperText.of(self._merged_paper(doc, records, once=True))
             yield from texts
+            del texts  # before the next chunk is read: one chunk in memory, not two
 
     def _chunks(self, start: int, stop: int | None,
                 read: Callable[[Shard, int, int, np.ndarray | None], Iterator[T]]

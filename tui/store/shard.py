@@ -294,13 +294,15 @@ class Shard:
         """The stable key of the paper at ``row``."""
         return self._keys[self._key_ends[row]:self._key_ends[row + 1]].decode(*_ENCODING)
 
-    def paper(self, row: int) -> Paper:
-        """The paper at ``row``, with its abstract."""
+    def paper(self, row: int, *, once: bool = False) -> Paper:
+        """The paper at ``row``, with its abstract; ``once``: for a pass over many papers,
+        which gives the file's pages back as it goes (see :meth:`papers`)."""
         rows, abstracts = self._row_ends, self._abstract_ends
+        read_row = self._rows.read_once if once else self._rows.read
+        read_abstract = self._abstracts.read_once if once else self._abstracts.read
         return _decode_row(
-            self.key(row), self._rows.read(rows[row], rows[row + 1]),
-            self._abstracts.read(abstracts[row], abstracts[row + 1]).decode(*_ENCODING),
-            self.name)
+            self.key(row), read_row(rows[row], rows[row + 1]),
+            read_abstract(abstracts[row], abstracts[row + 1]).decode(*_ENCODING), self.name)
 
     def paper_without_abstract(self, row: int) -> Paper:
         """The paper at ``row`` but its abstract: what deciding identity needs of a titled
