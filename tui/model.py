@@ -347,7 +347,12 @@ def stable_key(*, title: str, doi: str = "", arxiv: str = "", authors: tuple[str
     if doi and (doi_norm := normalise_doi(doi)):
         return f"doi:{doi_norm}"
     normalised = normalise_title(title)
-    word = next((w for w in normalised.split() if w not in STOPWORDS), "") if normalised else ""
+    word = ""
+    for word in normalised.split():  # the first significant word (a loop: no generator)
+        if word not in STOPWORDS:
+            break
+    else:
+        word = ""
     readable = (family_name(authors[0]) if authors else "") + (f"{year:04d}" if year else "")
     readable += fold_word(word) if normalised else "untitled"
     what = normalised if normalised else "\x00" + content

@@ -82,3 +82,46 @@ def test_a_helper_stuck_on_a_task_is_given_up_and_its_task_done_here(
     assert sorted(task for task, _ in results) == sorted(tasks)
     assert ("hang", 0.0) in done_here
     assert time.monotonic() - began < 20
+
+
+def test_a_spare_started_ahead_becomes_the_next_helper(helper_module: str,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first open starts a helper as it ends reading, so indexing's helper has done its
+    imports by the time it is asked for: that process is the one given the tasks."""
+    from tui.cache import helpers
+
+    started: list[str] = []
+    real_start = helpers._start
+    monkeypatch.setattr(helpers, "_start", lambda module: started.append(module) or real_start(module))
+    helpers.start_spare()
+    assert helpers._spare is not None
+    spare = helpers._spare[0]
+    done_here, results = _share([("ok", 0.01)] * 4, helper_module, here_seconds=1.0)
+    assert helpers._spare is None and started == [helpers.SPARE_MODULE]  # taken, none other
+    assert sorted(where for _, where in results) == ["helper"] * 3 + ["here"]
+    assert spare.wait(timeout=10) is not None  # the helper it became was ended with the work
+
+
+def test_a_spare_started_in_other_surroundings_is_not_used(helper_module: str, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A spare started before the cache folder (or anything else in the environment)
+    changed would work on another store's cache: it is ended, and a new helper started."""
+    from tui.cache import helpers
+
+    helpers.start_spare()
+    assert helpers._spare is not None
+    stale = helpers._spare[0]
+    monkeypatch.setenv("PAPERTRAY_CACHE_DIR", str(tmp_path / "elsewhere"))
+    done_here, results = _share([("ok", 0.01)] * 4, helper_module, here_seconds=1.0)
+    assert stale.poll() is not None  # ended, not used
+    assert sorted(where for _, where in results) == ["helper"] * 3 + ["here"]
+
+
+def test_a_spare_no_one_takes_ends_with_its_input() -> None:
+    from tui.cache import helpers
+
+    helpers.start_spare()
+    assert helpers._spare is not None
+    spare = helpers._spare[0]
+    helpers._end_spare()
+    assert spare.wait(timeout=10) is not None and helpers._spare is None

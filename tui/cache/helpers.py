@@ -16,6 +16,7 @@ A helper module reads a first line (what to open, as JSON), then serves task lin
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import queue
@@ -27,7 +28,7 @@ import time
 from collections import deque
 from typing import Any, Callable, Generic, Iterator, TypeVar
 
-__all__ = ["share_work", "spare_cores", "map_on_cores", "patience", "Helper"]
+__all__ = ["share_work", "spare_cores", "map_on_cores", "patience", "Helper", "start_spare"]
 
 PATIENCE_SECONDS = 30.0
 """The least time a helper is waited for once this process has nothing else to do..."""
@@ -62,15 +63,87 @@ def map_on_cores(function: Callable[[Task], Result], items: list[Task]) -> list[
         return list(pool.map(function, items))
 
 
+SPARE_MODULE = "tui.cache.spare"
+_spare: tuple[subprocess.Popen[str], tuple[Any, ...]] | None = None
+"""A helper process started ahead of its work, and the surroundings it was started in."""
+_spare_lock = threading.Lock()
+
+
+def _start(module: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", module], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL, text=True, encoding="utf-8")
+
+
+def _surroundings() -> tuple[Any, ...]:
+    """What a helper inherits at its start: a spare is used only where these are the same
+    (another cache folder or user in the environment would be another store's)."""
+    return sys.executable, os.getcwd(), sorted(os.environ.items())
+
+
+def start_spare() -> None:
+    """Start a helper process now, for the next :class:`Helper` to take: a first open of
+    a big store starts one as it ends reading, on the core reading no longer needs, so
+    the helper that indexes with this process does not pay Python's start and imports
+    (a few tenths of a second) once indexing has begun. Nothing on one core; a spare no
+    one takes ends with this process."""
+    global _spare
+    if spare_cores() == 0:
+        return
+    with _spare_lock:
+        if _spare is not None and _spare[0].poll() is None and _spare[1] == _surroundings():
+            return
+        _end_spare()
+        try:
+            _spare = (_start(SPARE_MODULE), _surroundings())
+        except OSError:
+            _spare = None
+
+
+def _take_spare() -> subprocess.Popen[str] | None:
+    """The spare helper, if there is one still running in these surroundings."""
+    global _spare
+    with _spare_lock:
+        spare, _spare = _spare, None
+    if spare is None:
+        return None
+    if spare[0].poll() is None and spare[1] == _surroundings():
+        return spare[0]
+    _close(spare[0])
+    return None
+
+
+@atexit.register
+def _end_spare() -> None:
+    global _spare
+    if _spare is not None:
+        _close(_spare[0])
+        _spare = None
+
+
+def _close(process: subprocess.Popen[str]) -> None:
+    """End a helper process: its input closed (it ends by itself), killed if it has not."""
+    try:
+        if process.stdin is not None:
+            process.stdin.close()
+    except OSError:
+        pass
+    if process.poll() is None:
+        process.kill()
+    process.wait()
+
+
 class Helper(Generic[Task]):
     """One helper process and the task it is working on. Its answers are heard on a
     thread of its own, which hands it the next task at once (see :func:`share_work`)."""
 
     def __init__(self, module: str, opening: dict[str, Any]) -> None:
         self.task: Task | None = None
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", module], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL, text=True, encoding="utf-8")
+        spare = _take_spare()
+        self.process = spare or _start(module)
+        if spare is not None and not self._send(module):  # the spare becomes this helper...
+            _close(spare)
+            self.process = _start(module)  # ...or, gone meanwhile, a new one is started
         self._send(json.dumps(opening))
 
     def _send(self, line: str) -> bool:
@@ -112,14 +185,7 @@ class Helper(Generic[Task]):
             return "gone"
 
     def close(self) -> None:
-        try:
-            if self.process.stdin is not None:
-                self.process.stdin.close()
-        except OSError:
-            pass
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait()
+        _close(self.process)
 
 
 def share_work(tasks: list[Task], here: Callable[[Task], Result], *, helpers: int,

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tui.cache.helpers import map_on_cores, share_work, spare_cores
+from tui.cache.helpers import map_on_cores, share_work, spare_cores, start_spare
 from tui.cache import (
     CacheDamaged,
     Container,
@@ -224,6 +224,8 @@ def _build_shards(missing: list[tuple[Path, dict[str, object]]], sizes: dict[Pat
         missing, here, helpers=spare_cores() if worth else 0, module="tui.store.shard_helper",
         opening={}, line=lambda task: json.dumps(str(task[0])),
         collect=lambda task: _load_shard(*task), done=finished)
+    if worth:
+        start_spare()  # for the indexing that follows, started as the store is put together
     return {task[0]: shard for task, shard in results}
 
 

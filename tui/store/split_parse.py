@@ -27,7 +27,7 @@ from pathlib import Path
 
 from tui.cache import CacheDamaged, shard_path
 from tui.cache.container import TEMP_SUFFIX
-from tui.cache.helpers import Helper, patience, spare_cores
+from tui.cache.helpers import Helper, patience, spare_cores, start_spare
 from tui.model import Paper, Problem
 from tui.store import files as store_files
 from tui.store.detect import detect_format
@@ -137,6 +137,7 @@ def build_in_parts(file: Path, signature: dict[str, object], parts: list[tuple[i
         deadline = time.monotonic() + patience(time.monotonic() - began)
         answers = {number: helper.answer(max(0.0, deadline - time.monotonic())) == "ok"
                    for helper, number in helpers}
+        start_spare()  # for the indexing that follows, started as the parts are joined here
         for number, (start, stop) in enumerate(parts[1:], start=1):
             found = _take_part(part_path(where, number), name) if answers.get(number) else None
             if found is None:  # not given by a helper: read here

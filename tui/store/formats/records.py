@@ -324,6 +324,7 @@ _CSL_FIELDS = (("volume", "volume"), ("issue", "number"), ("number", "number"), 
                ("original-publisher", "origpublisher"),
                ("original-publisher-place", "origlocation"))
 """CSL-JSON variables (and the generic schema's) under their BibTeX names."""
+_CSL_NAMES = frozenset(csl for csl, _ in _CSL_FIELDS)
 
 
 def _fields(record: dict[str, Any], entry_type: str) -> tuple[tuple[str, str], ...]:
@@ -342,10 +343,11 @@ def _fields(record: dict[str, Any], entry_type: str) -> tuple[tuple[str, str], .
     editors = record.get("editor")
     if isinstance(editors, list) and record.get("author"):
         pairs.append(("editor", EDITOR_SEPARATOR.join(n for n in map(_name, editors) if n)))
-    for csl, bib in _CSL_FIELDS:
-        value = record.get(csl)
-        if isinstance(value, (str, int)) and not isinstance(value, bool):
-            pairs.append((bib, clean_line(str(value))))
+    if not _CSL_NAMES.isdisjoint(record):  # most records of a big listing hold none
+        for csl, bib in _CSL_FIELDS:
+            value = record.get(csl)
+            if isinstance(value, (str, int)) and not isinstance(value, bool):
+                pairs.append((bib, clean_line(str(value))))
     if "original-date" in record:  # a reprint: when it was first published
         pairs.append(("origdate", _csl_date(record["original-date"])))
     fields = bib_fields(pairs)
