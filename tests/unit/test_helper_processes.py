@@ -125,3 +125,17 @@ def test_a_spare_no_one_takes_ends_with_its_input() -> None:
     spare = helpers._spare[0]
     helpers._end_spare()
     assert spare.wait(timeout=10) is not None and helpers._spare is None
+
+
+def test_no_spare_is_started_where_the_folder_papertray_runs_in_was_removed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whether a spare may be used is told by, among others, the folder papertray runs in:
+    when that folder is gone, the open goes on without a spare instead of failing."""
+    from tui.cache import helpers
+
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    helpers.start_spare()
+    assert helpers._spare is None

@@ -64,7 +64,7 @@ def map_on_cores(function: Callable[[Task], Result], items: list[Task]) -> list[
 
 
 SPARE_MODULE = "tui.cache.spare"
-_spare: tuple[subprocess.Popen[str], tuple[Any, ...]] | None = None
+_spare: tuple[subprocess.Popen[str], tuple[Any, ...] | None] | None = None
 """A helper process started ahead of its work, and the surroundings it was started in."""
 _spare_lock = threading.Lock()
 
@@ -75,10 +75,15 @@ def _start(module: str) -> subprocess.Popen[str]:
         stderr=subprocess.DEVNULL, text=True, encoding="utf-8")
 
 
-def _surroundings() -> tuple[Any, ...]:
+def _surroundings() -> tuple[Any, ...] | None:
     """What a helper inherits at its start: a spare is used only where these are the same
-    (another cache folder or user in the environment would be another store's)."""
-    return sys.executable, os.getcwd(), sorted(os.environ.items())
+    (another cache folder or user in the environment would be another store's); None
+    where they cannot be told (the folder papertray runs in was removed)."""
+    try:
+        folder = os.getcwd()
+    except OSError:
+        return None
+    return sys.executable, folder, sorted(os.environ.items())
 
 
 def start_spare() -> None:
@@ -90,12 +95,15 @@ def start_spare() -> None:
     global _spare
     if spare_cores() == 0:
         return
+    surroundings = _surroundings()
     with _spare_lock:
-        if _spare is not None and _spare[0].poll() is None and _spare[1] == _surroundings():
+        if _spare is not None and _spare[0].poll() is None and _spare[1] == surroundings:
             return
         _end_spare()
+        if surroundings is None:
+            return
         try:
-            _spare = (_start(SPARE_MODULE), _surroundings())
+            _spare = (_start(SPARE_MODULE), surroundings)
         except OSError:
             _spare = None
 
@@ -107,7 +115,8 @@ def _take_spare() -> subprocess.Popen[str] | None:
         spare, _spare = _spare, None
     if spare is None:
         return None
-    if spare[0].poll() is None and spare[1] == _surroundings():
+    surroundings = _surroundings()
+    if spare[0].poll() is None and surroundings is not None and spare[1] == surroundings:
         return spare[0]
     _close(spare[0])
     return None
