@@ -92,8 +92,8 @@ def test_a_spare_started_ahead_becomes_the_next_helper(helper_module: str,
 
     started: list[str] = []
     real_start = helpers._start
-    monkeypatch.setattr(helpers, "_start", lambda module: started.append(module) or real_start(module))
-    helpers.start_spare()
+    monkeypatch.setattr(helpers, "_start", lambda module, *more: started.append(module) or real_start(module, *more))
+    helpers.start_spare(helpers.SPARE_PAPERS)
     assert helpers._spare is not None
     spare = helpers._spare[0]
     done_here, results = _share([("ok", 0.01)] * 4, helper_module, here_seconds=1.0)
@@ -108,7 +108,7 @@ def test_a_spare_started_in_other_surroundings_is_not_used(helper_module: str, t
     changed would work on another store's cache: it is ended, and a new helper started."""
     from tui.cache import helpers
 
-    helpers.start_spare()
+    helpers.start_spare(helpers.SPARE_PAPERS)
     assert helpers._spare is not None
     stale = helpers._spare[0]
     monkeypatch.setenv("PAPERTRAY_CACHE_DIR", str(tmp_path / "elsewhere"))
@@ -120,7 +120,7 @@ def test_a_spare_started_in_other_surroundings_is_not_used(helper_module: str, t
 def test_a_spare_no_one_takes_ends_with_its_input() -> None:
     from tui.cache import helpers
 
-    helpers.start_spare()
+    helpers.start_spare(helpers.SPARE_PAPERS)
     assert helpers._spare is not None
     spare = helpers._spare[0]
     helpers._end_spare()
@@ -137,5 +137,23 @@ def test_no_spare_is_started_where_the_folder_papertray_runs_in_was_removed(
     gone.mkdir()
     monkeypatch.chdir(gone)
     gone.rmdir()
-    helpers.start_spare()
+    helpers.start_spare(helpers.SPARE_PAPERS)
     assert helpers._spare is None
+
+
+def test_a_spare_no_one_takes_leaves_nothing_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A store too small to index with a helper starts no spare; one started and never
+    taken ends by itself and is waited for: no defunct process stays beside a reader."""
+    from tui.cache import helpers
+
+    helpers.start_spare(helpers.SPARE_PAPERS - 1)
+    assert helpers._spare is None
+    monkeypatch.setattr(helpers, "SPARE_WAIT_SECONDS", 0.5)
+    helpers.start_spare(helpers.SPARE_PAPERS)
+    assert helpers._spare is not None
+    spare = helpers._spare[0]
+    deadline = time.monotonic() + 10
+    while helpers._spare is not None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert helpers._spare is None
+    assert spare.returncode is not None  # waited for: not left a zombie

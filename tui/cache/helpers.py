@@ -64,15 +64,17 @@ def map_on_cores(function: Callable[[Task], Result], items: list[Task]) -> list[
 
 
 SPARE_MODULE = "tui.cache.spare"
+SPARE_WAIT_SECONDS = 60.0
+"""How long a spare waits to be taken before it ends (told to it when it starts)."""
 _spare: tuple[subprocess.Popen[str], tuple[Any, ...] | None] | None = None
 """A helper process started ahead of its work, and the surroundings it was started in."""
 _spare_lock = threading.Lock()
 
 
-def _start(module: str) -> subprocess.Popen[str]:
+def _start(module: str, *arguments: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", module], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL, text=True, encoding="utf-8")
+        [sys.executable, "-m", module, *arguments], stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, encoding="utf-8")
 
 
 def _surroundings() -> tuple[Any, ...] | None:
@@ -86,14 +88,19 @@ def _surroundings() -> tuple[Any, ...] | None:
     return sys.executable, folder, sorted(os.environ.items())
 
 
-def start_spare() -> None:
+SPARE_PAPERS = 150_000
+"""Papers from which a first open's indexing takes a helper (as
+:data:`tui.search.parallel.HELPER_PAPERS` says): below, no spare is started for it."""
+
+
+def start_spare(papers: int) -> None:
     """Start a helper process now, for the next :class:`Helper` to take: a first open of
     a big store starts one as it ends reading, on the core reading no longer needs, so
     the helper that indexes with this process does not pay Python's start and imports
     (a few tenths of a second) once indexing has begun. Nothing on one core; a spare no
     one takes ends with this process."""
     global _spare
-    if spare_cores() == 0:
+    if spare_cores() == 0 or papers < SPARE_PAPERS:
         return
     surroundings = _surroundings()
     with _spare_lock:
@@ -103,9 +110,24 @@ def start_spare() -> None:
         if surroundings is None:
             return
         try:
-            _spare = (_start(SPARE_MODULE), surroundings)
+            _spare = (_start(SPARE_MODULE, str(SPARE_WAIT_SECONDS)), surroundings)
         except OSError:
             _spare = None
+            return
+    # A spare no one took has ended by itself by then: it is waited for, so that it does
+    # not stay in the process table beside a reader open all day.
+    ending = threading.Timer(SPARE_WAIT_SECONDS + 2, _end_untaken, args=(_spare[0],))
+    ending.daemon = True
+    ending.start()
+
+
+def _end_untaken(process: subprocess.Popen[str]) -> None:
+    global _spare
+    with _spare_lock:
+        if _spare is None or _spare[0] is not process:
+            return  # taken, or replaced (and ended then)
+        _spare = None
+    _close(process)
 
 
 def _take_spare() -> subprocess.Popen[str] | None:

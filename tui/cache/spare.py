@@ -24,7 +24,8 @@ follows within seconds, and should not sit in memory beside a reader all day."""
 
 def main() -> int:
     """Wait for a module's name, then become it."""
-    ready, _, _ = select.select([sys.stdin], [], [], WAIT_SECONDS)
+    wait = float(sys.argv[1]) if len(sys.argv) > 1 else WAIT_SECONDS
+    ready, _, _ = select.select([sys.stdin], [], [], wait)
     if not ready:
         return 0
     module = sys.stdin.readline().strip()

@@ -15,7 +15,7 @@ import logging
 import sys
 from typing import Callable
 
-from tui.cache.helpers import share_work, spare_cores
+from tui.cache.helpers import SPARE_PAPERS, share_work, spare_cores
 from tui.search.segment_cache import build_segment, index_segment, load_segment
 from tui.search.index import SearchIndex
 from tui.store.base import PaperStore
@@ -24,7 +24,7 @@ __all__ = ["build_segments", "HELPER_PAPERS"]
 
 log = logging.getLogger(__name__)
 
-HELPER_PAPERS = 150_000
+HELPER_PAPERS = SPARE_PAPERS
 """Missing papers from which helper processes are worth their start."""
 
 Task = tuple[int, int, int, str]

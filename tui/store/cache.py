@@ -224,8 +224,8 @@ def _build_shards(missing: list[tuple[Path, dict[str, object]]], sizes: dict[Pat
         missing, here, helpers=spare_cores() if worth else 0, module="tui.store.shard_helper",
         opening={}, line=lambda task: json.dumps(str(task[0])),
         collect=lambda task: _load_shard(*task), done=finished)
-    if worth:
-        start_spare()  # for the indexing that follows, started as the store is put together
+    if worth:  # for the indexing that follows, started as the store is put together
+        start_spare(sum(shard.count for _, shard in results))
     return {task[0]: shard for task, shard in results}
 
 

@@ -137,7 +137,9 @@ def build_in_parts(file: Path, signature: dict[str, object], parts: list[tuple[i
         deadline = time.monotonic() + patience(time.monotonic() - began)
         answers = {number: helper.answer(max(0.0, deadline - time.monotonic())) == "ok"
                    for helper, number in helpers}
-        start_spare()  # for the indexing that follows, started as the parts are joined here
+        # For the indexing that follows (the parts are about equal: this one's papers
+        # tell how many the file holds), started as the parts are joined here.
+        start_spare(len(writer) * len(parts))
         for number, (start, stop) in enumerate(parts[1:], start=1):
             found = _take_part(part_path(where, number), name) if answers.get(number) else None
             if found is None:  # not given by a helper: read here
