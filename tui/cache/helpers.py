@@ -65,7 +65,8 @@ def map_on_cores(function: Callable[[Task], Result], items: list[Task]) -> list[
 
 SPARE_MODULE = "tui.cache.spare"
 SPARE_WAIT_SECONDS = 60.0
-"""How long a spare waits to be taken before it ends (told to it when it starts)."""
+"""How long a spare waits to be taken before it ends (told to it when it starts): it was
+started for work that follows within seconds, and should not sit beside a reader all day."""
 _spare: tuple[subprocess.Popen[str], tuple[Any, ...] | None] | None = None
 """A helper process started ahead of its work, and the surroundings it was started in."""
 _spare_lock = threading.Lock()

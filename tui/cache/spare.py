@@ -17,15 +17,10 @@ import numpy  # noqa: F401 - imported while waiting: every helper needs it
 import tui.store  # noqa: F401 - every helper opens or writes a store's cache
 
 
-WAIT_SECONDS = 60.0
-"""How long a spare waits to be taken before it ends: it was started for work that
-follows within seconds, and should not sit in memory beside a reader all day."""
-
-
 def main() -> int:
-    """Wait for a module's name, then become it."""
-    wait = float(sys.argv[1]) if len(sys.argv) > 1 else WAIT_SECONDS
-    ready, _, _ = select.select([sys.stdin], [], [], wait)
+    """Wait for a module's name (for as many seconds as the first argument says:
+    :data:`tui.cache.helpers.SPARE_WAIT_SECONDS`), then become it."""
+    ready, _, _ = select.select([sys.stdin], [], [], float(sys.argv[1]))
     if not ready:
         return 0
     module = sys.stdin.readline().strip()
