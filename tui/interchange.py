@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, TextIO
 
-from tui.model import Annotation, Paper
+from tui.model import REPRINT_WORD, Annotation, Paper, is_reprint
 from tui.sanitize import clean, dumps_json
 
 __all__ = ["split_name", "csl_item", "ris_record", "write_csl_json", "write_ris"]
@@ -76,8 +76,16 @@ def _date_parts(paper: Paper) -> list[int]:
     return parts or ([paper.year] if paper.year else [])
 
 
-def _note(fields: Mapping[str, str], annotation: Annotation | None) -> str:
-    notes = [fields.get("note", "")]
+def _reprint_mark(paper: Paper, fields: Mapping[str, str]) -> str:
+    """Words that keep a reprint a reprint where the format has no place for what says
+    so (a biblatex relation; an original publisher RIS cannot hold): a reprint's key
+    carries the mark, and its annotations are under that key."""
+    related = fields.get("related", "").strip()
+    return (f"Reprint of {related}" if related else "Reprint") if is_reprint(paper) else ""
+
+
+def _note(fields: Mapping[str, str], annotation: Annotation | None, mark: str = "") -> str:
+    notes = [mark, fields.get("note", "")]
     if annotation and annotation.note.strip():
         notes.append(annotation.note.strip())
     return "\n\n".join(n for n in notes if n)
@@ -111,9 +119,12 @@ def csl_item(paper: Paper, annotation: Annotation | None = None, *, citekey: str
     original = fields.get("origyear") or fields.get("origdate", "")
     if original[:4].isdigit():  # a reprint: its first publication
         item["original-date"] = {"date-parts": [[int(original[:4])]]}
+    elif original:
+        item["original-date"] = {"literal": original}
     for bib, csl in (("origpublisher", "original-publisher"), ("origlocation", "original-publisher-place")):
         if fields.get(bib):
             item[csl] = fields[bib]
+    said = any(name.startswith("original-") for name in item) or REPRINT_WORD.search(fields.get("note", ""))
     for variable, value in (("DOI", paper.doi), ("URL", paper.url), ("arxiv", paper.arxiv),
                             ("abstract", paper.abstract)):
         if value:
@@ -121,7 +132,7 @@ def csl_item(paper: Paper, annotation: Annotation | None = None, *, citekey: str
     keywords = list(dict.fromkeys([*paper.categories, *(annotation.tags if annotation else ())]))
     if keywords:
         item["keyword"] = ", ".join(keywords)
-    if note := _note(fields, annotation):
+    if note := _note(fields, annotation, "" if said else _reprint_mark(paper, fields)):
         item["note"] = note
     return item
 
@@ -147,8 +158,8 @@ def ris_record(paper: Paper, annotation: Annotation | None = None, *, citekey: s
     for bib, tag in _RIS_FIELDS:
         if fields.get(bib) and (bib != "note") and all(t != tag for t, _ in lines):
             lines.append((tag, fields[bib]))
-    if fields.get("origyear") or fields.get("origdate"):
-        lines.append(("OP", fields.get("origyear") or fields["origdate"]))
+    if original := fields.get("origyear") or fields.get("origdate") or _reprint_mark(paper, fields):
+        lines.append(("OP", original))  # the only reprint mark RIS reads back
     if pages := fields.get("pages"):
         start, _, end = pages.partition("-")
         lines += [("SP", start)] + ([("EP", end)] if end else [])

@@ -18,6 +18,7 @@ from typing import Literal, Mapping
 
 __all__ = [
     "Paper",
+    "REPRINT_WORD",
     "Problem",
     "Annotation",
     "Hit",
@@ -283,7 +284,8 @@ _ORDINALS = {"first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": 
              "sixth": "6", "seventh": "7", "eighth": "8", "ninth": "9", "tenth": "10"}
 _REPRINT_FIELDS = ("origyear", "origdate", "origpublisher", "origlocation")
 _REPRINT_RELATIONS = frozenset({"origpubin", "reprintof", "reprintfrom"})
-_REPRINT_WORD = re.compile(r"\breprint", re.IGNORECASE)
+REPRINT_WORD = re.compile(r"\breprint", re.IGNORECASE)
+"""A note, addendum or publication state that says a record is a reprint."""
 
 
 def fold_word(text: str, limit: int = 24) -> str:
@@ -325,7 +327,7 @@ def is_reprint(paper: Paper) -> bool:
         return True
     if fields.get("relatedtype", "").strip().lower() in _REPRINT_RELATIONS:
         return True
-    return any(_REPRINT_WORD.search(fields.get(name, "")) for name in ("note", "addendum", "pubstate"))
+    return any(REPRINT_WORD.search(fields.get(name, "")) for name in ("note", "addendum", "pubstate"))
 
 
 def stable_key(*, title: str, doi: str = "", arxiv: str = "", authors: tuple[str, ...] = (),

@@ -164,6 +164,7 @@ def test_csl_json_and_ris_of_every_fixture_read_back_the_same(fmt: str, name: st
     assert [p.problems for p in ()] == [] and back.problems == []
     assert len(back) == len(store)
     assert _identity_of(back) == _identity_of(store)
+    assert [p.key for p in back] == [p.key for p in store]  # annotations stay on their papers
 
 
 def test_csl_json_and_ris_carry_tags_notes_and_fields(tmp_path: Path) -> None:
@@ -184,3 +185,66 @@ def test_csl_json_and_ris_carry_tags_notes_and_fields(tmp_path: Path) -> None:
         "TY  - JOUR", "ID  - smith2001", "TI  - Introduction", "AU  - Smith, John", "PY  - 2001",
         "DA  - 2001/", "T2  - Journal of Examples", "VL  - 12", "IS  - 3", "SP  - 1", "EP  - 4",
         "KW  - intro", "KW  - to-cite", "N1  - Read first", "ER  - "]
+
+
+def _keys_and_fields(papers) -> list[tuple[str, dict[str, str]]]:
+    return [(p.key, dict(p.fields)) for p in papers]
+
+
+def test_papertrays_json_reads_back_fields_holding_escaped_braces(tmp_path: Path) -> None:
+    """A field's text is BibTeX, where ``\\{`` and ``\\}`` are braces escaped (as CSL-JSON and
+    RIS values are written): reading papertray's own JSON back dropped such a field, and
+    with an edition the paper's key changed, leaving its star, tags and note behind."""
+    csl = tmp_path / "in.json"
+    csl.write_text(json.dumps([
+        {"type": "book", "title": "A Book of Braces", "author": [{"family": "Doe", "given": "J"}],
+         "issued": {"date-parts": [[2001]]}, "edition": "DY}", "publisher": "A {B"},
+        {"type": "book", "title": "Another", "edition": "{2nd} ed\\", "note": 'ndard"}'}]))
+    store = open_store(csl)
+    assert dict(store[0].fields)["edition"] == "DY\\}"
+    back = _reopen(tmp_path, _export(store, "json"), "back.json")
+    assert _keys_and_fields(back) == _keys_and_fields(store)
+    assert [f["edition"] for _, _, f in _entries(_export(back))] == ["DY\\}", "\\{2nd\\} ed\\textbackslash{}"]
+
+
+def test_papertrays_json_keeps_a_field_only_where_it_writes_back_whole(tmp_path: Path) -> None:
+    path = tmp_path / "own.json"
+    path.write_text(json.dumps([{"title": "Odd", "fields": {
+        "volume": "3", "note": "closes} early", "series": "ends in a backslash\\",
+        "edition": "{open", "pages": "1\\\\}2", "number": "{1\\}}"}}]))
+    paper = open_store(path)[0]
+    assert dict(paper.fields) == {"volume": "3", "pages": "1\\\\}2", "number": "{1\\}}"}
+    [(_, _, written)] = _entries(_export([paper]))  # what is kept is written back whole
+    assert (written["volume"], written["pages"], written["number"]) == ("3", "1\\\\}2", "{1\\}}")
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("json", "back.json"), ("csl-json", "back.json"),
+                                           ("ris", "back.ris"), ("bibtex", "back.bib")])
+def test_a_reprint_keeps_its_key_through_every_export(fmt: str, name: str, tmp_path: Path) -> None:
+    """A reprint's key carries a reprint mark (it is not the original): a reprint known by
+    a relation only, or by an original date that is not a date, lost the mark through
+    CSL-JSON and RIS, and its annotations with it."""
+    bib = tmp_path / "reprints.bib"
+    bib.write_text(
+        "@article{moore, author = {Moore, Gordon E.}, title = {Cramming More Components},"
+        " journaltitle = {Electronics}, year = {1965}}\n"
+        "@article{moore:related, author = {Moore, Gordon E.}, title = {Cramming More Components},"
+        " journaltitle = {Proceedings of the IEEE}, year = {1998}, related = {moore},"
+        " relatedtype = {reprintfrom}}\n"
+        "@book{wirth, author = {Wirth, Niklaus}, title = {Algorithms}, year = {1976},"
+        " origdate = {first edition}}\n", encoding="utf-8")
+    store = open_store(bib)
+    back = _reopen(tmp_path, _export(store, fmt), name)
+    assert [p.key for p in back] == [p.key for p in store]
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("json", "back.json"), ("bibtex", "back.bib")])
+def test_every_fixture_keeps_its_keys_and_fields_through_papertrays_own_formats(
+        fmt: str, name: str, fixtures_dir: Path, tmp_path: Path) -> None:
+    store = open_store(fixtures_dir)
+    path = tmp_path / name
+    path.write_text(_export(store, fmt), encoding="utf-8")
+    back = open_store(path)
+    assert sorted(p.key for p in back) == sorted(p.key for p in store)
+    if fmt == "json":  # BibTeX adds the fields it has columns for (title, author...)
+        assert sorted(_keys_and_fields(back)) == sorted(_keys_and_fields(store))

@@ -151,6 +151,12 @@ def _csl_date(value: object) -> str:
     return ""
 
 
+def _date_words(value: object) -> str:
+    """A CSL date's ``literal`` or ``raw`` text that names no date ("first edition")."""
+    text = value.get("literal") or value.get("raw") if isinstance(value, dict) else value
+    return clean_line(text) if isinstance(text, str) else ""
+
+
 def _categories(record: dict[str, Any]) -> tuple[str, ...]:
     for field in ("categories", "tags", "keywords", "keyword"):
         value = record.get(field)
@@ -349,19 +355,26 @@ def _fields(record: dict[str, Any], entry_type: str) -> tuple[tuple[str, str], .
             if isinstance(value, (str, int)) and not isinstance(value, bool):
                 pairs.append((bib, clean_line(str(value))))
     if "original-date" in record:  # a reprint: when it was first published
-        pairs.append(("origdate", _csl_date(record["original-date"])))
+        original = record["original-date"]
+        pairs.append(("origdate", _csl_date(original) or _date_words(original)))
     fields = bib_fields(pairs)
     return tuple((n, v.replace("-{}-", "--")) if n == "pages" else (n, v) for n, v in fields)
 
 
 def _balanced(value: str) -> bool:
-    """True when ``value``'s braces pair up (a BibTeX value whose braces do not would end
-    the field early when written back)."""
-    depth = 0
+    """True when ``value`` reads back whole as a BibTeX value: its braces pair up, a brace
+    after a backslash (``\\}``: escaped, as papertray writes a lone one) not counted, as
+    bibtexparser counts them, and it does not end in a backslash, which would escape the
+    value's closing brace."""
+    if value.endswith("\\"):
+        return False
+    depth, previous = 0, ""
     for char in value:
-        depth += (char == "{") - (char == "}")
-        if depth < 0:
-            return False
+        if previous != "\\":
+            depth += (char == "{") - (char == "}")
+            if depth < 0:
+                return False
+        previous = char
     return depth == 0
 
 
