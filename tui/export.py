@@ -262,6 +262,13 @@ def bibtex_fields(paper: Paper, annotation: Annotation | None = None, *,
     return list(fields.items())
 
 
+def _closable(value: str) -> str:
+    """``value`` such that the brace written after it closes it: a value ending in a
+    backslash (``Dept. of Physics\\\\``, a LaTeX line break) would escape that brace and
+    the entry would swallow the next, so it ends in a space (read back stripped)."""
+    return value + " " if value.endswith("\\") else value
+
+
 def bibtex_entry(paper: Paper, annotation: Annotation | None = None, *,
                  citekey: str | None = None, with_abstract: bool = True) -> str:
     """One BibTeX entry for ``paper`` (its type, key and every field, see
@@ -271,7 +278,7 @@ def bibtex_entry(paper: Paper, annotation: Annotation | None = None, *,
     # The key is written bare (no braces around it), so it is cleaned like every other
     # string from a file: an escape sequence in a citekey must not reach a terminal.
     key = clean(citekey or citekey_for(paper), max_chars=None)
-    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    body = ",\n".join(f"  {name} = {{{_closable(value)}}}" for name, value in fields)
     return f"@{_entry_type(paper)}{{{key},\n{body}\n}}\n"
 
 

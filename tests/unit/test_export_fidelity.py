@@ -210,12 +210,42 @@ def test_papertrays_json_reads_back_fields_holding_escaped_braces(tmp_path: Path
 def test_papertrays_json_keeps_a_field_only_where_it_writes_back_whole(tmp_path: Path) -> None:
     path = tmp_path / "own.json"
     path.write_text(json.dumps([{"title": "Odd", "fields": {
-        "volume": "3", "note": "closes} early", "series": "ends in a backslash\\",
+        "volume": "3", "note": "closes} early", "series": "ends in a line break\\\\",
         "edition": "{open", "pages": "1\\\\}2", "number": "{1\\}}"}}]))
     paper = open_store(path)[0]
-    assert dict(paper.fields) == {"volume": "3", "pages": "1\\\\}2", "number": "{1\\}}"}
+    kept = {"volume": "3", "series": "ends in a line break\\\\", "pages": "1\\\\}2", "number": "{1\\}}"}
+    assert dict(paper.fields) == kept
     [(_, _, written)] = _entries(_export([paper]))  # what is kept is written back whole
-    assert (written["volume"], written["pages"], written["number"]) == ("3", "1\\\\}2", "{1\\}}")
+    assert {name: written[name].strip() for name in kept} == kept
+
+
+def test_a_field_ending_in_a_line_break_does_not_swallow_the_next_entry(tmp_path: Path) -> None:
+    """``address = {Dept. of Physics\\\\ }`` reads as text ending in ``\\\\``; written back
+    as ``{...\\\\}`` its closing brace was escaped, and the BibTeX export lost this paper
+    and the next."""
+    bib = tmp_path / "in.bib"
+    bib.write_text("@article{a, title = {First}, author = {Smith, Ann}, year = {2020}}\n"
+                   "@article{b, title = {Second}, author = {Jones, Bob}, year = {2021},\n"
+                   "  address = {Dept. of Physics\\\\\n  }, pages = {12\\\\ }}\n"
+                   "@article{c, title = {Third}, author = {Brown, Cy}, year = {2022}}\n",
+                   encoding="utf-8")
+    store = open_store(bib)
+    back = _reopen(tmp_path, _export(store), "back.bib")
+    assert [p.title for p in back] == ["First", "Second", "Third"]
+    assert _keys_and_fields(back) == _keys_and_fields(store)
+    assert dict(back[1].fields)["address"] == "Dept. of Physics\\\\"
+
+
+def test_an_escaped_brace_or_hash_in_a_bibtex_value_is_text(tmp_path: Path) -> None:
+    """``{\\} C\\# II}``: the escaped brace ended the value early for papertray's reader
+    (not for bibtexparser's), so ``\\#`` joined it to a macro "II}" that does not exist."""
+    bib = tmp_path / "in.bib"
+    bib.write_text("@book{k, title = {\\} C\\# II}, author = {Doe, J.}}\n", encoding="utf-8")
+    store = open_store(bib)
+    assert store.problems == []
+    assert store[0].title == "} C# II"
+    back = _reopen(tmp_path, _export(store), "back.bib")
+    assert _keys_and_fields(back) == _keys_and_fields(store)
 
 
 @pytest.mark.parametrize(("fmt", "name"), [("json", "back.json"), ("csl-json", "back.json"),

@@ -260,6 +260,8 @@ def _evaluate(raw: str, macros: dict[str, str], undefined: list[str],
     Macro text counts against ``budget``; past it, a macro stays its name."""
     pieces, depth, quoted, start = [], 0, False, 0
     for index, char in enumerate(raw):
+        if index and raw[index - 1] == "\\":
+            continue  # escaped (``\\}``, ``\\#``), as bibtexparser reads the entry
         if char == "{":
             depth += 1
         elif char == "}":

@@ -362,12 +362,9 @@ def _fields(record: dict[str, Any], entry_type: str) -> tuple[tuple[str, str], .
 
 
 def _balanced(value: str) -> bool:
-    """True when ``value`` reads back whole as a BibTeX value: its braces pair up, a brace
-    after a backslash (``\\}``: escaped, as papertray writes a lone one) not counted, as
-    bibtexparser counts them, and it does not end in a backslash, which would escape the
-    value's closing brace."""
-    if value.endswith("\\"):
-        return False
+    """True when ``value``'s braces pair up, a brace after a backslash (``\\}``: escaped,
+    as papertray writes a lone one) not counted, as bibtexparser counts them: a BibTeX
+    value whose braces do not pair would end the field early when written back."""
     depth, previous = 0, ""
     for char in value:
         if previous != "\\":
