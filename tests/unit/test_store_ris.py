@@ -166,3 +166,14 @@ def test_a_medline_title_whose_full_stop_stands_apart_keeps_no_trailing_space(tm
     path.write_text("PMID- 1\nTI  - ESimCSE: Enhanced Sample Building .\nAU  - Wu X\n",
                     encoding="utf-8")
     assert open_store(path)[0].title == "ESimCSE: Enhanced Sample Building"
+
+
+def test_nan_null_and_none_are_names_where_written_as_names() -> None:
+    """An exporter's missing name part is "null", "None" or "NaN"; "Nan" is a family or
+    given name (Feng Nan, Nan Du) and was dropped, changing the paper's key."""
+    (paper,) = parse_text("TY  - JOUR\nTI  - Adaptive Things\nAU  - Nan, Feng\nAU  - Du, Nan\n"
+                          "AU  - Null, Ada\nAU  - Hoven, null\nAU  - Lee, None\nAU  - Kim, NaN\n"
+                          "PY  - 2017\nER  - \n", "e.ris")
+    assert isinstance(paper, Paper)
+    assert paper.authors == ("Feng Nan", "Nan Du", "Ada Null", "Hoven", "Lee", "Kim")
+    assert paper.key.startswith("ref:nan2017adaptive-")

@@ -218,8 +218,10 @@ def _looks_like_family(text: str) -> bool:
 
 
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
-_NO_NAME = frozenset({"null", "undefined", "none", "nan"})
-"""What exporters write for a missing name part (Zotero's RIS: "van den Hoven, null")."""
+_NO_NAME = frozenset({"null", "NULL", "undefined", "none", "None", "nan", "NaN"})
+"""What exporters write for a missing name part (Zotero's RIS: "van den Hoven, null";
+Python's None, a spreadsheet's NaN), as they write it: "Nan" and "Null" are names
+(Du, Nan; Nan, Feng)."""
 
 
 def name_from_text(name: str) -> str:
@@ -228,7 +230,7 @@ def name_from_text(name: str) -> str:
     name = clean_line(name)
     if "," in name:
         name = ", ".join(part.strip() for part in name.split(",")
-                         if part.strip().lower() not in _NO_NAME)
+                         if part.strip() not in _NO_NAME)
     if name.count(",") == 2:
         family, given, suffix = (part.strip() for part in name.split(","))
         return display_name(family, given, suffix) if family and given and suffix else name
