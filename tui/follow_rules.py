@@ -196,9 +196,12 @@ def _has_its_own(annotated: Mapping[str, Annotation], key: str) -> bool:
 
 
 def _authors_contradict(author: str, paper: Paper) -> bool:
-    """True when both first authors are known and their family names differ."""
+    """True when both first authors are known and their family names differ, and they
+    are not the same name but for its spaces (a reading that joined "André Martins"
+    into one word, since fixed, annotated "AndréMartins")."""
     return bool(author and paper.authors
-                and family_name(author) != family_name(paper.authors[0]))
+                and family_name(author) != family_name(paper.authors[0])
+                and family_name(author.replace(" ", "")) != family_name(paper.authors[0].replace(" ", "")))
 
 
 def titles_contradict(annotated: str, now: str) -> bool:

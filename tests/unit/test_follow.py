@@ -663,3 +663,23 @@ def test_two_swapped_dois_put_right_in_a_file_without_citekeys(tmp_path: Path) -
     now = UserData(tmp_path / "profile")
     assert _essence(now.get("doi:10.1000/aaa.1")) == (True, (), "ALPHA notes", "inbox")
     assert _essence(now.get("doi:10.1000/bbb.2")) == (False, (), "BETA notes", "skipped")
+
+
+def test_a_paper_whose_accented_names_read_as_one_word_before_keeps_its_annotation(
+        tmp_path: Path) -> None:
+    """``Andr\\'e Martins`` read as "AndréMartins" (the space after an accent was eaten)
+    and now reads as "André Martins": a first author that differs only by spaces is the
+    same person, so the star follows the paper's new key."""
+    from dataclasses import replace
+
+    from tui.model import with_key
+
+    bib = _write(tmp_path / "refs.bib", "@article{martins2016, title = {Caf\\'e society},\n"
+                                        "  author = {Andr\\'e Martins}, year = 2016}\n")
+    store = open_store(bib)
+    assert (store[0].title, store[0].authors) == ("Café society", ("André Martins",))
+    before = with_key(replace(store[0], title="Cafésociety", authors=("AndréMartins",)))
+    userdata = _annotate(tmp_path, store, before, starred=True, note="Read on the train")
+    report = follow(store, userdata)
+    assert [(f.old_key, f.new_key) for f in report.followed] == [(before.key, store[0].key)]
+    assert _essence(userdata.get(store[0].key))[:3] == (True, (), "Read on the train")

@@ -97,3 +97,11 @@ def test_every_ascii_control_character_in_a_line_becomes_a_space() -> None:
     printable = "".join(chr(code) for code in range(0x21, 0x7F))
     assert clean_line(printable) == printable
     assert clean_line(f" {printable}  end ") == f"{printable} end"
+
+
+def test_the_space_after_an_accented_letter_is_kept() -> None:
+    from tui.store.clean import decode_accents
+
+    assert decode_accents(r"Andr\'e Martins, Caf\'{e} society, {\"O}zge and \v s y") == \
+        "André Martins, Café society, Özge and š y"
+    assert decode_accents(r"\'{ e } x") == "é x"  # inside the group: the brace's

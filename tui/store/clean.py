@@ -125,8 +125,10 @@ _LETTERS = {
     "oe": "œ", "OE": "Œ", "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ", "dh": "ð", "DH": "Ð",
     "th": "þ", "TH": "Þ", "ng": "ŋ", "NG": "Ŋ",
 }
+# A space after the accented letter is a space (Andr\'e Martins), unless a brace closes
+# the group first (\'{e }).
 _ACCENT = re.compile(
-    r"""\{?\\([`'^~=".]|[uvHrdckb](?=[\s{\\]))\s*\{?\s*(\\[ij](?![a-zA-Z])|[a-zA-Z])\s*\}?\}?"""
+    r"""\{?\\([`'^~=".]|[uvHrdckb](?=[\s{\\]))\s*\{?\s*(\\[ij](?![a-zA-Z])|[a-zA-Z])(?:\s*\})?\}?"""
 )
 _LETTER = re.compile(r"\{?\\(ss|aa|AA|ae|AE|oe|OE|dh|DH|th|TH|ng|NG|[oOlLij])(?![a-zA-Z])\s*(\{\})?\}?")
 
