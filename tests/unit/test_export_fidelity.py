@@ -278,3 +278,23 @@ def test_every_fixture_keeps_its_keys_and_fields_through_papertrays_own_formats(
     assert sorted(p.key for p in back) == sorted(p.key for p in store)
     if fmt == "json":  # BibTeX adds the fields it has columns for (title, author...)
         assert sorted(_keys_and_fields(back)) == sorted(_keys_and_fields(store))
+
+
+def test_a_title_with_html_tags_reads_back_from_papertrays_json_as_it_was(tmp_path: Path) -> None:
+    """Crossref's titles carry <sub> and <i>; papertray's JSON writes a title exactly, and
+    reading it took the tags for CSL-JSON's rich text, so the key changed."""
+    bib = _write_bib(tmp_path, "@article{doe2019, title = {Photoreduction of CO<sub>2</sub> on "
+                               "<i>titania</i>}, author = {Doe, Jane}, year = {2019}}\n")
+    store = open_store(bib)
+    back = _reopen(tmp_path, _export(store, "json"), "back.json")
+    assert [(p.key, p.title) for p in back] == [
+        (store[0].key, "Photoreduction of CO<sub>2</sub> on <i>titania</i>")]
+    csl = tmp_path / "csl.json"  # CSL-JSON's rich text is still read as text
+    csl.write_text(json.dumps([{"title": "CO<sub>2</sub> on <i>titania</i>", "type": "article"}]))
+    assert open_store(csl)[0].title == "CO2 on titania"
+
+
+def _write_bib(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "in.bib"
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -281,7 +281,9 @@ def paper_from_record(record: object, source: str, notes: list[str] | None = Non
             isinstance(raw_title, list) and not all(isinstance(t, str) for t in raw_title)):
         # A list of strings is fine: Crossref's JSON gives ["The title"].
         raise RecordError(f"title is {_kind(raw_title)}, not text")
-    title = clean_line(_strip_csl_markup(_text(record, "title", notes=notes)))
+    title = clean_line(_text(record, "title", notes=notes))
+    if not isinstance(record.get("fields"), dict):  # papertray's own JSON: its text is exact
+        title = _strip_csl_markup(title)
     doi = first_doi(_text(record, "doi", "DOI", notes=notes))
     url = clean_line(_text(record, "url", "URL", "link", notes=notes))
     arxiv_field = _text(record, "arxiv", "arxiv_id", "arXiv", "eprint", notes=notes)
