@@ -16,6 +16,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal, Mapping
 
+from tui.sanitize import INVISIBLE
+
 __all__ = [
     "Paper",
     "REPRINT_WORD",
@@ -234,7 +236,9 @@ def normalise_title(title: str) -> str:
         folded = " ".join(title.lower().encode("ascii").translate(_ASCII_WORD_BYTES)
                           .decode("ascii").split())
     else:
-        decomposed = unicodedata.normalize("NFKD", title)
+        # What clean() removes from the title shown and exported ("Deep\u200blearning" is
+        # seen and written "Deeplearning"), the key does not count either.
+        decomposed = unicodedata.normalize("NFKD", title.translate(_INVISIBLE))
         no_marks = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
         no_punct = _NON_WORD.sub(" ", no_marks.casefold()).replace("_", " ")
         folded = _SPACES.sub(" ", no_punct).strip()
@@ -242,6 +246,7 @@ def normalise_title(title: str) -> str:
     return folded
 
 
+_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))
 _LAST_TITLE: tuple[str, str] = ("", "")
 """The last title folded and its folding (the same string object asked again gets it)."""
 

@@ -23,7 +23,8 @@ import json
 import re
 from typing import Any
 
-__all__ = ["clean", "clean_line", "dumps_json", "truncate", "DEFAULT_MAX_CHARS", "REPLACEMENT"]
+__all__ = ["clean", "clean_line", "dumps_json", "truncate", "DEFAULT_MAX_CHARS", "REPLACEMENT",
+           "INVISIBLE"]
 
 DEFAULT_MAX_CHARS = 20_000
 """Longest text :func:`clean` returns by default: a screenful many times over, yet far
@@ -34,6 +35,8 @@ REPLACEMENT = "\ufffd"
 
 _BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff\u180e\ufff9\ufffa\ufffb"
+INVISIBLE = _BIDI_CONTROLS + _ZERO_WIDTH
+"""Characters :func:`clean` removes: what a person sees, and every export writes, has none."""
 
 # One class holding everything that needs attention, so clean text (the common case)
 # costs one regex scan and no allocation.

@@ -298,3 +298,18 @@ def _write_bib(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "in.bib"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("bibtex", "back.bib"), ("ris", "back.ris"),
+                                           ("csl-json", "back.json"), ("json", "back.json")])
+def test_a_title_with_invisible_characters_keeps_its_key_through_every_export(
+        fmt: str, name: str, tmp_path: Path) -> None:
+    """A zero-width space or a bidi mark inside a word is not shown and not exported
+    ("Deep\\u200blearning" is seen "Deeplearning"); the key took it for a space, so the
+    exported paper had another key."""
+    titles = ["Deep\u200blearning for graphs", "Trojan \u202esource\u202c code", "Zero\u2060width\ufeff"]
+    bib = _write_bib(tmp_path, "".join(f"@article{{k{i}, title = {{{t}}}, author = {{Smith, Ann}},"
+                                       f" year = {{2020}}}}\n" for i, t in enumerate(titles)))
+    store = open_store(bib)
+    back = _reopen(tmp_path, _export(store, fmt), name)
+    assert [p.key for p in back] == [p.key for p in store]

@@ -36,8 +36,9 @@ SEGMENT_DAYS = 30
 """Index segments are kept while among the :data:`KEEP_SEGMENTS` most recently used or
 used within :data:`SEGMENT_DAYS` days (every open of a store touches its segments)."""
 
-_SHARD_SOURCES = ("store", "model.py", "cache/container.py", "cache/writer.py")
-"""The code that decides what a shard holds: the readers, the model, the file format."""
+_SHARD_SOURCES = ("store", "model.py", "sanitize.py", "cache/container.py", "cache/writer.py")
+"""The code that decides what a shard holds: the readers, the model (and what its keys
+leave out, from sanitize), the file format."""
 _NOT_IN_SHARDS = {"base.py", "cache.py", "compact.py", "merge_map.py", "shard_helper.py",
                   "resolve_parallel.py"}
 """Store modules that do not decide what a shard holds (the merged view over shards, the
