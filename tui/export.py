@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, TextIO
 
 from tui.model import STOPWORDS, UNTITLED, Annotation, Paper, family_name
+from tui.interchange import split_name
 from tui.sanitize import clean, dumps_json
 from tui.store.formats.bibfields import VENUE_FIELDS, escape, escape_verbatim
 
@@ -156,9 +157,15 @@ def _bibtex_title(title: str) -> str:
 
 
 def _bibtex_author(name: str) -> str:
-    """One author; a name that itself contains " and " is braced so it stays one name."""
-    escaped = _bibtex_escape(name)
-    return f"{{{escaped}}}" if re.search(r"\sand\s", name) else escaped
+    """One author; a name that itself contains " and " is braced so it stays one name,
+    and one with a suffix ("Martin Luther King, Jr.") is written "King, Jr., Martin
+    Luther", as BibTeX reads it (else its given name would be "Jr.")."""
+    if re.search(r"\sand\s", name):
+        return f"{{{_bibtex_escape(name)}}}"
+    family, given, suffix = split_name(name)
+    if suffix and given and "," not in family + given + suffix:
+        return ", ".join(map(_bibtex_escape, (family, suffix, given)))
+    return _bibtex_escape(name)
 
 
 def _entry_type(paper: Paper) -> str:

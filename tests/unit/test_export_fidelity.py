@@ -313,3 +313,15 @@ def test_a_title_with_invisible_characters_keeps_its_key_through_every_export(
     store = open_store(bib)
     back = _reopen(tmp_path, _export(store, fmt), name)
     assert [p.key for p in back] == [p.key for p in store]
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("bibtex", "back.bib"), ("json", "back.json")])
+def test_names_with_a_suffix_or_a_comma_read_back_as_they_were(fmt: str, name: str,
+                                                               tmp_path: Path) -> None:
+    """BibTeX read "Martin Luther King, Jr." as written back ("Last, First") as given name
+    "Jr."; papertray's JSON turned "Barnes and Noble, Inc." round."""
+    authors = ("Martin Luther King, Jr.", "Guy L. Steele Jr.", "Barnes and Noble, Inc.",
+               "Ludwig van Beethoven, III", "Ann Lee")
+    paper = with_key(Paper(key="", title="Names", authors=authors, year=2001))
+    back = _reopen(tmp_path, _export([paper], fmt), name)
+    assert [(p.key, p.authors) for p in back] == [(paper.key, authors)]

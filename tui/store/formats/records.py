@@ -112,7 +112,11 @@ def _name(value: object) -> str:
     return ""
 
 
-def _authors(record: dict[str, Any], notes: list[str]) -> tuple[str, ...]:
+def _authors(record: dict[str, Any], notes: list[str], *, exact: bool = False) -> tuple[str, ...]:
+    """The record's names; ``exact``: papertray's own JSON, whose names are display names
+    as written ("Barnes and Noble, Inc." is not turned round)."""
+    if exact and isinstance(names := record.get("authors"), list) and all(isinstance(n, str) for n in names):
+        return tuple(name for name in map(clean_line, names) if name)
     for field in ("authors", "author", "creators", "editor"):
         value = record.get(field)
         if value is None or value == "" or value == []:
@@ -281,8 +285,9 @@ def paper_from_record(record: object, source: str, notes: list[str] | None = Non
             isinstance(raw_title, list) and not all(isinstance(t, str) for t in raw_title)):
         # A list of strings is fine: Crossref's JSON gives ["The title"].
         raise RecordError(f"title is {_kind(raw_title)}, not text")
+    own = isinstance(record.get("fields"), dict)  # papertray's own JSON: its text is exact
     title = clean_line(_text(record, "title", notes=notes))
-    if not isinstance(record.get("fields"), dict):  # papertray's own JSON: its text is exact
+    if not own:
         title = _strip_csl_markup(title)
     doi = first_doi(_text(record, "doi", "DOI", notes=notes))
     url = clean_line(_text(record, "url", "URL", "link", notes=notes))
@@ -302,7 +307,7 @@ def paper_from_record(record: object, source: str, notes: list[str] | None = Non
     entry_type = CSL_TYPES.get(raw_type, raw_type.lower() if raw_type.isalpha() else "")
     citekey = clean_line(_text(record, "citekey", "citation-key", "citationKey", "ID",
                                notes=notes))
-    authors = _authors(record, notes)
+    authors = _authors(record, notes, exact=own)
     if is_empty_record(title=title, authors=authors, abstract=abstract, doi=doi, arxiv=arxiv_id,
                        url=url, citekey=citekey):
         raise RecordError(EMPTY_RECORD.removesuffix("; skipped"))
