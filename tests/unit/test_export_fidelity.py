@@ -325,3 +325,26 @@ def test_names_with_a_suffix_or_a_comma_read_back_as_they_were(fmt: str, name: s
     paper = with_key(Paper(key="", title="Names", authors=authors, year=2001))
     back = _reopen(tmp_path, _export([paper], fmt), name)
     assert [(p.key, p.authors) for p in back] == [(paper.key, authors)]
+
+
+def test_every_reader_finds_an_arxiv_id_named_where_zotero_writes_it(tmp_path: Path) -> None:
+    """A preprint's journal is "arXiv:1706.03762 [cs]" in Zotero's exports; the BibTeX reader
+    found the id there, the CSL-JSON and RIS readers did not, so the same paper had an
+    ``arxiv:`` key from one file and a ``ref:`` key from the other."""
+    csl = tmp_path / "zotero.json"
+    csl.write_text(json.dumps([
+        {"type": "article", "title": "Attention is all you need", "author": [
+            {"family": "Vaswani", "given": "Ashish"}], "container-title": "arXiv:1706.03762 [cs]",
+         "issued": {"date-parts": [[2017]]}},
+        {"type": "article", "title": "Old one", "number": "arXiv:hep-th/9901001"},
+        {"type": "article", "title": "Noted", "note": "arXiv: 2101.00001"}]), encoding="utf-8")
+    ris = tmp_path / "zotero.ris"
+    ris.write_text("TY  - JOUR\nTI  - Attention is all you need\nAU  - Vaswani, Ashish\nPY  - 2017\n"
+                   "T2  - arXiv:1706.03762 [cs]\nER  - \n\nTY  - JOUR\nTI  - Old one\n"
+                   "JO  - arXiv:hep-th/9901001\nER  - \n", encoding="utf-8")
+    bib = _write_bib(tmp_path, "@article{v, title = {Attention is all you need}, author = {Vaswani, Ashish},"
+                               " journal = {arXiv:1706.03762 [cs]}, year = {2017}}\n")
+    assert [p.key for p in open_store(csl)] == ["arxiv:1706.03762", "arxiv:hep-th/9901001",
+                                                "arxiv:2101.00001"]
+    assert [p.key for p in open_store(ris)] == ["arxiv:1706.03762", "arxiv:hep-th/9901001"]
+    assert [p.key for p in open_store(bib)] == ["arxiv:1706.03762"]

@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 __all__ = [
+    "arxiv_in_text",
     "clean_line",
     "clean_block",
     "fix_mojibake",
@@ -352,6 +353,19 @@ def arxiv_from_doi(doi: str) -> str:
     """The arXiv id inside an arXiv-issued DOI (``10.48550/arXiv.2104.08821``), or ""."""
     match = _ARXIV_DOI.match(doi.strip())
     return match.group(1) if match else ""
+
+
+_ARXIV_IN_TEXT = re.compile(r"arxiv[:\s]\s*(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[a-z]{2})?/\d{7})",
+                            re.IGNORECASE)
+
+
+def arxiv_in_text(*texts: str) -> str:
+    """The arXiv id the first of ``texts`` to name one names ("arXiv:1706.03762 [cs]", as
+    Zotero writes a preprint's journal; "arXiv: hep-th/9901001" in a note), or ""."""
+    for text in texts:
+        if text and (match := _ARXIV_IN_TEXT.search(text)):
+            return match.group(1)
+    return ""
 
 
 def arxiv_from_url(url: str) -> str:

@@ -24,6 +24,7 @@ from tui.model import Paper, Problem, normalise_arxiv_id, with_key
 from tui.store.clean import (
     arxiv_from_doi,
     arxiv_from_url,
+    arxiv_in_text,
     first_doi,
     iso_date,
     month_number,
@@ -50,8 +51,6 @@ MONTH_MACROS = {
 }
 """The month macros every BibTeX style predefines."""
 
-_ARXIV_IN_TEXT = re.compile(r"arxiv[:\s]\s*([a-z\-]+(?:\.[a-z]{2})?/\d{7}|\d{4}\.\d{4,5})(v\d+)?",
-                            re.IGNORECASE)
 _MISSING_KEY = re.compile(r"^(\s*@\s*\w+\s*[{(])(?=\s*[\w-]+\s*=)")
 
 
@@ -332,10 +331,8 @@ def _paper(raw: _Raw, name: str) -> Paper | Problem:
         arxiv_id = normalise_arxiv_id(fields.get("arxivid", "")) or normalise_arxiv_id(
             arxiv_from_doi(doi)) or normalise_arxiv_id(arxiv_from_url(url))
     if not arxiv_id:
-        for field in ("journal", "note", "howpublished"):
-            if match := _ARXIV_IN_TEXT.search(fields.get(field, "")):
-                arxiv_id = normalise_arxiv_id(match.group(1))
-                break
+        arxiv_id = normalise_arxiv_id(arxiv_in_text(
+            *(fields.get(name, "") for name in ("journal", "journaltitle", "note", "howpublished"))))
     date = parse_date(fields.get("date", ""))
     year = parse_year(fields.get("year", "")) or (int(date[:4]) if date else None)
     if not date and year:

@@ -18,6 +18,7 @@ from tui.store.clean import (
 from tui.store.clean import (
     arxiv_from_doi,
     arxiv_from_url,
+    arxiv_in_text,
     clean_block,
     clean_line,
     decode_accents,
@@ -51,6 +52,10 @@ CSL_TYPES = {
 # CSL-JSON's own rich-text tags (italic, bold, super/subscript, case protection); they
 # are formatting of the citation format, not part of the title.
 _CSL_MARKUP = re.compile(r"</?(?:i|b|sup|sub|sc)>|<span (?:class=\"nocase\"|style=\"[^\"<>]*\")>|</span>")
+
+
+_ARXIV_NAMED_IN = ("container-title", "number", "note", "journal", "publisher")
+"""Where a record may name its arXiv id in text, as the BibTeX and RIS readers look."""
 
 
 def _strip_csl_markup(value: str) -> str:
@@ -294,6 +299,9 @@ def paper_from_record(record: object, source: str, notes: list[str] | None = Non
     arxiv_field = _text(record, "arxiv", "arxiv_id", "arXiv", "eprint", notes=notes)
     arxiv_id = (normalise_arxiv_id(arxiv_field) or normalise_arxiv_id(arxiv_from_doi(doi))
                 or normalise_arxiv_id(arxiv_from_url(url)))
+    if not arxiv_id:  # a preprint as Zotero writes it: "arXiv:1706.03762 [cs]" for its journal
+        arxiv_id = normalise_arxiv_id(arxiv_in_text(*(
+            value for name in _ARXIV_NAMED_IN if isinstance(value := record.get(name), str))))
     date = parse_date(_text(record, "date", "published", notes=notes))
     if not date and "issued" in record:
         date = _csl_date(record["issued"])

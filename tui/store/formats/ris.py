@@ -20,6 +20,7 @@ from tui.model import Paper, Problem, normalise_arxiv_id, with_key
 from tui.store.clean import (
     arxiv_from_doi,
     arxiv_from_url,
+    arxiv_in_text,
     clean_block,
     clean_line,
     first_doi,
@@ -45,8 +46,6 @@ RIS_TYPES = {
 """RIS reference types in BibTeX terms; anything else is ``misc``."""
 
 _WOK_START = re.compile(r"^(FN |PT [A-Z])", re.MULTILINE)
-_ARXIV_IN_TEXT = re.compile(r"arxiv[:\s]\s*(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})",
-                            re.IGNORECASE)
 
 
 def is_wok(text: str) -> bool:
@@ -224,9 +223,9 @@ def _paper(entry: dict[str, Any], source: str, wok: bool) -> Paper | str:
     arxiv_id = normalise_arxiv_id(arxiv_from_doi(doi)) or next(
         (normalise_arxiv_id(arxiv_from_url(u)) for u in urls if arxiv_from_url(u)), "")
     if not arxiv_id:
-        notes = " ".join(_list(entry, "notes")) + " " + _first(entry, "note")
-        if match := _ARXIV_IN_TEXT.search(notes):
-            arxiv_id = normalise_arxiv_id(match.group(1))
+        arxiv_id = normalise_arxiv_id(arxiv_in_text(
+            " ".join(_list(entry, "notes")), _first(entry, "note"),
+            _first(entry, "journal_name", "secondary_title", "alternate_title3")))
     year = parse_year(date) if date else None
     authors = tuple(n for n in (name_from_text(n) for n in names) if n)
     abstract = clean_block(_first(entry, "abstract", "notes_abstract"))
