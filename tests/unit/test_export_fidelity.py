@@ -348,3 +348,12 @@ def test_every_reader_finds_an_arxiv_id_named_where_zotero_writes_it(tmp_path: P
                                                 "arxiv:2101.00001"]
     assert [p.key for p in open_store(ris)] == ["arxiv:1706.03762", "arxiv:hep-th/9901001"]
     assert [p.key for p in open_store(bib)] == ["arxiv:1706.03762"]
+
+
+def test_a_title_cut_to_the_longest_kept_keeps_its_key_through_an_export(tmp_path: Path) -> None:
+    path = tmp_path / "long.json"
+    path.write_text(json.dumps([{"title": "Word " * 4_000, "authors": ["Ann Lee"], "year": 2020}]))
+    store = open_store(path)
+    assert len(store[0].title) == 10_000 and any("title is" in p.message for p in store.problems)
+    for fmt, name in (("json", "back.json"), ("bibtex", "back.bib")):
+        assert [p.key for p in _reopen(tmp_path, _export(store, fmt), name)] == [store[0].key]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from tui.model import Paper
+from tui.model import Paper, with_key
 
 __all__ = ["MAX_ABSTRACT_CHARS", "MAX_FIELD_CHARS", "MAX_AUTHORS", "macro_budget",
            "MacroBudget", "bounded"]
@@ -89,4 +89,9 @@ def bounded(paper: Paper) -> tuple[Paper, list[str]]:
     changes["categories"] = tuple(_cut(c, MAX_FIELD_CHARS, "a category", notes) for c in categories)
     if not notes:
         return paper, []
-    return dataclasses.replace(paper, **changes), notes  # type: ignore[arg-type]
+    kept = dataclasses.replace(paper, **changes)  # type: ignore[arg-type]
+    if kept.title != paper.title or kept.authors[:1] != paper.authors[:1]:
+        # The key is made of what is kept, as every export writes it: a key made of the
+        # whole title would change when the paper is read back from its export.
+        kept = with_key(kept)
+    return kept, notes
