@@ -357,3 +357,24 @@ def test_a_title_cut_to_the_longest_kept_keeps_its_key_through_an_export(tmp_pat
     assert len(store[0].title) == 10_000 and any("title is" in p.message for p in store.problems)
     for fmt, name in (("json", "back.json"), ("bibtex", "back.bib")):
         assert [p.key for p in _reopen(tmp_path, _export(store, fmt), name)] == [store[0].key]
+
+
+def test_an_arxiv_id_cited_in_a_note_or_journal_is_not_the_papers_own(tmp_path: Path) -> None:
+    """"Reply to arXiv:1706.03762" names another paper: taken as this one's id, it gave
+    this paper that paper's key, and the two were merged into one."""
+    ris = tmp_path / "cites.ris"
+    ris.write_text("TY  - JOUR\nTI  - Attention Is All You Need\nAU  - Vaswani, Ashish\nPY  - 2017\n"
+                   "UR  - https://arxiv.org/abs/1706.03762\nER  - \n\n"
+                   "TY  - JOUR\nTI  - A Survey\nAU  - Lee, Kim\nPY  - 2022\n"
+                   "T2  - Companion to arXiv:1706.03762 special issue\nER  - \n\n"
+                   "TY  - JOUR\nTI  - Commentary\nAU  - Park, Jin\nPY  - 2022\n"
+                   "N1  - Reply to arXiv:1706.03762\nER  - \n", encoding="utf-8")
+    csl = tmp_path / "cites.json"
+    csl.write_text(json.dumps([{"type": "article", "title": "Efficient Transformers", "DOI": "10.1000/x",
+                                "note": "Builds on the Transformer (arXiv:1706.03762)."}]))
+    bib = _write_bib(tmp_path, "@article{o, title={A Different Paper}, author={Lee, Kim},"
+                               " year=2021, journaltitle={Proceedings, see also arXiv:1706.03762}}\n")
+    store = open_store([ris, csl, bib])
+    assert len(store) == 5 and store.merges == []
+    assert [p.key for p in store if p.key.startswith("arxiv:")] == ["arxiv:1706.03762"]
+    assert any(p.key == "doi:10.1000/x" for p in store)

@@ -105,3 +105,12 @@ def test_the_space_after_an_accented_letter_is_kept() -> None:
     assert decode_accents(r"Andr\'e Martins, Caf\'{e} society, {\"O}zge and \v s y") == \
         "André Martins, Café society, Özge and š y"
     assert decode_accents(r"\'{ e } x") == "é x"  # inside the group: the brace's
+
+
+def test_the_space_after_an_accented_dotless_i_is_tex_s() -> None:
+    """``\\i`` is a control word: TeX takes the space after it (Na\\"\\i ve is one word)."""
+    from tui.store.clean import decode_accents
+
+    assert decode_accents(r"Na\"\i ve Bayes by Mart\'\i nez, Garc\'\i a and \^\j z") == \
+        "Naïve Bayes by Martínez, García and ĵz"
+    assert decode_accents(r"{\'\i} \'{\i}x \'{\i }x") == "í íx íx"

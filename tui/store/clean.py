@@ -127,9 +127,9 @@ _LETTERS = {
     "th": "þ", "TH": "Þ", "ng": "ŋ", "NG": "Ŋ",
 }
 # A space after the accented letter is a space (Andr\'e Martins), unless a brace closes
-# the group first (\'{e }).
+# the group first (\'{e }); after \i or \j, a control word, TeX takes it (Na\"\i ve).
 _ACCENT = re.compile(
-    r"""\{?\\([`'^~=".]|[uvHrdckb](?=[\s{\\]))\s*\{?\s*(\\[ij](?![a-zA-Z])|[a-zA-Z])(?:\s*\})?\}?"""
+    r"""\{?\\([`'^~=".]|[uvHrdckb](?=[\s{\\]))\s*\{?\s*(\\[ij](?![a-zA-Z])\s*|[a-zA-Z])(?:\s*\})?\}?"""
 )
 _LETTER = re.compile(r"\{?\\(ss|aa|AA|ae|AE|oe|OE|dh|DH|th|TH|ng|NG|[oOlLij])(?![a-zA-Z])\s*(\{\})?\}?")
 
@@ -355,15 +355,19 @@ def arxiv_from_doi(doi: str) -> str:
     return match.group(1) if match else ""
 
 
-_ARXIV_IN_TEXT = re.compile(r"arxiv[:\s]\s*(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[a-z]{2})?/\d{7})",
-                            re.IGNORECASE)
+_ARXIV_NAMED = re.compile(
+    r"(?:arxiv\s+preprint\s+|preprint\s+|e-?prints?,?\s+)?arxiv\s*[:\s]\s*"
+    r"(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[a-z]{2})?/\d{7})(?:v\d+)?\s*(?:\[[^\]\s]*\])?\s*[.,;]?",
+    re.IGNORECASE)
 
 
 def arxiv_in_text(*texts: str) -> str:
-    """The arXiv id the first of ``texts`` to name one names ("arXiv:1706.03762 [cs]", as
-    Zotero writes a preprint's journal; "arXiv: hep-th/9901001" in a note), or ""."""
+    """The arXiv id of the first of ``texts`` that is only an arXiv id ("arXiv:1706.03762
+    [cs]", as Zotero writes a preprint's journal; Google Scholar's "arXiv preprint
+    arXiv:1706.03762"), or "". An id inside other words ("Builds on arXiv:1706.03762")
+    may be another paper's: taken, it would make this paper that one."""
     for text in texts:
-        if text and (match := _ARXIV_IN_TEXT.search(text)):
+        if text and (match := _ARXIV_NAMED.fullmatch(text.strip())):
             return match.group(1)
     return ""
 

@@ -224,7 +224,7 @@ def _paper(entry: dict[str, Any], source: str, wok: bool) -> Paper | str:
         (normalise_arxiv_id(arxiv_from_url(u)) for u in urls if arxiv_from_url(u)), "")
     if not arxiv_id:
         arxiv_id = normalise_arxiv_id(arxiv_in_text(
-            " ".join(_list(entry, "notes")), _first(entry, "note"),
+            *_list(entry, "notes"), _first(entry, "note"),
             _first(entry, "journal_name", "secondary_title", "alternate_title3")))
     year = parse_year(date) if date else None
     authors = tuple(n for n in (name_from_text(n) for n in names) if n)
