@@ -173,3 +173,19 @@ def test_a_file_with_no_entries_says_so() -> None:
 def test_markup_in_titles_stays_text() -> None:
     papers, _ = _read(r"@misc{k, title = {[bold]x[/] and [@click=app.quit]click me}}")
     assert papers[0].title == "[bold]x[/] and [@click=app.quit]click me"
+
+
+def test_a_line_break_before_a_closing_brace_or_quote_ends_the_value() -> None:
+    r"""``{Dept. of Physics\\}``: bibtexparser took ``\}`` for an escaped brace, so the value
+    ran on, the entry was skipped, and ``{Line\\{B}reak}`` lost its author and year."""
+    papers, problems = _read(r"""
+@string{foo = "Foo"}
+@article{a, title = {Dept. of Physics\\}, author = {One, A}, year = 2020}
+@article{b, title = {Line\\{B}reak}, author = {Two, B}, year = 2021}
+@article{c, title = "Line\\" # foo, author = {Three, C}, year = 2022}
+@article{d, title = {Fine}, author = {Four, D}, year = 2023}
+""")
+    assert problems == []
+    assert [(p.title, p.authors, p.year) for p in papers] == [
+        ("Dept. of Physics", ("A One",), 2020), ("Line Break", ("B Two",), 2021),
+        ("Line Foo", ("C Three",), 2022), ("Fine", ("D Four",), 2023)]

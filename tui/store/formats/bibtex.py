@@ -51,6 +51,10 @@ MONTH_MACROS = {
 }
 """The month macros every BibTeX style predefines."""
 
+# TeX's line break "\\\\" before a brace or quote ({Dept. of Physics\\\\}): bibtexparser
+# takes the second backslash to escape the delimiter, and the value runs on into the next
+# entries. A space after the line break, which TeX ignores, keeps the delimiter one.
+_LINE_BREAK_BEFORE_DELIMITER = re.compile(r'(?<!\\)((?:\\\\)+)(?=[{}"])')
 _MISSING_KEY = re.compile(r"^(\s*@\s*\w+\s*[{(])(?=\s*[\w-]+\s*=)")
 
 
@@ -175,6 +179,8 @@ def _read_blocks(text: str, name: str, progress: Callable[[int], None] | None = 
 def _read_chunk(chunk: str, lines_before: int, name: str, macros: dict[str, str],
                 budget: MacroBudget, first_line: dict[str, int], last: bool
                 ) -> Iterator[_Raw | Problem]:
+    if "\\\\" in chunk:
+        chunk = _LINE_BREAK_BEFORE_DELIMITER.sub(r"\1 ", chunk)
     library = bibtexparser.parse_string(chunk, parse_stack=[])
     blocks = library.blocks
     chunk_lines = chunk.split("\n")
