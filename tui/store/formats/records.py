@@ -56,6 +56,7 @@ _CSL_MARKUP = re.compile(r"</?(?:i|b|sup|sub|sc)>|<span (?:class=\"nocase\"|styl
 
 _ARXIV_NAMED_IN = ("container-title", "number", "note", "journal", "publisher")
 """Where a record may name its arXiv id in text, as the BibTeX and RIS readers look."""
+_ARXIV_NAMED_IN_SET = frozenset(_ARXIV_NAMED_IN)
 
 
 def _strip_csl_markup(value: str) -> str:
@@ -299,7 +300,8 @@ def paper_from_record(record: object, source: str, notes: list[str] | None = Non
     arxiv_field = _text(record, "arxiv", "arxiv_id", "arXiv", "eprint", notes=notes)
     arxiv_id = (normalise_arxiv_id(arxiv_field) or normalise_arxiv_id(arxiv_from_doi(doi))
                 or normalise_arxiv_id(arxiv_from_url(url)))
-    if not arxiv_id:  # a preprint as Zotero writes it: "arXiv:1706.03762 [cs]" for its journal
+    if not arxiv_id and not _ARXIV_NAMED_IN_SET.isdisjoint(record):  # most records hold none
+        # A preprint as Zotero writes it: "arXiv:1706.03762 [cs]" for its journal.
         arxiv_id = normalise_arxiv_id(arxiv_in_text(*(
             value for name in _ARXIV_NAMED_IN if isinstance(value := record.get(name), str))))
     date = parse_date(_text(record, "date", "published", notes=notes))
