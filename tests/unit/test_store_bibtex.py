@@ -189,3 +189,10 @@ def test_a_line_break_before_a_closing_brace_or_quote_ends_the_value() -> None:
     assert [(p.title, p.authors, p.year) for p in papers] == [
         ("Dept. of Physics", ("A One",), 2020), ("Line Break", ("B Two",), 2021),
         ("Line Foo", ("C Three",), 2022), ("Fine", ("D Four",), 2023)]
+
+
+def test_an_author_whose_name_starts_with_a_command_keeps_it() -> None:
+    r"""bibtexparser's name splitter dropped ``\O`` after "and": "P stergaard"."""
+    papers, _ = _read(r"@article{a, title = {T}, author = {Str\"om, A and \O stergaard, P and \v Sa, B"
+                      r" and {\O}ster, Q}}" + "\n")
+    assert papers[0].authors == ("A Ström", "P Østergaard", "B Ša", "Q Øster")

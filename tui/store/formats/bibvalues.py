@@ -17,6 +17,9 @@ from tui.store.formats.latex import latex_to_text
 
 __all__ = ["display_names", "abstract_text", "first_url", "one_line_per_paragraph"]
 
+_WORD_COMMAND_AFTER_SPACE = re.compile(r"(?<=\s)(?=\\[a-zA-Z])")
+"""Where a name starts with a command (``and \\O stergaard``): bibtexparser's name splitter
+drops such a command, so an empty group is put before it, which TeX ignores."""
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 _LINE_BREAK = re.compile(r"[ \t]*\r?\n[ \t]*")
 
@@ -34,6 +37,8 @@ def display_names(value: str) -> tuple[str, ...]:
     """BibTeX names ("Family, Given and ...", braces protecting corporate names) as
     display names."""
     names = []
+    if "\\" in value:
+        value = _WORD_COMMAND_AFTER_SPACE.sub("{}", value)
     for person in split_multiple_persons_names(value):
         if person.strip().lower() == "others":
             names.append("et al.")
