@@ -213,10 +213,15 @@ def test_papertrays_json_keeps_a_field_only_where_it_writes_back_whole(tmp_path:
         "volume": "3", "note": "closes} early", "series": "ends in a line break\\\\",
         "edition": "{open", "pages": "1\\\\}2", "number": "{1\\}}"}}]))
     paper = open_store(path)[0]
-    kept = {"volume": "3", "series": "ends in a line break\\\\", "pages": "1\\\\}2", "number": "{1\\}}"}
+    # "1\\}2": a line break, then a brace that closes the field early
+    kept = {"volume": "3", "series": "ends in a line break\\\\", "number": "{1\\}}"}
     assert dict(paper.fields) == kept
     [(_, _, written)] = _entries(_export([paper]))  # what is kept is written back whole
     assert {name: written[name].strip() for name in kept} == kept
+    assert _keys_and_fields(_reopen(tmp_path, _export([paper], "json"), "back.json")) == \
+        _keys_and_fields([paper])
+    assert {n: v.strip() for n, v in _reopen(tmp_path, _export([paper]), "back.bib")[0].fields
+            if n in kept} == kept  # and read back whole by papertray
 
 
 def test_a_field_ending_in_a_line_break_does_not_swallow_the_next_entry(tmp_path: Path) -> None:

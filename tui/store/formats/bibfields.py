@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["escape", "escape_verbatim", "unescape_verbatim", "bib_fields", "is_empty_record",
+__all__ = ["braces_pair", "escape", "escape_verbatim", "unescape_verbatim", "bib_fields", "is_empty_record",
            "EMPTY_RECORD", "EDITOR_SEPARATOR", "VENUE_FIELDS"]
 
 # LaTeX specials, each replaced by a command that keeps braces balanced and that both
@@ -39,6 +39,24 @@ VENUE_FIELDS = ("journal", "journaltitle", "booktitle", "eventtitle", "publisher
 
 EDITOR_SEPARATOR = " and "
 """How names are joined in BibTeX name fields."""
+
+
+def braces_pair(value: str) -> bool:
+    """True when ``value``'s braces pair up as papertray's BibTeX reader counts them: a
+    brace after an odd number of backslashes (``\\}``) is escaped, one after an even
+    number (``\\\\}``, a line break) is a brace. A value whose braces do not pair would
+    end its field early when written as BibTeX."""
+    depth, escaping = 0, False
+    for char in value:
+        if char == "\\":
+            escaping = not escaping
+            continue
+        if not escaping:
+            depth += (char == "{") - (char == "}")
+            if depth < 0:
+                return False
+        escaping = False
+    return depth == 0
 
 
 def escape(text: str) -> str:

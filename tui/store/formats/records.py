@@ -31,7 +31,13 @@ from tui.store.clean import (
     split_author_string,
     split_keywords,
 )
-from tui.store.formats.bibfields import EDITOR_SEPARATOR, EMPTY_RECORD, bib_fields, is_empty_record
+from tui.store.formats.bibfields import (
+    EDITOR_SEPARATOR,
+    EMPTY_RECORD,
+    bib_fields,
+    braces_pair,
+    is_empty_record,
+)
 
 __all__ = ["RecordError", "paper_from_record", "read_record", "is_arxiv_record", "CSL_TYPES"]
 
@@ -357,7 +363,7 @@ def _fields(record: dict[str, Any], entry_type: str) -> tuple[tuple[str, str], .
     own = record.get("fields")
     if isinstance(own, dict):
         return tuple((str(name).lower(), value) for name, value in own.items()
-                     if isinstance(value, str) and value.strip() and _balanced(value))
+                     if isinstance(value, str) and value.strip() and braces_pair(value))
     pairs: list[tuple[str, str]] = []
     container = record.get("container-title")
     if isinstance(container, str) and container.strip():
@@ -376,20 +382,6 @@ def _fields(record: dict[str, Any], entry_type: str) -> tuple[tuple[str, str], .
         pairs.append(("origdate", _csl_date(original) or _date_words(original)))
     fields = bib_fields(pairs)
     return tuple((n, v.replace("-{}-", "--")) if n == "pages" else (n, v) for n, v in fields)
-
-
-def _balanced(value: str) -> bool:
-    """True when ``value``'s braces pair up, a brace after a backslash (``\\}``: escaped,
-    as papertray writes a lone one) not counted, as bibtexparser counts them: a BibTeX
-    value whose braces do not pair would end the field early when written back."""
-    depth, previous = 0, ""
-    for char in value:
-        if previous != "\\":
-            depth += (char == "{") - (char == "}")
-            if depth < 0:
-                return False
-        previous = char
-    return depth == 0
 
 
 def read_record(record: object, name: str, line: int) -> Iterator[Paper | Problem]:
