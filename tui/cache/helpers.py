@@ -111,13 +111,15 @@ def start_spare(papers: int) -> None:
         if surroundings is None:
             return
         try:
-            _spare = (_start(SPARE_MODULE, str(SPARE_WAIT_SECONDS)), surroundings)
+            process = _start(SPARE_MODULE, str(SPARE_WAIT_SECONDS))
         except OSError:
             _spare = None
             return
+        _spare = (process, surroundings)
     # A spare no one took has ended by itself by then: it is waited for, so that it does
-    # not stay in the process table beside a reader open all day.
-    ending = threading.Timer(SPARE_WAIT_SECONDS + 2, _end_untaken, args=(_spare[0],))
+    # not stay in the process table beside a reader open all day. (The process is named
+    # here, not read from _spare, which another thread may have taken meanwhile.)
+    ending = threading.Timer(SPARE_WAIT_SECONDS + 2, _end_untaken, args=(process,))
     ending.daemon = True
     ending.start()
 
